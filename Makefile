@@ -1,0 +1,58 @@
+# peacestats: `make reports` builds every report from raw data; `make test` runs the tests.
+# Both create the local virtual environment (.venv) from pyproject.toml when it is missing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+
+# Offline machines and CI use the shared data folder as the download mirror.
+ifneq ($(wildcard ../shared/data/MANIFEST.md),)
+export PEACESTATS_DATA_MIRROR ?= $(abspath ../shared/data)
+endif
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: help venv data build reports test test-fast bench lab clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Data mirror: $${PEACESTATS_DATA_MIRROR:-none (downloads from the registry's addresses)}"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,lab]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install peacestats with its dependencies
+
+data: $(STAMP) ## Fetch and verify every source dataset into data/raw
+	$(BIN)/peacestats data fetch --all
+
+build: data ## Build the harmonized tables in data/processed
+	@echo "make build: the harmonized tables (issue 3) are not implemented yet." >&2; exit 2
+
+reports: build ## Build every table, figure and HTML report under reports/
+	@echo "make reports: the reports (issue 5) are not implemented yet." >&2; exit 2
+
+test: $(STAMP) ## Run the test suite on the real data
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
+	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \
+	 else echo "no benchmarks yet"; fi
+
+lab: $(STAMP) ## Open JupyterLab on analyses/
+	$(BIN)/jupyter lab analyses/
+
+clean: ## Remove derived files (data/processed, reports); keeps data/raw and .venv
+	rm -rf data/processed data/interim benchmarks/results
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+distclean: clean ## Also remove data/raw and the virtual environment
+	rm -rf data/raw $(VENV)

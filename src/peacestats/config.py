@@ -1,0 +1,59 @@
+"""Paths and settings, in one place.
+
+Every other module asks this one where things live, so that a user can move
+the data or the mirror with environment variables and nothing else:
+
+``PEACESTATS_HOME``
+    The project root (default: the repository that contains this package,
+    else the current working directory). ``data/raw``, ``data/processed`` and
+    ``reports`` live below it.
+``PEACESTATS_DATA_MIRROR``
+    A folder laid out like ``../shared/data`` (``<source>/<file>``). When set,
+    ``peacestats data fetch`` copies from it instead of the network.
+``PEACESTATS_RAW_DIR`` / ``PEACESTATS_PROCESSED_DIR``
+    Override the two data folders individually (tests use temporary ones).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The project root: ``$PEACESTATS_HOME``, else the source checkout, else the cwd."""
+    env = os.environ.get("PEACESTATS_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    here = Path(__file__).resolve()
+    # src/peacestats/config.py -> repository root two levels above src/
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "peacestats").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def raw_dir() -> Path:
+    """Where fetched source files live: ``data/raw/<key>/<version>/<file>`` (git-ignored)."""
+    env = os.environ.get("PEACESTATS_RAW_DIR")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    """Where harmonized tables are written (``data/processed``)."""
+    env = os.environ.get("PEACESTATS_PROCESSED_DIR")
+    return Path(env).expanduser().resolve() if env else project_root() / "data" / "processed"
+
+
+def reports_dir() -> Path:
+    """Where reports, tables and figures are written."""
+    env = os.environ.get("PEACESTATS_REPORTS_DIR")
+    return Path(env).expanduser().resolve() if env else project_root() / "reports"
+
+
+def data_mirror() -> Path | None:
+    """The mirror folder from ``$PEACESTATS_DATA_MIRROR``, or ``None`` to use the network."""
+    env = os.environ.get("PEACESTATS_DATA_MIRROR")
+    if not env:
+        return None
+    return Path(env).expanduser().resolve()

@@ -1,0 +1,73 @@
+"""Typed errors. Each says what went wrong, where (file, column, row) and what to do next."""
+
+from __future__ import annotations
+
+
+class PeacestatsError(Exception):
+    """Base class of every error peacestats raises on purpose."""
+
+
+# --- data sources -----------------------------------------------------------------
+class DataSourceError(PeacestatsError):
+    """A problem with a source dataset: fetching, verifying or reading it."""
+
+
+class UnknownDatasetError(DataSourceError, KeyError):
+    """A dataset key that is not in the registry."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else "unknown dataset"
+
+
+class ChecksumError(DataSourceError):
+    """A file whose sha256 differs from the registry's (truncated or altered download)."""
+
+
+class MirrorFileMissingError(DataSourceError):
+    """The mirror folder does not hold a file the registry names."""
+
+
+class DownloadError(DataSourceError):
+    """The network fetch failed (no connection, HTTP error)."""
+
+
+class NotFetchedError(DataSourceError):
+    """A loader was asked for a file that has not been fetched yet."""
+
+
+class SchemaError(DataSourceError):
+    """A file's contents do not match the documented columns and types."""
+
+
+class EmptyFileError(SchemaError):
+    """A source file with no data rows."""
+
+
+class DuplicateKeyError(SchemaError):
+    """Rows that repeat a primary key."""
+
+
+# --- harmonization ----------------------------------------------------------------
+class HarmonizeError(PeacestatsError):
+    """Inputs that cannot be harmonized (unknown codes, inconsistent dates)."""
+
+
+class UnmatchedCodeError(HarmonizeError):
+    """Country codes or names that no crosswalk row matches."""
+
+
+# --- models ------------------------------------------------------------------------
+class ModelError(PeacestatsError):
+    """A model that cannot be fitted as asked."""
+
+
+class SpecificationError(ModelError, ValueError):
+    """A formula or argument that does not fit the data (missing column, one cluster, ...)."""
+
+
+class SurvivalDataError(ModelError, ValueError):
+    """Survival data that break the counting-process rules (bad intervals, misplaced events)."""
+
+
+class ConvergenceError(ModelError):
+    """An optimiser that did not reach a finite optimum."""

@@ -1,0 +1,1 @@
+"""Statistical models: survival (Kaplan-Meier, Cox, parametric), regressions, selection adjustment."""

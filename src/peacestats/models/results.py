@@ -1,0 +1,248 @@
+"""The shared result surface of every fitted model.
+
+Every estimator in :mod:`peacestats.models` returns a subclass of
+:class:`ModelResult`, so that Cox, Weibull, logit and negative binomial fits
+are read the same way:
+
+``tidy()``
+    One row per term: ``term, estimate, std_error, statistic, p_value,
+    conf_low, conf_high`` (and ``exp_estimate, exp_conf_low, exp_conf_high``
+    for models whose coefficients are usually exponentiated).
+``glance()``
+    One row about the fit: ``n`` (rows), ``n_events``, ``n_clusters``,
+    ``loglik``, ``aic``, ``bic`` and model-specific statistics.
+``summary()``
+    A plain-text table (what ``print(result)`` shows).
+``_repr_html_()``
+    The same as an HTML table in JupyterLab.
+``plot(ax=None)``
+    A coefficient plot with confidence intervals; returns the axes.
+``provenance``
+    A dict: the model, formula, options, data description and package versions.
+
+Subclasses set the fitted attributes in their constructor and may override
+``_glance_extra`` and ``_title``.
+"""
+
+from __future__ import annotations
+
+import html
+import platform
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of peacestats and the numerical libraries, for provenance records."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("peacestats", "numpy", "scipy", "pandas", "statsmodels", "lifelines"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover
+            out[pkg] = "not installed"
+    return out
+
+
+@dataclass
+class ModelResult:
+    """Base class of fitted models.
+
+    Attributes
+    ----------
+    params : pandas.Series
+        Coefficients, indexed by term.
+    vcov : pandas.DataFrame
+        The covariance matrix used for inference (``vcov_type`` says which).
+    vcov_type : str
+        E.g. ``"model"``, ``"robust (Lin-Wei, clustered on cluster)"``, ``"CR1"``, ``"HC0"``.
+    nobs : int
+        Rows used in the fit.
+    loglik : float
+        Log-likelihood (partial log-likelihood for Cox models).
+    df_model : int
+        Number of estimated parameters counted by AIC.
+    model : str
+        A short name ("Cox PH", "Weibull PH", "Logit", "Negative binomial (NB2)").
+    formula : str
+        The formula (or term list) the user gave.
+    exponentiate : bool
+        Whether ``tidy()`` adds exponentiated columns (hazard, odds, incidence-rate ratios).
+    exp_label : str
+        What an exponentiated coefficient is called ("HR", "OR", "IRR", "TR").
+    citations : tuple of str
+        Method names for :func:`peacestats.citations.cite`.
+    """
+
+    params: pd.Series
+    vcov: pd.DataFrame
+    vcov_type: str
+    nobs: int
+    loglik: float
+    df_model: int
+    model: str
+    formula: str = ""
+    exponentiate: bool = False
+    exp_label: str = "exp(b)"
+    n_events: int | None = None
+    n_clusters: int | None = None
+    n_groups: int | None = None  # spells, subjects
+    dist: str = "normal"  # reference distribution for tests: "normal" or "t"
+    df_resid: float | None = None
+    converged: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+    data_info: dict[str, Any] = field(default_factory=dict)
+    citations: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ core numbers
+    @property
+    def std_errors(self) -> pd.Series:
+        """Standard errors from the diagonal of ``vcov``."""
+        return pd.Series(np.sqrt(np.diag(self.vcov.to_numpy())), index=self.params.index)
+
+    @property
+    def aic(self) -> float:
+        return float(-2 * self.loglik + 2 * self.df_model)
+
+    @property
+    def bic(self) -> float:
+        n = self.n_events if (self.model.startswith("Cox") and self.n_events) else self.nobs
+        return float(-2 * self.loglik + np.log(n) * self.df_model)
+
+    def _ref(self):
+        if self.dist == "t" and self.df_resid:
+            return stats.t(df=self.df_resid)
+        return stats.norm()
+
+    def tidy(self, conf_level: float = 0.95, exponentiate: bool | None = None) -> pd.DataFrame:
+        """One row per term.
+
+        Parameters
+        ----------
+        conf_level
+            Confidence level of ``conf_low``/``conf_high``.
+        exponentiate
+            Add ``exp_estimate``, ``exp_conf_low``, ``exp_conf_high`` (hazard, odds or
+            rate ratios). Defaults to the model's convention.
+        """
+        est = self.params.astype(float)
+        se = self.std_errors
+        z = est / se
+        ref = self._ref()
+        p = 2 * ref.sf(np.abs(z))
+        q = ref.ppf(0.5 + conf_level / 2)
+        out = pd.DataFrame(
+            {
+                "term": est.index.astype(str),
+                "estimate": est.to_numpy(),
+                "std_error": se.to_numpy(),
+                "statistic": z.to_numpy(),
+                "p_value": p,
+                "conf_low": (est - q * se).to_numpy(),
+                "conf_high": (est + q * se).to_numpy(),
+            }
+        )
+        if self.exponentiate if exponentiate is None else exponentiate:
+            out["exp_estimate"] = np.exp(out["estimate"])
+            out["exp_conf_low"] = np.exp(out["conf_low"])
+            out["exp_conf_high"] = np.exp(out["conf_high"])
+        return out
+
+    def _glance_extra(self) -> dict[str, Any]:
+        return {}
+
+    def glance(self) -> pd.DataFrame:
+        """One row about the whole fit."""
+        row: dict[str, Any] = {
+            "model": self.model,
+            "n": self.nobs,
+            "n_groups": self.n_groups,
+            "n_events": self.n_events,
+            "n_clusters": self.n_clusters,
+            "loglik": self.loglik,
+            "aic": self.aic,
+            "bic": self.bic,
+            "vcov_type": self.vcov_type,
+            "converged": self.converged,
+        }
+        row.update(self._glance_extra())
+        return pd.DataFrame([row])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What produced this result: model, formula, options, data and package versions."""
+        return {
+            "model": self.model,
+            "formula": self.formula,
+            "vcov_type": self.vcov_type,
+            "options": dict(self.options),
+            "data": dict(self.data_info),
+            "versions": package_versions(),
+            "citations": list(self.citations),
+        }
+
+    # ------------------------------------------------------------------ display
+    def _title(self) -> str:
+        return f"{self.model}: {self.formula}" if self.formula else self.model
+
+    def _display_table(self, conf_level: float = 0.95) -> pd.DataFrame:
+        t = self.tidy(conf_level).set_index("term")
+        cols = ["estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
+        names = ["coef", "se", "z" if self.dist == "normal" else "t", "p", "lower", "upper"]
+        if "exp_estimate" in t:
+            cols.insert(1, "exp_estimate")
+            names.insert(1, self.exp_label)
+        out = t[cols]
+        out.columns = names
+        return out
+
+    def _glance_lines(self) -> list[str]:
+        g = self.glance().iloc[0]
+        parts = [f"n = {g['n']}"]
+        for key, label in (("n_groups", "spells"), ("n_events", "events"), ("n_clusters", "clusters")):
+            if g.get(key) is not None and not pd.isna(g.get(key)):
+                parts.append(f"{label} = {int(g[key])}")
+        parts.append(f"log-likelihood = {g['loglik']:.4f}")
+        parts.append(f"AIC = {g['aic']:.2f}")
+        return [", ".join(parts), f"Standard errors: {self.vcov_type}"]
+
+    def summary(self, conf_level: float = 0.95) -> str:
+        """A plain-text summary: title, coefficient table, fit statistics."""
+        table = self._display_table(conf_level).to_string(float_format=lambda v: f"{v:.4f}")
+        return "\n".join([self._title(), "", table, "", *self._glance_lines()])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        table = self._display_table().to_html(float_format=lambda v: f"{v:.4f}", border=0)
+        foot = "<br>".join(html.escape(s) for s in self._glance_lines())
+        return f"<div><strong>{html.escape(self._title())}</strong>{table}<p>{foot}</p></div>"
+
+    def plot(self, ax=None, exponentiate: bool | None = None, conf_level: float = 0.95):
+        """Coefficient plot with confidence intervals; returns the matplotlib axes."""
+        import matplotlib.pyplot as plt
+
+        t = self.tidy(conf_level, exponentiate=exponentiate)
+        use_exp = "exp_estimate" in t
+        est = t["exp_estimate"] if use_exp else t["estimate"]
+        lo = t["exp_conf_low"] if use_exp else t["conf_low"]
+        hi = t["exp_conf_high"] if use_exp else t["conf_high"]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.5 + 0.4 * len(t)))
+        y = np.arange(len(t))[::-1]
+        ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="black", capsize=3)
+        ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
+        ax.set_yticks(y, t["term"])
+        ax.set_xlabel(f"{self.exp_label} ({int(conf_level * 100)}% CI)" if use_exp else f"Coefficient ({int(conf_level * 100)}% CI)")
+        if use_exp:
+            ax.set_xscale("log")
+        ax.set_title(self.model)
+        return ax
