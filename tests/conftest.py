@@ -43,10 +43,12 @@ def tmp_raw(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def damaged_mirror(tmp_path, mirror, monkeypatch):
-    """Copy one mirror file into a temporary mirror, damage it with ``fn(path)``, and point the mirror there.
+def damaged_copy(tmp_path, mirror):
+    """Copy a dataset's real file into ``tmp_path / "mirror"`` (same layout) and damage it.
 
-    Usage: ``path = damaged_mirror("hks2013", lambda p: p.write_text(""))``.
+    Usage: ``path = damaged_copy("hks2013", lambda p: p.write_text(""))``. Pass the path
+    to the loader (``load(path=...)``) to test schema errors, or set
+    ``PEACESTATS_DATA_MIRROR`` to ``tmp_path / "mirror"`` to test fetching.
     """
     from peacestats import registry
 
@@ -56,7 +58,6 @@ def damaged_mirror(tmp_path, mirror, monkeypatch):
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(mirror / ds.mirror_path, dst)
         damage(dst)
-        monkeypatch.setenv("PEACESTATS_DATA_MIRROR", str(tmp_path / "mirror"))
         return dst
 
     return make

@@ -26,6 +26,8 @@ and Quantitative Analysis. APSR 94(4): 779-801.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -60,9 +62,16 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def load() -> pd.DataFrame:
-    """Doyle & Sambanis's 124 civil wars (see the module docstring for the columns)."""
-    path = fetch.require(KEY)
+def load(path: str | Path | None = None) -> pd.DataFrame:
+    """Doyle & Sambanis's 124 civil wars (see the module docstring for the columns).
+
+    Parameters
+    ----------
+    path
+        Read this file instead of the verified registry copy (no checksum check;
+        for your own copy or a newer release). Default: fetch and verify.
+    """
+    path = fetch.require(KEY) if path is None else Path(path)
     raw = read(KEY, path)
     raw = raw.drop(columns=[c for c in raw.columns if str(c).startswith("Unnamed: 0")])
     df = validate(raw, SCHEMA, KEY, path)

@@ -32,6 +32,8 @@ Citation: Fortna, V.P. (2008). *Does Peacekeeping Work?* Princeton UP; Fortna (2
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -70,7 +72,7 @@ SCHEMA = pa.DataFrameSchema(
 _RENAME = {"_t0": "st_t0", "_t": "st_t", "_d": "st_d", "_st": "st_st", "_origin": "st_origin"}
 
 
-def load() -> pd.DataFrame:
+def load(path: str | Path | None = None) -> pd.DataFrame:
     """Fortna's ceasefire spells, one row per spell segment (see the module docstring).
 
     Returns
@@ -78,8 +80,14 @@ def load() -> pd.DataFrame:
     pandas.DataFrame
         192 rows; the original columns, numeric values as float64
         (Stata stores float32; the widening is exact), ids and codes as Int64.
+
+    Parameters
+    ----------
+    path
+        Read this file instead of the verified registry copy (no checksum check;
+        for your own copy or a newer release). Default: fetch and verify.
     """
-    path = fetch.require(KEY)
+    path = fetch.require(KEY) if path is None else Path(path)
     raw = read(KEY, path)
     raw = validate(raw, SCHEMA, KEY, path)
     df = raw.rename(columns=_RENAME)

@@ -29,6 +29,8 @@ Civilian Protection in Civil War. AJPS 57(4): 875-891.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -62,9 +64,16 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def load() -> pd.DataFrame:
-    """HKS (2013) conflict-months (see the module docstring for the columns)."""
-    path = fetch.require(KEY)
+def load(path: str | Path | None = None) -> pd.DataFrame:
+    """HKS (2013) conflict-months (see the module docstring for the columns).
+
+    Parameters
+    ----------
+    path
+        Read this file instead of the verified registry copy (no checksum check;
+        for your own copy or a newer release). Default: fetch and verify.
+    """
+    path = fetch.require(KEY) if path is None else Path(path)
     raw = read(KEY, path)
     df = validate(raw, SCHEMA, KEY, path)
     return df.reset_index(drop=True)
