@@ -8,8 +8,10 @@ the data or the mirror with environment variables and nothing else:
     else the current working directory). ``data/raw``, ``data/processed`` and
     ``reports`` live below it.
 ``PEACESTATS_DATA_MIRROR``
-    A folder laid out like ``../shared/data`` (``<source>/<file>``). When set,
-    ``peacestats data fetch`` copies from it instead of the network.
+    A folder laid out like ``../shared/data`` (``<source>/<file>``), or an
+    ``http(s)://`` address of a web server holding the same layout. When set,
+    ``peacestats data fetch`` takes the files from it instead of the
+    publishers' addresses (still checking every sha256).
 ``PEACESTATS_RAW_DIR`` / ``PEACESTATS_PROCESSED_DIR``
     Override the two data folders individually (tests use temporary ones).
 """
@@ -51,9 +53,11 @@ def reports_dir() -> Path:
     return Path(env).expanduser().resolve() if env else project_root() / "reports"
 
 
-def data_mirror() -> Path | None:
-    """The mirror folder from ``$PEACESTATS_DATA_MIRROR``, or ``None`` to use the network."""
+def data_mirror() -> Path | str | None:
+    """The mirror from ``$PEACESTATS_DATA_MIRROR``: a folder (Path), a URL (str), or ``None``."""
     env = os.environ.get("PEACESTATS_DATA_MIRROR")
     if not env:
         return None
+    if env.startswith(("http://", "https://")):
+        return env.rstrip("/")
     return Path(env).expanduser().resolve()

@@ -5,9 +5,10 @@ Downloads, checksum checks and atomic placement are pooch's job
 the hash, then moves it into place, so a failed or truncated download never
 leaves a partial file). Two sources feed it:
 
-* a **mirror folder** (``$PEACESTATS_DATA_MIRROR``, e.g. ``../shared/data``),
+* a **mirror** (``$PEACESTATS_DATA_MIRROR``): a folder such as ``../shared/data``,
   laid out like the shared data folder (``<source>/<file>``) or like
-  ``data/raw`` (``<key>/<version>/<file>``); used when set, offline;
+  ``data/raw`` (``<key>/<version>/<file>``), used offline; or the address of a
+  web server with the shared-folder layout (an institutional mirror);
 * the **network**: the registry's ``url`` over HTTPS (pooch's HTTPDownloader,
   with a tqdm progress bar).
 """
@@ -109,8 +110,8 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
     progressbar
         Show a tqdm progress bar while copying or downloading.
     mirror
-        A mirror folder, ``None`` for the network, or ``"env"`` (default) to use
-        ``$PEACESTATS_DATA_MIRROR`` when set.
+        A mirror folder or ``http(s)://`` address, ``None`` for the publishers'
+        addresses, or ``"env"`` (default) to use ``$PEACESTATS_DATA_MIRROR`` when set.
 
     Returns
     -------
@@ -130,7 +131,13 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
     if target.is_file() and sha256sum(target) == ds.sha256:
         return FetchResult(key, target, "cache")
 
-    if mirror is not None:
+    if isinstance(mirror, str) and mirror.startswith(("http://", "https://")):
+        from urllib.parse import quote
+
+        url = f"{mirror.rstrip('/')}/{quote(ds.mirror_path)}"
+        origin = url
+        downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=60)
+    elif mirror is not None:
         src = mirror_file(key, Path(mirror))
         downloader = _MirrorDownloader(src, progressbar)
         url, origin = src.as_uri(), "mirror"
@@ -165,7 +172,11 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
     except MirrorFileMissingError:
         raise
     except Exception as exc:  # requests' ConnectionError, HTTPError, timeouts
-        raise DownloadError(f"{key}: could not download {url}: {exc}") from exc
+        reason = str(exc).splitlines()[0][:300]
+        raise DownloadError(
+            f"{key}: could not download {url} ({type(exc).__name__}: {reason}); nothing was written. "
+            "Check the network, or set PEACESTATS_DATA_MIRROR to a folder that holds the file."
+        ) from exc
     finally:
         _remove_empty_dirs(target.parent)
     return FetchResult(key, target, origin)

@@ -23,3 +23,16 @@ def load(key: str, **kwargs) -> pd.DataFrame:
     module = LOADERS.get(key, key)
     mod = importlib.import_module(f"{__name__}.{module}")
     return mod.load(**kwargs)
+
+
+def loader_doc(key: str) -> str:
+    """The dataset page (module docstring) of ``key``'s loader, or ``""`` if it has none yet."""
+    from .. import registry
+
+    registry.get(key)
+    module = LOADERS.get(key, key)
+    try:
+        mod = importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError:
+        return ""
+    return (mod.__doc__ or "").strip()

@@ -1,0 +1,153 @@
+"""The ``peacestats`` command line.
+
+::
+
+    peacestats data list                 # key, version, coverage, fetched or not
+    peacestats data fetch KEY ... | --all   # into data/raw/<key>/<version>/, sha256-verified
+    peacestats data verify [KEY ...]     # re-check the sha256 of fetched files
+    peacestats data info KEY             # the dataset's page
+    peacestats data cite KEY ...         # BibTeX (dataset keys and method names)
+
+Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
+fails, 2 on a usage or data error (the message says what to do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+
+from . import __version__
+
+
+def _cmd_list(args) -> int:
+    from . import fetch, registry
+
+    rows = [("key", "version", "coverage", "unit", "fetched")]
+    for ds in registry.datasets():
+        rows.append((ds.key, ds.version, ds.coverage_label, ds.unit, "yes" if fetch.is_fetched(ds.key) else "no"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
+
+
+def _keys(args) -> list[str]:
+    from . import registry
+
+    if getattr(args, "all", False) or not args.keys:
+        return registry.keys()
+    for k in args.keys:
+        registry.get(k)  # fail on an unknown key before doing anything
+    return list(args.keys)
+
+
+def _cmd_fetch(args) -> int:
+    from . import config, fetch
+
+    if not args.keys and not args.all:
+        print("peacestats data fetch: name dataset keys or use --all", file=sys.stderr)
+        return 2
+    keys = _keys(args)
+    mirror = config.data_mirror()
+    print(f"Fetching {len(keys)} dataset(s) from {mirror or 'the registry addresses'} into {config.raw_dir()}")
+    for k in keys:
+        res = fetch.fetch(k, progressbar=not args.quiet and sys.stderr.isatty())
+        how = "already present, sha256 ok" if res.source == "cache" else "fetched, sha256 ok"
+        print(f"  {k:<24} {how}")
+    return 0
+
+
+def _cmd_verify(args) -> int:
+    from . import fetch
+
+    bad = 0
+    for k in _keys(args):
+        ok, why = fetch.verify(k)
+        if not ok and why == "not fetched" and not args.keys:
+            print(f"  {k:<24} not fetched")
+            continue
+        print(f"  {k:<24} {why}")
+        bad += not ok
+    return 1 if bad else 0
+
+
+def _cmd_info(args) -> int:
+    from . import fetch, registry, sources
+
+    ds = registry.get(args.key)
+    wrap = lambda s: textwrap.fill(s, 88, subsequent_indent="    ")  # noqa: E731
+    print(f"{ds.title} ({ds.key}), version {ds.version}")
+    print("=" * min(88, len(ds.title) + len(ds.key) + len(ds.version) + 14))
+    print(wrap(ds.description))
+    print()
+    for label, value in (
+        ("Publisher", ds.publisher),
+        ("Unit", ds.unit),
+        ("Coverage", ds.coverage_label or "-"),
+        ("Country codes", ds.code_system or "-"),
+        ("File", f"{ds.file} ({ds.format}, {ds.size:,} bytes)"),
+        ("sha256", ds.sha256),
+        ("Download", ds.url or "none: mirror only"),
+        ("Homepage", ds.homepage or "-"),
+        ("Origin", ds.origin),
+        ("Licence", ds.licence),
+        ("Fetched", str(fetch.local_path(ds.key)) if fetch.is_fetched(ds.key) else "no"),
+        ("Citation", ds.citation),
+    ):
+        print(wrap(f"{label + ':':<15}{value}"))
+    doc = sources.loader_doc(ds.key)
+    if doc:
+        print()
+        print(doc)
+    return 0
+
+
+def _cmd_cite(args) -> int:
+    from .citations import cite
+
+    sys.stdout.write(cite(args.keys))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="peacestats", description="Peace and conflict data, models and reports.")
+    p.add_argument("--version", action="version", version=f"peacestats {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="the source datasets: list, fetch, verify, info, cite")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    dsub.add_parser("list", help="registered datasets and whether they are fetched").set_defaults(func=_cmd_list)
+    f = dsub.add_parser("fetch", help="fetch datasets into data/raw and verify their sha256")
+    f.add_argument("keys", nargs="*", metavar="KEY")
+    f.add_argument("--all", action="store_true", help="every registered dataset")
+    f.add_argument("--quiet", action="store_true", help="no progress bars")
+    f.set_defaults(func=_cmd_fetch)
+    v = dsub.add_parser("verify", help="re-check the sha256 of fetched files")
+    v.add_argument("keys", nargs="*", metavar="KEY")
+    v.set_defaults(func=_cmd_verify)
+    i = dsub.add_parser("info", help="the dataset's page: description, columns, licence, citation")
+    i.add_argument("key", metavar="KEY")
+    i.set_defaults(func=_cmd_info)
+    c = dsub.add_parser("cite", help="BibTeX for dataset keys (and method names such as coxph)")
+    c.add_argument("keys", nargs="+", metavar="KEY")
+    c.set_defaults(func=_cmd_cite)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .errors import PeacestatsError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PeacestatsError as exc:
+        print(f"peacestats: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
