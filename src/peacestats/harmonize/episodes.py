@@ -1,0 +1,192 @@
+"""Armed-conflict episodes from the UCDP/PRIO Armed Conflict Dataset.
+
+An *episode* is a run of a conflict's active years: UCDP starts a new episode
+when a conflict becomes active again after at least one calendar year below 25
+battle deaths, and gives its start date (``start_date2``) and, in its last
+year, its end date (``ep_end_date``, with ``ep_end == 1``). peacestats keeps
+UCDP's episodes as they are; the peace spells between them are built in
+:mod:`peacestats.harmonize.spells`.
+
+Verbs
+-----
+``create_episodes(acd)``
+    One row per conflict episode.
+``add_termination(episodes, term)``
+    How each episode ended (UCDP Conflict Termination, through 2020).
+``add_agreements(episodes, agreements)``
+    Whether a peace agreement was signed during the episode, and its provisions.
+
+Every ``add_*`` verb keeps the row count (asserted).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import HarmonizeError
+
+#: UCDP Conflict Termination outcome codes (Kreutz 2010).
+OUTCOME_LABELS = {
+    1: "peace agreement",
+    2: "ceasefire",
+    3: "government victory",
+    4: "rebel victory",
+    5: "low activity",
+    6: "actor ceases to exist",
+}
+
+#: UCDP type_of_conflict codes.
+CONFLICT_TYPES = {1: "extrasystemic", 2: "interstate", 3: "internal", 4: "internationalized internal"}
+#: UCDP incompatibility codes.
+INCOMPATIBILITIES = {1: "territory", 2: "government", 3: "government and territory"}
+
+
+def _codes(value) -> tuple[int, ...]:
+    """A code field as a sorted tuple of ints (accepts lists, tuples, ints, "2, 200" strings)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ()
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(sorted({int(v) for v in value}))
+    if isinstance(value, (int, np.integer)):
+        return (int(value),)
+    return tuple(sorted({int(p) for p in str(value).replace(" ", "").split(",") if p}))
+
+
+def _check_rows_kept(before: pd.DataFrame, after: pd.DataFrame, verb: str) -> None:
+    if len(before) != len(after):
+        raise HarmonizeError(f"{verb} changed the number of rows from {len(before)} to {len(after)}")
+
+
+def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per UCDP conflict episode.
+
+    Parameters
+    ----------
+    acd
+        The UCDP/PRIO ACD conflict-year frame (``peacestats.sources.load("ucdp_acd")``,
+        loaded when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``conflict_id`` and ``episode``, with columns
+
+        - ``episode_id`` (int): ``conflict_id * 100 + episode``, as UCDP's ``conflictep_id``
+        - ``conflict_id`` (int), ``episode`` (int, 1, 2, ... within the conflict)
+        - ``start_date`` (datetime): the episode's start (ACD ``start_date2``)
+        - ``end_date`` (datetime): its end (ACD ``ep_end_date``); NaT while ongoing
+        - ``ongoing`` (bool): not ended by the last ACD year
+        - ``first_year``, ``last_year``, ``n_active_years`` (int)
+        - ``max_intensity`` (int, 1 minor / 2 war), ``war`` (bool)
+        - ``type_of_conflict``, ``incompatibility`` (int, in the episode's last year)
+        - ``location`` (str), ``gwno_loc`` (tuple of int: every GW code of the location
+          in any year of the episode), ``gwno_loc_primary`` (int: the first code),
+          ``region`` (str), ``side_a``, ``side_b`` (str, last year)
+        - ``episode_days`` (int): days from start to end (to the end of the last ACD
+          year while ongoing)
+
+    Raises
+    ------
+    HarmonizeError
+        An episode whose last row has ``ep_end == 1`` but no end date, an
+        ``ep_end == 1`` row that is not the episode's last year, or an episode
+        with several start dates.
+    """
+    if acd is None:
+        from ..sources import load
+
+        acd = load("ucdp_acd")
+    need = ["conflict_id", "year", "start_date2", "ep_end", "ep_end_date", "intensity_level",
+            "type_of_conflict", "incompatibility", "location", "gwno_loc", "region", "side_a", "side_b"]
+    missing = [c for c in need if c not in acd.columns]
+    if missing:
+        raise HarmonizeError(f"create_episodes: the ACD frame lacks columns {missing}")
+    d = acd.sort_values(["conflict_id", "year"]).reset_index(drop=True)
+    d["start_date2"] = pd.to_datetime(d["start_date2"])
+    d["ep_end_date"] = pd.to_datetime(d["ep_end_date"])
+    last_acd_year = int(d["year"].max())
+
+    rows = []
+    for (cid, start), g in d.groupby(["conflict_id", "start_date2"], sort=True):
+        ends = g.index[g["ep_end"] == 1]
+        if len(ends) > 1 or (len(ends) == 1 and ends[0] != g.index[-1]):
+            raise HarmonizeError(
+                f"ucdp_acd: conflict {cid}, episode starting {start.date()}: ep_end == 1 in year(s) "
+                f"{g.loc[ends, 'year'].tolist()} but the episode runs to {g['year'].iloc[-1]}"
+            )
+        last = g.iloc[-1]
+        ended = bool(last["ep_end"] == 1)
+        end_date = last["ep_end_date"] if ended else pd.NaT
+        if ended and pd.isna(end_date):
+            raise HarmonizeError(
+                f"ucdp_acd: conflict {cid}, year {last['year']}: ep_end == 1 but ep_end_date is missing; "
+                "an ended episode needs an end date"
+            )
+        codes = sorted({c for v in g["gwno_loc"] for c in _codes(v)})
+        rows.append(
+            {
+                "conflict_id": int(cid),
+                "start_date": start,
+                "end_date": end_date,
+                "ongoing": not ended,
+                "first_year": int(g["year"].iloc[0]),
+                "last_year": int(last["year"]),
+                "n_active_years": int(len(g)),
+                "max_intensity": int(g["intensity_level"].max()),
+                "type_of_conflict": int(last["type_of_conflict"]),
+                "incompatibility": int(last["incompatibility"]),
+                "location": str(last["location"]),
+                "gwno_loc": tuple(codes),
+                "gwno_loc_primary": int(_codes(last["gwno_loc"])[0]) if _codes(last["gwno_loc"]) else pd.NA,
+                "region": str(last["region"]) if not isinstance(last["region"], (list, tuple)) else ", ".join(map(str, last["region"])),
+                "side_a": str(last["side_a"]),
+                "side_b": str(last["side_b"]),
+            }
+        )
+    ep = pd.DataFrame(rows).sort_values(["conflict_id", "start_date"]).reset_index(drop=True)
+    ep.insert(1, "episode", ep.groupby("conflict_id").cumcount() + 1)
+    ep.insert(0, "episode_id", ep["conflict_id"] * 100 + ep["episode"])
+    ep["war"] = ep["max_intensity"] == 2
+    coverage_end = pd.Timestamp(f"{last_acd_year}-12-31")
+    ep["episode_days"] = ((ep["end_date"].fillna(coverage_end)) - ep["start_date"]).dt.days.astype("int64")
+    ep["gwno_loc_primary"] = ep["gwno_loc_primary"].astype("Int64")
+    ep.attrs["coverage_end"] = coverage_end
+    return ep
+
+
+def add_termination(episodes: pd.DataFrame, term: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add how each episode ended, from the UCDP Conflict Termination Dataset (3-2021).
+
+    The two datasets are matched on ``conflict_id`` and the year the episode
+    ended (UCDP revises end dates between releases, so exact dates do not
+    always agree; the year does). Episodes that ended after 2020, or are
+    ongoing, get NA: the termination data do not cover them.
+
+    Adds ``outcome`` (Int64, 1-6), ``outcome_label`` and ``term_end_date`` (the
+    termination dataset's own end date).
+    """
+    if term is None:
+        from ..sources import load
+
+        term = load("ucdp_term_conflict")
+    t = term.copy()
+    date_col = "ependdate" if "ependdate" in t.columns else "ep_end_date"
+    ended = t[t["outcome"].notna()].copy()
+    ended["end_year"] = pd.to_datetime(ended[date_col]).dt.year.fillna(ended["year"]).astype(int)
+    ended = ended[["conflict_id", "end_year", "outcome", date_col]].rename(columns={date_col: "term_end_date"})
+    dup = ended.duplicated(["conflict_id", "end_year"], keep=False)
+    if dup.any():
+        raise HarmonizeError(
+            "ucdp_term_conflict: several terminations of one conflict in one year: "
+            f"{ended.loc[dup, ['conflict_id', 'end_year']].drop_duplicates().to_dict('records')[:10]}"
+        )
+    out = episodes.copy()
+    out["_end_year"] = out["end_date"].dt.year.astype("Int64")
+    out = out.merge(ended.astype({"conflict_id": "int64", "end_year": "Int64"}),
+                    left_on=["conflict_id", "_end_year"], right_on=["conflict_id", "end_year"],
+                    how="left").drop(columns=["_end_year", "end_year"])
+    out["outcome"] = out["outcome"].astype("Int64")
+    out["outcome_label"] = pd.Categorical(out["outcome"].map(OUTCOME_LABELS), categories=list(OUTCOME_LABELS.values()))
+    _check_rows_kept(episodes, out, "add_termination")
+    return out

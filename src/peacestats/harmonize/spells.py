@@ -1,0 +1,310 @@
+"""Peace spells after armed-conflict episodes, in counting-process form.
+
+A *peace spell* begins when a conflict episode ends (UCDP's ``ep_end_date``)
+and lasts until the conflict becomes active again (failure) or the data end
+(censored at the end of ACD coverage, 2024-12-31 for ACD 25.1).
+
+Recurrence rules
+----------------
+``recurrence="conflict"`` (default)
+    Failure is the start of the next episode of the *same* conflict.
+``recurrence="location"``
+    Failure is the start of the next episode of *any* conflict in the same
+    location (sharing a Gleditsch-Ward code of ``gwno_loc``). An episode that
+    ends while another conflict in the location is still active starts no
+    location-level peace spell (there is no peace in the location yet).
+``min_gap_days``
+    A recurrence sooner than this many days after the end does not count:
+    the two episodes are treated as one period of conflict, so that spell is
+    dropped and the next spell starts when the later episode ends. UCDP's own
+    episode rule already requires a full calendar year below 25 deaths, so the
+    default is 0.
+
+Counting-process form
+---------------------
+:func:`split_spells` splits each spell into ``(start, stop]`` rows wherever a
+time-varying covariate changes (UN mission present, personnel, mission type,
+non-UN mission present, peace agreement signed). Time is measured in days since
+the spell began; the event flag is 1 only on a failed spell's last row. In R::
+
+    coxph(Surv(start, stop, event) ~ un_present + cluster(conflict_id), data = rows)
+
+and in Stata::
+
+    stset stop, id(spell_id) time0(start) failure(event)
+
+(``time0()`` marks where each row's interval begins on multi-row data; every
+spell enters at time 0, so no ``enter()`` is needed.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import HarmonizeError
+
+#: The end of ACD 25.1 coverage: spells still at peace then are censored.
+ACD_COVERAGE_END = pd.Timestamp("2024-12-31")
+
+SPELL_COLUMNS = ["spell_id", "conflict_id", "episode_id", "gwno_loc_primary", "start_date", "stop_date",
+                 "duration_days", "failed", "next_episode_id", "next_conflict_id"]
+
+
+def create_spells(
+    episodes: pd.DataFrame,
+    *,
+    recurrence: str = "conflict",
+    min_gap_days: int = 0,
+    censor_date: str | pd.Timestamp = ACD_COVERAGE_END,
+) -> pd.DataFrame:
+    """One peace spell per terminated episode.
+
+    Parameters
+    ----------
+    episodes
+        From :func:`peacestats.harmonize.episodes.create_episodes` (with any ``add_*``
+        columns, which are carried along as the spell's time-constant covariates).
+    recurrence
+        ``"conflict"`` or ``"location"`` (see the module docstring).
+    min_gap_days
+        Minimum days of peace before a recurrence counts (default 0).
+    censor_date
+        Spells still at peace on this date are censored there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per spell: ``spell_id`` (the ended episode's ``episode_id``),
+        ``conflict_id``, ``episode_id``, ``gwno_loc_primary``, ``start_date``,
+        ``stop_date``, ``duration_days``, ``failed`` (0/1), ``next_episode_id`` and
+        ``next_conflict_id`` (the recurrence, NA when censored), ``recurrence``, then
+        the episode's columns prefixed ``ep_`` (``ep_outcome``, ``ep_war``, ...).
+    """
+    if recurrence not in {"conflict", "location"}:
+        raise ValueError(f"recurrence must be 'conflict' or 'location', not {recurrence!r}")
+    if min_gap_days < 0:
+        raise ValueError("min_gap_days must be >= 0")
+    censor_date = pd.Timestamp(censor_date)
+    ep = episodes.sort_values(["conflict_id", "start_date"]).reset_index(drop=True)
+    bad = ep["end_date"].notna() & (ep["end_date"] < ep["start_date"])
+    if bad.any():
+        r = ep[bad].iloc[0]
+        raise HarmonizeError(f"episode {r['episode_id']}: ends ({r['end_date'].date()}) before it starts ({r['start_date'].date()})")
+
+    ended = ep[ep["end_date"].notna() & (ep["end_date"] < censor_date)]
+    starts = ep[["episode_id", "conflict_id", "start_date", "end_date", "gwno_loc"]]
+
+    rows = []
+    for _, e in ended.iterrows():
+        end = e["end_date"]
+        if recurrence == "conflict":
+            cand = starts[(starts["conflict_id"] == e["conflict_id"]) & (starts["start_date"] > end)]
+        else:
+            codes = set(e["gwno_loc"])
+            same_loc = starts["gwno_loc"].map(lambda c: bool(codes & set(c)))
+            # another conflict still active in the location when this episode ends: no peace yet
+            active = same_loc & (starts["episode_id"] != e["episode_id"]) & (starts["start_date"] <= end) & (
+                starts["end_date"].isna() | (starts["end_date"] > end)
+            )
+            if active.any():
+                continue
+            cand = starts[same_loc & (starts["start_date"] > end)]
+        cand = cand.sort_values(["start_date", "episode_id"])
+        if len(cand):
+            nxt = cand.iloc[0]
+            stop, failed = nxt["start_date"], 1
+            nxt_ep, nxt_c = int(nxt["episode_id"]), int(nxt["conflict_id"])
+            if stop > censor_date:
+                stop, failed, nxt_ep, nxt_c = censor_date, 0, pd.NA, pd.NA
+        else:
+            stop, failed, nxt_ep, nxt_c = censor_date, 0, pd.NA, pd.NA
+        if failed and (stop - end).days < min_gap_days:
+            continue  # too short a peace to count: the two episodes are one period of conflict
+        rows.append(
+            {
+                "spell_id": int(e["episode_id"]),
+                "conflict_id": int(e["conflict_id"]),
+                "episode_id": int(e["episode_id"]),
+                "gwno_loc_primary": e["gwno_loc_primary"],
+                "start_date": end,
+                "stop_date": stop,
+                "duration_days": int((stop - end).days),
+                "failed": int(failed),
+                "next_episode_id": nxt_ep,
+                "next_conflict_id": nxt_c,
+            }
+        )
+    sp = pd.DataFrame(rows, columns=SPELL_COLUMNS)
+    for c in ("next_episode_id", "next_conflict_id", "gwno_loc_primary"):
+        sp[c] = sp[c].astype("Int64")
+    sp["recurrence"] = recurrence
+    zero = sp["duration_days"] <= 0
+    if zero.any():
+        raise HarmonizeError(
+            f"spells {sp.loc[zero, 'spell_id'].tolist()[:10]} have zero or negative length; "
+            "check the episode dates"
+        )
+    # time-constant covariates: the ended episode's columns
+    extra = [c for c in ep.columns if c not in {"conflict_id", "episode"}]
+    epcols = ep[extra].rename(columns={c: f"ep_{c}" for c in extra if c != "episode_id"})
+    sp = sp.merge(epcols, on="episode_id", how="left")
+    sp.attrs.update({"recurrence": recurrence, "min_gap_days": min_gap_days, "censor_date": censor_date})
+    return sp.sort_values("spell_id").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- splitting
+def step_function(
+    panel: pd.DataFrame,
+    *,
+    key: str,
+    date: str,
+    covariates: Sequence[str],
+    fill: Mapping[str, object] | None = None,
+    freq: str = "MS",
+) -> pd.DataFrame:
+    """Turn a regular panel (e.g. host-month) into change points of a step function.
+
+    Months absent from ``panel`` take the ``fill`` values (e.g. 0 troops when no
+    mission is present), so that a mission's departure is a change point too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key``, ``date`` and the covariates, one row per change: each value holds
+        from its date until the next row of the same key.
+    """
+    fill = dict(fill or {})
+    out = []
+    for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
+        idx = pd.date_range(g[date].min(), g[date].max(), freq=freq)
+        full = g.set_index(date)[list(covariates)].reindex(idx)
+        for c, v in fill.items():
+            if c in full:
+                full[c] = full[c].astype(object).where(full[c].notna(), v) if not isinstance(v, (int, float)) else full[c].fillna(v)
+        # the step back to the fill values after the last observed month
+        after = pd.DataFrame([{c: fill.get(c, np.nan) for c in covariates}], index=[idx[-1] + pd.tseries.frequencies.to_offset(freq)])
+        full = pd.concat([full, after])
+        changed = full.ne(full.shift()).any(axis=1) & ~(full.isna() & full.shift().isna()).all(axis=1)
+        changed.iloc[0] = True
+        part = full[changed].rename_axis(date).reset_index()
+        part.insert(0, key, k)
+        out.append(part)
+    if not out:
+        return pd.DataFrame(columns=[key, date, *covariates])
+    return pd.concat(out, ignore_index=True)
+
+
+def split_spells(
+    rows: pd.DataFrame,
+    changes: pd.DataFrame,
+    *,
+    key: str,
+    date: str = "date",
+    covariates: Sequence[str],
+    fill: Mapping[str, object] | None = None,
+    spell_key: str | None = None,
+) -> pd.DataFrame:
+    """Split spells (or already-split rows) wherever a time-varying covariate changes.
+
+    Parameters
+    ----------
+    rows
+        Spells from :func:`create_spells`, or counting-process rows from an earlier
+        call: needs ``spell_id``, ``start_date``, ``stop_date``, ``failed`` (spells)
+        or ``event`` (rows), and the ``spell_key`` column.
+    changes
+        A step function: ``key``, ``date`` and ``covariates``; each value holds
+        from its date until the next row of the same key (see :func:`step_function`).
+    key
+        The key column in ``changes`` (e.g. ``"gwcode"`` or ``"conflict_id"``).
+    spell_key
+        The column of ``rows`` matched to ``key`` (default: the same name).
+    fill
+        Values before a key's first change point, or for keys absent from ``changes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counting-process rows: ``spell_id``, ``start_date``, ``stop_date``, ``start``,
+        ``stop`` (days since the spell began), ``event`` (1 only on a failed spell's
+        last row), the input columns, and the covariates as they were at each row's
+        start. Sorted by ``spell_id`` and ``start``.
+    """
+    spell_key = spell_key or key
+    fill = dict(fill or {})
+    r = rows.copy()
+    if "event" not in r.columns:
+        r["event"] = r["failed"].astype(int)
+    if "spell_start_date" not in r.columns:
+        r["spell_start_date"] = r["start_date"]
+    if (r["stop_date"] <= r["start_date"]).any():
+        bad = r[r["stop_date"] <= r["start_date"]].iloc[0]
+        raise HarmonizeError(f"spell {bad['spell_id']}: stop_date {bad['stop_date']} is not after start_date {bad['start_date']}")
+    ch = changes[[key, date, *covariates]].copy()
+    ch[date] = pd.to_datetime(ch[date])
+    if len(ch) == 0 or ch[key].dtype != r[spell_key].dtype:
+        ch[key] = ch[key].astype(r[spell_key].dtype)
+    ch = ch.sort_values([key, date])
+    if ch.duplicated([key, date]).any():
+        raise HarmonizeError(f"split_spells: the change table repeats ({key}, {date}) pairs")
+
+    # 1. cut points strictly inside each row's interval
+    r["_row"] = np.arange(len(r))
+    cuts = r[["_row", spell_key, "start_date", "stop_date"]].merge(
+        ch[[key, date]].rename(columns={key: spell_key, date: "_cut"}), on=spell_key, how="inner"
+    )
+    cuts = cuts[(cuts["_cut"] > cuts["start_date"]) & (cuts["_cut"] < cuts["stop_date"])]
+    bounds = pd.concat(
+        [r[["_row", "start_date"]].rename(columns={"start_date": "_b"}),
+         cuts[["_row", "_cut"]].rename(columns={"_cut": "_b"}),
+         r[["_row", "stop_date"]].rename(columns={"stop_date": "_b"})]
+    ).drop_duplicates().sort_values(["_row", "_b"])
+    bounds["_next"] = bounds.groupby("_row")["_b"].shift(-1)
+    pieces = bounds.dropna(subset=["_next"])
+    out = pieces.merge(r.drop(columns=["start_date", "stop_date"]), on="_row", how="left")
+    out = out.rename(columns={"_b": "start_date", "_next": "stop_date"})
+    # event only on the last piece of a row
+    last = out.groupby("_row")["stop_date"].transform("max") == out["stop_date"]
+    out["event"] = np.where(last, out["event"], 0).astype(int)
+
+    # 2. covariate values at each piece's start: the last change on or before it
+    out = out.sort_values("start_date")
+    ch_sorted = ch.rename(columns={key: spell_key, date: "_chdate"}).sort_values("_chdate")
+    drop_old = [c for c in covariates if c in out.columns]
+    out = out.drop(columns=drop_old)
+    if out[spell_key].isna().any():
+        raise HarmonizeError(f"split_spells: rows with no {spell_key!r}")
+    out = pd.merge_asof(out, ch_sorted, left_on="start_date", right_on="_chdate", by=spell_key, direction="backward")
+    for c in covariates:
+        if c in fill:
+            v = fill[c]
+            out[c] = out[c].where(out[c].notna() | out["_chdate"].notna(), v)
+    out = out.drop(columns=["_chdate", "_row"])
+    out["start"] = (out["start_date"] - out["spell_start_date"]).dt.days.astype("int64")
+    out["stop"] = (out["stop_date"] - out["spell_start_date"]).dt.days.astype("int64")
+    lead = ["spell_id", "start", "stop", "event", "start_date", "stop_date"]
+    out = out[lead + [c for c in out.columns if c not in lead]]
+    return out.sort_values(["spell_id", "start"]).reset_index(drop=True)
+
+
+def check_counting_process(rows: pd.DataFrame) -> None:
+    """Raise :class:`HarmonizeError` unless ``rows`` is valid counting-process data.
+
+    Checks: ``start < stop``; rows of a spell are contiguous and do not overlap;
+    at most one event per spell, and only on its last row.
+    """
+    r = rows.sort_values(["spell_id", "start"])
+    if (r["start"] >= r["stop"]).any():
+        raise HarmonizeError(f"rows with start >= stop in spells {r.loc[r['start'] >= r['stop'], 'spell_id'].unique()[:10].tolist()}")
+    prev_stop = r.groupby("spell_id")["stop"].shift()
+    gap = prev_stop.notna() & (prev_stop != r["start"])
+    if gap.any():
+        raise HarmonizeError(f"overlapping or non-contiguous rows in spells {r.loc[gap, 'spell_id'].unique()[:10].tolist()}")
+    last = r.groupby("spell_id")["stop"].transform("max") == r["stop"]
+    if (r.loc[~last, "event"] != 0).any():
+        raise HarmonizeError("an event on a row that is not its spell's last row")
+    if (r.groupby("spell_id")["event"].sum() > 1).any():
+        raise HarmonizeError("a spell with more than one event")
