@@ -308,3 +308,59 @@ def check_counting_process(rows: pd.DataFrame) -> None:
         raise HarmonizeError("an event on a row that is not its spell's last row")
     if (r.groupby("spell_id")["event"].sum() > 1).any():
         raise HarmonizeError("a spell with more than one event")
+
+
+#: Peace-agreement provisions carried as time-varying spell covariates (UCDP PA names -> ours).
+AGREEMENT_PROVISIONS = {
+    "third_party": "pa_third_party",  # a third party (mediator) named in pa_3rd
+    "pko": "pa_pko",                  # provision for a peacekeeping operation
+    "ddr": "pa_ddr",                  # disarmament, demobilisation and reintegration
+    "intarmy": "pa_army_integration",  # integration of rebels into the army
+    "withd": "pa_withdrawal",          # withdrawal of foreign forces
+}
+AGREEMENT_COLUMNS = ["pa_signed", *AGREEMENT_PROVISIONS.values()]
+
+
+def agreement_changes(spells: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
+    """Peace agreements as a step function per spell, for :func:`split_spells` (``key="spell_id"``).
+
+    An agreement counts for a spell when it was signed for the spell's conflict
+    between the start of the episode that preceded the spell and the end of the
+    spell. The indicators are cumulative: ``pa_signed`` is 1 from the first such
+    agreement on; ``pa_third_party`` (a mediator took part), ``pa_pko``,
+    ``pa_ddr``, ``pa_army_integration`` and ``pa_withdrawal`` are 1 from the first
+    agreement with that provision on. Agreements that name several conflicts
+    count for each of them.
+
+    Parameters
+    ----------
+    spells
+        From :func:`create_spells` (needs ``ep_start_date``).
+    agreements
+        UCDP Peace Agreements (``peacestats.sources.load("ucdp_peace_agreements")``):
+        ``conflict_id`` (int or list of int), ``pa_date``, ``pa_3rd`` (text: who
+        mediated, NA if nobody), ``pko``, ``ddr``, ``intarmy``, ``withd`` (0/1).
+    """
+    from .episodes import _codes
+
+    pa = agreements.copy()
+    pa["conflict_id"] = pa["conflict_id"].map(_codes)
+    pa = pa.explode("conflict_id").dropna(subset=["conflict_id"])
+    pa["conflict_id"] = pa["conflict_id"].astype("int64")
+    pa["pa_date"] = pd.to_datetime(pa["pa_date"])
+    third = pa["pa_3rd"] if "pa_3rd" in pa else pa["third_party"]
+    pa["third_party"] = third.notna() & (third.astype(str).str.strip() != "")
+    for src in ("pko", "ddr", "intarmy", "withd"):
+        pa[src] = pd.to_numeric(pa[src], errors="coerce").fillna(0).astype(int) == 1
+    sp = spells[["spell_id", "conflict_id", "ep_start_date", "start_date", "stop_date"]]
+    m = sp.merge(pa[["conflict_id", "pa_date", *AGREEMENT_PROVISIONS]], on="conflict_id", how="inner")
+    m = m[(m["pa_date"] >= m["ep_start_date"]) & (m["pa_date"] < m["stop_date"])]
+    # an agreement signed before the spell began takes effect at its start
+    m["date"] = m[["pa_date", "start_date"]].max(axis=1)
+    m = m.sort_values(["spell_id", "date"])
+    g = m.groupby("spell_id")
+    out = pd.DataFrame({"spell_id": m["spell_id"], "date": m["date"], "pa_signed": 1})
+    for src, name in AGREEMENT_PROVISIONS.items():
+        out[name] = g[src].cummax().astype(int)
+    out = out.groupby(["spell_id", "date"], as_index=False).last()
+    return out.reset_index(drop=True)

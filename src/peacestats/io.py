@@ -1,0 +1,100 @@
+"""Atomic, deterministic file writing.
+
+Every file peacestats derives (processed tables, report tables, figures,
+HTML) is written through these helpers: the content goes to a temporary file
+in the target's folder, is flushed to disk, and only then replaces the target
+(``os.replace`` is atomic on POSIX). A step that fails half-way therefore
+leaves the previous good output in place, never a truncated file.
+
+Determinism: parquet files are written by pyarrow without timestamps, with a
+fixed row order chosen by the caller, so the same table gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success move it onto ``target``.
+
+    On an exception the temporary file is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, target)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(target: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """``open()`` for writing, atomically (text mode writes UTF-8 with ``\\n`` line ends)."""
+    with atomic_path(target) as tmp:
+        kwargs = {"encoding": encoding, "newline": "\n"} if "b" not in mode else {}
+        with open(tmp, mode, **kwargs) as fh:
+            yield fh
+
+
+def write_text(target: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``target`` atomically; returns the path."""
+    with atomic_open(target, "w") as fh:
+        fh.write(text)
+    return Path(target)
+
+
+def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
+    with atomic_open(target, "wb", encoding=None) as fh:
+        fh.write(data)
+    return Path(target)
+
+
+def write_json(target: str | os.PathLike, obj: Any) -> Path:
+    """Write JSON with sorted keys and a trailing newline (byte-stable)."""
+    return write_text(target, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+
+
+def write_parquet(df, target: str | os.PathLike) -> Path:
+    """Write a DataFrame to parquet atomically and deterministically (no index, snappy)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    with atomic_path(target, suffix=".parquet") as tmp:
+        pq.write_table(table, tmp, compression="snappy")
+    return Path(target)
+
+
+def write_csv(df, target: str | os.PathLike, float_format: str = "%.10g") -> Path:
+    """Write a DataFrame to CSV atomically with fixed float formatting and ``\\n`` line ends."""
+    with atomic_open(target, "w") as fh:
+        df.to_csv(fh, index=False, float_format=float_format, lineterminator="\n")
+    return Path(target)
+
+
+def write_figure(fig, target: str | os.PathLike) -> Path:
+    """Save a matplotlib figure atomically; PNG and SVG are written without timestamps."""
+    import matplotlib as mpl
+
+    target = Path(target)
+    fmt = target.suffix.lstrip(".").lower()
+    mpl.rcParams["svg.hashsalt"] = "peacestats"  # fixed SVG element ids instead of random ones
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Creator": None}}.get(fmt)
+    with atomic_path(target, suffix=target.suffix) as tmp:
+        fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
+    return target
