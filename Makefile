@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "Data mirror: $${PEACESTATS_DATA_MIRROR:-none (downloads from the registry's addresses)}"
+	@echo "Data mirror: $${PEACESTATS_DATA_MIRROR:-none, downloads from the registry addresses}"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,11 @@ venv: $(STAMP) ## Create .venv and install peacestats with its dependencies
 data: $(STAMP) ## Fetch and verify every source dataset into data/raw
 	$(BIN)/peacestats data fetch --all
 
-build: data ## Build the harmonized tables in data/processed
-	@echo "make build: the harmonized tables (issue 3) are not implemented yet." >&2; exit 2
+build: data/processed/datapackage.json ## Build the harmonized tables in data/processed
+
+data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcard src/peacestats/harmonize/*.py src/peacestats/sources/*.py src/peacestats/resources/missions/*.csv)
+	$(BIN)/peacestats data fetch --all --quiet
+	$(BIN)/peacestats build
 
 reports: build ## Build every table, figure and HTML report under reports/
 	@echo "make reports: the reports (issue 5) are not implemented yet." >&2; exit 2

@@ -7,6 +7,7 @@
     peacestats data verify [KEY ...]     # re-check the sha256 of fetched files
     peacestats data info KEY             # the dataset's page
     peacestats data cite KEY ...         # BibTeX (dataset keys and method names)
+    peacestats build [TABLE ...]         # harmonized tables in data/processed
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
 fails, 2 on a usage or data error (the message says what to do).
@@ -111,6 +112,16 @@ def _cmd_cite(args) -> int:
     return 0
 
 
+def _cmd_build(args) -> int:
+    from . import config
+    from .build import build
+
+    out = args.out or config.processed_dir()
+    print(f"Building harmonized tables into {out}")
+    build(out, tables=args.tables or None)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peacestats", description="Peace and conflict data, models and reports.")
     p.add_argument("--version", action="version", version=f"peacestats {__version__}")
@@ -133,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = dsub.add_parser("cite", help="BibTeX for dataset keys (and method names such as coxph)")
     c.add_argument("keys", nargs="+", metavar="KEY")
     c.set_defaults(func=_cmd_cite)
+
+    b = sub.add_parser("build", help="build the harmonized tables in data/processed (and datapackage.json)")
+    b.add_argument("tables", nargs="*", metavar="TABLE", help="tables to build (default: all)")
+    b.add_argument("--out", help="output folder (default data/processed)")
+    b.set_defaults(func=_cmd_build)
     return p
 
 
