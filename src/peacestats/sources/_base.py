@@ -54,7 +54,9 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
             name = ds.rda_object or next(iter(objs))
             if name not in objs:
                 raise SchemaError(f"{key}: {path} has no R object {name!r} (it has {sorted(objs)})")
-            df = objs[name]
+            # R row names (pyreadr's "rownames" index on files written from data.frames)
+            # are labels, not data; a plain 0..n-1 index keeps error rows numbered 1..n.
+            df = objs[name].reset_index(drop=True)
         else:  # pragma: no cover - registry formats are fixed
             raise SchemaError(f"{key}: unknown format {ds.format!r} in registry.toml")
     except pd.errors.EmptyDataError as exc:
@@ -96,6 +98,7 @@ def validate(df: pd.DataFrame, schema, key: str, path: Path | str) -> pd.DataFra
             + (f": {hints}" if hints else "")
             + f". Columns present: {list(df.columns)}"
         )
+    df = _numbers_from_text(df, schema, key, path)
     try:
         return schema.validate(df, lazy=True)
     except SchemaErrors as err:
@@ -114,6 +117,43 @@ def validate(df: pd.DataFrame, schema, key: str, path: Path | str) -> pd.DataFra
         raise SchemaError(msg) from None
     except pa.errors.SchemaError as err:  # pragma: no cover - lazy=True collects instead
         raise SchemaError(f"{key}: {path}: {err}") from None
+
+
+def _numbers_from_text(df: pd.DataFrame, schema, key: str, path: Path | str) -> pd.DataFrame:
+    """Turn numeric schema columns that were read as text into numbers, or name the bad cells.
+
+    One stray word in a numeric column ("Apr" in ``mon``) makes the reader keep the whole
+    column as text, and the file's other values ("1.0") then fail an integer coercion too,
+    so pandera would report every row. Parsing the text as numbers first reports just the
+    cells that are not numbers, with their rows. Blank cells become missing values.
+    """
+    out = df
+    for name, column in schema.columns.items():
+        dtype = getattr(column.dtype, "type", None)
+        if name not in df.columns or dtype is None or df[name].dtype != object:
+            continue
+        try:
+            numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        except TypeError:  # pragma: no cover - exotic pandera types
+            numeric = False
+        if not numeric:
+            continue
+        text = df[name]
+        blank = text.isna() | (text.astype(str).str.strip() == "")
+        parsed = pd.to_numeric(text.where(~blank), errors="coerce")
+        bad = ~blank & parsed.isna()
+        if bad.any():
+            cells = [f"  column {name!r}, {_row_label(i)}: value {text[i]!r} is not a number"
+                     for i in bad[bad].index[:10]]
+            more = f"\n  ... and {int(bad.sum()) - 10} more" if bad.sum() > 10 else ""
+            raise SchemaError(
+                f"{key}: {path} does not match its documented schema:\n" + "\n".join(cells) + more
+                + "\nCorrect these cells (or use the registry copy: `peacestats data fetch`)."
+            )
+        if out is df:
+            out = df.copy()
+        out[name] = parsed
+    return out
 
 
 def split_codes(value) -> list[int]:

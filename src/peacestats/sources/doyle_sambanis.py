@@ -11,8 +11,10 @@ Columns (the ones analyses use; the file has 196 more):
   it is **not** a numeric COW code; ``cname`` (str): war name
 - ``yrbeg``, ``yrend`` (int, two-digit years as in the source; ``yrend`` NA for ongoing wars)
 - ``pbs2s3`` (0/1): strict peacebuilding success two years after the war
-- ``untype`` (str) / ``untype4`` (int): UN mission type (none, observer, traditional,
-  multidimensional, enforcement); ``untype4`` codes multidimensional or enforcement as 1
+- ``untype`` (str): UN mission type, one of ``"None"`` (no UN mission, 88 wars),
+  ``"Observer"`` (17), ``"TradPKO"`` (8), ``"MultiPKO"`` (7), ``"Enforcement+"`` (4);
+  ``untype1`` ... ``untype5`` (0/1) are its dummies in that order, so ``untype4`` is 1 for
+  multidimensional peacekeeping only (the authors' main UN variable)
 - ``wartype`` (1 = ethnic/identity war), ``logcost`` (log deaths and displacement),
   ``wardur`` (months), ``factnum``, ``factnum2`` (number of factions and its square),
   ``trnsfcap`` (transformed local capacities), ``treaty`` (0/1), ``develop``
@@ -45,7 +47,9 @@ SCHEMA = pa.DataFrameSchema(
         "yrend": pa.Column(float, **_num),
         "pbs2s3": pa.Column(int, pa.Check.isin([0, 1]), coerce=True, nullable=False),
         "untype4": pa.Column(int, pa.Check.isin([0, 1]), coerce=True, nullable=False),
-        "untype": pa.Column(str, nullable=True),
+        "untype": pa.Column(
+            str, pa.Check.isin(["None", "Observer", "TradPKO", "MultiPKO", "Enforcement+"]), nullable=False
+        ),
         "wartype": pa.Column(int, pa.Check.isin([0, 1]), coerce=True),
         "logcost": pa.Column(float, **_num),
         "wardur": pa.Column(float, **_num),
@@ -72,7 +76,10 @@ def load(path: str | Path | None = None) -> pd.DataFrame:
         for your own copy or a newer release). Default: fetch and verify.
     """
     path = fetch.require(KEY) if path is None else Path(path)
-    raw = read(KEY, path)
+    # The file writes R's "NA" for missing values. pandas' default would also read the
+    # category "None" (no UN involvement) as missing, in `untype`, `UNops`, `uncint` (88
+    # wars each) and `un2cint` (79), so only "NA" and empty fields count as missing here.
+    raw = read(KEY, path, keep_default_na=False, na_values=["NA", ""])
     raw = raw.drop(columns=[c for c in raw.columns if str(c).startswith("Unnamed: 0")])
     df = validate(raw, SCHEMA, KEY, path)
     df["yrend"] = df["yrend"].astype("Int64")

@@ -14,7 +14,8 @@ Columns:
 - ``osvAll`` (count): civilians killed in one-sided violence (all actors) this month;
   ``osvreb1``, ``osvgov``: by rebels, by the government; ``*Lag``, ``*LagDum``: lags and lag dummies
 - ``troopLag``, ``policeLag``, ``militaryobserversLag``: UN troops, police and military
-  observers last month (persons; the paper divides by 1,000)
+  observers last month, **in thousands** as the paper's models use them (the largest,
+  29.209, is 29,209 troops); NA in 70 rows
 - ``brv_AllLag``, ``brv_aLag``, ``brv_bLag``: battle deaths last month
 - ``PKOdum`` (0/1): a UN mission is present; ``incomp`` (1 territory, 2 government);
   ``epduration`` (months since the episode began); ``lntpop`` (log population)
