@@ -11,8 +11,13 @@ import importlib
 
 import pandas as pd
 
-#: registry key -> module name under peacestats.sources
-LOADERS: dict[str, str] = {}
+#: registry key -> module name under peacestats.sources (only where they differ).
+#: A module serving several keys maps each key to its function in ``LOAD_BY_KEY``.
+LOADERS: dict[str, str] = {
+    "ucdp_term_conflict": "ucdp_termination",
+    "ucdp_term_dyad": "ucdp_termination",
+    "kathman_cmps_totals": "kathman_pko",
+}
 
 
 def load(key: str, **kwargs) -> pd.DataFrame:
@@ -22,7 +27,8 @@ def load(key: str, **kwargs) -> pd.DataFrame:
     registry.get(key)  # unknown key -> UnknownDatasetError
     module = LOADERS.get(key, key)
     mod = importlib.import_module(f"{__name__}.{module}")
-    return mod.load(**kwargs)
+    loader = getattr(mod, "LOAD_BY_KEY", {}).get(key, mod.load)
+    return loader(**kwargs)
 
 
 def loader_doc(key: str) -> str:
