@@ -1,0 +1,386 @@
+"""Shared model-building helpers: formulas to design matrices, missing rows, clusters.
+
+Any estimator in :mod:`peacestats.models` can use these; they follow R's
+``model.frame`` / ``model.matrix`` conventions so that our coefficients line up
+with R's term by term:
+
+:func:`parse_surv_formula`
+    Split ``"Surv(start, stop, event) ~ x1 + x2 + strata(s) + cluster(g)"`` (R style)
+    into its survival columns, right-hand side and special terms.
+:func:`formula_columns`
+    The data columns a patsy right-hand side uses (for NA handling and clear
+    "no such column" errors before patsy's own, harder to read, message).
+:func:`check_columns`
+    Raise :class:`~peacestats.errors.SpecificationError` naming missing columns, with
+    close matches ("did you mean ...").
+:func:`complete_rows`
+    R's ``na.omit``: the rows with no missing value in any used column, and how many
+    were dropped.
+:func:`design_matrix`
+    A patsy design matrix *without* the intercept column but with treatment coding as
+    if the intercept were there (R's ``model.matrix`` for Cox models: factors keep
+    their reference level), plus the term -> columns assignment R calls ``assign``.
+    ``factor(x)`` is accepted as a synonym of patsy's ``C(x)``.
+:func:`group_codes`
+    Integer codes ``0..G-1`` for a cluster or strata column (one or several columns),
+    in sorted order of the values, as R's ``match(x, sort(unique(x)))``.
+:func:`cluster_sums`
+    Per-cluster sums of per-row scores (the meat of a cluster-robust sandwich).
+
+Everything here is deterministic and vectorised; nothing depends on the model.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecificationError
+
+__all__ = [
+    "SurvFormula",
+    "parse_surv_formula",
+    "extract_specials",
+    "formula_columns",
+    "check_columns",
+    "complete_rows",
+    "design_matrix",
+    "Design",
+    "group_codes",
+    "cluster_sums",
+    "as_list",
+]
+
+# Names that may appear in a patsy formula without being columns of the data.
+_FORMULA_FUNCTIONS = {
+    "C", "factor", "I", "Q", "np", "log", "log1p", "exp", "sqrt", "abs", "center",
+    "standardize", "scale", "bs", "cr", "cc", "te", "Treatment", "Sum", "Poly", "Diff",
+    "Helmert", "True", "False", "None", "pd",
+}
+
+
+def as_list(x: str | Sequence[str] | None) -> list[str]:
+    """``None`` -> ``[]``, ``"a"`` -> ``["a"]``, a sequence -> a list."""
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    return list(x)
+
+
+# ----------------------------------------------------------------------------- formulas
+@dataclass(frozen=True)
+class SurvFormula:
+    """The parts of an R-style survival formula."""
+
+    start: str | None
+    stop: str
+    event: str
+    rhs: str
+    strata: tuple[str, ...] = ()
+    cluster: str | None = None
+
+
+def _split_top_level(s: str, sep: str) -> list[str]:
+    """Split ``s`` on ``sep`` outside parentheses/brackets."""
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [p.strip() for p in out]
+
+
+def parse_surv_formula(formula: str) -> SurvFormula | None:
+    """Parse ``"Surv(start, stop, event) ~ rhs"`` or ``"Surv(time, event) ~ rhs"``.
+
+    ``strata(a, b)`` and ``cluster(g)`` terms on the right-hand side are taken out
+    (as R's ``coxph`` does). Returns ``None`` when ``formula`` has no ``~`` (a plain
+    right-hand side).
+
+    Raises
+    ------
+    SpecificationError
+        A left-hand side that is not ``Surv(...)`` with two or three column names.
+    """
+    if "~" not in formula:
+        return None
+    lhs, rhs = formula.split("~", 1)
+    lhs = lhs.strip()
+    m = re.fullmatch(r"Surv\s*\((.*)\)", lhs)
+    if not m:
+        raise SpecificationError(
+            f"formula {formula!r}: the left-hand side must be Surv(start, stop, event) or "
+            "Surv(time, event); or give only the right-hand side and pass stop=, event= "
+            "(and start=) as arguments."
+        )
+    args = [a.strip() for a in _split_top_level(m.group(1), ",")]
+    if len(args) not in (2, 3) or not all(args):
+        raise SpecificationError(
+            f"formula {formula!r}: Surv() needs (time, event) or (start, stop, event) column names."
+        )
+    start, stop, event = (None, *args) if len(args) == 2 else args
+    rest, strata, cluster = extract_specials(rhs)
+    return SurvFormula(start, stop, event, rest, strata, cluster)
+
+
+def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
+    """Take R's ``strata(a, b)`` and ``cluster(g)`` terms out of a right-hand side.
+
+    Returns the remaining right-hand side, the strata columns and the cluster column.
+    """
+    terms = _split_top_level(rhs, "+")
+    keep, strata, cluster = [], [], None
+    for t in terms:
+        ms = re.fullmatch(r"strata\s*\((.*)\)", t)
+        mc = re.fullmatch(r"cluster\s*\((.*)\)", t)
+        if ms:
+            strata.extend(a.strip() for a in _split_top_level(ms.group(1), ","))
+        elif mc:
+            cluster = mc.group(1).strip()
+        elif t:
+            keep.append(t)
+    return " + ".join(keep), tuple(strata), cluster
+
+
+def formula_columns(rhs: str, columns: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The data columns a patsy right-hand side refers to, and names it uses that are not columns.
+
+    Parameters
+    ----------
+    rhs
+        A patsy right-hand side (``"x1 + C(x2) + np.log(x3)"``).
+    columns
+        The columns of the data.
+
+    Returns
+    -------
+    used, unknown
+        Column names found, in order of first use; names that are neither columns nor
+        known formula functions (probably typos).
+    """
+    import patsy
+
+    cols = set(columns)
+    used: list[str] = []
+    unknown: list[str] = []
+    plain = [t.strip() for t in _split_top_level(rhs, "+")]
+    if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain):  # "x1 + x2": no parsing needed
+        for t in plain:
+            if t in cols:
+                used.append(t) if t not in used else None
+            elif t not in _FORMULA_FUNCTIONS and t not in unknown and t not in ("1", "0"):
+                unknown.append(t)
+        return used, unknown
+    desc = patsy.ModelDesc.from_formula(rhs)
+    for term in desc.rhs_termlist:
+        for factor in term.factors:
+            code = factor.code
+            try:
+                tree = ast.parse(code, mode="eval")
+            except SyntaxError:  # pragma: no cover - patsy already parsed it
+                continue
+            skip: set[int] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    skip.add(id(node.func))
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    skip.add(id(node.value))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and id(node) not in skip:
+                    name = node.id
+                    if name in cols:
+                        if name not in used:
+                            used.append(name)
+                    elif name not in _FORMULA_FUNCTIONS and name not in unknown:
+                        unknown.append(name)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q":
+                    if node.args and isinstance(node.args[0], ast.Constant):
+                        name = node.args[0].value
+                        if name in cols and name not in used:
+                            used.append(name)
+                        elif name not in cols and name not in unknown:
+                            unknown.append(name)
+    return used, unknown
+
+
+def check_columns(data: pd.DataFrame, names: Iterable[str | None], what: str = "data") -> None:
+    """Raise :class:`SpecificationError` if a column is missing, suggesting close matches."""
+    missing = [n for n in names if n is not None and n not in data.columns]
+    if not missing:
+        return
+    parts = []
+    for n in missing:
+        close = difflib.get_close_matches(str(n), [str(c) for c in data.columns], n=3)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        parts.append(f"{n!r}{hint}")
+    raise SpecificationError(
+        f"{what}: no column {', '.join(parts)} in the data frame "
+        f"({data.shape[1]} columns). Check the spelling or add the column."
+    )
+
+
+def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:
+    """R's ``na.omit``: a boolean mask of rows with no missing value in ``columns``.
+
+    Returns
+    -------
+    mask, n_dropped
+    """
+    cols = list(dict.fromkeys(c for c in columns if c is not None))
+    if not cols:
+        return np.ones(len(data), dtype=bool), 0
+    mask = ~data[cols].isna().any(axis=1).to_numpy()
+    return mask, int((~mask).sum())
+
+
+@dataclass
+class Design:
+    """A design matrix with R's term bookkeeping.
+
+    Attributes
+    ----------
+    X : numpy.ndarray
+        ``n x p`` float matrix (no intercept column).
+    columns : list of str
+        Column (coefficient) names, as patsy names them (``C(pkop)[T.2.0]``).
+    terms : dict
+        Term label -> list of column positions (R's ``assign``).
+    design_info : patsy.DesignInfo or None
+        To build the same columns for new data (:meth:`transform`); ``None`` when every
+        term is a plain numeric column (built without patsy, which is faster).
+    """
+
+    X: np.ndarray
+    columns: list[str]
+    terms: dict[str, list[int]]
+    design_info: object
+
+    def transform(self, new: pd.DataFrame) -> np.ndarray:
+        """The same columns for new data (factor levels as in the fitted data)."""
+        import patsy
+
+        if self.design_info is None:
+            check_columns(new, self.columns, "new data")
+            try:
+                return new[self.columns].to_numpy(dtype=float)
+            except (TypeError, ValueError) as e:
+                raise SpecificationError(f"new data: the model's columns must be numeric ({e}).") from None
+        try:
+            (m,) = patsy.build_design_matrices([self.design_info], new, NA_action="raise")
+        except patsy.PatsyError as e:
+            raise SpecificationError(f"cannot build the model's columns for the new data: {e}") from None
+        m = np.asarray(m, dtype=float)
+        keep = [i for i, n in enumerate(self.design_info.column_names) if n != "Intercept"]
+        return m[:, keep]
+
+
+def design_matrix(rhs: str, data: pd.DataFrame) -> Design:
+    """Build the design matrix of ``rhs`` on ``data`` (complete rows only), R's way for Cox models.
+
+    The intercept is included while coding factors (so a factor drops its first level,
+    as ``model.matrix`` does inside ``coxph``) and then removed.
+
+    Raises
+    ------
+    SpecificationError
+        Unknown names, patsy errors, non-finite values, or no columns at all.
+    """
+    import patsy
+
+    rhs = rhs.strip()
+    if not rhs or rhs in {"1", "0", "-1"}:
+        raise SpecificationError(
+            "the formula has no covariates; a Cox model needs at least one term "
+            "(for a survival curve without covariates use kaplan_meier)."
+        )
+    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed.
+    plain = [t.strip() for t in _split_top_level(rhs, "+")]
+    if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain) and len(set(plain)) == len(plain):
+        if all(t in data.columns and pd.api.types.is_numeric_dtype(data[t])
+               and not isinstance(data[t].dtype, pd.CategoricalDtype) for t in plain):
+            X = data[plain].to_numpy(dtype=float)
+            _check_finite(X, plain, rhs)
+            return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+    # R's factor(x) -> patsy's C(x)
+    rhs_p = re.sub(r"\bfactor\s*\(", "C(", rhs)
+    # R's coxph always codes factors as if there were an intercept (and then drops
+    # it), whatever "- 1" the user wrote: re-adding "+ 1" at the end does the same.
+    formula = f"{rhs_p} + 1"
+    env = patsy.EvalEnvironment([{"np": np, "log": np.log, "exp": np.exp, "sqrt": np.sqrt}])
+    # Rows with missing values are already gone: skip patsy's per-factor missing-value
+    # checks, which cost milliseconds per call on pandas columns.
+    try:
+        m = patsy.dmatrix(formula, data, NA_action=patsy.NAAction(NA_types=[]), return_type="matrix",
+                          eval_env=env)
+    except patsy.PatsyError as e:
+        raise SpecificationError(f"formula {rhs!r}: {e}") from None
+    info = m.design_info
+    names = list(info.column_names)
+    X = np.asarray(m, dtype=float)
+    keep = [i for i, n in enumerate(names) if n != "Intercept"]
+    X = X[:, keep]
+    cols = [names[i] for i in keep]
+    pos = {old: new for new, old in enumerate(keep)}
+    terms: dict[str, list[int]] = {}
+    for term_name, sl in info.term_name_slices.items():
+        idx = [pos[i] for i in range(sl.start, sl.stop) if i in pos]
+        if idx:
+            terms[term_name] = idx
+    if X.shape[1] == 0:
+        raise SpecificationError(f"formula {rhs!r} produced no covariate columns.")
+    _check_finite(X, cols, rhs)
+    return Design(X, cols, terms, info)
+
+
+def _check_finite(X: np.ndarray, cols: list[str], rhs: str) -> None:
+    if not np.all(np.isfinite(X)):
+        bad = np.where(~np.isfinite(X).all(axis=0))[0]
+        raise SpecificationError(
+            f"formula {rhs!r}: column(s) {', '.join(cols[i] for i in bad)} hold infinite values; "
+            "drop or recode those rows."
+        )
+
+
+# ----------------------------------------------------------------------------- clusters
+def group_codes(data: pd.DataFrame, columns: str | Sequence[str]) -> tuple[np.ndarray, list]:
+    """Integer codes ``0..G-1`` of one or several grouping columns, in sorted order of the values.
+
+    Returns
+    -------
+    codes, labels
+        ``codes[i]`` is the group of row ``i``; ``labels[g]`` the value (a tuple for
+        several columns).
+    """
+    cols = as_list(columns)
+    if len(cols) == 1:
+        codes, uniques = pd.factorize(data[cols[0]], sort=True)
+        return codes.astype(np.int64), list(uniques)
+    keys = pd.MultiIndex.from_frame(data[cols])
+    codes, uniques = pd.factorize(keys, sort=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def cluster_sums(scores: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
+    """Sum the rows of ``scores`` (n x p) within each cluster: a ``G x p`` matrix."""
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 1:
+        scores = scores[:, None]
+    g = int(codes.max()) + 1 if n_groups is None else n_groups
+    out = np.empty((g, scores.shape[1]))
+    for j in range(scores.shape[1]):
+        out[:, j] = np.bincount(codes, weights=scores[:, j], minlength=g)
+    return out
