@@ -1,0 +1,876 @@
+"""Kaplan-Meier survival curves and log-rank tests, equal to R's ``survival`` package.
+
+:func:`kaplan_meier` is R's ``survfit(Surv(entry, stop, event) ~ group, weights = w)``
+(product-limit estimate with left truncation and case weights, Greenwood standard
+errors, ``conf.type = "log"``, ``"log-log"`` or ``"plain"``); :func:`logrank_test` is
+R's ``survdiff(Surv(stop, event) ~ group + strata(s))``, extended to delayed entry and
+case weights, with Stata's test for trend across ordered groups (``sts test, trend``).
+
+Conventions (all as R's ``survival`` 3.x):
+
+* A row is at risk at time *t* when ``entry < t <= stop``: a row that enters at *t*
+  is not at risk at *t*. Without ``entry`` every row enters at 0 (``-inf``).
+* With weights, ``n_risk``, ``n_event`` and ``n_censor`` are sums of weights
+  (case/frequency weights: integer weights give the same answer as repeating rows).
+* Greenwood's variance of the cumulative hazard, ``sum d / (n (n - d))``, is the
+  ``std.err`` of ``survfit`` objects; ``std_err`` in our tables is the standard error
+  of the survival itself (``S * sqrt(...)``), as ``summary(survfit(...))`` prints it.
+  When every row at risk fails (``S = 0``) the variance is infinite: R reports
+  ``NaN``/``NA`` there and so do we (the estimate is exact, there is no interval).
+* R's ``timefix`` (merging times that differ by rounding error) is not applied: give
+  integer days or months, as conflict data usually are.
+
+Why not lifelines' ``KaplanMeierFitter``? Its survival estimate is right (and a test
+checks it against ours), but its default bands use the log(-log) transform, it
+reports no per-row standard error of S, and it has no R-style median interval or
+``summary(fit, times=)`` semantics; the product-limit estimate itself is a few lines
+of cumulative sums, written here so every number can be traced to R's definition.
+
+References
+----------
+Kaplan, E.L. & Meier, P. (1958). Nonparametric estimation from incomplete observations.
+JASA 53: 457-481. Mantel, N. (1966). Evaluation of survival data and two new rank order
+statistics arising in its consideration. Cancer Chemotherapy Reports 50: 163-170.
+Therneau, T.M. & Grambsch, P.M. (2000). *Modeling Survival Data*. Springer.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import SpecificationError, SurvivalDataError
+
+__all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
+
+CONF_TYPES = ("log", "log-log", "plain")
+
+
+# ----------------------------------------------------------------------------- input checks
+def _as_list(x) -> list[str]:
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [x]
+    return list(x)
+
+
+def _check_columns(data: pd.DataFrame, cols: Sequence[str], what: str) -> None:
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"{what}: `data` must be a pandas DataFrame, not {type(data).__name__}")
+    from ._design import check_columns  # the models' shared message (with "did you mean")
+
+    check_columns(data, cols, what)
+
+
+def _unique_index(data):
+    """``data`` with a unique index (a RangeIndex when labels repeat, e.g. after ``index.repeat``)."""
+    if isinstance(data, pd.DataFrame) and not data.index.is_unique:
+        return data.reset_index(drop=True)
+    return data
+
+
+def _row_label(index_value) -> str:
+    if isinstance(index_value, (int, np.integer)):
+        return f"row {int(index_value) + 1} (index {index_value})"
+    return f"row with index {index_value!r}"
+
+
+def _survival_data(
+    data: pd.DataFrame,
+    *,
+    what: str,
+    duration: str,
+    event: str,
+    entry: str | None = None,
+    weights: str | None = None,
+    other: Sequence[str] = (),
+) -> tuple[pd.DataFrame, int]:
+    """Check and clean survival columns; drop rows with missing values (R's ``na.omit``).
+
+    Returns the kept rows (original index) with float columns ``_stop``, ``_event``,
+    ``_entry`` and ``_w``, and the number of rows dropped for missing values.
+    """
+    cols = [duration, event, *_as_list(entry), *_as_list(weights), *other]
+    _check_columns(data, cols, what)
+    if len(data) == 0:
+        raise SpecificationError(f"{what}: the data have no rows")
+    sub = data[list(dict.fromkeys(cols))]
+    keep = sub.notna().all(axis=1)
+    n_dropped = int((~keep).sum())
+    sub = sub.loc[keep]
+    if len(sub) == 0:
+        raise SpecificationError(
+            f"{what}: no rows left after dropping rows with missing values in {cols}"
+        )
+    out = pd.DataFrame(index=sub.index)
+    for name, col in (("_stop", duration), ("_event", event)):
+        try:
+            out[name] = pd.to_numeric(sub[col]).astype(float)
+        except (TypeError, ValueError) as exc:
+            raise SurvivalDataError(f"{what}: column {col!r} must be numeric ({exc})") from exc
+    stop = out["_stop"].to_numpy()
+    ev = out["_event"].to_numpy()
+    if not np.all(np.isfinite(stop)):
+        bad = out.index[~np.isfinite(stop)][0]
+        raise SurvivalDataError(f"{what}: column {duration!r} is not finite at {_row_label(bad)}")
+    if np.any(stop < 0):
+        bad = out.index[stop < 0][0]
+        raise SurvivalDataError(
+            f"{what}: column {duration!r} has a negative time ({out.loc[bad, '_stop']}) at "
+            f"{_row_label(bad)}; survival times count from the start of the spell (>= 0)"
+        )
+    if not np.all(np.isin(ev, (0.0, 1.0))):
+        bad = out.index[~np.isin(ev, (0.0, 1.0))][0]
+        raise SurvivalDataError(
+            f"{what}: column {event!r} must be 0 (censored) or 1 (event); it is "
+            f"{out.loc[bad, '_event']} at {_row_label(bad)}"
+        )
+    if entry is not None:
+        try:
+            out["_entry"] = pd.to_numeric(sub[entry]).astype(float)
+        except (TypeError, ValueError) as exc:
+            raise SurvivalDataError(f"{what}: column {entry!r} must be numeric ({exc})") from exc
+        e = out["_entry"].to_numpy()
+        if np.any(e < 0):
+            bad = out.index[e < 0][0]
+            raise SurvivalDataError(
+                f"{what}: column {entry!r} has a negative entry time at {_row_label(bad)}"
+            )
+        if np.any(e >= stop):
+            bad = out.index[e >= stop][0]
+            raise SurvivalDataError(
+                f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']}) must be before the end "
+                f"({duration!r} = {out.loc[bad, '_stop']}) at {_row_label(bad)}: each row is a "
+                "(start, stop] interval with start < stop. Drop zero-length rows or fix the dates."
+            )
+    else:
+        out["_entry"] = -np.inf
+    if weights is not None:
+        try:
+            w = pd.to_numeric(sub[weights]).astype(float)
+        except (TypeError, ValueError) as exc:
+            raise SpecificationError(f"{what}: weights {weights!r} must be numeric ({exc})") from exc
+        if np.any(~np.isfinite(w)) or np.any(w < 0):
+            bad = w.index[(~np.isfinite(w)) | (w < 0)][0]
+            raise SpecificationError(
+                f"{what}: weights {weights!r} must be finite and >= 0; {w.loc[bad]} at {_row_label(bad)}"
+            )
+        out["_w"] = w
+    else:
+        out["_w"] = 1.0
+    for c in other:
+        out[c] = sub[c]
+    return out, n_dropped
+
+
+def _group_labels(df: pd.DataFrame, group: list[str]) -> tuple[pd.Series, list]:
+    """One label per row and the labels in sorted order (R's factor-level order)."""
+    if not group:
+        return pd.Series("all", index=df.index), ["all"]
+    if len(group) == 1:
+        g = df[group[0]]
+        levels = sorted(pd.unique(g), key=_sort_key)
+        return g, levels
+    keys = df[group].apply(tuple, axis=1)
+    levels = sorted(pd.unique(keys), key=lambda t: tuple(_sort_key(v) for v in t))
+    lab = {k: ", ".join(f"{n}={_fmt_level(v)}" for n, v in zip(group, k)) for k in levels}
+    return keys.map(lab), [lab[k] for k in levels]
+
+
+def _sort_key(v):
+    return (0, float(v), "") if isinstance(v, (int, float, np.integer, np.floating, bool)) else (1, 0.0, str(v))
+
+
+def _fmt_level(v) -> str:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _show(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy for display: group labels as text (0.0 -> "0")."""
+    out = df.copy()
+    if "group" in out:
+        out["group"] = [_fmt_level(v) for v in out["group"]]
+    for c in ("time", "n_risk", "n_event", "n_censor", "n", "observed", "records", "n_max", "n_start", "events"):
+        if c in out:
+            out[c] = [f"{v:g}" for v in out[c]]
+    return out
+
+
+# ----------------------------------------------------------------------------- the estimator
+def _risk_counts(entry, stop, w, times):
+    """Weighted number at risk (entry < t <= stop) at each of ``times``."""
+    o = np.argsort(stop, kind="mergesort")
+    s_sorted, cw_stop = stop[o], np.concatenate([[0.0], np.cumsum(w[o])])
+    # sum of w with stop >= t
+    n = cw_stop[-1] - cw_stop[np.searchsorted(s_sorted, times, side="left")]
+    fin = np.isfinite(entry)
+    if fin.any():
+        e = entry[fin]
+        oe = np.argsort(e, kind="mergesort")
+        e_sorted, cw_e = e[oe], np.concatenate([[0.0], np.cumsum(w[fin][oe])])
+        # minus sum of w with entry >= t (those rows also have stop > t, counted above)
+        n = n - (cw_e[-1] - cw_e[np.searchsorted(e_sorted, times, side="left")])
+    return n
+
+
+def _km_curve(entry, stop, event, w) -> pd.DataFrame:
+    """The product-limit curve at every distinct stop time (events and censorings)."""
+    times = np.unique(stop)
+    idx = np.searchsorted(times, stop)
+    d = np.bincount(idx, weights=w * event, minlength=len(times))
+    c = np.bincount(idx, weights=w * (1 - event), minlength=len(times))
+    n = _risk_counts(entry, stop, w, times)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(d > 0, d / n, 0.0)
+        surv = np.cumprod(1.0 - frac)
+        # Greenwood increment; infinite when everyone at risk fails (n == d)
+        inc = np.where(d > 0, np.where(n > d, d / (n * (n - d)), np.inf), 0.0)
+    var_h = np.cumsum(inc)
+    return pd.DataFrame(
+        {"time": times, "n_risk": n, "n_event": d, "n_censor": c, "survival": surv, "se_cumhaz": np.sqrt(var_h)}
+    )
+
+
+def _confint(surv, se_h, conf_type: str, conf_level: float):
+    """R's ``survival:::survfit_confint`` with ``logse = TRUE`` (``se_h``: SE of the cumulative hazard)."""
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    surv = np.asarray(surv, dtype=float)
+    se_h = np.asarray(se_h, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if conf_type == "plain":
+            se2 = se_h * surv * z
+            lo, hi = np.maximum(surv - se2, 0.0), np.minimum(surv + se2, 1.0)
+            # R: 0 * Inf = NaN at S = 0 and the bounds are NA there
+            bad = ~np.isfinite(se2)
+            lo, hi = np.where(bad, np.nan, lo), np.where(bad, np.nan, hi)
+        elif conf_type == "log":
+            xx = np.where(surv == 0, np.nan, surv)
+            se2 = z * se_h
+            lo, hi = np.exp(np.log(xx) - se2), np.minimum(np.exp(np.log(xx) + se2), 1.0)
+            hi = np.where(np.isnan(xx), np.nan, hi)
+        elif conf_type == "log-log":
+            xx = np.where((surv == 0) | (surv == 1), np.nan, surv)
+            se2 = z * se_h / np.log(xx)
+            lo = np.exp(-np.exp(np.log(-np.log(xx)) - se2))
+            hi = np.exp(-np.exp(np.log(-np.log(xx)) + se2))
+        else:  # pragma: no cover - checked by the caller
+            raise SpecificationError(f"conf_type must be one of {CONF_TYPES}")
+    return lo, hi
+
+
+def _first_below_half(time, y, tol=np.sqrt(np.finfo(float).eps)):
+    """R's ``minmin`` in ``survival:::survmean``: where a curve first reaches 0.5.
+
+    If the curve sits exactly at 0.5 over an interval, the midpoint between that time
+    and the next time it drops (R's convention for the median).
+    """
+    y = np.asarray(y, dtype=float)
+    time = np.asarray(time, dtype=float)
+    keep = ~np.isnan(y) & (y < 0.5 + tol)
+    if not keep.any():
+        return np.nan
+    x, yy = time[keep], y[keep]
+    if abs(yy[0] - 0.5) < tol and np.any(yy < yy[0]):
+        return (x[0] + x[np.argmax(yy < yy[0])]) / 2
+    return float(x[0])
+
+
+@dataclass
+class KaplanMeierResult:
+    """Kaplan-Meier curves by group (R's ``survfit``).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group and event time, as R's ``summary(survfit(...))``:
+        ``group, time, n_risk, n_event, n_censor, survival, std_err, conf_low, conf_high``.
+        ``n_censor`` counts censorings after the previous event time up to this one.
+    curve : pandas.DataFrame
+        The same at every distinct stop time (censorings too), plus ``se_cumhaz``
+        (Greenwood SE of the cumulative hazard, R's ``fit$std.err``).
+    conf_type, conf_level : str, float
+        The confidence band (R's ``conf.type`` and ``conf.int``).
+    """
+
+    table: pd.DataFrame
+    curve: pd.DataFrame
+    counts: pd.DataFrame
+    conf_type: str
+    conf_level: float
+    groups: list
+    group_var: list[str]
+    options: dict[str, Any] = field(default_factory=dict)
+    data_info: dict[str, Any] = field(default_factory=dict)
+    citations: tuple[str, ...] = ("kaplan_meier",)
+
+    # ------------------------------------------------------------------ numbers
+    def median(self) -> pd.DataFrame:
+        """Median survival time with its confidence interval, as ``print(survfit(...))``.
+
+        Columns ``group, records, n_max, n_start, events, median, conf_low, conf_high``.
+        The median is the first time the curve is at or below 0.5 (the midpoint to the
+        next event time if it is exactly 0.5 over an interval); the bounds are where the
+        lower and upper confidence bands reach 0.5. ``NaN`` means "not reached" (R: NA).
+        """
+        rows = []
+        for g in self.groups:
+            cur = self.curve[self.curve["group"] == g]
+            cnt = self.counts.loc[self.counts["group"] == g].iloc[0]
+            t = cur["time"].to_numpy()
+            rows.append(
+                {
+                    "group": g,
+                    "records": int(cnt["records"]),
+                    "n_max": float(cur["n_risk"].max()),
+                    "n_start": float(cur["n_risk"].iloc[0]),
+                    "events": float(cur["n_event"].sum()),
+                    "median": _first_below_half(t, cur["survival"]),
+                    "conf_low": _first_below_half(t, cur["conf_low"]),
+                    "conf_high": _first_below_half(t, cur["conf_high"]),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def survival_at(self, times) -> pd.DataFrame:
+        """Survival at chosen times, as R's ``summary(fit, times = ...)``.
+
+        For each group and time *t*: ``n_risk`` (at risk at the first observed time
+        >= *t*, R's rule), ``n_event`` (events after the previous requested time up to
+        *t*), ``survival``, ``std_err``, ``conf_low``, ``conf_high``. As in R, times after a
+        group's last observed time are left out for that group (the curve is not
+        defined there), and times before the first event give survival 1.
+        """
+        times = np.sort(np.atleast_1d(np.asarray(times, dtype=float)))
+        if np.any(times < 0) or np.any(~np.isfinite(times)):
+            raise SpecificationError("survival_at: times must be finite and >= 0")
+        rows = []
+        for g in self.groups:
+            cur = self.curve[self.curve["group"] == g]
+            t = cur["time"].to_numpy()
+            surv = cur["survival"].to_numpy()
+            seh = cur["se_cumhaz"].to_numpy()
+            nr = cur["n_risk"].to_numpy()
+            cumd = np.cumsum(cur["n_event"].to_numpy())
+            prev = 0.0
+            for tt in times[times <= t[-1]]:
+                k = np.searchsorted(t, tt, side="right") - 1  # last time <= tt
+                j = np.searchsorted(t, tt, side="left")  # first time >= tt
+                s = surv[k] if k >= 0 else 1.0
+                se = seh[k] if k >= 0 else 0.0
+                lo, hi = _confint([s], [se], self.conf_type, self.conf_level)
+                dsum = cumd[k] if k >= 0 else 0.0
+                rows.append(
+                    {
+                        "group": g,
+                        "time": tt,
+                        "n_risk": float(nr[j]),
+                        "n_event": float(dsum - prev),
+                        "survival": float(s),
+                        "std_err": float(s * se) if np.isfinite(se) else np.nan,
+                        "conf_low": float(lo[0]),
+                        "conf_high": float(hi[0]),
+                    }
+                )
+                prev = dsum
+        return pd.DataFrame(rows)
+
+    def tidy(self) -> pd.DataFrame:
+        """The whole curve at every distinct time (as ``broom::tidy(survfit)``).
+
+        Columns ``group, time, n_risk, n_event, n_censor, estimate, std_error, conf_low,
+        conf_high``; ``std_error`` is the SE of the survival estimate (broom reports the
+        SE of the cumulative hazard instead; ``curve["se_cumhaz"]`` has it).
+        """
+        c = self.curve
+        return pd.DataFrame(
+            {
+                "group": c["group"],
+                "time": c["time"],
+                "n_risk": c["n_risk"],
+                "n_event": c["n_event"],
+                "n_censor": c["n_censor"],
+                "estimate": c["survival"],
+                "std_error": c["std_err"],
+                "conf_low": c["conf_low"],
+                "conf_high": c["conf_high"],
+            }
+        ).reset_index(drop=True)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        from .results import package_versions
+
+        return {
+            "model": "Kaplan-Meier",
+            "options": dict(self.options),
+            "data": dict(self.data_info),
+            "versions": package_versions(),
+            "citations": list(self.citations),
+        }
+
+    # ------------------------------------------------------------------ display
+    def _title(self) -> str:
+        o = self.options
+        s = f"Surv({o.get('entry') + ', ' if o.get('entry') else ''}{o['duration']}, {o['event']})"
+        rhs = " + ".join(self.group_var) if self.group_var else "1"
+        return f"Kaplan-Meier: {s} ~ {rhs}"
+
+    def _foot(self) -> str:
+        lvl = int(round(self.conf_level * 100))
+        s = f"{lvl}% confidence bands: conf_type = {self.conf_type!r} (Greenwood variance)"
+        if self.data_info.get("n_dropped"):
+            s += f"; {self.data_info['n_dropped']} rows with missing values dropped"
+        return s
+
+    def summary(self, max_rows: int = 60) -> str:
+        """Plain text: the median table (as ``print(survfit)``) and the event-time table."""
+        fmt = lambda v: f"{v:.4f}"  # noqa: E731
+        tab = _show(self.table)
+        body = tab.to_string(index=False, float_format=fmt, max_rows=max_rows)
+        med = _show(self.median()).to_string(index=False, float_format=lambda v: f"{v:g}")
+        return "\n".join([self._title(), "", med, "", body, "", self._foot()])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        med = _show(self.median()).to_html(index=False, float_format=lambda v: f"{v:g}", border=0)
+        return (
+            f"<div><strong>{html.escape(self._title())}</strong>{med}"
+            f"<p>{len(self.table)} event times; see <code>.table</code>. {html.escape(self._foot())}</p></div>"
+        )
+
+    def plot(self, ax=None, at_risk: bool = True, ci: bool = True, censor_marks: bool = True, at_risk_times=None):
+        """Step plot of the curves by group with confidence bands and a number-at-risk table.
+
+        Parameters
+        ----------
+        ax
+            Matplotlib axes (default: a new figure).
+        at_risk
+            Print the number at risk by group at the x-axis ticks below the plot.
+        ci
+            Shade the confidence bands.
+        censor_marks
+            Mark censoring times with "+".
+        at_risk_times
+            Times for the at-risk table (default: the x-axis ticks).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        import matplotlib.pyplot as plt
+        import matplotlib.transforms as mtransforms
+        import seaborn as sns
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4.5 + (0.25 * len(self.groups) if at_risk else 0)))
+        colors = sns.color_palette(n_colors=max(len(self.groups), 1))
+        start = 0.0
+        for g, col in zip(self.groups, colors):
+            cur = self.curve[self.curve["group"] == g]
+            t = np.concatenate([[start], cur["time"].to_numpy()])
+            s = np.concatenate([[1.0], cur["survival"].to_numpy()])
+            label = f"{'='.join(self.group_var)}={_fmt_level(g)}" if len(self.group_var) == 1 else str(g)
+            ax.step(t, s, where="post", color=col, label=label if self.group_var else None)
+            if ci:
+                lo = np.concatenate([[1.0], cur["conf_low"].to_numpy()])
+                hi = np.concatenate([[1.0], cur["conf_high"].to_numpy()])
+                ax.fill_between(t, lo, hi, step="post", color=col, alpha=0.15, linewidth=0)
+            if censor_marks:
+                cen = cur[cur["n_censor"] > 0]
+                ax.plot(cen["time"], cen["survival"], "+", color=col, markersize=6)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlim(left=start)
+        ax.set_ylabel("Survival probability")
+        ax.set_xlabel(self.options.get("duration", "time"))
+        if self.group_var:
+            ax.legend(frameon=False)
+        ax.set_title(self._title())
+        if at_risk:
+            xt = np.asarray(at_risk_times if at_risk_times is not None else ax.get_xticks(), dtype=float)
+            lo_x, hi_x = ax.get_xlim()
+            xt = xt[(xt >= lo_x) & (xt <= hi_x)]
+            trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+            ax.text(0.0, -0.2, "Number at risk", transform=ax.transAxes, ha="left", fontsize=8, weight="bold")
+            for k, (g, col) in enumerate(zip(self.groups, colors)):
+                y = -0.28 - 0.08 * k
+                cur = self.curve[self.curve["group"] == g]
+                counts = self._n_at_risk(cur, xt)
+                lab = f"{self.group_var[0]}={_fmt_level(g)}" if len(self.group_var) == 1 else str(g)
+                ax.text(-0.04, y, lab, transform=ax.transAxes, ha="right", fontsize=8, color=col)
+                for x, n in zip(xt, counts):
+                    ax.text(x, y, f"{n:g}", transform=trans, ha="center", fontsize=8, color=col, clip_on=False)
+            fig = ax.figure
+            fig.subplots_adjust(bottom=min(0.5, 0.22 + 0.06 * len(self.groups)),
+                                left=max(fig.subplotpars.left, 0.17))
+        return ax
+
+    @staticmethod
+    def _n_at_risk(cur: pd.DataFrame, xt) -> list[float]:
+        """Number at risk at each of ``xt`` by R's rule (at the first observed time >= t; 0 after the last)."""
+        t = cur["time"].to_numpy()
+        nr = cur["n_risk"].to_numpy()
+        j = np.searchsorted(t, np.asarray(xt, dtype=float), side="left")
+        return [float(nr[k]) if k < len(t) else 0.0 for k in j]
+
+
+def kaplan_meier(
+    data: pd.DataFrame,
+    *,
+    duration: str,
+    event: str,
+    entry: str | None = None,
+    group: str | Sequence[str] | None = None,
+    weights: str | None = None,
+    conf_level: float = 0.95,
+    conf_type: str = "log",
+) -> KaplanMeierResult:
+    """Kaplan-Meier (product-limit) survival curves, as R's ``survfit``.
+
+    Parameters
+    ----------
+    data
+        One row per spell, or per (entry, duration] segment of a spell.
+    duration
+        Time at the end of the row (R's ``stop``); >= 0.
+    event
+        1 if the spell ended in failure at ``duration``, 0 if censored.
+    entry
+        Time the row enters the risk set (left truncation / delayed entry; R's
+        ``Surv(entry, stop, event)``). The row is at risk on (entry, duration].
+    group
+        Column(s) defining the curves (R's ``~ group``).
+    weights
+        Case weights (R's ``weights =``), with Greenwood's (model-based) variance. For
+        non-integer weights R's ``survfit`` switches to an infinitesimal-jackknife variance
+        by default; ours equals ``survfit(..., weights = w, robust = FALSE)``.
+    conf_level
+        Confidence level of the bands (R's ``conf.int``).
+    conf_type
+        ``"log"`` (R's default), ``"log-log"`` or ``"plain"``. lifelines and Stata
+        use ``"log-log"``.
+
+    Returns
+    -------
+    KaplanMeierResult
+
+    Examples
+    --------
+    >>> from peacestats.sources import fortna_ceasefires
+    >>> d = fortna_ceasefires.load()
+    >>> km = kaplan_meier(d, entry="st_t0", duration="st_t", event="st_d", group="pk_dum")
+    >>> km.median()  # doctest: +SKIP
+
+    References
+    ----------
+    Kaplan & Meier (1958), JASA 53: 457-481; Greenwood (1926); R ``survival::survfit``.
+    """
+    if conf_type not in CONF_TYPES:
+        raise SpecificationError(f"conf_type must be one of {CONF_TYPES}, not {conf_type!r}")
+    if not 0 < conf_level < 1:
+        raise SpecificationError(f"conf_level must be between 0 and 1, not {conf_level}")
+    groups = _as_list(group)
+    data = _unique_index(data)
+    df, n_dropped = _survival_data(
+        data, what="kaplan_meier", duration=duration, event=event, entry=entry, weights=weights, other=groups
+    )
+    labels, levels = _group_labels(df, groups)
+    curves, counts = [], []
+    for g in levels:
+        m = (labels == g).to_numpy()
+        e, s, d, w = (df[c].to_numpy()[m] for c in ("_entry", "_stop", "_event", "_w"))
+        cur = _km_curve(e, s, d, w)
+        cur.insert(0, "group", [g] * len(cur))
+        curves.append(cur)
+        counts.append({"group": g, "records": int(m.sum())})
+    curve = pd.concat(curves, ignore_index=True)
+    with np.errstate(invalid="ignore"):
+        curve["std_err"] = curve["survival"] * curve["se_cumhaz"]  # 0 * inf = NaN, as R
+    lo, hi = _confint(curve["survival"], curve["se_cumhaz"], conf_type, conf_level)
+    curve["conf_low"], curve["conf_high"] = lo, hi
+    # R's summary(): event times only; n.censor = censored since the previous event time
+    tabs = []
+    for g, cur in curve.groupby("group", sort=False):
+        cen_cum = cur["n_censor"].cumsum()
+        ev = cur["n_event"] > 0
+        ccum = cen_cum[ev].to_numpy()
+        t = cur.loc[ev].copy()
+        t["n_censor"] = np.diff(np.concatenate([[0.0], ccum]))
+        tabs.append(t)
+    table = pd.concat(tabs, ignore_index=True)[
+        ["group", "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "conf_low", "conf_high"]
+    ]
+    options = dict(duration=duration, event=event, entry=entry, group=groups, weights=weights,
+                   conf_level=conf_level, conf_type=conf_type)
+    info = {"n": int(len(df)), "n_dropped": n_dropped}
+    return KaplanMeierResult(
+        table=table,
+        curve=curve,
+        counts=pd.DataFrame(counts),
+        conf_type=conf_type,
+        conf_level=conf_level,
+        groups=levels,
+        group_var=groups,
+        options=options,
+        data_info=info,
+    )
+
+
+# ----------------------------------------------------------------------------- log-rank
+@dataclass
+class LogrankResult:
+    """Log-rank test (R's ``survdiff``), with the trend test when asked.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Per group: ``group, n, observed, expected, oe2_e`` ((O-E)^2/E), ``oe2_v`` ((O-E)^2/V),
+        as ``print(survdiff(...))``.
+    chisq, df, p_value : float, int, float
+        The log-rank chi-square test of equal survival across groups.
+    var : numpy.ndarray
+        The variance matrix of O - E (R's ``survdiff(...)$var``).
+    trend_chisq, trend_p_value : float or None
+        Test for trend across ordered groups (1 df), when ``trend`` was asked.
+    """
+
+    table: pd.DataFrame
+    chisq: float
+    df: int
+    p_value: float
+    var: np.ndarray
+    scores: np.ndarray | None = None
+    trend_chisq: float | None = None
+    trend_p_value: float | None = None
+    trend_u: float | None = None
+    trend_var: float | None = None
+    n_strata: int = 1
+    options: dict[str, Any] = field(default_factory=dict)
+    data_info: dict[str, Any] = field(default_factory=dict)
+    citations: tuple[str, ...] = ("logrank",)
+
+    def tidy(self) -> pd.DataFrame:
+        """Per-group observed and expected events (as ``broom::tidy(survdiff)``)."""
+        return self.table.copy()
+
+    def glance(self) -> pd.DataFrame:
+        """The test(s): one row each, ``test, statistic, df, p_value``."""
+        rows = [{"test": "log-rank", "statistic": self.chisq, "df": self.df, "p_value": self.p_value}]
+        if self.trend_chisq is not None:
+            rows.append({"test": "trend", "statistic": self.trend_chisq, "df": 1, "p_value": self.trend_p_value})
+        return pd.DataFrame(rows)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        from .results import package_versions
+
+        return {
+            "model": "log-rank test",
+            "options": dict(self.options),
+            "data": dict(self.data_info),
+            "versions": package_versions(),
+            "citations": list(self.citations),
+        }
+
+    def _title(self) -> str:
+        o = self.options
+        s = f"Surv({o['entry'] + ', ' if o.get('entry') else ''}{o['duration']}, {o['event']})"
+        rhs = " + ".join(o["group"])
+        if o.get("strata"):
+            rhs += " + strata(" + ", ".join(o["strata"]) + ")"
+        return f"Log-rank test: {s} ~ {rhs}"
+
+    def _lines(self) -> list[str]:
+        out = [f"Chisq = {self.chisq:.4f} on {self.df} degrees of freedom, p = {self.p_value:.4g}"]
+        if self.trend_chisq is not None:
+            sc = ", ".join(f"{v:g}" for v in self.scores)
+            out.append(f"Test for trend (scores {sc}): chi2(1) = {self.trend_chisq:.4f}, p = {self.trend_p_value:.4g}")
+        if self.n_strata > 1:
+            out.append(f"Stratified: {self.n_strata} strata")
+        if self.data_info.get("n_dropped"):
+            out.append(f"{self.data_info['n_dropped']} rows with missing values dropped")
+        return out
+
+    def summary(self) -> str:
+        tab = _show(self.table).to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        return "\n".join([self._title(), "", tab, "", *self._lines()])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        tab = _show(self.table).to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
+        foot = "<br>".join(html.escape(s) for s in self._lines())
+        return f"<div><strong>{html.escape(self._title())}</strong>{tab}<p>{foot}</p></div>"
+
+
+def _logrank_stratum(entry, stop, event, w, gidx, k):
+    """O, E and V (k x k) over the event times of one stratum."""
+    ev_times = np.unique(stop[event > 0])
+    if len(ev_times) == 0:
+        return np.zeros(k), np.zeros(k), np.zeros((k, k))
+    nj = np.column_stack(
+        [_risk_counts(entry[gidx == j], stop[gidx == j], w[gidx == j], ev_times) for j in range(k)]
+    )  # T x k at risk by group
+    pos = np.searchsorted(ev_times, stop)
+    is_ev = (event > 0) & (pos < len(ev_times))
+    is_ev[is_ev] &= ev_times[pos[is_ev]] == stop[is_ev]
+    dj = np.zeros((len(ev_times), k))
+    np.add.at(dj, (pos[is_ev], gidx[is_ev]), w[is_ev])
+    n = nj.sum(axis=1)
+    d = dj.sum(axis=1)
+    frac = nj / n[:, None]
+    obs = dj.sum(axis=0)
+    exp = (d[:, None] * frac).sum(axis=0)
+    # hypergeometric variance; the tie factor (n - d)/(n - 1) is 0 when n <= 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tie = np.where(n > 1, (n - d) / (n - 1), 0.0)
+    c = d * tie
+    var = np.einsum("t,tj,jk->jk", c, frac, np.eye(k)) - np.einsum("t,tj,tk->jk", c, frac, frac)
+    return obs, exp, var
+
+
+def logrank_test(
+    data: pd.DataFrame,
+    *,
+    duration: str,
+    event: str,
+    group: str | Sequence[str],
+    strata: str | Sequence[str] | None = None,
+    entry: str | None = None,
+    trend: bool | Sequence[float] = False,
+    weights: str | None = None,
+) -> LogrankResult:
+    """Log-rank test of equal survival across groups, as R's ``survdiff``.
+
+    At each event time *t* (within a stratum), with n_jt at risk and d_jt events in
+    group j (n_t, d_t in total): E_j = sum_t d_t n_jt / n_t and
+    V_jk = sum_t d_t (n_t - d_t)/(n_t - 1) (n_jt/n_t)(1[j=k] - n_kt/n_t). The statistic
+    is (O - E)' V^- (O - E) over the groups with E_j > 0 less the first, on
+    (number of such groups - 1) df. Strata add their O, E and V (``survdiff(... +
+    strata(s))``).
+
+    Parameters
+    ----------
+    data, duration, event
+        As :func:`kaplan_meier`.
+    group
+        Column(s) whose values define the groups compared.
+    strata
+        Column(s): compare groups within strata and add up (stratified log-rank).
+    entry
+        Delayed entry (R's ``survdiff`` allows right-censored data only; here a row is
+        at risk on (entry, duration], the risk set of the Cox score test, which equals
+        the log-rank test when event times are untied).
+    trend
+        ``True``: also test for a trend across ordered groups with the group values as
+        scores (Stata's ``sts test, trend``); or a sequence of scores, one per group in
+        sorted order. The statistic is U^2 / (s' V s) with U = s'(O - E) summed over
+        strata, on 1 df; it equals the score test of ``coxph(Surv(t, d) ~ score,
+        ties = "exact")``.
+    weights
+        Case (frequency) weights: all counts are sums of weights, so integer weights
+        give the same test as repeating rows. (R's ``survdiff`` takes no weights.)
+
+    Returns
+    -------
+    LogrankResult
+
+    References
+    ----------
+    Mantel (1966); Peto & Peto (1972); R ``survival::survdiff``; Stata ``sts test``
+    (the trend test: Collett, *Modelling Survival Data in Medical Research*, 3rd ed., 2.7).
+    """
+    groups = _as_list(group)
+    if not groups:
+        raise SpecificationError("logrank_test: give `group`, the column(s) whose curves are compared")
+    strat = _as_list(strata)
+    data = _unique_index(data)
+    df, n_dropped = _survival_data(
+        data, what="logrank_test", duration=duration, event=event, entry=entry, weights=weights,
+        other=list(dict.fromkeys(groups + strat)),
+    )
+    labels, levels = _group_labels(df, groups)
+    k = len(levels)
+    if k < 2:
+        raise SpecificationError(
+            f"logrank_test: {groups} has a single value ({levels[0]!r}) in the rows used; "
+            "a log-rank test needs two or more groups"
+        )
+    if df["_event"].sum() == 0:
+        raise SurvivalDataError("logrank_test: no events in the data (every row is censored); nothing to test")
+    gidx = pd.Categorical(labels, categories=levels).codes.astype(int)
+    slabels, slevels = _group_labels(df, strat)
+    e_, s_, d_, w_ = (df[c].to_numpy() for c in ("_entry", "_stop", "_event", "_w"))
+    O, E, V = np.zeros(k), np.zeros(k), np.zeros((k, k))
+    for sl in slevels:
+        m = (slabels == sl).to_numpy()
+        o, e, v = _logrank_stratum(e_[m], s_[m], d_[m], w_[m], gidx[m], k)
+        O += o
+        E += e
+        V += v
+    use = E > 0
+    dof = int(use.sum()) - 1
+    if dof < 1:
+        chisq = 0.0
+    else:
+        diff = (O - E)[use][1:]
+        vv = V[np.ix_(use, use)][1:, 1:]
+        try:
+            chisq = float(diff @ np.linalg.solve(vv, diff))
+        except np.linalg.LinAlgError:
+            chisq = float(diff @ np.linalg.pinv(vv) @ diff)
+    p = float(stats.chi2.sf(chisq, dof)) if dof >= 1 else 1.0
+    n_by = np.bincount(gidx, minlength=k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = pd.DataFrame(
+            {
+                "group": levels,
+                "n": n_by,
+                "observed": O,
+                "expected": E,
+                "oe2_e": (O - E) ** 2 / E,
+                "oe2_v": (O - E) ** 2 / np.diag(V),
+            }
+        )
+    res = LogrankResult(
+        table=table, chisq=chisq, df=dof, p_value=p, var=V, n_strata=len(slevels),
+        options=dict(duration=duration, event=event, entry=entry, group=groups, strata=strat,
+                     weights=weights, trend=trend if isinstance(trend, bool) else list(trend)),
+        data_info={"n": int(len(df)), "n_dropped": n_dropped},
+    )
+    if trend is not False and trend is not None:
+        if trend is True:
+            if len(groups) != 1:
+                raise SpecificationError("logrank_test: trend=True needs a single numeric group column; pass scores")
+            try:
+                scores = np.asarray([float(v) for v in levels])
+            except (TypeError, ValueError) as exc:
+                raise SpecificationError(
+                    f"logrank_test: trend=True uses the values of {groups[0]!r} as scores, but they are not "
+                    "numeric; pass trend=[score for each group in sorted order]"
+                ) from exc
+        else:
+            scores = np.asarray(list(trend), dtype=float)
+            if scores.shape != (k,):
+                raise SpecificationError(f"logrank_test: trend needs {k} scores (groups {levels}), got {len(scores)}")
+        u = float(scores @ (O - E))
+        vt = float(scores @ V @ scores)
+        if not vt > 0:
+            raise SpecificationError("logrank_test: the trend variance is 0 (all scores equal?)")
+        res.scores = scores
+        res.trend_u, res.trend_var = u, vt
+        res.trend_chisq = u * u / vt
+        res.trend_p_value = float(stats.chi2.sf(res.trend_chisq, 1))
+    return res
