@@ -1,0 +1,607 @@
+"""Where peace operations were: a host-country-month panel of UN and non-UN deployments.
+
+Inputs
+------
+- Kathman's UN personnel by mission and month (:mod:`peacestats.sources.kathman_pko`,
+  version 12-2019: January 1990 - December 2019), COW host codes converted to GW codes **by
+  date** (:func:`peacestats.harmonize.codes.cow_to_gw`: UNMIK's "Kosovo/Yugoslavia" is GW
+  345 to May 2006 and Serbia 340 from June 2006; Kathman switches to Kosovo 347 itself).
+- The project's UN and non-UN mission tables (:mod:`peacestats.harmonize.missions`): host
+  GW codes, dates, mission type, Chapter VII.
+
+Rules
+-----
+**Hosts of a Kathman mission-month.** Kathman's own code(s): ``ccode`` and, for two-country
+missions, ``ccode2`` (UNMOGIP India-Pakistan, UNIKOM Iraq-Kuwait, UNMEE Ethiopia-Eritrea,
+MINURCAT, UNIIMOG, UNPROFOR 1992-1995). Where Kathman gives no code (``-999``: UNTSO,
+ONUCA, UNPF, UNOWAS, UNMHA, LBB), the hosts listed in the UN mission table for that
+mission, or, for UNMHA (not in the table; Kathman's country "Ethiopia-Eritrea" is an
+error), Yemen 678 from ``resources/codes/kathman_hosts.csv``. Hosts are kept only in months
+when they are GW states. Personnel that no host can take (UNOWAS, a regional political
+office; LBB, the logistics base at Brindisi) stay in the panel with ``gwcode`` NA and
+``host_rule = "unallocated"``, so totals still add up to Kathman's.
+
+**Allocation** (``allocation=``) of a multi-host mission's personnel:
+
+- ``"equal"`` (default): split equally among the hosts of that month (UNTSO's observers
+  1/5 to each of Egypt, Syria, Lebanon, Jordan and Israel). Shares are fractions of persons.
+- ``"primary"``: all to the first host (Kathman's ``ccode``; else the first host in the
+  table); the other hosts get rows with presence 1 and zero personnel.
+
+Either way the personnel summed over hosts equal Kathman's figure for the mission-month
+(tested); a figure Kathman does not report (``-999``) stays NA on every host.
+
+**Mission labels and attributes.** A Kathman mission is matched to the UN mission table by
+``kathman_mission``; where the table splits it into phases (UNAVEM I/II/III, UNOSOM I/II,
+UNEF I/II are rows whose acronym extends an umbrella row's), the phase in force for most of
+the month labels the row and gives ``mission_type`` and ``chapter_vii`` (UNAVEM II in 1992,
+UNAVEM III from February 1995). Kathman missions that the table does not list (political
+missions such as UNAMA; see ``kathman_unmatched.csv``) keep Kathman's name, with mission
+type and Chapter VII NA.
+
+**Months Kathman does not cover.** Before January 1990 and after December 2019 (and, inside
+those years, for table missions that Kathman does not record at all: UNGOMAP, UNASOG,
+UNSMA, UNGCI, and UNCPSG, which the DPO list carries beside UNPSG, so Croatia has both in
+1998), a UN mission is present in every month its table dates touch, with
+``un_present = 1`` and **personnel NA** (``personnel_source = "mission_table"``). Umbrella rows
+are skipped there in favour of their phases. Table missions without a start date or without
+hosts cannot be placed in time or space and are listed in ``attrs["undated_missions"]``.
+
+**Non-UN operations** come from the non-UN mission table: ``non_un_present`` (0/1) and
+``non_un_missions`` (acronyms, ``"; "``-separated) for each host-month its dates touch. A
+missing end date is read as "ongoing" (the table's convention for KFOR and the MFO; ECOMOG in
+Liberia also has none, so it runs to the panel's end: see the table's notes). A missing start
+date (AMIS, ECOMOG in Sierra Leone) leaves the operation out, listed in
+``attrs["undated_missions"]``. The table lists major operations only: a 0 means none of those.
+
+Sort order: ``gwcode`` (NA last), ``date``, ``mission``.
+
+References
+----------
+Kathman, J.D. (2013). United Nations Peacekeeping Personnel Commitments, 1990-2011.
+Conflict Management and Peace Science 30(5): 532-549.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from ..errors import HarmonizeError
+
+__all__ = [
+    "create_deployment_panel",
+    "aggregate_deployment_panel",
+    "allocate",
+    "host_years",
+    "ALLOCATIONS",
+]
+
+#: Allocation rules for multi-host missions.
+ALLOCATIONS = ("equal", "primary")
+_PERSONNEL = ("troops", "police", "observers", "total")
+_DEFAULT_START = "1948-01"  # the first UN operation in the tables (UNSCOB) began in October 1947
+_DEFAULT_END = "2024-12"  # the UN DPO list was last updated in February 2024
+
+
+# --------------------------------------------------------------------------------------
+# allocation (a pure function, tested with hypothesis)
+# --------------------------------------------------------------------------------------
+def allocate(rows: pd.DataFrame, rule: str = "equal", hosts: str = "hosts",
+             columns=("troops", "police", "observers", "total")) -> pd.DataFrame:
+    """Spread each row's personnel over its hosts.
+
+    Parameters
+    ----------
+    rows
+        One row per mission-month with a list-valued ``hosts`` column (GW codes, first =
+        primary host; an empty list means no host is known) and personnel ``columns``.
+    rule
+        ``"equal"``: each of the n hosts gets 1/n of every column. ``"primary"``: the first
+        host gets everything, the others 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (input row, host) with ``gwcode`` (NA for rows without hosts),
+        ``n_hosts``, ``share`` and the allocated columns (float; NA stays NA). For every
+        input row and column, the allocated values sum to the input value.
+    """
+    if rule not in ALLOCATIONS:
+        raise HarmonizeError(f"allocation={rule!r}: use one of {ALLOCATIONS}")
+    r = rows.copy()
+    r["_hosts"] = [list(h) if len(h) else [None] for h in r[hosts]]
+    r["n_hosts"] = [len(h) if h != [None] else 0 for h in r["_hosts"]]
+    r["_rank"] = [list(range(len(h))) for h in r["_hosts"]]
+    out = r.explode(["_hosts", "_rank"], ignore_index=True)
+    out["gwcode"] = pd.array(out["_hosts"].tolist(), dtype="Int64")
+    n = out["n_hosts"].clip(lower=1).astype(float)
+    if rule == "equal":
+        share = 1.0 / n
+    else:
+        share = (out["_rank"].astype(int) == 0).astype(float)
+    out["share"] = share.to_numpy()
+    for c in columns:
+        out[c] = pd.array(out[c], dtype="Float64") * out["share"].to_numpy()
+    return out.drop(columns=["_hosts", "_rank", hosts])
+
+
+# --------------------------------------------------------------------------------------
+# inputs
+# --------------------------------------------------------------------------------------
+def _month_start(value) -> pd.Timestamp:
+    ts = pd.Timestamp(str(value))
+    return pd.Timestamp(ts.year, ts.month, 1)
+
+
+@functools.cache
+def _gw_spells() -> pd.DataFrame:
+    """(gwcode, start_date, end_date) of every GW state, for "is a GW state this month"."""
+    from .codes import _build
+
+    t = _build()[["gwcode", "start_date", "end_date"]]
+    return t.assign(gwcode=t["gwcode"].astype("int64"))
+
+
+def _alive(gwcodes: pd.Series, months: pd.Series) -> np.ndarray:
+    """True where the GW state exists on at least one day of the month."""
+    q = pd.DataFrame({"gwcode": gwcodes.astype("int64").to_numpy(), "m0": months.to_numpy()})
+    q["m1"] = q["m0"] + pd.offsets.MonthEnd(0)
+    q["_i"] = np.arange(len(q))
+    m = q.merge(_gw_spells(), on="gwcode", how="inner")
+    ok = m[(m["start_date"] <= m["m1"]) & (m["end_date"] >= m["m0"])]["_i"].unique()
+    out = np.zeros(len(q), dtype=bool)
+    out[ok] = True
+    return out
+
+
+def _months(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(_month_start(start), _month_start(end), freq="MS")
+
+
+@functools.cache
+def _kathman_hosts_override() -> dict[str, list[int]]:
+    from importlib import resources
+
+    ref = resources.files("peacestats").joinpath("resources", "codes", "kathman_hosts.csv")
+    with ref.open("rb") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return {r.kathman_mission: [int(x) for x in r.host_gwcodes.split(";")] for r in df.itertuples()}
+
+
+def _table() -> pd.DataFrame:
+    """The UN mission table with its umbrella/phase structure (UNAVEM and UNAVEM I/II/III)."""
+    from . import missions
+
+    u = missions.un_missions().copy()
+    acr = u["mission_acronym"].tolist()
+    u["umbrella"] = [any(o.startswith(a + " ") for o in acr) for a in acr]
+    parent = {a: b for a in acr for b in acr if a != b and a.startswith(b + " ")}
+    u["parent"] = u["mission_acronym"].map(parent)
+    return u
+
+
+def _candidates(table: pd.DataFrame) -> pd.DataFrame:
+    """(kathman name, table row) pairs: the row mapped to the name, and the phases of that row."""
+    rows = []
+    for r in table.itertuples(index=False):
+        if isinstance(r.kathman_mission, str):
+            rows.append((r.kathman_mission, r.mission_acronym))
+            if r.umbrella:
+                rows += [(r.kathman_mission, c) for c in table.loc[table["parent"] == r.mission_acronym,
+                                                                     "mission_acronym"]]
+    pairs = pd.DataFrame(rows, columns=["kathman_cover", "mission_acronym"]).drop_duplicates()
+    return pairs.merge(table, on="mission_acronym", how="left")
+
+
+@functools.cache
+def _successions() -> tuple[tuple[int, int, pd.Timestamp], ...]:
+    from importlib import resources
+
+    ref = resources.files("peacestats").joinpath("resources", "codes", "territory_successions.csv")
+    with ref.open("rb") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return tuple((int(r.old_gwcode), int(r.new_gwcode), pd.Timestamp(r.date)) for r in df.itertuples())
+
+
+def _hosts_in_month(hosts: pd.Series, months: pd.Series) -> list[list[int]]:
+    """Each row's hosts that are GW states in its month, after the territory successions.
+
+    A mission listing a territory's successive codes (Kosovo: 345, 340, 347) is hosted from the
+    month the new state appears by the new code only (``resources/codes/territory_successions.csv``).
+    """
+    frame = pd.DataFrame({"hosts": list(hosts), "date": months.to_numpy()})
+    ex = frame.explode("hosts").dropna(subset=["hosts"])
+    if not len(ex):
+        return [[] for _ in range(len(frame))]
+    ex["hosts"] = ex["hosts"].astype("int64")
+    ex = ex[_alive(ex["hosts"], ex["date"])]
+    listed = frame["hosts"].map(lambda h: set(int(x) for x in h))
+    month_end = ex["date"] + pd.offsets.MonthEnd(0)
+    drop = pd.Series(False, index=ex.index)
+    for old, new, when in _successions():
+        has_new = listed.reindex(ex.index).map(lambda s, n=new: n in s)
+        drop |= (ex["hosts"] == old) & has_new & (month_end >= when)
+    ex = ex[~drop.to_numpy()]
+    kept = ex.groupby(level=0)["hosts"].agg(lambda s: [int(v) for v in s])
+    return [kept.get(i, []) for i in range(len(frame))]
+
+
+# --------------------------------------------------------------------------------------
+# the panel
+# --------------------------------------------------------------------------------------
+def _label_kathman(k: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """For each Kathman mission-month, the table row (phase) that labels it, or none."""
+    cand = _candidates(table)[
+        ["mission_acronym", "kathman_cover", "umbrella", "start_date", "end_date", "mission_type", "chapter_vii",
+         "host_gwcodes"]
+    ]
+    q = k[["mission", "date"]].drop_duplicates().reset_index(drop=True)
+    q["_q"] = np.arange(len(q))
+    m = q.merge(cand, left_on="mission", right_on="kathman_cover", how="inner")
+    m0 = m["date"]
+    m1 = m0 + pd.offsets.MonthEnd(0)
+    end = m["end_date"].fillna(pd.Timestamp("2262-01-01"))
+    lo = np.maximum(m["start_date"].to_numpy(), m0.to_numpy())
+    hi = np.minimum(end.to_numpy(), m1.to_numpy())
+    m["days"] = np.maximum((hi - lo) / np.timedelta64(1, "D") + 1, 0)
+    # distance in days when the month lies outside the row's dates (Kathman a month early/late)
+    m["dist"] = np.where(m["days"] > 0, 0,
+                         np.minimum(np.abs((m["start_date"] - m1).dt.days), np.abs((end - m0).dt.days)))
+    m = m.sort_values(["_q", "dist", "umbrella", "days", "start_date"],
+                      ascending=[True, True, True, False, False])
+    best = m.drop_duplicates("_q")
+    lab = q.merge(best[["_q", "mission_acronym", "mission_type", "chapter_vii", "host_gwcodes"]], on="_q", how="left")
+    return lab.drop(columns="_q")
+
+
+def _kathman_rows(table: pd.DataFrame) -> pd.DataFrame:
+    from ..sources import kathman_pko
+    from .codes import cow_to_gw
+
+    k = kathman_pko.load()
+    lab = _label_kathman(k, table)
+    k = k.merge(lab, on=["mission", "date"], how="left", validate="many_to_one")
+    g1 = pd.Series(pd.NA, index=k.index, dtype="Int64")
+    has1 = k["ccode"].notna()
+    g1[has1] = cow_to_gw(k.loc[has1, "ccode"], dates=k.loc[has1, "date"]).to_numpy()
+    g2 = pd.Series(pd.NA, index=k.index, dtype="Int64")
+    has2 = k["ccode2"].notna()
+    g2[has2] = cow_to_gw(k.loc[has2, "ccode2"], dates=k.loc[has2, "date"]).to_numpy()
+    override = _kathman_hosts_override()
+
+    hosts, rule = [], []
+    for i in range(len(k)):
+        if pd.notna(g1.iat[i]):
+            h = [int(g1.iat[i])] + ([int(g2.iat[i])] if pd.notna(g2.iat[i]) else [])
+            rule.append("kathman_pair" if len(h) > 1 else "kathman")
+        else:
+            name = k["mission"].iat[i]
+            tab = k["host_gwcodes"].iat[i]
+            if name in override:
+                h, how = list(override[name]), "override"
+            elif isinstance(tab, list) and len(tab):
+                h, how = list(tab), "mission_table"
+            else:
+                h, how = [], "unallocated"
+            rule.append(how)
+        hosts.append(h)
+    k["hosts"] = hosts
+    k["host_rule"] = rule
+    # keep table/override hosts only in months when they are GW states
+    from_table = k["host_rule"].isin(["mission_table", "override"]).to_numpy()
+    if from_table.any():
+        kept = _hosts_in_month(k.loc[from_table, "hosts"], k.loc[from_table, "date"])
+        it = iter(kept)
+        k["hosts"] = [next(it) if ft else h for ft, h in zip(from_table, k["hosts"])]
+        gone = from_table & (k["hosts"].map(len) == 0).to_numpy()
+        k.loc[gone, "host_rule"] = "unallocated"
+    k["mission_label"] = k["mission_acronym"].where(k["mission_acronym"].notna(), k["mission"])
+    return k
+
+
+def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp,
+                start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+    """Presence rows from the table's dates where Kathman has no personnel figures."""
+    undated = []
+    rows = []
+    covered = set(_candidates(table)["mission_acronym"])
+    for r in table.itertuples(index=False):
+        if r.umbrella:
+            continue
+        hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
+        if pd.isna(r.start_date) or not hosts:
+            undated.append(f"UN {r.mission_acronym} ({'no start date' if pd.isna(r.start_date) else 'no hosts'})")
+            continue
+        m0 = max(_month_start(r.start_date), start)
+        m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
+        if m1 < m0:
+            continue
+        months = _months(m0, m1)
+        if r.mission_acronym in covered:  # Kathman is authoritative inside its coverage
+            months = months[(months < k_first) | (months > k_last)]
+        for m in months:
+            rows.append((r.mission_acronym, m, hosts, r.mission_type, r.chapter_vii))
+    df = pd.DataFrame(rows, columns=["mission_label", "date", "hosts", "mission_type", "chapter_vii"])
+    if len(df):
+        df["hosts"] = _hosts_in_month(df["hosts"], df["date"])
+        df = df[df["hosts"].map(len) > 0].reset_index(drop=True)
+    return df, undated
+
+
+@functools.lru_cache(maxsize=8)
+def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+    from . import missions
+
+    n = missions.non_un_missions()
+    rows, undated = [], []
+    for r in n.itertuples(index=False):
+        hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
+        if pd.isna(r.start_date) or not hosts:
+            why = "no start date" if pd.isna(r.start_date) else "no hosts"
+            undated.append(f"{r.organization} {r.mission_acronym} ({why})")
+            continue
+        m0 = max(_month_start(r.start_date), start)
+        m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
+        for m in (_months(m0, m1) if m1 >= m0 else []):
+            rows.append((r.mission_acronym, m, list(hosts)))
+    df = pd.DataFrame(rows, columns=["acronym", "date", "hosts"])
+    if len(df):
+        df["gwcode"] = _hosts_in_month(df["hosts"], df["date"])
+        df = df.explode("gwcode").dropna(subset=["gwcode"])
+        df["gwcode"] = df["gwcode"].astype("int64")
+    else:
+        df = pd.DataFrame({"gwcode": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]"),
+                           "acronym": pd.Series(dtype=object)})
+    agg = (
+        df.groupby(["gwcode", "date"])["acronym"]
+        .agg(lambda s: "; ".join(sorted(set(s))))
+        .rename("non_un_missions")
+        .reset_index()
+    )
+    agg["non_un_present"] = 1
+    return agg, undated
+
+
+def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+    """Host-months of the non-UN operations: (gwcode, date, non_un_missions, non_un_present)."""
+    agg, undated = _non_un_host_months_cached(start, end)
+    return agg.copy(), list(undated)
+
+
+@functools.lru_cache(maxsize=8)
+def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
+    from ..sources import kathman_pko  # noqa: F401  (import errors surface here, not mid-build)
+
+    start_m, end_m = _month_start(start), _month_start(end)
+    if end_m < start_m:
+        raise HarmonizeError(f"create_deployment_panel(): end {end} is before start {start}")
+    table = _table()
+    k = _kathman_rows(table)
+    k_first, k_last = k["date"].min(), k["date"].max()
+    k = k[(k["date"] >= start_m) & (k["date"] <= end_m)]
+
+    ka = allocate(
+        k[["mission_label", "mission", "date", "hosts", "host_rule", "mission_type", "chapter_vii", *_PERSONNEL]],
+        rule=allocation,
+    ).rename(columns={"mission": "kathman_mission"})
+    ka["personnel_source"] = "kathman"
+
+    t, undated = _table_rows(table, k_first, k_last, start_m, end_m)
+    if len(t):
+        for c in _PERSONNEL:
+            t[c] = pd.NA
+        t["host_rule"] = "mission_table"
+        t["kathman_mission"] = pd.NA
+        ta = allocate(t, rule=allocation)
+        ta["personnel_source"] = "mission_table"
+        panel = pd.concat([ka, ta], ignore_index=True)
+    else:
+        panel = ka
+
+    panel = panel.rename(columns={"mission_label": "mission", "troops": "un_troops", "police": "un_police",
+                                  "observers": "un_observers", "total": "un_total"})
+    panel["un_present"] = 1
+    panel["year"] = panel["date"].dt.year.astype("int64")
+    panel["month"] = panel["date"].dt.month.astype("int64")
+    nonun, undated_n = _non_un_host_months(start_m, end_m)
+    panel = panel.merge(nonun, on=["gwcode", "date"], how="left")
+    panel["non_un_present"] = panel["non_un_present"].fillna(0).astype("int64")
+    panel.loc[panel["gwcode"].isna(), "non_un_present"] = 0
+    panel["non_un_missions"] = panel["non_un_missions"].fillna("")
+    cols = ["gwcode", "date", "year", "month", "mission", "un_troops", "un_police", "un_observers", "un_total",
+            "un_present", "mission_type", "chapter_vii", "non_un_present", "non_un_missions",
+            "kathman_mission", "host_rule", "n_hosts", "share", "personnel_source"]
+    panel = panel[cols]
+    panel["chapter_vii"] = panel["chapter_vii"].astype("boolean")
+    panel["mission_type"] = panel["mission_type"].astype("string")
+    panel["kathman_mission"] = panel["kathman_mission"].astype("string")
+    panel["n_hosts"] = panel["n_hosts"].astype("int64")
+    panel = panel.sort_values(["gwcode", "date", "mission"], na_position="last", kind="stable").reset_index(drop=True)
+    dup = panel[panel["gwcode"].notna()].duplicated(["gwcode", "date", "mission"])
+    if dup.any():  # pragma: no cover - would be a labelling bug
+        bad = panel[dup.reindex(panel.index, fill_value=False)]
+        raise HarmonizeError(f"deployment panel repeats (gwcode, date, mission):\n{bad.head()}")
+    panel.attrs = {
+        "peacestats_panel": "host-mission-month",
+        "allocation": allocation,
+        "kathman_coverage": (k_first.strftime("%Y-%m"), k_last.strftime("%Y-%m")),
+        "undated_missions": undated + undated_n,
+        "start": start_m.strftime("%Y-%m"),
+        "end": end_m.strftime("%Y-%m"),
+    }
+    return panel
+
+
+def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_START,
+                            end: str = _DEFAULT_END) -> pd.DataFrame:
+    """UN peace operations by host country, mission and month (see the module docstring).
+
+    Parameters
+    ----------
+    allocation
+        ``"equal"`` (default) or ``"primary"``: how a multi-host mission's personnel are
+        divided among its hosts.
+    start, end
+        First and last month (``"YYYY-MM"``). Kathman's personnel cover 1990-01 to 2019-12;
+        outside, rows carry presence only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``gwcode``, ``date``, ``mission``), sorted by them (rows with ``gwcode``
+        NA, personnel no host can take, come last). Columns:
+
+        - ``gwcode`` (Int64): host; ``date`` (first of the month), ``year``, ``month``
+        - ``mission`` (str): DPO acronym of the mission (or phase) from the UN mission table,
+          else Kathman's name
+        - ``un_troops``, ``un_police``, ``un_observers``, ``un_total`` (Float64): personnel
+          allocated to this host (NA where Kathman does not report a figure and in months
+          outside Kathman's data)
+        - ``un_present`` (int): 1
+        - ``mission_type`` (``observer``/``traditional``/``multidimensional``/``enforcement``),
+          ``chapter_vii`` (boolean): from the UN mission table (NA if it has no row)
+        - ``non_un_present`` (0/1), ``non_un_missions`` (str): non-UN operations in the host
+          that month
+        - ``kathman_mission`` (str): Kathman's name (NA for table-only rows); ``host_rule``
+          (``kathman``, ``kathman_pair``, ``mission_table``, ``override``, ``unallocated``);
+          ``n_hosts``, ``share`` (this host's share of the mission's personnel);
+          ``personnel_source`` (``kathman`` or ``mission_table``)
+
+        ``attrs`` records the allocation, Kathman's coverage and the missions that could not
+        be placed (``undated_missions``).
+
+    Examples
+    --------
+    >>> p = create_deployment_panel()
+    >>> row = p[(p.gwcode == 811) & (p.date == "1993-01-01") & (p.mission == "UNTAC")]
+    >>> int(row.un_troops.iloc[0])
+    15174
+    """
+    if allocation not in ALLOCATIONS:
+        raise HarmonizeError(f"allocation={allocation!r}: use one of {ALLOCATIONS}")
+    out = _panel_cached(allocation, str(start), str(end))
+    res = out.copy()
+    res.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in out.attrs.items()}
+    return res
+
+
+def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: str = "equal",
+                               start: str = _DEFAULT_START, end: str = _DEFAULT_END) -> pd.DataFrame:
+    """Host-month totals over missions: one row per (gwcode, date) with any UN or non-UN operation.
+
+    Parameters
+    ----------
+    panel
+        A panel from :func:`create_deployment_panel` (default: build one with ``allocation``,
+        ``start``, ``end``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``gwcode``, ``date``, ``year``, ``month``; ``un_troops``, ``un_police``,
+        ``un_observers``, ``un_total`` (sums over the host's missions; NA only if no mission
+        that month has a figure); ``un_present`` (0/1); ``n_un_missions``; ``un_missions``
+        (acronyms, ``"; "``-separated); ``mission_type`` and ``chapter_vii`` of the largest
+        mission (by ``un_total``; ties and missing figures: the first acronym); and
+        ``non_un_present`` (0/1), ``non_un_missions``. Host-months with only non-UN
+        operations have ``un_present`` 0 and zero personnel within Kathman's coverage.
+        Personnel no host can take (``gwcode`` NA) are left out. Sorted by gwcode, date.
+    """
+    if panel is None:
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end)
+    need = {"gwcode", "date", "mission", "un_troops", "un_police", "un_observers", "un_total", "mission_type",
+            "chapter_vii"}
+    if not need <= set(panel.columns):
+        raise HarmonizeError(
+            "aggregate_deployment_panel() needs the panel of create_deployment_panel(); missing columns "
+            f"{sorted(need - set(panel.columns))}"
+        )
+    p = panel[panel["gwcode"].notna()].copy()
+    p["_size"] = p["un_total"].astype("Float64").fillna(-1.0)
+    p = p.sort_values(["gwcode", "date", "_size", "mission"], ascending=[True, True, False, True])
+    largest = p.drop_duplicates(["gwcode", "date"])[["gwcode", "date", "mission_type", "chapter_vii"]]
+    sums = p.groupby(["gwcode", "date"])[["un_troops", "un_police", "un_observers", "un_total"]].sum(min_count=1)
+    names = p.groupby(["gwcode", "date"])["mission"].agg(lambda s: "; ".join(sorted(s))).rename("un_missions")
+    counts = p.groupby(["gwcode", "date"]).size().rename("n_un_missions")
+    agg = pd.concat([sums, names, counts], axis=1).reset_index().merge(largest, on=["gwcode", "date"])
+    agg["un_present"] = 1
+
+    p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
+    nonun = _non_un_host_months(_month_start(p_start), _month_start(p_end))[0]
+    nonun = nonun.assign(gwcode=nonun["gwcode"].astype("Int64"))
+    out = agg.merge(nonun, on=["gwcode", "date"], how="outer")
+    out["un_present"] = out["un_present"].fillna(0).astype("int64")
+    out["n_un_missions"] = out["n_un_missions"].fillna(0).astype("int64")
+    out["un_missions"] = out["un_missions"].fillna("")
+    out["non_un_present"] = out["non_un_present"].fillna(0).astype("int64")
+    out["non_un_missions"] = out["non_un_missions"].fillna("")
+    k0, k1 = (pd.Timestamp(x + "-01") for x in panel.attrs.get("kathman_coverage", ("1990-01", "2019-12")))
+    inside = (out["date"] >= k0) & (out["date"] <= k1) & (out["un_present"] == 0)
+    for c in ("un_troops", "un_police", "un_observers", "un_total"):
+        out[c] = out[c].astype("Float64")
+        out.loc[inside, c] = 0.0
+    out["year"] = out["date"].dt.year.astype("int64")
+    out["month"] = out["date"].dt.month.astype("int64")
+    out["mission_type"] = out["mission_type"].astype("string")
+    out["chapter_vii"] = out["chapter_vii"].astype("boolean")
+    cols = ["gwcode", "date", "year", "month", "un_troops", "un_police", "un_observers", "un_total", "un_present",
+            "n_un_missions", "un_missions", "mission_type", "chapter_vii", "non_un_present", "non_un_missions"]
+    out = out[cols].sort_values(["gwcode", "date"], kind="stable").reset_index(drop=True)
+    out.attrs = {"peacestats_panel": "host-month", "allocation": panel.attrs.get("allocation"),
+                 "kathman_coverage": panel.attrs.get("kathman_coverage")}
+    return out
+
+
+def host_years(allocation: str = "equal") -> tuple[pd.DataFrame, dict]:
+    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko` (see :func:`_host_years`)."""
+    out, cov = _host_years(allocation)
+    return out.copy(), dict(cov)
+
+
+@functools.lru_cache(maxsize=4)
+def _host_years(allocation: str) -> tuple[pd.DataFrame, dict]:
+    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko`.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        Rows (gwcode, year) with ``pko_un_present``, ``pko_un_months``, ``pko_troops``,
+        ``pko_police``, ``pko_observers``, ``pko_total`` (mean over the 12 months; months
+        without a mission count 0, months with a mission but no reported figure are left
+        out), ``pko_non_un_present``, ``pko_non_un_months``; and the
+        coverage (first, last year) of UN presence, personnel and non-UN presence.
+    """
+    from . import missions
+
+    hm = aggregate_deployment_panel(allocation=allocation)
+    k0, k1 = hm.attrs["kathman_coverage"]
+    g = hm.groupby(["gwcode", "year"])
+    out = pd.DataFrame(
+        {
+            "pko_un_months": g["un_present"].sum(),
+            "pko_non_un_months": g["non_un_present"].sum(),
+        }
+    )
+    for src, dst in (("un_troops", "pko_troops"), ("un_police", "pko_police"), ("un_observers", "pko_observers"),
+                     ("un_total", "pko_total")):
+        # mean over the 12 months: months without a mission count 0; months with a mission
+        # but no reported figure are left out of the mean (not counted as 0)
+        unknown = (hm["un_present"].eq(1) & hm[src].isna()).groupby([hm["gwcode"], hm["year"]]).sum()
+        known_months = (12 - unknown).astype(float)
+        mean = g[src].sum(min_count=0).astype("Float64") / known_months
+        out[dst] = mean.where(known_months > 0, pd.NA)
+    out["pko_un_present"] = (out["pko_un_months"] > 0).astype("int64")
+    out["pko_non_un_present"] = (out["pko_non_un_months"] > 0).astype("int64")
+    out = out.reset_index()
+    out["gwcode"] = out["gwcode"].astype("int64")
+    out["year"] = out["year"].astype("int64")
+    n = missions.non_un_missions()
+    cov = {
+        "un_presence": (1946, int(_DEFAULT_END[:4])),
+        "personnel": (int(k0[:4]), int(k1[:4])),
+        "non_un_presence": (int(n["start_date"].min().year), int(_DEFAULT_END[:4])),
+    }
+    return out, cov
