@@ -240,3 +240,16 @@ def test_split_twice_is_split_once(data):
     r2 = split_spells(r1, ch, key="key", covariates=["x"], fill={"x": -1})
     cols = ["spell_id", "start", "stop", "event", "x"]
     pd.testing.assert_frame_equal(r1[cols], r2[cols])
+
+
+def test_step_function_keeps_reported_missing_values_missing():
+    """Months absent from the panel take the fill value; a month present with NA stays NA."""
+    panel = pd.DataFrame({
+        "gwcode": [811, 811, 811],
+        "date": pd.to_datetime(["1992-03-01", "1992-04-01", "1992-06-01"]),
+        "troops": [100.0, float("nan"), 50.0],
+    })
+    ch = step_function(panel, key="gwcode", date="date", covariates=["troops"], fill={"troops": 0})
+    assert ch["date"].dt.strftime("%Y-%m").tolist() == ["1992-03", "1992-04", "1992-05", "1992-06", "1992-07"]
+    vals = ch["troops"].tolist()
+    assert vals[0] == 100 and pd.isna(vals[1]) and vals[2:] == [0, 50, 0]

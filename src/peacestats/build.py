@@ -39,35 +39,106 @@ def _episodes(ctx: dict) -> pd.DataFrame:
     return create_episodes(load("ucdp_acd")).pipe(add_termination, load("ucdp_term_conflict"))
 
 
+def _stateyears(ctx: dict) -> pd.DataFrame:
+    from .harmonize.panels import add_creg, add_gdp, add_polity, add_pko, add_rugged, add_ucdp_acd, create_stateyears
+
+    return (create_stateyears(start=1946, end=2024).pipe(add_ucdp_acd).pipe(add_pko)
+            .pipe(add_gdp).pipe(add_polity).pipe(add_creg).pipe(add_rugged))
+
+
+def _missions(ctx: dict) -> pd.DataFrame:
+    from .harmonize.missions import missions
+
+    return missions()
+
+
+def _deployment(ctx: dict) -> pd.DataFrame:
+    from .harmonize.deployment import aggregate_deployment_panel
+
+    return aggregate_deployment_panel()
+
+
+def _spells_for(ctx: dict, recurrence: str) -> pd.DataFrame:
+    from .harmonize.spells import add_spell_covariates, create_spells
+
+    # covariates of the year before the spell began; the state-year table ends in 2024
+    return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates)
+
+
 def _spells(ctx: dict) -> pd.DataFrame:
-    from .harmonize.spells import create_spells
-
-    return create_spells(ctx["episodes"])
+    return _spells_for(ctx, "conflict")
 
 
-def _spell_rows(ctx: dict) -> pd.DataFrame:
-    from .harmonize.spells import AGREEMENT_COLUMNS, agreement_changes, check_counting_process, split_spells
+def _spells_location(ctx: dict) -> pd.DataFrame:
+    return _spells_for(ctx, "location")
+
+
+def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
+    from .harmonize.spells import (
+        AGREEMENT_COLUMNS,
+        DEPLOYMENT_COVARIATES,
+        agreement_changes,
+        check_counting_process,
+        deployment_changes,
+        split_spells,
+    )
     from .sources import load
 
-    sp = ctx["spells"]
-    ch = agreement_changes(sp, load("ucdp_peace_agreements"))
-    rows = split_spells(sp, ch, key="spell_id", covariates=AGREEMENT_COLUMNS, fill={c: 0 for c in AGREEMENT_COLUMNS})
+    ch = agreement_changes(spells, load("ucdp_peace_agreements"))
+    rows = split_spells(spells, ch, key="spell_id", covariates=AGREEMENT_COLUMNS,
+                        fill={c: 0 for c in AGREEMENT_COLUMNS})
     for c in AGREEMENT_COLUMNS:
+        rows[c] = rows[c].astype("int64")
+    if "deployment_changes" not in ctx:
+        ctx["deployment_changes"] = deployment_changes(ctx["deployment"])
+    rows = split_spells(rows, ctx["deployment_changes"], key="gwcode", spell_key="gwno_loc_primary",
+                        covariates=list(DEPLOYMENT_COVARIATES), fill=DEPLOYMENT_COVARIATES)
+    for c in ("un_present", "non_un_present"):
         rows[c] = rows[c].astype("int64")
     check_counting_process(rows)
     return rows
+
+
+def _spell_rows(ctx: dict) -> pd.DataFrame:
+    return _rows_for(ctx, ctx["spells"])
+
+
+def _spell_rows_location(ctx: dict) -> pd.DataFrame:
+    return _rows_for(ctx, ctx["spells_location"])
 
 
 TABLES: list[Table] = [
     Table("episodes", _episodes, ("episode_id",),
           "UCDP conflict episodes with termination outcomes (one row per episode).",
           ("ucdp_acd", "ucdp_term_conflict"), ("conflict_id", "episode")),
+    Table("missions", _missions, ("organization", "mission_acronym"),
+          "UN and non-UN peace operations (the project's own tables; a source on every row).",
+          ("un_dpo_missions", "kathman_pko", "gw_states"), ("organization", "mission_acronym")),
+    Table("deployment", _deployment, ("gwcode", "date"),
+          "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
+          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
+    Table("stateyears", _stateyears, ("gwcode", "year"),
+          "Gleditsch-Ward state-years 1946-2024 with conflict, peacekeeping and country covariates.",
+          ("gw_states", "cow_states", "ucdp_acd", "kathman_pko", "gleditsch_gdp", "polity5", "creg", "rugged"),
+          ("gwcode", "year")),
     Table("spells", _spells, ("spell_id",),
-          "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31.",
-          ("ucdp_acd", "ucdp_term_conflict"), ("spell_id",), ("episodes",)),
+          "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31, "
+          "with time-constant covariates at the spell's start.",
+          ("ucdp_acd", "ucdp_term_conflict", "gleditsch_gdp", "polity5", "creg", "rugged"), ("spell_id",),
+          ("episodes",)),
+    Table("spells_location", _spells_location, ("spell_id",),
+          "Peace spells with location-level recurrence (any conflict in the same location ends the peace).",
+          ("ucdp_acd", "ucdp_term_conflict", "gleditsch_gdp", "polity5", "creg", "rugged"), ("spell_id",),
+          ("episodes",)),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
-          "Peace spells in counting-process form, split where a time-varying covariate changes.",
-          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements"), ("spell_id", "start"), ("spells",)),
+          "Conflict-level peace spells in counting-process form, split where mission presence, personnel, "
+          "mission type, non-UN presence or a peace agreement changes. Time in days since the spell began.",
+          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
+          ("spell_id", "start"), ("spells", "deployment")),
+    Table("spell_rows_location", _spell_rows_location, ("spell_id", "start"),
+          "Location-level peace spells in counting-process form (as spell_rows).",
+          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
+          ("spell_id", "start"), ("spells_location", "deployment")),
 ]
 
 

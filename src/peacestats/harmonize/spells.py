@@ -165,10 +165,12 @@ def step_function(
     fill: Mapping[str, object] | None = None,
     freq: str = "MS",
 ) -> pd.DataFrame:
-    """Turn a regular panel (e.g. host-month) into change points of a step function.
+    """Turn a regular panel (e.g. host-month) into the change points of a step function.
 
-    Months absent from ``panel`` take the ``fill`` values (e.g. 0 troops when no
-    mission is present), so that a mission's departure is a change point too.
+    Periods absent from ``panel`` take the ``fill`` values (e.g. 0 troops when no
+    mission is present), so that a mission's arrival and departure are change
+    points. A value that is present but missing (NA: personnel not reported)
+    stays NA; it is not filled.
 
     Returns
     -------
@@ -177,24 +179,36 @@ def step_function(
         from its date until the next row of the same key.
     """
     fill = dict(fill or {})
+    covariates = list(covariates)
     out = []
+    offset = pd.tseries.frequencies.to_offset(freq)
     for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
-        idx = pd.date_range(g[date].min(), g[date].max(), freq=freq)
-        full = g.set_index(date)[list(covariates)].reindex(idx)
-        for c, v in fill.items():
-            if c in full:
-                full[c] = full[c].astype(object).where(full[c].notna(), v) if not isinstance(v, (int, float)) else full[c].fillna(v)
-        # the step back to the fill values after the last observed month
-        after = pd.DataFrame([{c: fill.get(c, np.nan) for c in covariates}], index=[idx[-1] + pd.tseries.frequencies.to_offset(freq)])
-        full = pd.concat([full, after])
-        changed = full.ne(full.shift()).any(axis=1) & ~(full.isna() & full.shift().isna()).all(axis=1)
-        changed.iloc[0] = True
-        part = full[changed].rename_axis(date).reset_index()
+        g = g.drop_duplicates(date, keep="last").set_index(date)[covariates]
+        # one period past the last observed one, so that the step back to `fill` is recorded
+        idx = pd.date_range(g.index.min(), g.index.max() + offset, freq=freq)
+        full = g.astype(object).reindex(idx)
+        absent = ~idx.isin(g.index)
+        for c in covariates:
+            if c in fill:
+                full.loc[absent, c] = fill[c]
+        # a row is a change point when any covariate differs from the previous period
+        # (two missing values count as equal)
+        vals = full.to_numpy(dtype=object)
+        vals[pd.isna(vals)] = None  # None == None, unlike NaN or pd.NA
+        prev = np.vstack([np.full((1, len(covariates)), object()), vals[:-1]])
+        differs = vals != prev
+        part = full[differs.any(axis=1)].rename_axis(date).reset_index()
         part.insert(0, key, k)
         out.append(part)
     if not out:
         return pd.DataFrame(columns=[key, date, *covariates])
-    return pd.concat(out, ignore_index=True)
+    res = pd.concat(out, ignore_index=True)
+    for c in covariates:  # back to the panel's dtypes where they hold
+        try:
+            res[c] = res[c].astype(panel[c].dtype)
+        except (TypeError, ValueError):
+            pass
+    return res
 
 
 def split_spells(
@@ -364,3 +378,73 @@ def agreement_changes(spells: pd.DataFrame, agreements: pd.DataFrame) -> pd.Data
         out[name] = g[src].cummax().astype(int)
     out = out.groupby(["spell_id", "date"], as_index=False).last()
     return out.reset_index(drop=True)
+
+
+#: Time-varying military-presence covariates taken from the host-month deployment panel,
+#: with their values in months when no mission is present.
+DEPLOYMENT_COVARIATES: dict[str, object] = {
+    "un_present": 0,        # a UN peace operation is deployed in the location (0/1)
+    "un_troops": 0.0,       # UN troops (persons; NA where Kathman has no count: before 1990, after 2019)
+    "un_police": 0.0,       # UN police
+    "un_observers": 0.0,    # UN military observers
+    "un_total": 0.0,        # all UN uniformed personnel
+    "mission_type": "none",  # type of the largest UN mission: observer, traditional, multidimensional, enforcement
+    "non_un_present": 0,    # a non-UN operation (AU, NATO, ECOWAS, ...) is deployed (0/1)
+}
+
+
+def deployment_changes(panel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The host-month deployment panel as a step function keyed by ``gwcode``, for :func:`split_spells`.
+
+    Parameters
+    ----------
+    panel
+        :func:`peacestats.harmonize.deployment.aggregate_deployment_panel` (built when omitted).
+    """
+    if panel is None:
+        from .deployment import aggregate_deployment_panel
+
+        panel = aggregate_deployment_panel()
+    p = panel[["gwcode", "date", *DEPLOYMENT_COVARIATES]].dropna(subset=["gwcode"]).copy()
+    p["mission_type"] = p["mission_type"].astype(object).where(p["mission_type"].notna(), "unknown")
+    return step_function(p, key="gwcode", date="date", covariates=list(DEPLOYMENT_COVARIATES),
+                         fill=DEPLOYMENT_COVARIATES)
+
+
+#: Country covariates attached to each spell (values of the year before the spell began).
+COUNTRY_COVARIATES = {
+    "gdp_rgdppc": "real GDP per capita, 2005 US$ (Gleditsch 6.0; 1950-2011)",
+    "gdp_pop": "population, thousands (Gleditsch 6.0; 1950-2011)",
+    "polity2": "Polity5 polity2 score, -10..10 (to 2018)",
+    "creg_ethfrac": "ethnic fractionalization (CREG; 1945-2013)",
+    "newlmtnest": "log of mountainous terrain (Fearon & Laitin / Gibler & Miller; time-invariant)",
+}
+
+
+def add_spell_covariates(spells: pd.DataFrame, stateyears: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add country covariates measured in the calendar year before each spell began.
+
+    The location is the episode's primary Gleditsch-Ward code (``gwno_loc_primary``).
+    Values come from a state-year panel built with :mod:`peacestats.harmonize.panels`
+    (``create_stateyears() | add_gdp | add_polity | add_creg | add_rugged``); a spell
+    whose year lies outside a source's coverage gets NA (see :data:`COUNTRY_COVARIATES`).
+    Adds the columns of :data:`COUNTRY_COVARIATES` plus ``log_gdppc`` and ``log_pop``.
+    Keeps the row count.
+    """
+    if stateyears is None:
+        from .panels import add_creg, add_gdp, add_polity, add_rugged, create_stateyears
+
+        stateyears = (create_stateyears(start=1945, end=2024)
+                      .pipe(add_gdp).pipe(add_polity).pipe(add_creg).pipe(add_rugged))
+    sy = stateyears[["gwcode", "year", *COUNTRY_COVARIATES]].copy()
+    sy["gwcode"] = sy["gwcode"].astype("Int64")
+    sy["year"] = sy["year"].astype("int64")
+    out = spells.copy()
+    out["_year"] = (out["start_date"].dt.year - 1).astype("int64")
+    out = out.merge(sy.rename(columns={"gwcode": "gwno_loc_primary", "year": "_year"}),
+                    on=["gwno_loc_primary", "_year"], how="left").drop(columns="_year")
+    out["log_gdppc"] = np.log(out["gdp_rgdppc"].astype(float))
+    out["log_pop"] = np.log(out["gdp_pop"].astype(float))
+    if len(out) != len(spells):
+        raise HarmonizeError(f"add_spell_covariates changed the number of rows ({len(spells)} -> {len(out)})")
+    return out

@@ -1,0 +1,98 @@
+"""`peacestats build` on the real data: every table, datapackage.json, determinism, invariants."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+
+from peacestats.build import TABLES, build
+from peacestats.errors import HarmonizeError
+from peacestats.harmonize.spells import check_counting_process
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    paths = build(out, echo=lambda *a: None)
+    return out, paths
+
+
+def test_every_table_and_the_datapackage(built):
+    out, paths = built
+    assert set(paths) == {t.name for t in TABLES}
+    pkg = json.loads((out / "datapackage.json").read_text())
+    by_name = {r["name"]: r for r in pkg["resources"]}
+    for t in TABLES:
+        df = pd.read_parquet(out / f"{t.name}.parquet")
+        res = by_name[t.name]
+        assert res["rows"] == len(df)
+        assert [f["name"] for f in res["schema"]["fields"]] == list(df.columns)
+        assert res["schema"]["primaryKey"] == list(t.primary_key)
+        assert not df.duplicated(list(t.primary_key)).any()
+        assert {s["name"] for s in res["sources"]} == set(t.sources)
+        assert all(len(s["sha256"]) == 64 and s["version"] for s in res["sources"])
+    assert by_name["episodes"]["rows"] == 620
+    assert by_name["spells"]["rows"] == 559
+    assert by_name["spells_location"]["rows"] == 349
+
+
+def test_build_is_byte_identical(built, tmp_path):
+    out, _ = built
+    build(tmp_path, echo=lambda *a: None)
+    for f in sorted(out.iterdir()):
+        assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+def test_spell_rows_are_valid_counting_process_data(built):
+    out, _ = built
+    for name, spells_name in (("spell_rows", "spells"), ("spell_rows_location", "spells_location")):
+        rows = pd.read_parquet(out / f"{name}.parquet")
+        spells = pd.read_parquet(out / f"{spells_name}.parquet")
+        check_counting_process(rows)
+        # splitting keeps every spell, its length and its failure
+        agg = rows.groupby("spell_id").agg(stop=("stop", "max"), event=("event", "sum"), first=("start", "min"))
+        sp = spells.set_index("spell_id").loc[agg.index]
+        assert (agg["first"] == 0).all()
+        assert (agg["stop"] == sp["duration_days"]).all()
+        assert (agg["event"] == sp["failed"]).all()
+        assert len(agg) == len(spells)
+
+
+def test_unamsil_personnel_in_sierra_leone_spell(built, mirror):
+    """The Sierra Leone peace spell that began 2001-12-20 carries UNAMSIL's Kathman numbers.
+
+    Expected values read straight from Kathman's mission-month CSV (UNAMSIL, 2001-12 and 2002-04).
+    """
+    out, _ = built
+    rows = pd.read_parquet(out / "spell_rows.parquet")
+    kath = {}
+    with open(mirror / "kathman_pko" / "mission-month_12-2019.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["mission"] == "UNAMSIL":
+                kath[(int(r["year"]), int(r["month"]))] = (float(r["troop"]), float(r["police"]), float(r["militaryobservers"]))
+    sl = rows[rows["gwno_loc_primary"] == 451].set_index("start_date")
+    for (y, m), start in (((2001, 12), pd.Timestamp("2001-12-20")), ((2002, 4), pd.Timestamp("2002-04-01"))):
+        r = sl.loc[start]
+        assert (r["un_troops"], r["un_police"], r["un_observers"]) == kath[(y, m)]
+        assert r["un_present"] == 1 and r["mission_type"] == "enforcement"
+    # after UNAMSIL left (December 2005), no UN troops until UNIOSIL-like political offices (not PKOs)
+    after = sl[(sl.index >= "2006-02-01") & (sl.index < "2008-01-01")]
+    assert (after["un_troops"].fillna(0) == 0).all()
+
+
+def test_spell_covariates_are_from_the_year_before(built):
+    out, _ = built
+    sp = pd.read_parquet(out / "spells.parquet")
+    sy = pd.read_parquet(out / "stateyears.parquet").set_index(["gwcode", "year"])
+    s = sp[sp["spell_id"] == 38201].iloc[0]  # Sierra Leone, began 2001-12-20
+    assert s["gdp_rgdppc"] == sy.loc[(451, 2000), "gdp_rgdppc"]
+    assert s["polity2"] == sy.loc[(451, 2000), "polity2"]
+
+
+def test_unknown_table_is_an_error(tmp_path):
+    with pytest.raises(HarmonizeError, match="unknown table"):
+        build(tmp_path, tables=["nope"], echo=lambda *a: None)
+    assert not (tmp_path / "datapackage.json").exists()
