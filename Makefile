@@ -40,8 +40,20 @@ data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcar
 	$(BIN)/peacestats data fetch --all --quiet
 	$(BIN)/peacestats build
 
-reports: build ## Build every table, figure and HTML report under reports/
-	@echo "make reports: the reports (issue 5) are not implemented yet." >&2; exit 2
+# One report per analysis script; editing one analysis rebuilds only its report.
+ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
+REPORTS  := $(ANALYSES:%=reports/%.html)
+PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
+
+reports: reports/index.html ## Build every table, figure and HTML report under reports/
+	@echo "Open reports/index.html"
+
+reports/index.html: $(REPORTS)
+	@test -n "$(REPORTS)" || { echo "make reports: no analyses in analyses/" >&2; exit 2; }
+	$(BIN)/peacestats report index
+
+reports/%.html: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
+	$(PY) analyses/$*.py
 
 test: $(STAMP) ## Run the test suite on the real data
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -249,3 +249,16 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
     }
     io.write_json(out / "datapackage.json", package)
     return paths
+
+
+def read_table(name: str, processed: str | Path | None = None) -> pd.DataFrame:
+    """Read a harmonized table from ``data/processed`` (built by ``peacestats build`` / ``make build``).
+
+    List-valued columns come back as Python lists; everything else as written.
+    """
+    if name not in {t.name for t in TABLES}:
+        raise HarmonizeError(f"unknown table {name!r}; known: {[t.name for t in TABLES]}")
+    path = (Path(processed) if processed else config.processed_dir()) / f"{name}.parquet"
+    if not path.is_file():
+        raise HarmonizeError(f"{path} does not exist: run `make build` (or `peacestats build`) first")
+    return pd.read_parquet(path)

@@ -8,6 +8,7 @@
     peacestats data info KEY             # the dataset's page
     peacestats data cite KEY ...         # BibTeX (dataset keys and method names)
     peacestats build [TABLE ...]         # harmonized tables in data/processed
+    peacestats report index              # reports/index.html
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
 fails, 2 on a usage or data error (the message says what to do).
@@ -122,6 +123,14 @@ def _cmd_build(args) -> int:
     return 0
 
 
+def _cmd_report_index(args) -> int:
+    from .report.html import write_index
+
+    path = write_index(args.out)
+    print(f"Wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peacestats", description="Peace and conflict data, models and reports.")
     p.add_argument("--version", action="version", version=f"peacestats {__version__}")
@@ -149,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("tables", nargs="*", metavar="TABLE", help="tables to build (default: all)")
     b.add_argument("--out", help="output folder (default data/processed)")
     b.set_defaults(func=_cmd_build)
+
+    r = sub.add_parser("report", help="reports: `peacestats report index` writes reports/index.html")
+    rsub = r.add_subparsers(dest="report_command", required=True)
+    ri = rsub.add_parser("index", help="write reports/index.html from the reports written so far")
+    ri.add_argument("--out", help="reports folder (default reports/)")
+    ri.set_defaults(func=_cmd_report_index)
     return p
 
 

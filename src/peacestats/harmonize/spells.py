@@ -326,7 +326,7 @@ def check_counting_process(rows: pd.DataFrame) -> None:
 
 #: Peace-agreement provisions carried as time-varying spell covariates (UCDP PA names -> ours).
 AGREEMENT_PROVISIONS = {
-    "third_party": "pa_third_party",  # a third party (mediator) named in pa_3rd
+    "third_party": "pa_third_party",  # a third party (mediator, facilitator or witness) named in pa_3rd
     "pko": "pa_pko",                  # provision for a peacekeeping operation
     "ddr": "pa_ddr",                  # disarmament, demobilisation and reintegration
     "intarmy": "pa_army_integration",  # integration of rebels into the army
@@ -341,7 +341,8 @@ def agreement_changes(spells: pd.DataFrame, agreements: pd.DataFrame) -> pd.Data
     An agreement counts for a spell when it was signed for the spell's conflict
     between the start of the episode that preceded the spell and the end of the
     spell. The indicators are cumulative: ``pa_signed`` is 1 from the first such
-    agreement on; ``pa_third_party`` (a mediator took part), ``pa_pko``,
+    agreement on; ``pa_third_party`` (UCDP's ``pa_3rd`` names a third party that
+    mediated, facilitated or witnessed the agreement: our measure of mediation), ``pa_pko``,
     ``pa_ddr``, ``pa_army_integration`` and ``pa_withdrawal`` are 1 from the first
     agreement with that provision on. Agreements that name several conflicts
     count for each of them.
@@ -362,8 +363,9 @@ def agreement_changes(spells: pd.DataFrame, agreements: pd.DataFrame) -> pd.Data
     pa = pa.explode("conflict_id").dropna(subset=["conflict_id"])
     pa["conflict_id"] = pa["conflict_id"].astype("int64")
     pa["pa_date"] = pd.to_datetime(pa["pa_date"])
-    third = pa["pa_3rd"] if "pa_3rd" in pa else pa["third_party"]
-    pa["third_party"] = third.notna() & (third.astype(str).str.strip() != "")
+    third = (pa["pa_3rd"] if "pa_3rd" in pa else pa["third_party"]).astype("string").str.strip()
+    # pa_3rd names the third parties (mediators, facilitators, witnesses); one agreement says "No"
+    pa["third_party"] = third.notna() & (third != "") & ~third.str.lower().isin(["no", "none"])
     for src in ("pko", "ddr", "intarmy", "withd"):
         pa[src] = pd.to_numeric(pa[src], errors="coerce").fillna(0).astype(int) == 1
     sp = spells[["spell_id", "conflict_id", "ep_start_date", "start_date", "stop_date"]]

@@ -1,0 +1,227 @@
+"""HTML reports with provenance: one per analysis, and an index.
+
+An analysis script (``analyses/<name>.py``, a jupytext notebook) builds a
+:class:`Report` and calls its methods in reading order::
+
+    from peacestats.report.html import Report
+
+    rep = Report("fortna2008", title="Does peacekeeping keep peace?",
+                 question="Do ceasefires last longer when peacekeepers deploy?",
+                 datasets=["fortna_ceasefires"], methods=["kaplan_meier", "coxph"])
+    rep.text("## Data\\nFortna's 156 ceasefire spells ...")
+    rep.table("cox", [m1, m2], caption="Cox models", labels={"pk_dum": "Peacekeeping"})
+    rep.figure("km", fig, caption="Kaplan-Meier curves by peacekeeping")
+    rep.write()
+
+``write()`` puts ``reports/<name>.html``, ``reports/tables/<name>-<table>.csv``
+(tidy), ``reports/figures/<name>-<figure>.png`` and ``.svg`` and
+``reports/<name>.json`` (the index entry); :func:`write_index` makes
+``reports/index.html`` from the entries. Every file is written atomically and
+deterministically: no timestamps; the provenance footer names the datasets
+(key, version, sha256), the peacestats version, the git revision and the
+BibTeX of every source and method used.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__, config, io, registry
+from ..citations import cite
+
+_CSS = """
+body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
+h1{font-size:1.8rem;margin-bottom:.2rem} h2{margin-top:2rem;border-bottom:1px solid #ddd}
+.question{font-size:1.1rem;color:#444;font-style:italic}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem} th,td{padding:.25rem .6rem;text-align:right}
+th:first-child,td:first-child{text-align:left} thead th{border-bottom:2px solid #444} tbody tr:nth-child(even){background:#f6f6f6}
+figure{margin:1.5rem 0} figure img{max-width:100%} figcaption,caption{font-size:.9rem;color:#444;text-align:left;caption-side:top;margin-bottom:.3rem}
+.provenance{margin-top:3rem;border-top:2px solid #444;font-size:.85rem;color:#333} pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.8rem}
+code{font-size:.9em} .note{font-size:.85rem;color:#555}
+"""
+
+
+def _md(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def git_revision(root: Path | None = None) -> str:
+    """The git commit of the project (``"<sha>"``, ``"<sha>-dirty"``), or ``"unknown"``."""
+    root = root or config.project_root()
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{sha}-dirty" if dirty else sha
+
+
+@dataclass
+class Report:
+    """One analysis report (see the module docstring)."""
+
+    name: str
+    title: str
+    question: str
+    datasets: Sequence[str] = ()
+    methods: Sequence[str] = ()
+    out_dir: Path | None = None
+    _blocks: list[str] = field(default_factory=list, repr=False)
+    _tables: list[str] = field(default_factory=list, repr=False)
+    _figures: list[str] = field(default_factory=list, repr=False)
+    _pending: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.out_dir = Path(self.out_dir) if self.out_dir else config.reports_dir()
+        for k in self.datasets:
+            registry.get(k)  # fail early on an unknown key
+        self.datasets = list(self.datasets)
+        self.methods = list(self.methods)
+
+    # ------------------------------------------------------------------ content
+    def use(self, datasets: Iterable[str] = (), methods: Iterable[str] = ()) -> None:
+        """Record more datasets or methods used (for provenance and BibTeX)."""
+        for k in datasets:
+            registry.get(k)
+            if k not in self.datasets:
+                self.datasets.append(k)
+        for m in methods:
+            if m not in self.methods:
+                self.methods.append(m)
+
+    def text(self, markdown: str) -> None:
+        """A block of Markdown (headings, paragraphs, lists, tables)."""
+        self._blocks.append(_md(markdown))
+
+    def table(self, name: str, obj, caption: str, *, csv: pd.DataFrame | None = None, **regtable_kwargs) -> pd.DataFrame:
+        """A table: a DataFrame, or fitted models (one or a list) rendered with :func:`regtable`.
+
+        The tidy CSV goes to ``tables/<report>-<name>.csv``: the DataFrame itself, the
+        long table of the models (``tidy_long``), or ``csv`` when given. Returns it.
+        """
+        from .tables import regtable
+
+        if isinstance(obj, pd.DataFrame):
+            tidy = obj if csv is None else csv
+            body = obj.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.3f}")
+        else:
+            from .tables import tidy_long
+
+            body = regtable(obj, format="html", **regtable_kwargs)
+            keep = ("model_names", "conf_level", "exponentiate", "labels")
+            tidy = tidy_long(obj, **{k: v for k, v in regtable_kwargs.items() if k in keep}) if csv is None else csv
+        fname = f"{self.name}-{name}.csv"
+        self._pending[("table", fname)] = tidy
+        self._tables.append(fname)
+        self._blocks.append(
+            f'<div class="table"><p class="caption"><strong>Table: {html.escape(caption)}</strong> '
+            f'(<a href="tables/{fname}">CSV</a>)</p>{body}</div>'
+        )
+        return tidy
+
+    def figure(self, name: str, fig, caption: str) -> None:
+        """A matplotlib figure, saved as PNG and SVG and shown with its caption."""
+        import matplotlib.pyplot as plt
+
+        base = f"{self.name}-{name}"
+        for ext in ("png", "svg"):
+            io.write_figure(fig, self.out_dir / "figures" / f"{base}.{ext}")
+        plt.close(fig)
+        self._figures.append(base)
+        self._blocks.append(
+            f'<figure><img src="figures/{base}.png" alt="{html.escape(caption)}">'
+            f'<figcaption>Figure: {html.escape(caption)} (<a href="figures/{base}.svg">SVG</a>)</figcaption></figure>'
+        )
+
+    # ------------------------------------------------------------------ output
+    def provenance(self) -> dict:
+        """Datasets (key, title, version, sha256), methods, peacestats version, git revision."""
+        return {
+            "datasets": [
+                {"key": k, "title": registry.get(k).title, "version": registry.get(k).version,
+                 "sha256": registry.get(k).sha256}
+                for k in self.datasets
+            ],
+            "methods": list(self.methods),
+            "peacestats_version": __version__,
+            "git_revision": git_revision(),
+        }
+
+    def _footer(self, prov: Mapping) -> str:
+        rows = "".join(
+            f"<tr><td><code>{html.escape(d['key'])}</code></td><td>{html.escape(d['title'])}</td>"
+            f"<td>{html.escape(d['version'])}</td><td><code>{d['sha256'][:16]}…</code></td></tr>"
+            for d in prov["datasets"]
+        )
+        bib = cite([*self.datasets, *self.methods]) if (self.datasets or self.methods) else ""
+        return (
+            '<section class="provenance"><h2>Provenance</h2>'
+            f"<p>peacestats {html.escape(prov['peacestats_version'])}, git revision "
+            f"<code>{html.escape(prov['git_revision'])}</code>. Built by <code>make reports</code> from the raw "
+            "data (checksums below) through <code>peacestats build</code>.</p>"
+            f"<table><thead><tr><th>dataset</th><th>title</th><th>version</th><th>sha256</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<h3>References (BibTeX)</h3><pre>{html.escape(bib)}</pre></section>"
+        )
+
+    def write(self) -> Path:
+        """Write the report, its tables, and its index entry; returns the HTML path."""
+        out = self.out_dir
+        for (kind, fname), df in self._pending.items():
+            io.write_csv(df, out / "tables" / fname)
+        prov = self.provenance()
+        page = (
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>"
+            '<p><a href="index.html">&larr; all reports</a></p>'
+            f"<h1>{html.escape(self.title)}</h1><p class=\"question\">{html.escape(self.question)}</p>"
+            + "\n".join(self._blocks)
+            + self._footer(prov)
+            + "</body></html>\n"
+        )
+        path = io.write_text(out / f"{self.name}.html", page)
+        io.write_json(out / f"{self.name}.json", {
+            "name": self.name, "title": self.title, "question": self.question,
+            "tables": self._tables, "figures": self._figures, "provenance": prov,
+        })
+        return path
+
+
+def write_index(out_dir: str | Path | None = None, title: str = "peacestats reports") -> Path:
+    """``reports/index.html``: a link, the question and a thumbnail for every report written."""
+    out = Path(out_dir) if out_dir else config.reports_dir()
+    entries = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+    if not entries:
+        from ..errors import PeacestatsError
+
+        raise PeacestatsError(f"no reports in {out}: run the analyses first (make reports)")
+    items = []
+    for e in entries:
+        thumb = f'<img src="figures/{e["figures"][0]}.png" alt="" style="max-width:14rem;float:right;margin-left:1rem">' if e["figures"] else ""
+        items.append(
+            f'<li style="clear:both;margin-bottom:1.5rem">{thumb}<a href="{html.escape(e["name"])}.html">'
+            f'<strong>{html.escape(e["title"])}</strong></a><br><span class="question">{html.escape(e["question"])}</span>'
+            f'<br><span class="note">{len(e["tables"])} tables, {len(e["figures"])} figures; data: '
+            f'{", ".join(d["key"] + " " + d["version"] for d in e["provenance"]["datasets"])}</span></li>'
+        )
+    rev = entries[0]["provenance"]["git_revision"]
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>Does military involvement in peace processes make peace last longer "
+        "and violence smaller? Each report below is rebuilt from the raw data by <code>make reports</code>.</p>"
+        f"<ul style=\"list-style:none;padding:0\">{''.join(items)}</ul>"
+        f"<p class=\"provenance\">peacestats {__version__}, git revision <code>{html.escape(rev)}</code>.</p>"
+        "</body></html>\n"
+    )
+    return io.write_text(out / "index.html", page)
