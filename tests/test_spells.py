@@ -253,3 +253,30 @@ def test_step_function_keeps_reported_missing_values_missing():
     assert ch["date"].dt.strftime("%Y-%m").tolist() == ["1992-03", "1992-04", "1992-05", "1992-06", "1992-07"]
     vals = ch["troops"].tolist()
     assert vals[0] == 100 and pd.isna(vals[1]) and vals[2:] == [0, 50, 0]
+
+
+def test_dyad_level_option(mirror):
+    """Dyad episodes from UCDP Termination 3-2021 (dyad file) and dyad-level spells.
+
+    Independent count: the xlsx read with pandas has 916 distinct dyadep_id values.
+    Dyad 644 (Cambodia: government vs Khmer Rouge) ended in 1975 (rebel victory), fought
+    again from 1979-12-31 to 1998-10-24 (government victory): two spells, the first failed.
+    """
+    from peacestats.harmonize.episodes import create_dyad_episodes
+
+    raw = pd.read_excel(mirror / "ucdp_termination" / "ucdp-term-dyad-3-2021.xlsx")
+    ep = create_dyad_episodes()
+    assert len(ep) == raw["dyadep_id"].nunique() == 916
+    assert ep["episode_id"].is_unique
+    # source gaps are listed, not guessed
+    assert ep.attrs["end_date_unknown"] == [60901, 65705, 86102]
+    assert ep.attrs["start_date_unknown"] == [43202, 44001, 62601, 83101]
+    sp = create_spells(ep, recurrence="dyad", censor_date="2020-12-31")
+    assert (len(sp), int(sp["failed"].sum())) == (845, 265)
+    s = sp[sp["dyad_id"] == 644]
+    assert s["start_date"].dt.date.tolist() == [date(1975, 4, 17), date(1998, 10, 24)]
+    assert s["stop_date"].dt.date.tolist() == [date(1979, 12, 31), date(2020, 12, 31)]
+    assert s["failed"].tolist() == [1, 0]
+    assert s["ep_outcome_label"].astype(str).tolist() == ["rebel victory", "government victory"]
+    with pytest.raises(HarmonizeError, match="needs a 'dyad_id' column"):
+        create_spells(create_episodes(), recurrence="dyad")

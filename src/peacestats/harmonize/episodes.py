@@ -13,8 +13,9 @@ Verbs
     One row per conflict episode.
 ``add_termination(episodes, term)``
     How each episode ended (UCDP Conflict Termination, through 2020).
-``add_agreements(episodes, agreements)``
-    Whether a peace agreement was signed during the episode, and its provisions.
+``create_dyad_episodes(term_dyad)``
+    The same at the dyad level (government vs one rebel group), from the UCDP
+    Conflict Termination dyad file (1946-2020), with each episode's outcome.
 
 Every ``add_*`` verb keeps the row count (asserted).
 """
@@ -152,6 +153,7 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
     ep["episode_days"] = ((ep["end_date"].fillna(coverage_end)) - ep["start_date"]).dt.days.astype("int64")
     ep["gwno_loc_primary"] = ep["gwno_loc_primary"].astype("Int64")
     ep.attrs["coverage_end"] = coverage_end
+    ep.attrs["end_date_unknown"] = ep.loc[ep["end_date_unknown"], "episode_id"].tolist()
     return ep
 
 
@@ -190,3 +192,80 @@ def add_termination(episodes: pd.DataFrame, term: pd.DataFrame | None = None) ->
     out["outcome_label"] = pd.Categorical(out["outcome"].map(OUTCOME_LABELS), categories=list(OUTCOME_LABELS.values()))
     _check_rows_kept(episodes, out, "add_termination")
     return out
+
+
+def create_dyad_episodes(term_dyad: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per UCDP *dyad* episode, with how it ended (UCDP Conflict Termination, dyad level).
+
+    The dyad-level option for peace spells: a dyad is one government fighting one
+    opposition actor; its episodes are UCDP's (``dyadep_id``), starting at
+    ``start_date2`` and ending at ``ependdate`` in the row with ``dyadterm == 1``. The dyad file ends in 2020: episodes still active then are
+    ongoing, and dyad-level spells are censored at 2020-12-31
+    (``create_spells(..., recurrence="dyad", censor_date="2020-12-31")``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`create_episodes` (``episode_id`` is UCDP's ``dyadep_id``,
+        ``episode`` its ``dyadepisode``) plus ``dyad_id``, ``outcome``,
+        ``outcome_label`` and ``end_date_unknown`` (terminated in the source but with no
+        end date: no spell starts from such an episode; ``attrs["end_date_unknown"]``
+        lists them).
+    """
+    if term_dyad is None:
+        from ..sources import load
+
+        term_dyad = load("ucdp_term_dyad")
+    d = term_dyad.sort_values(["dyad_id", "year"]).reset_index(drop=True)
+    last_year = int(d["year"].max())
+    rows = []
+    # UCDP's own episode id; in four episodes start_date2 changes within the episode
+    # (the first is kept) and in four dyadterm == 1 twice (the last end is kept).
+    for epid, g in d.groupby("dyadep_id", sort=True):
+        dyad, start = g["dyad_id"].iloc[0], g["start_date2"].iloc[0]
+        term = g[g["dyadterm"] == 1]
+        ended = len(term) > 0
+        last = term.iloc[-1] if ended else g.iloc[-1]
+        # Three terminated dyad episodes of 3-2021 have no end date (dyads 609, 657, 861):
+        # their end is unknown, so they start no peace spell (listed in attrs, not guessed).
+        unknown_end = ended and pd.isna(last["ependdate"])
+        codes = sorted({c for v in g["gwno_loc"] for c in _codes(v)})
+        rows.append({
+            "episode_id": int(epid),
+            "episode": int(last["dyadepisode"]),
+            "dyad_id": int(dyad),
+            "conflict_id": int(last["conflict_id"]),
+            "start_date": pd.Timestamp(start),
+            "end_date": last["ependdate"] if ended else pd.NaT,
+            "ongoing": not ended,
+            "end_date_unknown": bool(unknown_end),
+            "first_year": int(g["year"].iloc[0]),
+            "last_year": int(g["year"].iloc[-1]),
+            "n_active_years": int(len(g)),
+            "max_intensity": int(g["intensity_level"].max()),
+            "type_of_conflict": int(last["type_of_conflict"]),
+            "incompatibility": int(last["incompatibility"]),
+            "location": str(last["location"]),
+            "gwno_loc": tuple(codes),
+            "gwno_loc_primary": int(_codes(last["gwno_loc"])[0]) if _codes(last["gwno_loc"]) else pd.NA,
+            "side_a": str(last["side_a"]),
+            "side_b": str(last["side_b"]),
+            "outcome": last["outcome"] if ended else pd.NA,
+        })
+    ep = pd.DataFrame(rows).sort_values(["dyad_id", "episode"]).reset_index(drop=True)
+    ep["war"] = ep["max_intensity"] == 2
+    # Four dyad episodes (43202, 44001, 62601, 83101) have a low-precision start date
+    # (start_prec2 = 4, a year-end or month placeholder) later than their precise end date;
+    # their start is unknown, not the end: start_date becomes NA and is listed in attrs.
+    bad_start = ep["end_date"].notna() & (ep["end_date"] < ep["start_date"])
+    ep.attrs["start_date_unknown"] = ep.loc[bad_start, "episode_id"].tolist()
+    ep.loc[bad_start, "start_date"] = pd.NaT
+    coverage_end = pd.Timestamp(f"{last_year}-12-31")
+    ep["episode_days"] = (ep["end_date"].fillna(coverage_end) - ep["start_date"]).dt.days.astype("Int64")
+    ep.loc[ep["end_date_unknown"], "episode_days"] = pd.NA
+    ep["gwno_loc_primary"] = ep["gwno_loc_primary"].astype("Int64")
+    ep["outcome"] = ep["outcome"].astype("Int64")
+    ep["outcome_label"] = pd.Categorical(ep["outcome"].map(OUTCOME_LABELS), categories=list(OUTCOME_LABELS.values()))
+    ep.attrs["coverage_end"] = coverage_end
+    ep.attrs["end_date_unknown"] = ep.loc[ep["end_date_unknown"], "episode_id"].tolist()
+    return ep

@@ -8,6 +8,10 @@ Recurrence rules
 ----------------
 ``recurrence="conflict"`` (default)
     Failure is the start of the next episode of the *same* conflict.
+``recurrence="dyad"``
+    For dyad episodes (:func:`~peacestats.harmonize.episodes.create_dyad_episodes`):
+    failure is the next episode of the same dyad. The dyad data end in 2020, so
+    pass ``censor_date="2020-12-31"``.
 ``recurrence="location"``
     Failure is the start of the next episode of *any* conflict in the same
     location (sharing a Gleditsch-Ward code of ``gwno_loc``). An episode that
@@ -83,25 +87,28 @@ def create_spells(
         ``next_conflict_id`` (the recurrence, NA when censored), ``recurrence``, then
         the episode's columns prefixed ``ep_`` (``ep_outcome``, ``ep_war``, ...).
     """
-    if recurrence not in {"conflict", "location"}:
-        raise ValueError(f"recurrence must be 'conflict' or 'location', not {recurrence!r}")
+    if recurrence not in {"conflict", "dyad", "location"}:
+        raise ValueError(f"recurrence must be 'conflict', 'dyad' or 'location', not {recurrence!r}")
+    unit = "dyad_id" if recurrence == "dyad" else "conflict_id"
+    if unit not in episodes.columns:
+        raise HarmonizeError(f"recurrence={recurrence!r} needs a {unit!r} column (dyad episodes come from create_dyad_episodes)")
     if min_gap_days < 0:
         raise ValueError("min_gap_days must be >= 0")
     censor_date = pd.Timestamp(censor_date)
-    ep = episodes.sort_values(["conflict_id", "start_date"]).reset_index(drop=True)
+    ep = episodes.sort_values([unit, "start_date"]).reset_index(drop=True)
     bad = ep["end_date"].notna() & (ep["end_date"] < ep["start_date"])
     if bad.any():
         r = ep[bad].iloc[0]
         raise HarmonizeError(f"episode {r['episode_id']}: ends ({r['end_date'].date()}) before it starts ({r['start_date'].date()})")
 
     ended = ep[ep["end_date"].notna() & (ep["end_date"] < censor_date)]
-    starts = ep[["episode_id", "conflict_id", "start_date", "end_date", "gwno_loc"]]
+    starts = ep[["episode_id", *dict.fromkeys(["conflict_id", unit]), "start_date", "end_date", "gwno_loc"]]
 
     rows = []
     for _, e in ended.iterrows():
         end = e["end_date"]
-        if recurrence == "conflict":
-            cand = starts[(starts["conflict_id"] == e["conflict_id"]) & (starts["start_date"] > end)]
+        if recurrence in ("conflict", "dyad"):
+            cand = starts[(starts[unit] == e[unit]) & (starts["start_date"] > end)]
         else:
             codes = set(e["gwno_loc"])
             same_loc = starts["gwno_loc"].map(lambda c: bool(codes & set(c)))
@@ -138,6 +145,8 @@ def create_spells(
             }
         )
     sp = pd.DataFrame(rows, columns=SPELL_COLUMNS)
+    if recurrence == "dyad":
+        sp.insert(2, "dyad_id", [int(e) // 100 for e in sp["episode_id"]])
     for c in ("next_episode_id", "next_conflict_id", "gwno_loc_primary"):
         sp[c] = sp[c].astype("Int64")
     sp["recurrence"] = recurrence
@@ -148,7 +157,7 @@ def create_spells(
             "check the episode dates"
         )
     # time-constant covariates: the ended episode's columns
-    extra = [c for c in ep.columns if c not in {"conflict_id", "episode"}]
+    extra = [c for c in ep.columns if c not in {"conflict_id", "episode", "dyad_id"}]
     epcols = ep[extra].rename(columns={c: f"ep_{c}" for c in extra if c != "episode_id"})
     sp = sp.merge(epcols, on="episode_id", how="left")
     sp.attrs.update({"recurrence": recurrence, "min_gap_days": min_gap_days, "censor_date": censor_date})
