@@ -153,7 +153,6 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
     ep["episode_days"] = ((ep["end_date"].fillna(coverage_end)) - ep["start_date"]).dt.days.astype("int64")
     ep["gwno_loc_primary"] = ep["gwno_loc_primary"].astype("Int64")
     ep.attrs["coverage_end"] = coverage_end
-    ep.attrs["end_date_unknown"] = ep.loc[ep["end_date_unknown"], "episode_id"].tolist()
     return ep
 
 
