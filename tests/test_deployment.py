@@ -165,6 +165,67 @@ def test_non_un_presence(panel):
     assert set(panel.attrs["undated_missions"]) >= {"AU AMIS (no start date)", "ECOWAS ECOMOG-SLE (no start date)"}
 
 
+def test_missing_end_date_is_not_read_as_ongoing(panel):
+    """ECOMOG in Liberia has no end date and is not ongoing: it is left out, not run to 2024."""
+    agg = aggregate_deployment_panel(panel)
+    lbr = agg[agg["gwcode"] == 450]
+    assert not lbr["non_un_missions"].str.contains("ECOMOG").any()
+    assert lbr.loc[lbr["year"] == 2010, "non_un_present"].eq(0).all()
+    assert len(lbr[lbr["year"] == 2010]) == 12  # UNMIL's months are there, with no non-UN operation
+    assert lbr["non_un_present"].sum() == 0
+    assert not agg["non_un_missions"].str.contains("ECOMOG").any()
+    assert panel.attrs["end_unknown_missions"] == [
+        "ECOWAS ECOMOG-LBR (end date unknown, not ongoing: left out of non-UN presence)"
+    ]
+    assert agg.attrs["end_unknown_missions"] == panel.attrs["end_unknown_missions"]
+    # ongoing operations run to the panel's end
+    kos = agg[(agg["gwcode"] == 347) & (agg["year"] == 2020)]
+    assert len(kos) == 12 and kos["non_un_present"].eq(1).all()
+    assert kos["non_un_missions"].eq("KFOR").all()
+    for gw in (651, 666):  # the MFO in Sinai (Egypt) and Zone D (Israel)
+        row = agg[(agg["gwcode"] == gw) & (agg["date"] == "2024-12-01")].iloc[0]
+        assert row["non_un_present"] == 1 and row["non_un_missions"] == "MFO"
+    # an operation with an end date stops there: ATMIS in Somalia to December 2024, AMISOM to March 2022
+    som = agg[agg["gwcode"] == 520].set_index("date")["non_un_missions"]
+    assert som["2022-03-01"] == "AMISOM" and som["2022-04-01"] == "ATMIS" and som["2024-12-01"] == "ATMIS"
+    # UN missions the DPO list flags active run to 2024-12 (UNFICYP); MINUSMA stops in June 2023
+    un = panel[panel["gwcode"].notna()]
+    assert un.loc[un["mission"] == "UNFICYP", "date"].max() == pd.Timestamp("2024-12-01")
+    assert un.loc[un["mission"] == "MINUSMA", "date"].max() == pd.Timestamp("2023-06-01")
+
+
+def test_un_mission_with_unknown_end_only_where_kathman_records_it(monkeypatch):
+    """A UN mission with no end date that is not ongoing gets no table months (UNIFIL, made so)."""
+    from peacestats.harmonize import deployment as D
+    from peacestats.harmonize import missions as M
+
+    shipped = M.un_missions
+
+    def altered(*args, **kwargs):
+        u = shipped(*args, **kwargs)
+        u.loc[u["mission_acronym"] == "UNIFIL", "ongoing"] = False
+        return u
+
+    D._panel_cached.cache_clear()
+    monkeypatch.setattr(M, "un_missions", altered)
+    try:
+        p = create_deployment_panel()
+    finally:
+        monkeypatch.undo()
+        D._panel_cached.cache_clear()
+    unifil = p[p["mission"] == "UNIFIL"]
+    assert unifil["personnel_source"].eq("kathman").all()
+    assert unifil["date"].min() == pd.Timestamp("1990-01-01") and unifil["date"].max() == pd.Timestamp("2019-12-01")
+    assert len(unifil) == 360  # Kathman's 30 years, Lebanon only
+    assert "UN UNIFIL (end date unknown, not ongoing: present only in months Kathman records it)" in (
+        p.attrs["end_unknown_missions"])
+    # as shipped (ongoing), UNIFIL runs from March 1978 to the end of the panel
+    full = create_deployment_panel()
+    unifil = full[full["mission"] == "UNIFIL"]
+    assert unifil["date"].min() == pd.Timestamp("1978-03-01") and unifil["date"].max() == pd.Timestamp("2024-12-01")
+    assert not any(m.startswith("UN ") for m in full.attrs["end_unknown_missions"])
+
+
 def test_aggregate_sums_missions(panel):
     agg = aggregate_deployment_panel(panel)
     assert not agg.duplicated(["gwcode", "date"]).any()

@@ -332,6 +332,40 @@ def test_missing_types_and_type_changes_are_explained(un):
     assert changed == TYPE_CHANGES
 
 
+def test_ongoing_column(un, non_un, mirror):
+    for name, columns in ((M.UN_FILE, M.UN_COLUMNS), (M.NON_UN_FILE, M.NON_UN_COLUMNS)):
+        assert columns.index("ongoing") == columns.index("end_date") + 1
+        rows = list(csv.reader(io.StringIO(M.resource_path(name).read_text(encoding="utf-8"))))
+        j = rows[0].index("ongoing")
+        assert {r[j] for r in rows[1:]} == {"true", "false"}, name  # never NA
+    for df in (un, non_un):
+        assert str(df["ongoing"].dtype) == "bool"
+        assert df.loc[df["ongoing"], "end_date"].isna().all()  # ongoing implies no end date
+    # UN: the DPO list's is_active flag, except MINUSMA (flagged active, closed 2023)
+    from peacestats import sources
+
+    d = sources.load("un_dpo_missions")
+    active = set(d.loc[d["is_active"].astype(bool), "mission"])
+    assert len(active) == 12 and "MINUSMA" in active
+    assert set(un.loc[un["ongoing"], "mission_acronym"]) == active - {"MINUSMA"}
+    assert int(un["ongoing"].sum()) == 11
+    minusma = _row(un, "MINUSMA")
+    assert not minusma["ongoing"] and minusma["end_date"] == pd.Timestamp("2023-06-30")
+    # non-UN: KFOR and the MFO are running; ECOMOG's end is unknown, not "ongoing"
+    assert set(non_un.loc[non_un["ongoing"], "mission_acronym"]) == {"KFOR", "MFO"}
+    assert bool(_row(non_un, "KFOR")["ongoing"]) is True and bool(_row(non_un, "MFO")["ongoing"]) is True
+    lbr = _row(non_un, "ECOMOG-LBR")
+    assert bool(lbr["ongoing"]) is False and pd.isna(lbr["end_date"]) and "end_date NA" in lbr["notes"]
+    assert not _row(non_un, "ATMIS")["ongoing"] and _row(non_un, "ATMIS")["end_date"] == pd.Timestamp("2024-12-31")
+    # every end-unknown row (no end date, not ongoing) says why in its notes
+    unknown = {}
+    for df in (un, non_un):
+        rows = df[df["end_date"].isna() & ~df["ongoing"]]
+        unknown.update(zip(rows["mission_acronym"], rows["notes"]))
+    assert set(unknown) == {"UNFOR", "UNOHCI", "ECOMOG-LBR", "ECOMOG-SLE"}
+    assert all(isinstance(n, str) and len(n) > 40 for n in unknown.values())
+
+
 # --- known facts ----------------------------------------------------------------------------------
 def test_known_facts(un, non_un):
     untac = _row(un, "UNTAC")
@@ -369,6 +403,8 @@ def test_known_facts(un, non_un):
 def test_stacked_missions(un, non_un):
     s = M.missions()
     assert list(s.columns) == M.STACKED_COLUMNS
+    assert M.STACKED_COLUMNS.index("ongoing") == M.STACKED_COLUMNS.index("end_date") + 1
+    assert str(s["ongoing"].dtype) == "bool" and int(s["ongoing"].sum()) == 13
     assert (s["organization"] == "UN").sum() == 81
     assert s.loc[s["organization"] == "NATO", "mission_acronym"].tolist() == ["IFOR", "ISAF", "KFOR", "SFOR"]
     assert s.loc[s["mission_acronym"] == "UNTAC", "resolution"].item() == "S/RES/745 (1992)"
@@ -401,6 +437,9 @@ def _damaged(tmp_path, name, acronym, column, value) -> tuple[Path, int]:
         ("host_gwcodes", "811;Cambodia", M.InvalidHostCodeError),
         ("chapter_vii", "yes", M.MissionValueError),
         ("establishing_resolution", "745", M.MissionValueError),
+        ("ongoing", "yes", M.MissionValueError),
+        ("ongoing", "NA", M.MissionValueError),
+        ("ongoing", "true", M.MissionStatusError),  # UNTAC ended in 1993
     ],
 )
 def test_bad_input_names_file_column_row(tmp_path, mirror, column, value, error):
@@ -410,6 +449,33 @@ def test_bad_input_names_file_column_row(tmp_path, mirror, column, value, error)
     msg = str(exc.value)
     assert "un_missions.csv" in msg and repr(column) in msg and f"row {i} (UNTAC)" in msg
     assert isinstance(exc.value, HarmonizeError)
+
+
+def test_ongoing_mission_with_an_end_date_is_refused(tmp_path, mirror):
+    path, i = _damaged(tmp_path, M.UN_FILE, "UNTAC", "ongoing", "true")
+    with pytest.raises(M.MissionStatusError) as exc:
+        M.un_missions(path)
+    msg = str(exc.value)
+    assert f"un_missions.csv breaks its documented rules [{path}]" in msg
+    assert f"column 'ongoing', row {i} (UNTAC): ongoing is true but end_date is 1993-09-01" in msg
+    assert isinstance(exc.value, M.MissionTableError) and isinstance(exc.value, HarmonizeError)
+    path, i = _damaged(tmp_path, M.NON_UN_FILE, "SFOR", "ongoing", "true")
+    expected = rf"non_un_missions.csv[\s\S]*'ongoing', row {i} \(SFOR\): ongoing is true but end_date is 2004-12-02"
+    with pytest.raises(M.MissionStatusError, match=expected):
+        M.non_un_missions(path)
+
+
+def test_unknown_end_needs_a_note(tmp_path, mirror):
+    # UNTAC has no notes: without its end date (and not ongoing) its end is unknown, unexplained
+    path, i = _damaged(tmp_path, M.UN_FILE, "UNTAC", "end_date", "NA")
+    with pytest.raises(M.MissionValueError, match=rf"'notes', row {i} \(UNTAC\): a missing [\s\S]*end unknown"):
+        M.un_missions(path)
+    # the same row read as ongoing needs no note
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[i][rows[0].index("ongoing")] = "true"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    assert bool(_row(M.un_missions(path), "UNTAC")["ongoing"]) is True
 
 
 def test_missing_type_needs_a_note(tmp_path, mirror):

@@ -47,12 +47,23 @@ UNSMA, UNGCI, and UNCPSG, which the DPO list carries beside UNPSG, so Croatia ha
 are skipped there in favour of their phases. Table missions without a start date or without
 hosts cannot be placed in time or space and are listed in ``attrs["undated_missions"]``.
 
+**When a mission ends.** The tables' ``ongoing`` flag, not a missing date, says whether a
+mission is still running. A mission is present from the month of its ``start_date`` to the
+month of its ``end_date``; with no ``end_date``, to the end of the panel **only if**
+``ongoing`` is true (11 UN missions: those the DPO list flags active but MINUSMA, which
+closed in 2023; KFOR and the MFO). A mission with no ``end_date`` that is not ongoing has an
+*unknown end*: a UN mission of that kind is present only in the months Kathman records it
+(none at present: the two such UN rows, UNFOR and UNOHCI, also lack a start date), and a
+non-UN one is left out altogether (ECOMOG in Liberia: it arrived in August 1990, but ECOWAS
+ended the mission in January 1998 while Fortna codes it to May 1999, so no single end date
+was established). Such missions are listed in ``attrs["end_unknown_missions"]`` with the
+reason; a mission without a start date goes to ``attrs["undated_missions"]`` instead.
+
 **Non-UN operations** come from the non-UN mission table: ``non_un_present`` (0/1) and
-``non_un_missions`` (acronyms, ``"; "``-separated) for each host-month its dates touch. A
-missing end date is read as "ongoing" (the table's convention for KFOR and the MFO; ECOMOG in
-Liberia also has none, so it runs to the panel's end: see the table's notes). A missing start
-date (AMIS, ECOMOG in Sierra Leone) leaves the operation out, listed in
-``attrs["undated_missions"]``. The table lists major operations only: a 0 means none of those.
+``non_un_missions`` (acronyms, ``"; "``-separated) for each host-month its dates touch, under
+the rule above. A missing start date (AMIS, ECOMOG in Sierra Leone) leaves the operation out,
+listed in ``attrs["undated_missions"]``. The table lists major operations only: a 0 means none
+of those.
 
 Sort order: ``gwcode`` (NA last), ``date``, ``mission``.
 
@@ -303,9 +314,13 @@ def _kathman_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp,
-                start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
-    """Presence rows from the table's dates where Kathman has no personnel figures."""
-    undated = []
+                start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Presence rows from the table's dates where Kathman has no personnel figures.
+
+    Returns the rows, the missions that cannot be placed (no start date or no hosts) and the
+    missions with an unknown end (no end date, not ongoing), which get no table rows at all.
+    """
+    undated, end_unknown = [], []
     rows = []
     covered = set(_candidates(table)["mission_acronym"])
     for r in table.itertuples(index=False):
@@ -314,6 +329,10 @@ def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp
         hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
         if pd.isna(r.start_date) or not hosts:
             undated.append(f"UN {r.mission_acronym} ({'no start date' if pd.isna(r.start_date) else 'no hosts'})")
+            continue
+        if pd.isna(r.end_date) and not r.ongoing:
+            end_unknown.append(f"UN {r.mission_acronym} (end date unknown, not ongoing: present only in "
+                               "months Kathman records it)")
             continue
         m0 = max(_month_start(r.start_date), start)
         m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
@@ -328,20 +347,27 @@ def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp
     if len(df):
         df["hosts"] = _hosts_in_month(df["hosts"], df["date"])
         df = df[df["hosts"].map(len) > 0].reset_index(drop=True)
-    return df, undated
+    return df, undated, end_unknown
 
 
 @functools.lru_cache(maxsize=8)
-def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
+def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
+                               ) -> tuple[pd.DataFrame, list[str], list[str]]:
     from . import missions
 
     n = missions.non_un_missions()
-    rows, undated = [], []
+    rows, undated, end_unknown = [], [], []
     for r in n.itertuples(index=False):
         hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
         if pd.isna(r.start_date) or not hosts:
             why = "no start date" if pd.isna(r.start_date) else "no hosts"
             undated.append(f"{r.organization} {r.mission_acronym} ({why})")
+            continue
+        if pd.isna(r.end_date) and not r.ongoing:
+            # a missing end date is not "ongoing": without a documented last month the
+            # operation cannot be placed, so it is left out rather than run to the panel's end
+            end_unknown.append(f"{r.organization} {r.mission_acronym} (end date unknown, not ongoing: "
+                               "left out of non-UN presence)")
             continue
         m0 = max(_month_start(r.start_date), start)
         m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
@@ -362,13 +388,16 @@ def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp) -> tuple[
         .reset_index()
     )
     agg["non_un_present"] = 1
-    return agg, undated
+    return agg, undated, end_unknown
 
 
-def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str]]:
-    """Host-months of the non-UN operations: (gwcode, date, non_un_missions, non_un_present)."""
-    agg, undated = _non_un_host_months_cached(start, end)
-    return agg.copy(), list(undated)
+def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Host-months of the non-UN operations: (gwcode, date, non_un_missions, non_un_present).
+
+    Also the operations left out: without a start date or hosts, and with an unknown end.
+    """
+    agg, undated, end_unknown = _non_un_host_months_cached(start, end)
+    return agg.copy(), list(undated), list(end_unknown)
 
 
 @functools.lru_cache(maxsize=8)
@@ -389,7 +418,7 @@ def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
     ).rename(columns={"mission": "kathman_mission"})
     ka["personnel_source"] = "kathman"
 
-    t, undated = _table_rows(table, k_first, k_last, start_m, end_m)
+    t, undated, end_unknown = _table_rows(table, k_first, k_last, start_m, end_m)
     if len(t):
         for c in _PERSONNEL:
             t[c] = pd.NA
@@ -406,7 +435,7 @@ def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
     panel["un_present"] = 1
     panel["year"] = panel["date"].dt.year.astype("int64")
     panel["month"] = panel["date"].dt.month.astype("int64")
-    nonun, undated_n = _non_un_host_months(start_m, end_m)
+    nonun, undated_n, end_unknown_n = _non_un_host_months(start_m, end_m)
     panel = panel.merge(nonun, on=["gwcode", "date"], how="left")
     panel["non_un_present"] = panel["non_un_present"].fillna(0).astype("int64")
     panel.loc[panel["gwcode"].isna(), "non_un_present"] = 0
@@ -429,6 +458,7 @@ def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
         "allocation": allocation,
         "kathman_coverage": (k_first.strftime("%Y-%m"), k_last.strftime("%Y-%m")),
         "undated_missions": undated + undated_n,
+        "end_unknown_missions": end_unknown + end_unknown_n,
         "start": start_m.strftime("%Y-%m"),
         "end": end_m.strftime("%Y-%m"),
     }
@@ -470,8 +500,9 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
           ``n_hosts``, ``share`` (this host's share of the mission's personnel);
           ``personnel_source`` (``kathman`` or ``mission_table``)
 
-        ``attrs`` records the allocation, Kathman's coverage and the missions that could not
-        be placed (``undated_missions``).
+        ``attrs`` records the allocation, Kathman's coverage, the missions that could not
+        be placed (``undated_missions``) and those with an unknown end, present only where
+        Kathman records them (UN) or left out (non-UN) (``end_unknown_missions``).
 
     Examples
     --------
@@ -509,6 +540,7 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
         ``non_un_present`` (0/1), ``non_un_missions``. Host-months with only non-UN
         operations have ``un_present`` 0 and zero personnel within Kathman's coverage.
         Personnel no host can take (``gwcode`` NA) are left out. Sorted by gwcode, date.
+        ``attrs`` carries the panel's ``undated_missions`` and ``end_unknown_missions``.
     """
     if panel is None:
         panel = create_deployment_panel(allocation=allocation, start=start, end=end)
@@ -551,7 +583,9 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
             "n_un_missions", "un_missions", "mission_type", "chapter_vii", "non_un_present", "non_un_missions"]
     out = out[cols].sort_values(["gwcode", "date"], kind="stable").reset_index(drop=True)
     out.attrs = {"peacestats_panel": "host-month", "allocation": panel.attrs.get("allocation"),
-                 "kathman_coverage": panel.attrs.get("kathman_coverage")}
+                 "kathman_coverage": panel.attrs.get("kathman_coverage"),
+                 "undated_missions": list(panel.attrs.get("undated_missions", [])),
+                 "end_unknown_missions": list(panel.attrs.get("end_unknown_missions", []))}
     return out
 
 

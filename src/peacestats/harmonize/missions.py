@@ -21,7 +21,13 @@ per mission, sorted by acronym, ``NA`` for missing) and are read and validated h
       that changed state lists each code it had (Kosovo: 345, 340, 347; East Timor: 850, 860)
     - ``start_date``, ``end_date`` (datetime): from the DPO list where it has them; otherwise
       from the establishing or terminating resolution (said in ``notes``); ``end_date`` NaT
-      while ongoing
+      when the mission is ongoing or its end is not known
+    - ``ongoing`` (bool, never missing): the mission is known to be running at the end of the
+      data, i.e. the DPO list's ``is_active`` flag (11 missions: all it flags but MINUSMA,
+      whose mandate res 2690 (2023) ended on 2023-06-30, withdrawal by 2023-12-31). An ongoing
+      mission has no ``end_date``; a row with no ``end_date`` that is not ongoing has an
+      **unknown end** (UNFOR, UNOHCI: no dates at all) and its ``notes`` say why. A missing
+      ``end_date`` is never read as "ongoing" by itself.
     - ``mission_type`` (str): ``observer``, ``traditional``, ``multidimensional`` or
       ``enforcement`` (see *Typology*); NA where it cannot be coded without guessing
     - ``chapter_vii`` (boolean): a mandate of the mission was adopted under Chapter VII
@@ -43,6 +49,8 @@ per mission, sorted by acronym, ``NA`` for missing) and are read and validated h
     ``lead_nation`` (NA if none), ``authorizing_resolution`` (UN authorization; NA if none,
     e.g. MFO), ``peak_strength`` (troops; Int64, NA if no reliable figure) and
     ``peak_strength_year`` (Int64); ``chapter_vii`` means UN-authorized under Chapter VII.
+    ``ongoing`` is true for KFOR and the MFO only; ECOMOG in Liberia and in Sierra Leone have
+    no end date and an unknown end (``ongoing`` false, reason in ``notes``).
 
 ``kathman_unmatched.csv`` (22 rows; :func:`kathman_unmatched`)
     The Kathman mission names that no row of ``un_missions.csv`` maps to, each with the
@@ -84,10 +92,12 @@ organizations' pages and press reports cited in ``source``.
 Errors
 ------
 Every check names the file, the column and the row (1-based data row, and the acronym):
-an end before the start (:class:`MissionDateError`), a type outside the four
-(:class:`MissionTypeError`), an empty source (:class:`MissingSourceError`), a host code that is
-not a Gleditsch-Ward state code (:class:`InvalidHostCodeError`), a repeated acronym or Kathman
-name (:class:`DuplicateMissionError`), and other malformed values or an NA without a note
+an end before the start (:class:`MissionDateError`), an ``ongoing`` mission with an end date
+(:class:`MissionStatusError`), a type outside the four (:class:`MissionTypeError`), an empty
+source (:class:`MissingSourceError`), a host code that is not a Gleditsch-Ward state code
+(:class:`InvalidHostCodeError`), a repeated acronym or Kathman name
+(:class:`DuplicateMissionError`), and other malformed values (``ongoing`` not true or false)
+or an NA without a note, including a missing end date of a mission that is not ongoing
 (:class:`MissionValueError`). All derive from :class:`~peacestats.errors.HarmonizeError`.
 """
 
@@ -116,6 +126,7 @@ __all__ = [
     "resource_path",
     "MissionTableError",
     "MissionDateError",
+    "MissionStatusError",
     "MissionTypeError",
     "MissingSourceError",
     "InvalidHostCodeError",
@@ -139,6 +150,7 @@ _COMMON = [
     "host_gwcodes",
     "start_date",
     "end_date",
+    "ongoing",
     "mission_type",
     "chapter_vii",
 ]
@@ -159,6 +171,7 @@ STACKED_COLUMNS = [
     "host_gwcodes",
     "start_date",
     "end_date",
+    "ongoing",
     "mission_type",
     "chapter_vii",
     "resolution",
@@ -179,6 +192,10 @@ class MissionDateError(MissionTableError):
     """A date that is not YYYY-MM-DD, or a mission that ends before it starts."""
 
 
+class MissionStatusError(MissionTableError):
+    """An ``ongoing`` flag that contradicts the dates: an ongoing mission with an end date."""
+
+
 class MissionTypeError(MissionTableError):
     """A ``mission_type`` outside observer / traditional / multidimensional / enforcement."""
 
@@ -196,7 +213,7 @@ class DuplicateMissionError(MissionTableError):
 
 
 class MissionValueError(MissionTableError):
-    """Any other malformed value, or a missing coded value without a note saying why."""
+    """Any other malformed value, or a missing coded value (or unknown end) without a note saying why."""
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -319,6 +336,19 @@ def _parse_int(df: pd.DataFrame, column: str, path: Path) -> pd.Series:
     return pd.Series(pd.array(values, dtype="Int64"), index=df.index)
 
 
+def _parse_ongoing(df: pd.DataFrame, path: Path) -> pd.Series:
+    """``ongoing`` as plain bool: true or false on every row (NA would hide "end unknown")."""
+    parsed = _parse_bool(df, "ongoing", path)
+    if parsed.isna().any():
+        i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+        raise _fail(
+            MissionValueError, path, "ongoing", i, df,
+            "is NA; write true if the mission is known to be running at the end of the data, else "
+            "false (with no end_date, false means the end is unknown and needs a note)",
+        )
+    return parsed.astype(bool)
+
+
 # --- schema -------------------------------------------------------------------------------
 def _schema(kind: str, gw: frozenset[int]):
     """The pandera schema of a parsed table (``kind`` = "un", "non_un")."""
@@ -333,9 +363,13 @@ def _schema(kind: str, gw: frozenset[int]):
     def _dates_ordered(df: pd.DataFrame) -> pd.Series:
         return df["start_date"].isna() | df["end_date"].isna() | (df["end_date"] >= df["start_date"])
 
+    def _ongoing_open(df: pd.DataFrame) -> pd.Series:
+        return ~df["ongoing"] | df["end_date"].isna()
+
     def _na_explained(df: pd.DataFrame) -> pd.Series:
         gaps = (
             df["start_date"].isna()
+            | (df["end_date"].isna() & ~df["ongoing"])  # end unknown, not "ongoing"
             | df["mission_type"].isna()
             | df["chapter_vii"].isna()
             | (df["host_gwcodes"].map(len) == 0)
@@ -349,6 +383,7 @@ def _schema(kind: str, gw: frozenset[int]):
         "host_gwcodes": pa.Column(object, pa.Check(_codes_ok, name="gleditsch_ward_codes")),
         "start_date": pa.Column("datetime64[ns]", nullable=True),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
+        "ongoing": pa.Column(bool, nullable=False),
         "mission_type": pa.Column(str, pa.Check.isin(MISSION_TYPES), nullable=True),
         "chapter_vii": pa.Column("boolean", nullable=True),
         "source": pa.Column(str, pa.Check(lambda s: s.str.strip().str.len() > 0, name="non_empty"), nullable=False),
@@ -368,6 +403,7 @@ def _schema(kind: str, gw: frozenset[int]):
         columns,
         checks=[
             pa.Check(_dates_ordered, name="end_not_before_start"),
+            pa.Check(_ongoing_open, name="ongoing_has_no_end_date"),
             pa.Check(_na_explained, name="missing_value_has_note"),
         ],
         strict=True,
@@ -375,13 +411,21 @@ def _schema(kind: str, gw: frozenset[int]):
     )
 
 
-_FRAME_CHECKS = ("end_not_before_start", "missing_value_has_note")
+_FRAME_CHECKS = ("end_not_before_start", "ongoing_has_no_end_date", "missing_value_has_note")
+#: The column a failed frame-level check is reported under.
+_FRAME_CHECK_COLUMN = {
+    "end_not_before_start": "end_date",
+    "ongoing_has_no_end_date": "ongoing",
+    "missing_value_has_note": "notes",
+}
 
 
 def _error_class(column, check: str):
     check = str(check)
     if check == "end_not_before_start":
         return MissionDateError
+    if check == "ongoing_has_no_end_date":
+        return MissionStatusError
     if "unique" in check or "duplicat" in check:
         return DuplicateMissionError
     return {
@@ -400,8 +444,19 @@ def _explain(column, check: str, value, gw, df, i) -> str:
             f"end_date {df.at[i, 'end_date'].date()} is before start_date {df.at[i, 'start_date'].date()}; "
             "check both against the source"
         )
+    if check == "ongoing_has_no_end_date":
+        return (
+            f"ongoing is true but end_date is {df.at[i, 'end_date'].date()}; a mission that is still "
+            "running has no end date: set ongoing to false, or remove the end date if the source "
+            "shows the mission running at the end of the data"
+        )
     if check == "missing_value_has_note":
-        return "a missing start_date, mission_type, chapter_vii or host list needs a note saying why"
+        return (
+            "a missing start_date, mission_type, chapter_vii or host list, or a missing end_date of a "
+            "mission that is not ongoing (end unknown), needs a note saying why"
+        )
+    if column == "ongoing":
+        return f"value {value!r}: ongoing must be true or false, never NA"
     if column == "host_gwcodes":
         bad = [c for c in (value if isinstance(value, list) else []) if c not in gw]
         return f"code(s) {bad} are not Gleditsch-Ward state codes (peacestats.sources.gw_states)"
@@ -438,7 +493,7 @@ def _validate(df: pd.DataFrame, kind: str, path: Path, gw: frozenset[int]) -> pd
             i = None if pd.isna(r["_i"]) else int(r["_i"])
             cls = _error_class(col, check)
             first_cls = first_cls or cls
-            shown = col or ("end_date" if str(check) == "end_not_before_start" else "notes")
+            shown = col or _FRAME_CHECK_COLUMN.get(str(check), "notes")
             what = _explain(col, check, r.get("failure_case"), gw, df, i) if i is not None else f"fails {check}"
             where = f"column {shown!r}, {_row(i, df)}" if i is not None else f"column {shown!r}"
             lines.append(f"  {where}: {what}")
@@ -460,6 +515,7 @@ def _load(path, kind: str, gw_codes) -> pd.DataFrame:
     for c in ("start_date", "end_date"):
         df[c] = _parse_dates(raw, c, path)
     df["chapter_vii"] = _parse_bool(raw, "chapter_vii", path)
+    df["ongoing"] = _parse_ongoing(raw, path)
     if kind == "non_un":
         for c in ("peak_strength", "peak_strength_year"):
             df[c] = _parse_int(raw, c, path)
@@ -484,14 +540,14 @@ def un_missions(path: str | Path | None = None, *, gw_codes=None) -> pd.DataFram
     -------
     pandas.DataFrame
         81 rows sorted by ``mission_acronym``; columns as in the module docstring, with
-        ``host_gwcodes`` a list of int, dates as ``datetime64[ns]`` and ``chapter_vii``
-        a nullable boolean.
+        ``host_gwcodes`` a list of int, dates as ``datetime64[ns]``, ``ongoing`` a bool
+        (never missing; true only with no ``end_date``) and ``chapter_vii`` a nullable boolean.
 
     Raises
     ------
     MissionTableError
-        Or a subclass (:class:`MissionDateError`, :class:`MissionTypeError`,
-        :class:`MissingSourceError`, :class:`InvalidHostCodeError`,
+        Or a subclass (:class:`MissionDateError`, :class:`MissionStatusError`,
+        :class:`MissionTypeError`, :class:`MissingSourceError`, :class:`InvalidHostCodeError`,
         :class:`DuplicateMissionError`, :class:`MissionValueError`), naming file, column, row.
     """
     return _load(path, "un", gw_codes)
@@ -527,7 +583,8 @@ def missions(*, gw_codes=None) -> pd.DataFrame:
     """UN and non-UN missions in one frame (``organization`` is ``"UN"`` for UN missions).
 
     ``establishing_resolution`` (UN) and ``authorizing_resolution`` (non-UN) become
-    ``resolution``; columns a table lacks are NA. Columns: :data:`STACKED_COLUMNS`.
+    ``resolution``; columns a table lacks are NA. Columns: :data:`STACKED_COLUMNS`
+    (``ongoing`` is a bool in both tables, so never NA here either).
     Acronyms are unique across both tables (else :class:`DuplicateMissionError`).
     """
     un = un_missions(gw_codes=gw_codes).rename(columns={"establishing_resolution": "resolution"})
