@@ -1,0 +1,128 @@
+"""The Doyle & Sambanis (2000) report end to end: files, and the logit equal to R's glm.
+
+The analysis ``analyses/doyle_sambanis2000.py`` runs as a script into a temporary
+reports folder (twice, to check byte-identical outputs). Golden values from R 4.x,
+run from the repository root::
+
+    options(digits = 15)
+    d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
+    fit <- glm(pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty +
+               develop + exp + decade, family = binomial, data = d)
+    print(coef(fit)); print(sqrt(diag(vcov(fit)))); print(nobs(fit)); print(logLik(fit))
+    # predicted probabilities with the other covariates at their means in the estimation sample
+    mf <- model.frame(fit)
+    at <- as.data.frame(t(colMeans(mf[, -1])))
+    at0 <- at; at0$untype4 <- 0; at1 <- at; at1$untype4 <- 1
+    print(predict(fit, newdata = rbind(at0, at1), type = "response"))
+    fit2 <- glm(pbs2s3 ~ untype2 + untype3 + untype4 + untype5 + wartype + logcost + wardur + factnum +
+                factnum2 + trnsfcap + treaty + develop + exp + decade, family = binomial, data = d)
+    print(coef(fit2)[2:5])
+
+Tolerance 1e-6 relative (the CSV stores 10 significant digits).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "doyle_sambanis2000"
+FORMULA = "pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop + exp + decade"
+
+R_COEF = {
+    "Intercept": 8.608861975413832468, "wartype": -1.742004339353466991, "logcost": -0.444849938896593966,
+    "wardur": 0.006385732241477420, "factnum": -1.258933332255953719, "factnum2": 0.061669592421368352,
+    "trnsfcap": 0.004093445584850970, "untype4": 3.135184306989172054, "treaty": 2.124368112255019536,
+    "develop": 0.000790077605549198, "exp": -6.016178866841260131, "decade": -0.298775833769634902,
+}
+R_SE_UNTYPE4 = 1.493480378270162667
+R_LOGLIK = -45.6486717548044
+R_PRED_AT_MEANS = (0.238195318096622, 0.877888508348083)
+R_TYPES = {"untype2": 1.56287698091303, "untype3": 1.56638322791021, "untype4": 4.40136540705940,
+           "untype5": 2.08103479424116}
+
+
+def _run(out: Path) -> None:
+    env = dict(os.environ, PEACESTATS_REPORTS_DIR=str(out), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    _run(out)
+    return out
+
+
+def _table(out: Path, name: str) -> pd.DataFrame:
+    # the UN mission type "None" is a category, not a missing value (pandas would read it as NaN)
+    return pd.read_csv(out / "tables" / f"{NAME}-{name}.csv", keep_default_na=False, na_values=["NA", ""])
+
+
+def test_files_written(reports):
+    page = (reports / f"{NAME}.html").read_text()
+    entry = json.loads((reports / f"{NAME}.json").read_text())
+    assert entry["tables"] == [f"{NAME}-by_type.csv", f"{NAME}-logit.csv", f"{NAME}-predicted.csv"]
+    assert entry["figures"] == [f"{NAME}-predicted"]
+    for t in entry["tables"]:
+        assert (reports / "tables" / t).stat().st_size > 0
+    assert (reports / "figures" / f"{NAME}-predicted.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (reports / "figures" / f"{NAME}-predicted.svg").read_bytes()[:2000]
+    assert entry["provenance"]["datasets"][0]["key"] == "doyle_sambanis"
+    assert "124 civil wars" in page and "122 wars" in page
+    assert "@article{king2000making," in page  # the simulation method's BibTeX
+
+
+def test_logit_equals_regression_and_r(reports):
+    from peacestats.models.regression import logit
+    from peacestats.sources import load
+
+    t = _table(reports, "logit")
+    main = t[t["model"] == "Doyle & Sambanis"].set_index("term")
+    assert (main["n"] == 122).all()
+    fit = logit(FORMULA, load("doyle_sambanis"))
+    # the CSV holds the regression's value ...
+    assert main.loc["untype4", "estimate"] == pytest.approx(fit.params["untype4"], rel=1e-9)
+    # ... which equals R's glm
+    assert main.loc["untype4", "estimate"] == pytest.approx(R_COEF["untype4"], rel=1e-6)
+    assert main.loc["untype4", "std_error"] == pytest.approx(R_SE_UNTYPE4, rel=1e-6)
+    assert fit.loglik == pytest.approx(R_LOGLIK, rel=1e-9)
+    for term, b in R_COEF.items():
+        assert main.loc[term, "estimate"] == pytest.approx(b, rel=1e-6), term
+    types = t[t["model"] == "All UN mission types"].set_index("term")
+    for term, b in R_TYPES.items():
+        assert types.loc[term, "estimate"] == pytest.approx(b, rel=1e-6), term
+
+
+def test_predicted_probabilities(reports):
+    q = _table(reports, "predicted")
+    assert len(q) == 3 + 3 + 9
+    means = q[(q["model"] == "Doyle & Sambanis (untype4)") & (q["covariates"] == "at sample means")].set_index("scenario")
+    # probability at the point estimates equals R's predict() at the sample means
+    assert means.loc["No multidimensional PKO", "at_estimates"] == pytest.approx(R_PRED_AT_MEANS[0], rel=1e-6)
+    assert means.loc["Multidimensional PKO", "at_estimates"] == pytest.approx(R_PRED_AT_MEANS[1], rel=1e-6)
+    # simulated intervals bracket the point values and stay within [0, 1]
+    ev = q[q["quantity"] == "expected value"]
+    assert ((ev["conf_low"] >= 0) & (ev["conf_high"] <= 1) & (ev["conf_low"] < ev["at_estimates"])
+            & (ev["at_estimates"] < ev["conf_high"])).all()
+    fd = means.loc["Multidimensional PKO - No multidimensional PKO"]
+    assert fd["quantity"] == "first difference" and fd["conf_low"] > 0
+    by_type = _table(reports, "by_type").set_index("untype")
+    assert by_type["wars"].to_dict() == {"None": 88, "Observer": 17, "TradPKO": 8, "MultiPKO": 7, "Enforcement+": 4}
+    assert by_type.loc["MultiPKO", "successes"] == 6
+
+
+def test_outputs_are_deterministic(reports, tmp_path):
+    _run(tmp_path)
+    files = sorted(p.relative_to(reports) for p in reports.rglob("*") if p.is_file())
+    assert len(files) == 1 + 1 + 3 + 2
+    for f in files:
+        assert (tmp_path / f).read_bytes() == (reports / f).read_bytes(), f

@@ -1,0 +1,166 @@
+"""The Fortna (2008) report end to end: files, and key numbers equal to R's.
+
+The analysis ``analyses/fortna2008.py`` runs as a script into a temporary reports
+folder (twice, to check that the outputs are byte-identical). Golden values come from
+R 4.x with survival 3.x, run from the repository root::
+
+    library(survival)
+    options(digits = 15)
+    d <- read.csv("../shared/data/fortna2008/pk_and_pkept.csv")
+    f1 <- coxph(Surv(X_t0, X_t, X_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster)
+    f2 <- coxph(Surv(X_t0, X_t, X_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
+                data = d, ties = "breslow", cluster = cluster)
+    print(coef(f1)); print(sqrt(diag(vcov(f1))))
+    print(coef(f2)); print(sqrt(diag(vcov(f2))))
+    print(cox.zph(f2)$table)
+    # one row per spell: pk_dum at the spell's start, time to failure or censoring at its end
+    d <- d[order(d$id, d$X_t0), ]
+    first <- d[!duplicated(d$id), ]
+    last <- d[!duplicated(d$id, fromLast = TRUE), ]
+    sp <- data.frame(id = first$id, pk_start = first$pk_dum, time = last$X_t, event = last$X_d)
+    print(c(nrow(sp), sum(sp$event), sum(sp$pk_start)))
+    lr <- survdiff(Surv(time, event) ~ pk_start, data = sp)
+    print(lr$chisq); print(lr$obs); print(lr$exp)
+    # IPW: stabilized ATE weights from a logit of pk at the spell's start
+    sp <- data.frame(id = first$id, cluster = first$cluster, pk_start = first$pk_dum, victory = first$victory,
+                     treaty = first$treaty, wardur = first$wardur, logdead = first$logdead,
+                     wartype = first$wartype, time = last$X_t, event = last$X_d)
+    sp <- na.omit(sp)
+    ps <- fitted(glm(pk_start ~ victory + treaty + wardur + logdead + wartype, family = binomial, data = sp))
+    p1 <- mean(sp$pk_start)
+    sp$ipw <- ifelse(sp$pk_start == 1, p1 / ps, (1 - p1) / (1 - ps))
+    fw <- coxph(Surv(time, event) ~ pk_start, data = sp, weights = ipw, cluster = cluster, ties = "breslow")
+    print(coef(fw)); print(sqrt(diag(vcov(fw))))
+
+The CSV tables store floats with 10 significant digits, so 1e-6 relative is the
+project's tolerance with room to spare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "fortna2008"
+
+R_COX1 = {"pk_dum": (0.0764269172907883, 0.241961190569398)}
+R_COX2 = {
+    "pk_dum": (-0.6098351473941720, 0.2815068111920158),
+    "victory": (-2.0116244541675394, 0.3057219526616228),
+    "treaty": (-0.9370389786257770, 0.2950544119630993),
+    "wardur": (-0.0464152041910333, 0.0180038849702083),
+    "logdead": (0.1656532199724080, 0.0531746303963838),
+    "wartype": (0.1153445975915311, 0.2793430110230012),
+}
+R_ZPH = {"pk_dum": 0.0112622633788586, "victory": 2.8280570979238568, "GLOBAL": 9.7421861535900067}
+R_ZPH_GLOBAL_P = 0.1359374412001387
+R_LOGRANK = {"chisq": 0.0131117230011144, "obs": (64, 20), "exp": (63.5533728605304, 20.4466271394696)}
+R_IPW = (-0.536154005213105, 0.350849131266823)
+
+
+def _run(out: Path) -> None:
+    env = dict(os.environ, PEACESTATS_REPORTS_DIR=str(out), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    _run(out)
+    return out
+
+
+def _table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / "tables" / f"{NAME}-{name}.csv")
+
+
+def test_files_written(reports):
+    page = (reports / f"{NAME}.html").read_text()
+    entry = json.loads((reports / f"{NAME}.json").read_text())
+    assert entry["name"] == NAME
+    assert set(entry["tables"]) >= {f"{NAME}-{t}.csv" for t in (
+        "km_at_risk", "logrank", "selection", "stepwise", "models", "mission_type", "zph", "propensity",
+        "balance", "ipw", "risk_reduction")}
+    assert set(entry["figures"]) >= {f"{NAME}-{f}" for f in ("km", "coefplot", "mission_type", "balance",
+                                                                 "peacekeeping_estimates")}
+    for t in entry["tables"]:
+        assert (reports / "tables" / t).stat().st_size > 0, t
+    for f in entry["figures"]:
+        assert (reports / "figures" / f"{f}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f
+        assert b"<svg" in (reports / "figures" / f"{f}.svg").read_bytes()[:2000], f
+    assert entry["provenance"]["datasets"][0]["key"] == "fortna_ceasefires"
+    assert "156 peace spells" in page and "84 failures" in page
+    assert "@book{fortna2008does," in page  # BibTeX of the dataset in the footer
+
+
+def test_cox_models_equal_r(reports):
+    t = _table(reports, "models")
+    assert list(dict.fromkeys(t["model"])) == ["Cox", "Cox + controls", "Weibull", "Weibull + controls"]
+    for model, golden, n, events in (("Cox", R_COX1, 192, 84), ("Cox + controls", R_COX2, 190, 82)):
+        m = t[t["model"] == model].set_index("term")
+        assert set(m.index) == set(golden)
+        for term, (b, se) in golden.items():
+            assert m.loc[term, "estimate"] == pytest.approx(b, rel=1e-6), (model, term)
+            assert m.loc[term, "std_error"] == pytest.approx(se, rel=1e-6), (model, term)
+            assert m.loc[term, "exp_estimate"] == pytest.approx(np.exp(b), rel=1e-6)
+        assert (m["n"] == n).all() and (m["n_events"] == events).all() and (m["n_clusters"] == 96).all()
+    # Weibull PH: peacekeeping enters with the same sign as in Cox once controls are in
+    w = t[(t["model"] == "Weibull + controls") & (t["term"] == "pk_dum")].iloc[0]
+    assert w["estimate"] < 0 and w["n"] == 190
+
+
+def test_risk_reduction_and_stepwise(reports):
+    rr = _table(reports, "risk_reduction").set_index("model")
+    b, se = R_COX2["pk_dum"]
+    assert rr.loc["Cox + controls", "risk_reduction"] == pytest.approx(1 - np.exp(b), rel=1e-6)
+    assert rr.loc["Cox + controls", "conf_low"] == pytest.approx(1 - np.exp(b + 1.959963984540054 * se), rel=1e-6)
+    assert rr.loc["Cox + controls", "conf_high"] == pytest.approx(1 - np.exp(b - 1.959963984540054 * se), rel=1e-6)
+    steps = _table(reports, "stepwise")
+    assert len(steps) == 6 and (steps["n"] == 190).all()
+    # the last step is the full model; the effect appears once controls enter
+    assert steps["hazard_ratio"].iloc[-1] == pytest.approx(np.exp(b), rel=1e-6)
+    assert steps["hazard_ratio"].iloc[0] > 1 > steps["hazard_ratio"].iloc[-1]
+
+
+def test_km_logrank_and_selection(reports):
+    lr = _table(reports, "logrank")
+    assert lr["chisq"].iloc[0] == pytest.approx(R_LOGRANK["chisq"], rel=1e-6)
+    assert tuple(lr["observed"]) == R_LOGRANK["obs"]
+    assert lr["expected"].to_numpy() == pytest.approx(R_LOGRANK["exp"], rel=1e-6)
+    assert tuple(lr["n"]) == (115, 41)
+    at = _table(reports, "km_at_risk")
+    start = at[at["years"] == 0].set_index("peacekeeping")["at_risk"]
+    assert start["no"] == 115 and start["yes"] == 41
+    sel = _table(reports, "selection").set_index("variable")
+    assert sel.loc["victory", "mean_with_peacekeepers"] == pytest.approx(7 / 41, rel=1e-9)
+    assert sel.loc["victory", "mean_without"] == pytest.approx(60 / 113, rel=1e-9)
+
+
+def test_zph_and_ipw_equal_r(reports):
+    z = _table(reports, "zph")
+    z = z[z["model"] == "Cox + controls"].set_index("term")
+    for term, chisq in R_ZPH.items():
+        assert z.loc[term, "chisq"] == pytest.approx(chisq, rel=1e-6), term
+    assert z.loc["GLOBAL", "p_value"] == pytest.approx(R_ZPH_GLOBAL_P, rel=1e-6)
+    ipw = _table(reports, "ipw")
+    row = ipw[(ipw["model"] == "IPW") & (ipw["term"] == "pk_start")].iloc[0]
+    assert row["estimate"] == pytest.approx(R_IPW[0], rel=1e-6)
+    assert row["std_error"] == pytest.approx(R_IPW[1], rel=1e-6)
+    assert row["n"] == 154 and row["n_events"] == 82
+
+
+def test_outputs_are_deterministic(reports, tmp_path):
+    _run(tmp_path)
+    files = sorted(p.relative_to(reports) for p in reports.rglob("*") if p.is_file())
+    assert len(files) == 1 + 1 + 11 + 2 * 5  # html, json, tables, figures
+    for f in files:
+        assert (tmp_path / f).read_bytes() == (reports / f).read_bytes(), f
