@@ -131,16 +131,15 @@ med = km.median()
 
 fig, ax = plt.subplots(figsize=(7.5, 5.2))
 ax.set_xlim(0, 30)  # 2 spells with peacekeepers remain at risk after 20 years
-km.plot(ax=ax, at_risk=True, at_risk_times=[0, 5, 10, 15, 20, 25, 30])
+km.plot(ax=ax, at_risk=True, at_risk_times=[0, 5, 10, 15, 20, 25, 30],
+        labels={0: f"No peacekeepers (n = {n_pk0})", 1: f"Peacekeepers (n = {n_pk1})"})
 ax.set_xlim(0, 30)
 ax.set_xlabel("Years since the ceasefire")
 ax.set_ylabel("Share of ceasefires still holding")
 ax.set_title("Peace after ceasefires by peacekeeping (Kaplan-Meier, 95% CI)")
-handles, _ = ax.get_legend_handles_labels()
-ax.legend(handles, [f"No peacekeepers (n = {n_pk0})", f"Peacekeepers (n = {n_pk1})"], frameon=False)
 rep.figure("km", ax.figure, caption="Kaplan-Meier survival of peace by peacekeeping at the ceasefire, with "
-           "95% log-transformed confidence bands and the number of spells at risk below the axis "
-           "(pk_start = 1: peacekeepers at the ceasefire); first 30 years shown.")
+           "95% log-transformed confidence bands and the number of spells at risk below the axis; "
+           "first 30 years shown.")
 
 at = km.survival_at([0, 1, 2, 5, 10, 20])
 at_tab = pd.DataFrame({

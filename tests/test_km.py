@@ -1028,3 +1028,20 @@ R_LR = {
     "LR5_entry_cox_breslow_score": [0.0837155074635],
     "LR6_entry_strata_cox_breslow_score": [0.000629345746234],
 }
+
+
+def test_plot_labels_name_the_groups():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from peacestats.sources import load
+
+    d = load("fortna_ceasefires")
+    km = kaplan_meier(d, duration="st_t", event="st_d", entry="st_t0", group="pk_dum")
+    ax = km.plot(labels={0: "No peacekeepers", 1: "Peacekeepers"})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["No peacekeepers", "Peacekeepers"]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"No peacekeepers", "Peacekeepers", "Number at risk"} <= texts
+    plt.close(ax.figure)

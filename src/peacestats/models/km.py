@@ -449,7 +449,8 @@ class KaplanMeierResult:
             f"<p>{len(self.table)} event times; see <code>.table</code>. {html.escape(self._foot())}</p></div>"
         )
 
-    def plot(self, ax=None, at_risk: bool = True, ci: bool = True, censor_marks: bool = True, at_risk_times=None):
+    def plot(self, ax=None, at_risk: bool = True, ci: bool = True, censor_marks: bool = True, at_risk_times=None,
+             labels=None):
         """Step plot of the curves by group with confidence bands and a number-at-risk table.
 
         Parameters
@@ -464,6 +465,9 @@ class KaplanMeierResult:
             Mark censoring times with "+".
         at_risk_times
             Times for the at-risk table (default: the x-axis ticks).
+        labels
+            ``{group value: label}`` for the legend and the at-risk table
+            (default ``"<group>=<value>"``).
 
         Returns
         -------
@@ -481,7 +485,7 @@ class KaplanMeierResult:
             cur = self.curve[self.curve["group"] == g]
             t = np.concatenate([[start], cur["time"].to_numpy()])
             s = np.concatenate([[1.0], cur["survival"].to_numpy()])
-            label = f"{'='.join(self.group_var)}={_fmt_level(g)}" if len(self.group_var) == 1 else str(g)
+            label = self._label(g, labels)
             ax.step(t, s, where="post", color=col, label=label if self.group_var else None)
             if ci:
                 lo = np.concatenate([[1.0], cur["conf_low"].to_numpy()])
@@ -507,7 +511,7 @@ class KaplanMeierResult:
                 y = -0.28 - 0.08 * k
                 cur = self.curve[self.curve["group"] == g]
                 counts = self._n_at_risk(cur, xt)
-                lab = f"{self.group_var[0]}={_fmt_level(g)}" if len(self.group_var) == 1 else str(g)
+                lab = self._label(g, labels)
                 ax.text(-0.04, y, lab, transform=ax.transAxes, ha="right", fontsize=8, color=col)
                 for x, n in zip(xt, counts):
                     ax.text(x, y, f"{n:g}", transform=trans, ha="center", fontsize=8, color=col, clip_on=False)
@@ -515,6 +519,18 @@ class KaplanMeierResult:
             fig.subplots_adjust(bottom=min(0.5, 0.22 + 0.06 * len(self.groups)),
                                 left=max(fig.subplotpars.left, 0.17))
         return ax
+
+    def _label(self, g, labels=None) -> str:
+        if labels:
+            for key in (g, _fmt_level(g)):
+                if key in labels:
+                    return str(labels[key])
+            try:
+                if float(g) in labels:
+                    return str(labels[float(g)])
+            except (TypeError, ValueError):
+                pass
+        return f"{self.group_var[0]}={_fmt_level(g)}" if len(self.group_var) == 1 else str(g)
 
     @staticmethod
     def _n_at_risk(cur: pd.DataFrame, xt) -> list[float]:
