@@ -99,6 +99,37 @@ def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def spell_rows_for(spells: pd.DataFrame, deployment: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counting-process rows for any set of peace spells, split exactly as the ``spell_rows`` table.
+
+    For sensitivity analyses that build spells under another rule, e.g.::
+
+        from peacestats.harmonize.spells import add_spell_covariates, create_spells
+        spells = create_spells(read_table("episodes"), min_gap_days=730).pipe(add_spell_covariates)
+        rows = spell_rows_for(spells)
+
+    Peace agreements (UCDP PA) and the host-month deployment panel are joined and the
+    spells split where they change, by the same code :func:`build` runs for
+    ``spell_rows``; the result passes
+    :func:`peacestats.harmonize.spells.check_counting_process`.
+
+    Parameters
+    ----------
+    spells
+        From :func:`peacestats.harmonize.spells.create_spells` (with any ``add_*`` columns).
+    deployment
+        The ``deployment`` table (``read_table("deployment")`` when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (spell, interval): the columns of ``spell_rows``.
+    """
+    if deployment is None:
+        deployment = read_table("deployment")
+    return _rows_for({"deployment": deployment}, spells)
+
+
 def _spell_rows(ctx: dict) -> pd.DataFrame:
     return _rows_for(ctx, ctx["spells"])
 
