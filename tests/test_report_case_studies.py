@@ -1,0 +1,73 @@
+"""End to end: ``analyses/case_studies.py`` (UNTAC, MFO, AMISOM) into a temporary folder.
+
+The processed tables it reads (episodes, missions, deployment, spells) are built into a
+temporary folder first, so the test does not depend on ``make build`` having run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUGS = ("cambodia", "egypt", "somalia")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, mirror) -> Path:
+    from peacestats.build import build
+
+    processed = tmp_path_factory.mktemp("processed")
+    build(processed, tables=["episodes", "missions", "deployment", "spells"], echo=lambda *a: None)
+    out = tmp_path_factory.mktemp("reports")
+    env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "PEACESTATS_PROCESSED_DIR": str(processed),
+           "MPLBACKEND": "Agg"}
+    proc = subprocess.run([sys.executable, "analyses/case_studies.py"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def test_html_and_three_timelines(report):
+    page = (report / "case_studies.html").read_text()
+    for word in ("UNTAC", "MFO", "AMISOM", "January 1990 to December 2019", "presence only"):
+        assert word in page, word
+    for slug in SLUGS:
+        for ext in ("png", "svg"):
+            assert (report / "figures" / f"case_studies-timeline_{slug}.{ext}").stat().st_size > 1000, (slug, ext)
+        assert (report / "tables" / f"case_studies-spells_{slug}.csv").is_file(), slug
+    entry = json.loads((report / "case_studies.json").read_text())
+    assert entry["figures"] == [f"case_studies-timeline_{s}" for s in SLUGS]
+    keys = {d["key"] for d in entry["provenance"]["datasets"]}
+    assert {"ucdp_acd", "ucdp_peace_agreements", "kathman_pko"} <= keys
+
+
+def test_cambodia_spells(report):
+    sp = pd.read_csv(report / "tables" / "case_studies-spells_cambodia.csv", dtype={"start": str, "stop": str})
+    assert len(sp) == 4 and set(sp["conflict_id"]) == {201, 300, 328}
+    assert {"1975-04-17", "1998-10-03"} <= set(sp["start"])
+    kr = sp.set_index("start")
+    # the Khmer Rouge victory of April 1975 was followed by renewed war on 1978-12-30
+    assert kr.loc["1975-04-17", "stop"] == "1978-12-30" and kr.loc["1975-04-17", "failed"] == 1
+    assert kr.loc["1975-04-17", "termination_outcome"] == "rebel victory"
+    assert kr.loc["1998-10-03", "failed"] == 0 and kr.loc["1998-10-03", "termination_outcome"] == "government victory"
+    assert kr.loc["1975-04-17", "duration_days"] == 1353
+
+
+def test_data_silences_are_reported(report):
+    summary = pd.read_csv(report / "tables" / "case_studies-summary.csv").set_index("country")
+    # the MFO and AMISOM are non-UN: presence only, no personnel
+    assert summary.loc["Egypt", "months_non_un_present"] > 400
+    assert summary.loc["Somalia", "months_non_un_present"] > 150
+    assert summary.loc["Cambodia", "months_non_un_present"] == 0
+    # UNTAC: Kathman has no figure for May-July 1992
+    assert summary.loc["Cambodia", "months_un_present_no_personnel"] == 3
+    pa = pd.read_csv(report / "tables" / "case_studies-agreements_cambodia.csv")
+    assert pa.loc[0, "signed"] == "1991-10-23" and pa.loc[0, "paid"] == 1113
+    assert not (report / "tables" / "case_studies-agreements_egypt.csv").exists()  # UCDP PA has none for Egypt
