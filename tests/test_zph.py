@@ -8,8 +8,6 @@ it is in the docstring of ``tests/test_cox.py`` (``z <- cox.zph(f)`` for every m
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,45 +17,15 @@ from peacestats.errors import SpecificationError
 from peacestats.models.cox import coxph
 from peacestats.models.zph import CoxZphResult, cox_zph
 
-R = json.loads((Path(__file__).parent / "data" / "cox_fortna_r.json").read_text())
-FULL = "pk_dum + victory + treaty + wardur + logdead + wartype"
-S5 = "pk_dum + victory + treaty + wardur + logdead"
-DAYS = dict(start="st_t0", stop="st_t", event="st_d")
-MONTHS = dict(start="m0", stop="m1", event="st_d")
-RTOL = 1e-6
+from cox_r_models import DAYS, FULL, MODELS, MONTHS, R, RTOL, S5, fit_r_model, fortna_data  # noqa: E402
+
+_fit = fit_r_model
 
 
 @pytest.fixture(scope="module")
 def fortna() -> pd.DataFrame:
-    from peacestats.sources import fortna_ceasefires
+    return fortna_data()
 
-    d = fortna_ceasefires.load()
-    d["m0"] = np.ceil(d["st_t0"] / 30)
-    d["m1"] = np.ceil(d["st_t"] / 30)
-    d["w"] = 1 + d["id"].astype(float) % 3
-    return d
-
-
-def _fit(name, d):
-    d1 = d[d["st_t0"] == 0]
-    return {
-        "pk_breslow": lambda: coxph("pk_dum", d, **DAYS, ties="breslow", cluster="cluster"),
-        "full_breslow": lambda: coxph(FULL, d, **DAYS, ties="breslow", cluster="cluster"),
-        "pkop_breslow": lambda: coxph("C(pkop)", d, **DAYS, ties="breslow", cluster="cluster"),
-        "full_efron": lambda: coxph(FULL, d, **DAYS, ties="efron", cluster="cluster"),
-        "months_efron": lambda: coxph(FULL, d, **MONTHS, ties="efron", cluster="cluster"),
-        "months_breslow": lambda: coxph(FULL, d, **MONTHS, ties="breslow", cluster="cluster"),
-        "strata_breslow": lambda: coxph(S5, d, **DAYS, ties="breslow", cluster="cluster", strata="wartype"),
-        "strata_months_efron": lambda: coxph(S5, d, **MONTHS, ties="efron", cluster="cluster", strata="wartype"),
-        "weights_months_efron": lambda: coxph(FULL, d, **MONTHS, ties="efron", cluster="cluster", weights="w"),
-        "nocluster_breslow": lambda: coxph(FULL, d, **DAYS, ties="breslow"),
-        "id_robust_efron": lambda: coxph(FULL, d, **MONTHS, ties="efron", id="id", robust=True),
-        "first_breslow": lambda: coxph(FULL, d1, stop="st_t", event="st_d", ties="breslow"),
-        "first_efron_robust": lambda: coxph(FULL, d1, stop="m1", event="st_d", ties="efron", robust=True),
-    }[name]()
-
-
-MODELS = [k for k in R if k not in ("zph_variants", "meta")]
 
 
 @pytest.fixture(scope="module")
