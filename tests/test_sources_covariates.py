@@ -37,15 +37,9 @@ import pytest
 
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import creg, gleditsch_gdp, hief, maddison, polity5, rugged
+from damage import edit_delimited as _edit_delimited  # noqa: E402
 
 
-def _edit_delimited(path, edit, delimiter=",", lineterminator="\n"):
-    """Rewrite a csv/tab file after ``edit(rows)`` (rows[0] is the header)."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh, delimiter=delimiter))
-    edit(rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=delimiter, lineterminator=lineterminator).writerows(rows)
 
 
 def _set(rows, r, column, value):

@@ -18,10 +18,9 @@ import pytest
 from peacestats import registry, sources
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import geo_pko, kathman_pko, un_dpo_missions
+from damage import edit_delimited as _rewrite_csv, edit_xlsx as _edit_xlsx, raw_path, xlsx_col as _col  # noqa: E402
 
 
-def raw_path(mirror: Path, key: str) -> Path:
-    return mirror / registry.get(key).mirror_path
 
 
 def xlsx_frame(path: Path) -> pd.DataFrame:
@@ -38,22 +37,10 @@ def csv_frame(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
-def _edit_xlsx(path: Path, edit) -> None:
-    wb = openpyxl.load_workbook(path)
-    edit(wb.worksheets[0])
-    wb.save(path)
 
 
-def _col(ws, name: str) -> int:
-    return next(c.column for c in ws[1] if c.value == name)
 
 
-def _rewrite_csv(path: Path, edit) -> None:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    rows = edit(rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
 
 
 # ------------------------------------------------------------- Kathman 12-2019

@@ -37,14 +37,9 @@ import pytest
 
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import doyle_sambanis, fortna_ceasefires, hks2013
+from damage import edit_delimited as _edit_delimited  # noqa: E402
 
 
-def _edit_delimited(path, edit, delimiter=","):
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh, delimiter=delimiter))
-    edit(rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=delimiter, lineterminator="\n").writerows(rows)
 
 
 # --- Fortna -------------------------------------------------------------------------------------

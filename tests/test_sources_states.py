@@ -23,6 +23,7 @@ import pytest
 
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import cow_states, gw_states
+from damage import edit_delimited as _edit_csv  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -176,12 +177,6 @@ def test_cow_known_states(cow):
     assert gfr.end_date == pd.Timestamp("1990-10-02")
 
 
-def _edit_csv(path, edit):
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    edit(rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def test_cow_renamed_column_is_named(damaged_copy):

@@ -19,6 +19,7 @@ import pytest
 from peacestats import registry, sources
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import ucdp_acd, ucdp_peace_agreements, ucdp_termination
+from damage import edit_delimited as _rewrite_csv, edit_xlsx as _edit_xlsx, raw_path, xlsx_col as _col  # noqa: E402
 
 
 def every(series: pd.Series, codes: list[int]) -> bool:
@@ -26,8 +27,6 @@ def every(series: pd.Series, codes: list[int]) -> bool:
     return bool(series.map(lambda v: v == codes).all())
 
 
-def raw_path(mirror: Path, key: str) -> Path:
-    return mirror / registry.get(key).mirror_path
 
 
 def csv_records(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -142,12 +141,6 @@ def test_acd_through_the_registry_dispatch(acd):
     assert "UCDP/PRIO Armed Conflict" in sources.loader_doc("ucdp_acd")
 
 
-def _rewrite_csv(path: Path, edit) -> None:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    rows = edit(rows)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
 
 
 def test_acd_missing_column_is_named(damaged_copy):
@@ -290,14 +283,8 @@ def test_termination_dispatch_by_key(term_conflict, term_dyad):
     assert "Conflict Termination" in sources.loader_doc("ucdp_term_dyad")
 
 
-def _edit_xlsx(path: Path, edit) -> None:
-    wb = openpyxl.load_workbook(path)
-    edit(wb.worksheets[0])
-    wb.save(path)
 
 
-def _col(ws, name: str) -> int:
-    return next(c.column for c in ws[1] if c.value == name)
 
 
 def test_termination_xlsx_missing_column(damaged_copy):
