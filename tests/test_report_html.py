@@ -64,3 +64,16 @@ def test_bad_inputs(tmp_path):
         Report("x", title="x", question="x", datasets=["nope"], out_dir=tmp_path)
     with pytest.raises(PeacestatsError, match="no reports"):
         write_index(tmp_path)
+
+
+def test_cli_report_cite(tmp_path, capsys):
+    from pybtex.database import parse_string
+
+    from peacestats.cli import main
+
+    _make(tmp_path)
+    assert main(["report", "cite", "demo", "--out", str(tmp_path)]) == 0
+    db = parse_string(capsys.readouterr().out, "bibtex")
+    assert {"fortna2008does", "fortna2004does", "cox1972regression", "therneau2000modeling"} == set(db.entries)
+    assert main(["report", "cite", "nope", "--out", str(tmp_path)]) == 2
+    assert "no report 'nope'" in capsys.readouterr().err

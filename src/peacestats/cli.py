@@ -9,6 +9,7 @@
     peacestats data cite KEY ...         # BibTeX (dataset keys and method names)
     peacestats build [TABLE ...]         # harmonized tables in data/processed
     peacestats report index              # reports/index.html
+    peacestats report cite REPORT        # BibTeX of what a report used
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
 fails, 2 on a usage or data error (the message says what to do).
@@ -131,6 +132,24 @@ def _cmd_report_index(args) -> int:
     return 0
 
 
+def _cmd_report_cite(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import config
+    from .citations import cite
+    from .errors import PeacestatsError
+
+    out = Path(args.out) if args.out else config.reports_dir()
+    entry = out / f"{args.name}.json"
+    if not entry.is_file():
+        known = sorted(p.stem for p in out.glob("*.json"))
+        raise PeacestatsError(f"no report {args.name!r} in {out} (built: {', '.join(known) or 'none'}); run make reports")
+    prov = json.loads(entry.read_text())["provenance"]
+    sys.stdout.write(cite([d["key"] for d in prov["datasets"]] + list(prov["methods"])))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peacestats", description="Peace and conflict data, models and reports.")
     p.add_argument("--version", action="version", version=f"peacestats {__version__}")
@@ -164,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     ri = rsub.add_parser("index", help="write reports/index.html from the reports written so far")
     ri.add_argument("--out", help="reports folder (default reports/)")
     ri.set_defaults(func=_cmd_report_index)
+    rc = rsub.add_parser("cite", help="BibTeX of every dataset and method a built report used")
+    rc.add_argument("name", metavar="REPORT", help="e.g. fortna2008")
+    rc.add_argument("--out", help="reports folder (default reports/)")
+    rc.set_defaults(func=_cmd_report_cite)
     return p
 
 
