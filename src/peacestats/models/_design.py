@@ -12,7 +12,7 @@ with R's term by term:
     "no such column" errors before patsy's own, harder to read, message).
 :func:`check_columns`
     Raise :class:`~peacestats.errors.SpecificationError` naming missing columns, with
-    close matches ("did you mean ...").
+    close matches ("did you mean ...", :func:`did_you_mean`).
 :func:`complete_rows`
     R's ``na.omit``: the rows with no missing value in any used column, and how many
     were dropped.
@@ -20,10 +20,13 @@ with R's term by term:
     A patsy design matrix *without* the intercept column but with treatment coding as
     if the intercept were there (R's ``model.matrix`` for Cox models: factors keep
     their reference level), plus the term -> columns assignment R calls ``assign``.
-    ``factor(x)`` is accepted as a synonym of patsy's ``C(x)``.
+    ``factor(x)`` is accepted as a synonym of patsy's ``C(x)``. With
+    ``intercept=True`` the formula's own intercept is kept (R's ``lm``/``glm``), and a
+    left-hand side (``"y ~ x"``) gives the outcome too.
 :func:`group_codes`
-    Integer codes ``0..G-1`` for a cluster or strata column (one or several columns),
-    in sorted order of the values, as R's ``match(x, sort(unique(x)))``.
+    Integer codes ``0..G-1`` for a cluster or strata column (one or several columns,
+    or an array of values), in sorted order of the values, as R's
+    ``match(x, sort(unique(x)))``.
 :func:`cluster_sums`
     Per-cluster sums of per-row scores (the meat of a cluster-robust sandwich).
 
@@ -49,20 +52,26 @@ __all__ = [
     "extract_specials",
     "formula_columns",
     "check_columns",
+    "did_you_mean",
     "complete_rows",
     "design_matrix",
     "Design",
     "group_codes",
     "cluster_sums",
     "as_list",
+    "as_python",
+    "FORMULA_NAMESPACE",
 ]
 
 # Names that may appear in a patsy formula without being columns of the data.
 _FORMULA_FUNCTIONS = {
     "C", "factor", "I", "Q", "np", "log", "log1p", "exp", "sqrt", "abs", "center",
     "standardize", "scale", "bs", "cr", "cc", "te", "Treatment", "Sum", "Poly", "Diff",
-    "Helmert", "True", "False", "None", "pd",
+    "Helmert", "ContrastMatrix", "True", "False", "None", "pd", "numpy",
 }
+
+#: Names every formula can use besides the data's columns (R's log() etc. and numpy).
+FORMULA_NAMESPACE = {"np": np, "numpy": np, "log": np.log, "log1p": np.log1p, "exp": np.exp, "sqrt": np.sqrt}
 
 
 def as_list(x: str | Sequence[str] | None) -> list[str]:
@@ -72,6 +81,11 @@ def as_list(x: str | Sequence[str] | None) -> list[str]:
     if isinstance(x, str):
         return [x]
     return list(x)
+
+
+def as_python(value):
+    """A numpy scalar as the plain Python value (for readable messages: ``3``, not ``np.int64(3)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -156,33 +170,41 @@ def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
     return " + ".join(keep), tuple(strata), cluster
 
 
-def formula_columns(rhs: str, columns: Iterable[str]) -> tuple[list[str], list[str]]:
+def formula_columns(rhs: str, columns: Iterable[str], *, eval_env=None) -> tuple[list[str], list[str]]:
     """The data columns a patsy right-hand side refers to, and names it uses that are not columns.
 
     Parameters
     ----------
     rhs
-        A patsy right-hand side (``"x1 + C(x2) + np.log(x3)"``).
+        A patsy right-hand side (``"x1 + C(x2) + np.log(x3)"``); for a two-sided
+        formula, call it on each side.
     columns
         The columns of the data.
+    eval_env
+        A ``patsy.EvalEnvironment`` the formula will be evaluated in (see
+        :func:`design_matrix`): names defined there are not reported as unknown.
 
     Returns
     -------
     used, unknown
         Column names found, in order of first use; names that are neither columns nor
-        known formula functions (probably typos).
+        known formula functions nor defined in ``eval_env`` (probably typos).
     """
     import patsy
 
     cols = set(columns)
     used: list[str] = []
     unknown: list[str] = []
+
+    def is_known(name: str) -> bool:
+        return name in _FORMULA_FUNCTIONS or (eval_env is not None and _in_env(eval_env, name))
+
     plain = [t.strip() for t in _split_top_level(rhs, "+")]
     if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain):  # "x1 + x2": no parsing needed
         for t in plain:
             if t in cols:
                 used.append(t) if t not in used else None
-            elif t not in _FORMULA_FUNCTIONS and t not in unknown and t not in ("1", "0"):
+            elif not is_known(t) and t not in unknown and t not in ("1", "0"):
                 unknown.append(t)
         return used, unknown
     desc = patsy.ModelDesc.from_formula(rhs)
@@ -205,7 +227,7 @@ def formula_columns(rhs: str, columns: Iterable[str]) -> tuple[list[str], list[s
                     if name in cols:
                         if name not in used:
                             used.append(name)
-                    elif name not in _FORMULA_FUNCTIONS and name not in unknown:
+                    elif not is_known(name) and name not in unknown:
                         unknown.append(name)
                 elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q":
                     if node.args and isinstance(node.args[0], ast.Constant):
@@ -217,16 +239,26 @@ def formula_columns(rhs: str, columns: Iterable[str]) -> tuple[list[str], list[s
     return used, unknown
 
 
+def _in_env(env, name: str) -> bool:
+    try:
+        env.namespace[name]
+        return True
+    except KeyError:
+        return False
+
+
+def did_you_mean(name, columns: Iterable) -> str:
+    """``" (did you mean 'a', 'b'?)"`` naming up to three close matches of ``name``, or ``""``."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in columns], n=3)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def check_columns(data: pd.DataFrame, names: Iterable[str | None], what: str = "data") -> None:
     """Raise :class:`SpecificationError` if a column is missing, suggesting close matches."""
     missing = [n for n in names if n is not None and n not in data.columns]
     if not missing:
         return
-    parts = []
-    for n in missing:
-        close = difflib.get_close_matches(str(n), [str(c) for c in data.columns], n=3)
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        parts.append(f"{n!r}{hint}")
+    parts = [f"{n!r}{did_you_mean(n, data.columns)}" for n in missing]
     raise SpecificationError(
         f"{what}: no column {', '.join(parts)} in the data frame "
         f"({data.shape[1]} columns). Check the spelling or add the column."
@@ -254,7 +286,8 @@ class Design:
     Attributes
     ----------
     X : numpy.ndarray
-        ``n x p`` float matrix (no intercept column).
+        ``n x p`` float matrix (with an ``"Intercept"`` column only if built with
+        ``intercept=True`` and the formula has one).
     columns : list of str
         Column (coefficient) names, as patsy names them (``C(pkop)[T.2.0]``).
     terms : dict
@@ -262,12 +295,21 @@ class Design:
     design_info : patsy.DesignInfo or None
         To build the same columns for new data (:meth:`transform`); ``None`` when every
         term is a plain numeric column (built without patsy, which is faster).
+    y : numpy.ndarray or None
+        The outcome, when the formula has a left-hand side.
+    y_name : str or None
+        Its name as written (``"np.log1p(osvAll)"``).
+    intercept : bool
+        Whether the formula's intercept column was kept.
     """
 
     X: np.ndarray
     columns: list[str]
     terms: dict[str, list[int]]
     design_info: object
+    y: np.ndarray | None = None
+    y_name: str | None = None
+    intercept: bool = False
 
     def transform(self, new: pd.DataFrame) -> np.ndarray:
         """The same columns for new data (factor levels as in the fitted data)."""
@@ -284,55 +326,96 @@ class Design:
         except patsy.PatsyError as e:
             raise SpecificationError(f"cannot build the model's columns for the new data: {e}") from None
         m = np.asarray(m, dtype=float)
-        keep = [i for i, n in enumerate(self.design_info.column_names) if n != "Intercept"]
+        keep = [i for i, n in enumerate(self.design_info.column_names) if self.intercept or n != "Intercept"]
         return m[:, keep]
 
 
-def design_matrix(rhs: str, data: pd.DataFrame) -> Design:
-    """Build the design matrix of ``rhs`` on ``data`` (complete rows only), R's way for Cox models.
+def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, eval_env=None) -> Design:
+    """Build the design matrix of ``formula`` on ``data`` (complete rows only), R's way.
 
-    The intercept is included while coding factors (so a factor drops its first level,
-    as ``model.matrix`` does inside ``coxph``) and then removed.
+    Parameters
+    ----------
+    formula
+        A right-hand side (``"x1 + C(x2)"``) or, to get the outcome as ``Design.y``
+        too, a two-sided formula (``"y ~ x1 + C(x2)"``).
+    data
+        The rows to use (missing values already dropped, see :func:`complete_rows`).
+    intercept
+        ``False`` (R's ``coxph`` and the covariates of ``survreg``): the intercept is
+        included while coding factors (so a factor drops its first level, as
+        ``model.matrix`` does inside ``coxph``) and then removed, whatever ``- 1`` the
+        formula says. ``True`` (R's ``lm``/``glm``): the formula's own intercept is kept
+        as column ``"Intercept"`` (there unless the formula says ``- 1`` or ``0 +``).
+    eval_env
+        A ``patsy.EvalEnvironment`` where names that are not columns are looked up (a
+        caller's frame, so that its variables and functions work in the formula). The
+        names in :data:`FORMULA_NAMESPACE` (``np``, ``log``, ``log1p``, ...) are always
+        available.
 
     Raises
     ------
     SpecificationError
-        Unknown names, patsy errors, non-finite values, or no columns at all.
+        Patsy errors, non-finite values, an outcome that is not one numeric column, or
+        (``intercept=False``) no covariate columns at all.
     """
     import patsy
 
-    rhs = rhs.strip()
-    if not rhs or rhs in {"1", "0", "-1"}:
+    formula = formula.strip()
+    lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
+    if not intercept and (not rhs or rhs in {"1", "0", "-1"}):
         raise SpecificationError(
             "the formula has no covariates; a Cox model needs at least one term "
             "(for a survival curve without covariates use kaplan_meier)."
         )
-    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed.
+    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed. Not
+    # with an intercept or outcome: those callers keep patsy's design_info to predict.
     plain = [t.strip() for t in _split_top_level(rhs, "+")]
-    if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain) and len(set(plain)) == len(plain):
+    if (not intercept and lhs is None and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain)
+            and len(set(plain)) == len(plain)):
         if all(t in data.columns and pd.api.types.is_numeric_dtype(data[t])
                and not isinstance(data[t].dtype, pd.CategoricalDtype) for t in plain):
             X = data[plain].to_numpy(dtype=float)
-            _check_finite(X, plain, rhs)
+            _check_finite(X, plain, data.index)
             return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
     # R's factor(x) -> patsy's C(x)
-    rhs_p = re.sub(r"\bfactor\s*\(", "C(", rhs)
+    formula_p = re.sub(r"\bfactor\s*\(", "C(", formula)
     # R's coxph always codes factors as if there were an intercept (and then drops
     # it), whatever "- 1" the user wrote: re-adding "+ 1" at the end does the same.
-    formula = f"{rhs_p} + 1"
-    env = patsy.EvalEnvironment([{"np": np, "log": np.log, "exp": np.exp, "sqrt": np.sqrt}])
-    # Rows with missing values are already gone: skip patsy's per-factor missing-value
-    # checks, which cost milliseconds per call on pandas columns.
+    if not intercept:
+        formula_p = f"{formula_p} + 1"
+    if eval_env is None:
+        env = patsy.EvalEnvironment([FORMULA_NAMESPACE])
+        # Rows with missing values are already gone: skip patsy's per-factor missing-value
+        # checks, which cost milliseconds per call on pandas columns.
+        na_action = patsy.NAAction(NA_types=[])
+    else:
+        env = eval_env.with_outer_namespace(FORMULA_NAMESPACE)
+        # Names taken from eval_env are not data columns, so complete_rows did not check
+        # them: let patsy refuse their missing values.
+        na_action = "raise"
     try:
-        m = patsy.dmatrix(formula, data, NA_action=patsy.NAAction(NA_types=[]), return_type="matrix",
-                          eval_env=env)
+        if lhs is None:
+            m = patsy.dmatrix(formula_p, data, NA_action=na_action, return_type="matrix", eval_env=env)
+            ym = None
+        else:
+            ym, m = patsy.dmatrices(formula_p, data, NA_action=na_action, return_type="matrix", eval_env=env)
     except patsy.PatsyError as e:
-        raise SpecificationError(f"formula {rhs!r}: {e}") from None
+        raise SpecificationError(f"cannot build the design matrix of {formula!r}: {e}") from None
+    y = y_name = None
+    if ym is not None:
+        y_cols = list(ym.design_info.column_names)
+        if len(y_cols) != 1:
+            raise SpecificationError(
+                f"the outcome of {formula!r} must be one numeric column; it expands to {y_cols} "
+                "(a text or categorical outcome). Code it as 0/1 or a count first."
+            )
+        y, y_name = np.asarray(ym, dtype=float)[:, 0], y_cols[0]
     info = m.design_info
     names = list(info.column_names)
     X = np.asarray(m, dtype=float)
-    keep = [i for i, n in enumerate(names) if n != "Intercept"]
-    X = X[:, keep]
+    keep = [i for i, n in enumerate(names) if intercept or n != "Intercept"]
+    if len(keep) < len(names):  # (a copy in another memory order: skip it when nothing is dropped)
+        X = X[:, keep]
     cols = [names[i] for i in keep]
     pos = {old: new for new, old in enumerate(keep)}
     terms: dict[str, list[int]] = {}
@@ -340,24 +423,40 @@ def design_matrix(rhs: str, data: pd.DataFrame) -> Design:
         idx = [pos[i] for i in range(sl.start, sl.stop) if i in pos]
         if idx:
             terms[term_name] = idx
-    if X.shape[1] == 0:
-        raise SpecificationError(f"formula {rhs!r} produced no covariate columns.")
-    _check_finite(X, cols, rhs)
-    return Design(X, cols, terms, info)
+    if X.shape[1] == 0 and not intercept:
+        raise SpecificationError(f"formula {formula!r} produced no covariate columns.")
+    _check_finite(X, cols, data.index)
+    if y is not None:
+        bad = ~np.isfinite(y)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise SpecificationError(f"the outcome {y_name!r} is {y[i]} at row {as_python(data.index[i])!r}")
+    return Design(X, cols, terms, info, y, y_name, intercept)
 
 
-def _check_finite(X: np.ndarray, cols: list[str], rhs: str) -> None:
-    if not np.all(np.isfinite(X)):
-        bad = np.where(~np.isfinite(X).all(axis=0))[0]
+def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
+    """Raise naming the first term and row with an infinite or NaN value."""
+    bad = ~np.isfinite(X)
+    if bad.any():
+        j = int(np.argmax(bad.any(axis=0)))
+        i = int(np.argmax(bad[:, j]))
         raise SpecificationError(
-            f"formula {rhs!r}: column(s) {', '.join(cols[i] for i in bad)} hold infinite values; "
-            "drop or recode those rows."
+            f"term {cols[j]!r} is {X[i, j]} at row {as_python(index[i])!r} (e.g. log of 0); "
+            "transform or drop those rows first."
         )
 
 
 # ----------------------------------------------------------------------------- clusters
-def group_codes(data: pd.DataFrame, columns: str | Sequence[str]) -> tuple[np.ndarray, list]:
+def group_codes(data, columns: str | Sequence[str] | None = None) -> tuple[np.ndarray, list]:
     """Integer codes ``0..G-1`` of one or several grouping columns, in sorted order of the values.
+
+    Parameters
+    ----------
+    data
+        A DataFrame holding ``columns``; or, with ``columns=None``, the grouping values
+        themselves (an array or Series, one per row).
+    columns
+        One or several column names.
 
     Returns
     -------
@@ -365,6 +464,9 @@ def group_codes(data: pd.DataFrame, columns: str | Sequence[str]) -> tuple[np.nd
         ``codes[i]`` is the group of row ``i``; ``labels[g]`` the value (a tuple for
         several columns).
     """
+    if columns is None:
+        codes, uniques = pd.factorize(pd.Series(data), sort=True)
+        return codes.astype(np.int64), list(uniques)
     cols = as_list(columns)
     if len(cols) == 1:
         codes, uniques = pd.factorize(data[cols[0]], sort=True)

@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError, SpecificationError
+from ._design import check_columns
 from .results import ModelResult
 
 __all__ = [
@@ -169,8 +170,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def _resolve_column(data: pd.DataFrame, x: Any, name: str) -> pd.Series:
     """A column name, a Series aligned to ``data`` or an array of len(data)."""
     if isinstance(x, str):
-        if x not in data.columns:
-            raise SpecificationError(f"{name}: the data have no column {x!r}")
+        check_columns(data, [x], name)
         return data[x]
     if isinstance(x, PropensityResult):
         x = x.scores
@@ -886,9 +886,7 @@ def balance_table(
         raise SpecificationError("give weights or matched, not both")
     if isinstance(covariates, str):
         covariates = [covariates]
-    missing = [c for c in covariates if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"balance_table: the data have no column(s) {missing}")
+    check_columns(data, covariates, "balance_table")
     if not covariates:
         raise SpecificationError("balance_table: no covariates given")
 

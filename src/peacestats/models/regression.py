@@ -84,10 +84,7 @@ detecting separated data in binary logistic regression models*. DPhil thesis, Ox
 
 from __future__ import annotations
 
-import ast
-import builtins
 import difflib
-import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +93,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceError, SpecificationError
+from . import _design
+from ._design import as_python as _py
 from .results import ModelResult
 
 __all__ = [
@@ -128,30 +127,8 @@ class SeparationWarning(UserWarning):
 
 
 # ====================================================================== design matrices
-# A private formula -> design helper. models/_design.py (shared with cox.py) did not
-# exist when this was written; merge the two when it does.
-
-_EXTRA_ENV = {"np": np, "numpy": np, "log": np.log, "log1p": np.log1p, "exp": np.exp, "sqrt": np.sqrt}
-
-
-def _formula_names(code: str) -> tuple[set[str], set[str]]:
-    """Bare names and ``Q("...")`` strings in one patsy factor's Python code."""
-    try:
-        tree = ast.parse(code.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise SpecificationError(f"cannot parse formula term {code!r}: {exc.msg}") from None
-    names: set[str] = set()
-    quoted: set[str] = set()
-    called: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                called.add(node.func.id)
-                if node.func.id == "Q" and node.args and isinstance(node.args[0], ast.Constant):
-                    quoted.add(str(node.args[0].value))
-        elif isinstance(node, ast.Name):
-            names.add(node.id)
-    return names - {"Q"} if "Q" in called else names, quoted
+# The model frame of a regression: the formula's design (models/_design.py, shared
+# with the survival models) plus weights, offset, clusters and fixed effects.
 
 
 @dataclass
@@ -181,9 +158,8 @@ def _as_column(arg, data: pd.DataFrame, what: str) -> tuple[pd.Series | None, st
         return None, None
     if isinstance(arg, str):
         if arg not in data.columns:
-            near = difflib.get_close_matches(arg, [str(c) for c in data.columns], n=3)
-            hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
-            raise SpecificationError(f"{what} column {arg!r} is not in the data.{hint}")
+            hint = _design.did_you_mean(arg, data.columns)
+            raise SpecificationError(f"{what} column {arg!r} is not in the data{hint}.")
         return data[arg], arg
     values = np.asarray(arg)
     if values.ndim != 1 or len(values) != len(data):
@@ -204,8 +180,6 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
         raise SpecificationError(f"formula must be a string like 'y ~ x1 + x2', not {formula!r}")
     if len(data) == 0:
         raise SpecificationError("data has no rows")
-    # R's factor(x) is patsy's C(x)
-    formula = re.sub(r"\bfactor\s*\(", "C(", formula)
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError as exc:
@@ -213,38 +187,14 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
     if not desc.lhs_termlist:
         raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
 
-    env = env.with_outer_namespace(_EXTRA_ENV)
-    known = set(dir(builtins)) | set(_EXTRA_ENV)
-    import patsy.builtins as pb
-
-    known |= set(pb.__all__)
-    columns = {str(c) for c in data.columns}
-    used: list[str] = []
-    missing: list[str] = []
-
-    def scan(termlist):
-        for term in termlist:
-            for factor in term.factors:
-                names, quoted = _formula_names(factor.code)
-                for name in sorted(names) + sorted(quoted):
-                    if name in columns:
-                        if name not in used:
-                            used.append(name)
-                    elif name in quoted or not (name in known or _in_env(env, name)):
-                        if name not in missing:
-                            missing.append(name)
-
-    scan(desc.lhs_termlist)
-    lhs_used = list(used)
-    scan(desc.rhs_termlist)
-    if missing:
-        hints = []
-        for m in missing:
-            near = difflib.get_close_matches(m, sorted(columns), n=2)
-            hints.append(f"{m!r}" + (f" (did you mean {', '.join(map(repr, near))}?)" if near else ""))
-        raise SpecificationError(
-            f"formula {formula!r} names column(s) not in the data: {', '.join(hints)}."
-        )
+    # The data columns the model uses, outcome first; names that are neither columns,
+    # formula functions nor the caller's variables are reported with close matches.
+    lhs, rhs = formula.split("~", 1)
+    lhs_used, lhs_unknown = _design.formula_columns(lhs, data.columns, eval_env=env)
+    rhs_used, rhs_unknown = _design.formula_columns(rhs, data.columns, eval_env=env)
+    _design.check_columns(data, dict.fromkeys(lhs_unknown + rhs_unknown), f"formula {formula!r}")
+    variables = [c for c in rhs_used if c not in lhs_used]
+    used = lhs_used + variables
 
     w_s, w_name = _as_column(weights, data, "weights")
     o_s, o_name = _as_column(offset, data, "offset")
@@ -264,16 +214,15 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
     if o_s is not None:
         parts[o_name or "(offset)"] = o_s
     frame_all = pd.DataFrame(parts, index=data.index)
-    na = frame_all.isna()
-    keep = ~na.any(axis=1)
-    dropped_by = {c: int(n) for c, n in na.sum().items() if n}
+    keep, _ = _design.complete_rows(frame_all, list(frame_all.columns))
+    dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
     if not keep.any():
         raise SpecificationError(
             f"no row is complete on the model's columns (missing values: {dropped_by})"
         )
-    sub = data.loc[keep.to_numpy()]
+    sub = data.loc[keep]
     if c_s is not None:
-        c_used = c_s[keep.to_numpy()]
+        c_used = c_s[keep]
         if c_used.isna().any():
             raise SpecificationError(
                 f"cluster {c_name or 'array'!s} has {int(c_used.isna().sum())} missing value(s) among the "
@@ -281,33 +230,11 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
                 "R's vcovCL refuses these too: drop those rows from data or fill the cluster ids."
             )
 
-    try:
-        y_df, X_df = patsy.dmatrices(formula, sub, eval_env=env, NA_action="raise", return_type="dataframe")
-    except patsy.PatsyError as exc:
-        raise SpecificationError(f"cannot build the design matrix of {formula!r}: {exc}") from None
-    if y_df.shape[1] != 1:
-        raise SpecificationError(
-            f"the outcome of {formula!r} must be one numeric column; it expands to {list(y_df.columns)} "
-            "(a text or categorical outcome). Code it as 0/1 or a count first."
-        )
-    y = y_df.iloc[:, 0].to_numpy(dtype=float)
-    X = X_df.to_numpy(dtype=float)
-    terms = [str(t) for t in X_df.columns]
-    for j, name in enumerate(terms):
-        bad = ~np.isfinite(X[:, j])
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise SpecificationError(
-                f"term {name!r} is {X[i, j]} at row {_py(sub.index[i])!r} (e.g. log of 0); "
-                "transform or drop those rows first."
-            )
-    bad = ~np.isfinite(y)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise SpecificationError(f"the outcome {y_df.columns[0]!r} is {y[i]} at row {_py(sub.index[i])!r}")
+    design = _design.design_matrix(formula, sub, intercept=True, eval_env=env)
+    terms = design.columns
 
     def arr(s):
-        return None if s is None else s[keep.to_numpy()].to_numpy(dtype=float)
+        return None if s is None else s[keep].to_numpy(dtype=float)
 
     w = arr(w_s)
     if w is not None and (not np.all(np.isfinite(w)) or np.any(w <= 0)):
@@ -325,13 +252,13 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
                                            + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
     frame = sub[frame_cols].copy()
     return _Design(
-        y=y,
-        X=X,
+        y=design.y,
+        X=design.X,
         terms=terms,
-        y_name=str(y_df.columns[0]),
-        design_info=X_df.design_info,
+        y_name=design.y_name,
+        design_info=design.design_info,
         frame=frame,
-        variables=[c for c in used if c not in lhs_used],
+        variables=variables,
         has_intercept="Intercept" in terms,
         n_input=len(data),
         dropped_by=dropped_by,
@@ -339,23 +266,10 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
         weights_name=w_name,
         offset=o,
         offset_name=o_name,
-        cluster=None if c_s is None else c_s[keep.to_numpy()].to_numpy(),
+        cluster=None if c_s is None else c_s[keep].to_numpy(),
         cluster_name=c_name or (None if c_s is None else "cluster"),
         fe=sub[fe_cols].copy() if fe_cols else None,
     )
-
-
-def _py(value):
-    """A numpy scalar as the plain Python value (for readable messages)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _in_env(env, name: str) -> bool:
-    try:
-        env.namespace[name]
-        return True
-    except KeyError:
-        return False
 
 
 def _check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
@@ -405,20 +319,10 @@ def _check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarra
         )
 
 
-def _group_codes(values) -> tuple[np.ndarray, int]:
-    codes, uniques = pd.factorize(pd.Series(values), sort=True)
-    return codes.astype(np.intp), len(uniques)
-
-
 # ====================================================================== covariances
 def _sandwich(bread: np.ndarray, scores: np.ndarray, cluster_codes: np.ndarray | None) -> np.ndarray:
     """``B (sum_g U_g U_g') B`` with U_g the score sums of cluster g (rows when no cluster)."""
-    if cluster_codes is not None:
-        G = int(cluster_codes.max()) + 1
-        U = np.zeros((G, scores.shape[1]))
-        np.add.at(U, cluster_codes, scores)
-    else:
-        U = scores
+    U = scores if cluster_codes is None else _design.cluster_sums(scores, cluster_codes)
     meat = U.T @ U
     V = bread @ meat @ bread
     return (V + V.T) / 2
@@ -603,7 +507,8 @@ class RegressionResult(ModelResult):
                 raise SpecificationError(
                     f"cluster must have one value per row used in the fit ({self.nobs}), not {len(values)}"
                 )
-            codes, G = _group_codes(values)
+            codes, labels = _design.group_codes(values)
+            G = len(labels)
             name = getattr(cluster, "name", None) or "cluster"
         elif vcov in ("model", "HC0", "HC1"):  # unclustered flavours drop the fit's clusters
             codes, name, G = None, None, None
@@ -1038,7 +943,8 @@ def _saturated_loglik(y, w, family):
 def _cluster_codes(d: _Design) -> tuple[np.ndarray | None, int | None]:
     if d.cluster is None:
         return None, None
-    codes, G = _group_codes(d.cluster)
+    codes, labels = _design.group_codes(d.cluster)
+    G = len(labels)
     if G < 2:
         raise SpecificationError(
             f"clustered standard errors need at least 2 clusters; {d.cluster_name!r} has a single value "
@@ -1568,11 +1474,12 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
             terms.pop(j)
         if not terms:
             raise SpecificationError("ols with fixed effects needs at least one regressor besides them")
-        groups, sizes = [], []
+        groups, sizes, levels = [], [], []
         for c in fe_cols:
-            g, s = _group_codes(d.fe[c].to_numpy())
+            g, lv = _design.group_codes(d.fe[c].to_numpy())
             groups.append(g)
-            sizes.append(s)
+            sizes.append(len(lv))
+            levels.append(lv)
         Z = _demean(np.column_stack([y, X]), groups, sizes, w)
         yd, Xd = Z[:, 0], Z[:, 1:]
         _check_collinearity(Xd, terms, reference=X, absorbed_by=" + ".join(fe_cols))
@@ -1600,7 +1507,7 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     if fe_cols:
         # The fixed effects themselves (for predict): sweep the fitted FE component.
         fe_part = y - X @ params - resid
-        fe_effects = _recover_fe(fe_part, groups, sizes, w, fe_cols, d.fe)
+        fe_effects = _recover_fe(fe_part, groups, sizes, w, fe_cols, levels)
     ybar = np.average(y, weights=w)
     tss = float(np.sum(w * (y - ybar) ** 2)) if (d.has_intercept or fe_cols) else float(np.sum(w * y**2))
     r2 = 1 - rss / tss
@@ -1621,7 +1528,7 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     return res
 
 
-def _recover_fe(fe_part, groups, sizes, w, names, fe_frame) -> dict[str, pd.Series]:
+def _recover_fe(fe_part, groups, sizes, w, names, levels) -> dict[str, pd.Series]:
     """Split the fitted fixed-effect component into one effect per level (normalised so the
     later factors have weighted mean zero; predictions do not depend on the normalisation)."""
     effects = [np.zeros(s) for s in sizes]
@@ -1636,7 +1543,6 @@ def _recover_fe(fe_part, groups, sizes, w, names, fe_frame) -> dict[str, pd.Seri
         if len(groups) == 1 or delta < 1e-12 * max(1.0, float(np.max(np.abs(fe_part)))):
             break
     out = {}
-    for name, g, eff in zip(names, groups, effects):
-        levels = pd.factorize(pd.Series(fe_frame[name].to_numpy()), sort=True)[1]
-        out[name] = pd.Series(eff, index=levels, name=name)
+    for name, lv, eff in zip(names, levels, effects):
+        out[name] = pd.Series(eff, index=lv, name=name)
     return out
