@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError, SurvivalDataError
+from ._design import as_list, check_columns
 
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 
@@ -53,20 +54,11 @@ CONF_TYPES = ("log", "log-log", "plain")
 
 
 # ----------------------------------------------------------------------------- input checks
-def _as_list(x) -> list[str]:
-    if x is None:
-        return []
-    if isinstance(x, str):
-        return [x]
-    return list(x)
-
 
 def _check_columns(data: pd.DataFrame, cols: Sequence[str], what: str) -> None:
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"{what}: `data` must be a pandas DataFrame, not {type(data).__name__}")
-    from ._design import check_columns  # the models' shared message (with "did you mean")
-
-    check_columns(data, cols, what)
+    check_columns(data, cols, what)  # the models' shared message (with "did you mean")
 
 
 def _unique_index(data):
@@ -97,7 +89,7 @@ def _survival_data(
     Returns the kept rows (original index) with float columns ``_stop``, ``_event``,
     ``_entry`` and ``_w``, and the number of rows dropped for missing values.
     """
-    cols = [duration, event, *_as_list(entry), *_as_list(weights), *other]
+    cols = [duration, event, *as_list(entry), *as_list(weights), *other]
     _check_columns(data, cols, what)
     if len(data) == 0:
         raise SpecificationError(f"{what}: the data have no rows")
@@ -596,7 +588,7 @@ def kaplan_meier(
         raise SpecificationError(f"conf_type must be one of {CONF_TYPES}, not {conf_type!r}")
     if not 0 < conf_level < 1:
         raise SpecificationError(f"conf_level must be between 0 and 1, not {conf_level}")
-    groups = _as_list(group)
+    groups = as_list(group)
     data = _unique_index(data)
     df, n_dropped = _survival_data(
         data, what="kaplan_meier", duration=duration, event=event, entry=entry, weights=weights, other=groups
@@ -808,10 +800,10 @@ def logrank_test(
     Mantel (1966); Peto & Peto (1972); R ``survival::survdiff``; Stata ``sts test``
     (the trend test: Collett, *Modelling Survival Data in Medical Research*, 3rd ed., 2.7).
     """
-    groups = _as_list(group)
+    groups = as_list(group)
     if not groups:
         raise SpecificationError("logrank_test: give `group`, the column(s) whose curves are compared")
-    strat = _as_list(strata)
+    strat = as_list(strata)
     data = _unique_index(data)
     df, n_dropped = _survival_data(
         data, what="logrank_test", duration=duration, event=event, entry=entry, weights=weights,
