@@ -28,6 +28,10 @@ per mission, sorted by acronym, ``NA`` for missing) and are read and validated h
       mission has no ``end_date``; a row with no ``end_date`` that is not ongoing has an
       **unknown end** (UNFOR, UNOHCI: no dates at all) and its ``notes`` say why. A missing
       ``end_date`` is never read as "ongoing" by itself.
+    - ``kind`` (str, never missing): ``peacekeeping`` (peacekeeping and observer operations,
+      police missions included), ``political`` (special political missions and offices: UNSMA,
+      MICAH) or ``support`` (UNGCI's guards, the humanitarian office UNOHCI); see
+      :data:`MISSION_KINDS`. Only ``peacekeeping`` counts as peacekeeping presence by default.
     - ``mission_type`` (str): ``observer``, ``traditional``, ``multidimensional`` or
       ``enforcement`` (see *Typology*); NA where it cannot be coded without guessing
     - ``chapter_vii`` (boolean): a mandate of the mission was adopted under Chapter VII
@@ -53,7 +57,9 @@ per mission, sorted by acronym, ``NA`` for missing) and are read and validated h
     no end date and an unknown end (``ongoing`` false, reason in ``notes``).
 
 ``kathman_unmatched.csv`` (22 rows; :func:`kathman_unmatched`)
-    The Kathman mission names that no row of ``un_missions.csv`` maps to, each with the
+    The Kathman mission names that no row of ``un_missions.csv`` maps to, each with its
+    ``kind`` (``political`` for the 19 political missions and offices, ``support`` for the
+    Brindisi base LBB and the support office UNSOS, ``peacekeeping`` for UNTMIH), the
     reason (political missions and offices, support bases, and UNTMIH, a peacekeeping
     operation the DPO list omits) and its source. With ``kathman_mission`` it accounts for
     all 82 names of the 12-2019 file (60 mapped, 22 not).
@@ -115,6 +121,7 @@ from ..errors import HarmonizeError, UnmatchedCodeError
 
 __all__ = [
     "MISSION_TYPES",
+    "MISSION_KINDS",
     "UN_FILE",
     "NON_UN_FILE",
     "KATHMAN_UNMATCHED_FILE",
@@ -137,6 +144,12 @@ __all__ = [
 #: The four mission types of Doyle & Sambanis (2000) and Fortna (2008), weakest first.
 MISSION_TYPES = ("observer", "traditional", "multidimensional", "enforcement")
 
+#: What kind of operation a row is. Only ``peacekeeping`` (peacekeeping and observer operations,
+#: including their police components) counts as peacekeeping presence by default; ``political``
+#: are special political missions and offices (UNAMA, UNSMA, BINUB, ...); ``support`` are
+#: logistics bases, support offices and guard units (LBB, UNSOS, UNGCI, UNOHCI).
+MISSION_KINDS = ("peacekeeping", "political", "support")
+
 UN_FILE = "un_missions.csv"
 NON_UN_FILE = "non_un_missions.csv"
 KATHMAN_UNMATCHED_FILE = "kathman_unmatched.csv"
@@ -151,6 +164,7 @@ _COMMON = [
     "start_date",
     "end_date",
     "ongoing",
+    "kind",
     "mission_type",
     "chapter_vii",
 ]
@@ -160,7 +174,7 @@ NON_UN_COLUMNS = (
     + _COMMON[2:]
     + ["authorizing_resolution", "peak_strength", "peak_strength_year", "source", "notes"]
 )
-KATHMAN_UNMATCHED_COLUMNS = ["kathman_mission", "reason", "source"]
+KATHMAN_UNMATCHED_COLUMNS = ["kathman_mission", "kind", "reason", "source"]
 
 #: Column order of :func:`missions`.
 STACKED_COLUMNS = [
@@ -172,6 +186,7 @@ STACKED_COLUMNS = [
     "start_date",
     "end_date",
     "ongoing",
+    "kind",
     "mission_type",
     "chapter_vii",
     "resolution",
@@ -384,6 +399,7 @@ def _schema(kind: str, gw: frozenset[int]):
         "start_date": pa.Column("datetime64[ns]", nullable=True),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
         "ongoing": pa.Column(bool, nullable=False),
+        "kind": pa.Column(str, pa.Check.isin(MISSION_KINDS), nullable=False),
         "mission_type": pa.Column(str, pa.Check.isin(MISSION_TYPES), nullable=True),
         "chapter_vii": pa.Column("boolean", nullable=True),
         "source": pa.Column(str, pa.Check(lambda s: s.str.strip().str.len() > 0, name="non_empty"), nullable=False),
@@ -460,6 +476,8 @@ def _explain(column, check: str, value, gw, df, i) -> str:
     if column == "host_gwcodes":
         bad = [c for c in (value if isinstance(value, list) else []) if c not in gw]
         return f"code(s) {bad} are not Gleditsch-Ward state codes (peacestats.sources.gw_states)"
+    if column == "kind":
+        return f"{value!r} is not one of {list(MISSION_KINDS)}"
     if column == "mission_type":
         return f"{value!r} is not one of {list(MISSION_TYPES)} (or NA with a note)"
     if column == "source":
@@ -563,7 +581,7 @@ def non_un_missions(path: str | Path | None = None, *, gw_codes=None) -> pd.Data
 
 
 def kathman_unmatched(path: str | Path | None = None) -> pd.DataFrame:
-    """Kathman mission names with no row in ``un_missions.csv``, with the reason and source."""
+    """Kathman mission names with no row in ``un_missions.csv``, with their kind, the reason and source."""
     path = resource_path(KATHMAN_UNMATCHED_FILE) if path is None else Path(path)
     df = _read_csv(path, KATHMAN_UNMATCHED_COLUMNS)
     for c in KATHMAN_UNMATCHED_COLUMNS:
@@ -572,6 +590,10 @@ def kathman_unmatched(path: str | Path | None = None) -> pd.DataFrame:
             i = int(np.flatnonzero(blank.to_numpy())[0])
             cls = MissingSourceError if c == "source" else MissionValueError
             raise _fail(cls, path, c, i, df, "is empty")
+    bad_kind = ~df["kind"].isin(MISSION_KINDS)
+    if bad_kind.any():
+        i = int(np.flatnonzero(bad_kind.to_numpy())[0])
+        raise _fail(MissionValueError, path, "kind", i, df, f"{df.at[i, 'kind']!r} is not one of {list(MISSION_KINDS)}")
     dup = df["kathman_mission"].duplicated(keep=False)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
