@@ -76,9 +76,24 @@ def test_alternative_rules(episodes):
     assert got == {
         ("conflict", 0): (559, 317),
         ("conflict", 730): (497, 255),
-        ("location", 0): (349, 282),
-        ("location", 730): (256, 189),
+        ("location", 0): (343, 276),
+        ("location", 730): (253, 186),
     }
+
+
+def test_location_spells_are_unique(episodes):
+    """Two conflicts whose episodes end on the same day in one location start one peace period.
+
+    ACD 25.1: Iran's conflicts 205 and 206 both end 1946-12-16 (GW 630); 205 and 338 both end
+    1988-12-31; Burma's 222 and 231 both end 1992-12-31 (GW 775); conflicts 256 and 257 (Morocco
+    and Mauritania, GW 435 and 600) both end 1958-06-30; Ethiopia's 329 with 363 (1996-12-31) and
+    with 413 (2016-12-31). Each pair gives one spell, the lower episode id's, naming the other.
+    """
+    sp = create_spells(episodes, recurrence="location").set_index("spell_id")
+    merged = {k: v for k, v in sp["also_ended_conflicts"].items() if len(v)}
+    assert merged == {20501: (206,), 20503: (338,), 22202: (231,), 25601: (257,), 32904: (363,), 32905: (413,)}
+    key = sp["ep_gwno_loc"].map(lambda c: tuple(sorted(c))).astype(str) + sp["start_date"].astype(str)
+    assert not key.duplicated().any()
 
 
 def test_cambodia_by_hand(episodes):

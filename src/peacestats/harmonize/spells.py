@@ -16,7 +16,10 @@ Recurrence rules
     Failure is the start of the next episode of *any* conflict in the same
     location (sharing a Gleditsch-Ward code of ``gwno_loc``). An episode that
     ends while another conflict in the location is still active starts no
-    location-level peace spell (there is no peace in the location yet).
+    location-level peace spell (there is no peace in the location yet). Episodes
+    of several conflicts in the location that end on the same day start one
+    spell (the lowest episode id's), whose ``also_ended_conflicts`` names the
+    other conflicts, so no peace period is counted twice.
 ``min_gap_days``
     A recurrence sooner than this many days after the end does not count:
     the two episodes are treated as one period of conflict, so that spell is
@@ -105,8 +108,17 @@ def create_spells(
     starts = ep[["episode_id", *dict.fromkeys(["conflict_id", unit]), "start_date", "end_date", "gwno_loc"]]
 
     rows = []
-    for _, e in ended.iterrows():
+    # location rule: episodes of several conflicts in one location that end on the same day
+    # start one peace period, not several (one spell, the lowest episode id, names the others)
+    same_peace: dict[pd.Timestamp, list[tuple[set, dict]]] = {}
+    for _, e in ended.sort_values("episode_id").iterrows():
         end = e["end_date"]
+        if recurrence == "location":
+            codes = set(e["gwno_loc"])
+            twin = next((r for c, r in same_peace.get(end, []) if c & codes), None)
+            if twin is not None:
+                twin["also_ended_conflicts"] = tuple(sorted({*twin["also_ended_conflicts"], int(e["conflict_id"])}))
+                continue
         if recurrence in ("conflict", "dyad"):
             cand = starts[(starts[unit] == e[unit]) & (starts["start_date"] > end)]
         else:
@@ -130,8 +142,7 @@ def create_spells(
             stop, failed, nxt_ep, nxt_c = censor_date, 0, pd.NA, pd.NA
         if failed and (stop - end).days < min_gap_days:
             continue  # too short a peace to count: the two episodes are one period of conflict
-        rows.append(
-            {
+        row = {
                 "spell_id": int(e["episode_id"]),
                 "conflict_id": int(e["conflict_id"]),
                 "episode_id": int(e["episode_id"]),
@@ -142,9 +153,14 @@ def create_spells(
                 "failed": int(failed),
                 "next_episode_id": nxt_ep,
                 "next_conflict_id": nxt_c,
+                "also_ended_conflicts": (),
             }
-        )
-    sp = pd.DataFrame(rows, columns=SPELL_COLUMNS)
+        rows.append(row)
+        if recurrence == "location":
+            same_peace.setdefault(end, []).append((set(e["gwno_loc"]), row))
+    sp = pd.DataFrame(rows, columns=[*SPELL_COLUMNS, "also_ended_conflicts"])
+    if recurrence != "location":
+        sp = sp.drop(columns="also_ended_conflicts")
     if recurrence == "dyad":
         sp.insert(2, "dyad_id", [int(e) // 100 for e in sp["episode_id"]])
     for c in ("next_episode_id", "next_conflict_id", "gwno_loc_primary"):
