@@ -36,7 +36,32 @@ def test_every_table_and_the_datapackage(built):
         assert all(len(s["sha256"]) == 64 and s["version"] for s in res["sources"])
     assert by_name["episodes"]["rows"] == 620
     assert by_name["spells"]["rows"] == 559
-    assert by_name["spells_location"]["rows"] == 349
+    # location-level: six peace periods that two conflicts' episodes began on the same day count once
+    assert by_name["spells_location"]["rows"] == 343
+    # what the build leaves out, and the link counts, are recorded in the package
+    excluded = by_name["mission_months"]["excluded"]
+    assert "AU AMIS (no start date)" in excluded["missions_without_start_or_hosts"]
+    assert any(m.startswith("ECOWAS ECOMOG-LBR") for m in excluded["missions_with_unknown_end"])
+    links = by_name["mission_conflicts"]["links"]
+    assert sum(links.values()) == by_name["mission_conflicts"]["rows"] and links["sent_for"] > 0
+
+
+def test_presence_is_linked_to_the_conflict(built):
+    """UNMOGIP observes the Kashmir line (UCDP 218, S/RES/47 (1948)): present in that conflict's spells,
+    and only country-level present in India's other conflicts' spells."""
+    out, _ = built
+    rows = pd.read_parquet(out / "spell_rows.parquet")
+    kashmir = rows[(rows["conflict_id"] == 218) & (rows["start_date"] >= "1950-01-01")]
+    assert len(kashmir) and (kashmir["un_present"] == 1).all()
+    assert kashmir["un_missions"].str.contains("UNMOGIP").all()
+    other_india = rows[rows["ep_gwno_loc"].map(lambda c: 750 in list(c)) & (rows["conflict_id"] != 218)
+                       & (rows["start_date"] >= "1950-01-01")]
+    assert len(other_india) > 100
+    assert (other_india["un_present_country"] == 1).all()
+    assert not other_india["un_missions"].str.contains("UNMOGIP").any()
+    # a political mission is never peacekeeping presence (UNAMA in Afghanistan's spells)
+    mm = pd.read_parquet(out / "mission_months.parquet")
+    assert set(mm.loc[mm["mission"] == "UNAMA", "kind"]) == {"political"}
 
 
 def test_build_is_byte_identical(built, tmp_path):

@@ -73,15 +73,23 @@ def _spells_location(ctx: dict) -> pd.DataFrame:
     return _spells_for(ctx, "location")
 
 
+def _mission_months(ctx: dict) -> pd.DataFrame:
+    from .harmonize.deployment import create_mission_months
+
+    return create_mission_months()
+
+
+def _mission_conflicts(ctx: dict) -> pd.DataFrame:
+    from .harmonize.linkage import linked_missions_table
+    from .harmonize.missions import kathman_unmatched, missions
+    from .sources import load
+
+    return linked_missions_table(missions(), kathman_unmatched(), load("ucdp_acd"))
+
+
 def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
-    from .harmonize.spells import (
-        AGREEMENT_COLUMNS,
-        DEPLOYMENT_COVARIATES,
-        agreement_changes,
-        check_counting_process,
-        deployment_changes,
-        split_spells,
-    )
+    from .harmonize.linkage import PRESENCE_COVARIATES, presence_changes
+    from .harmonize.spells import AGREEMENT_COLUMNS, agreement_changes, check_counting_process, split_spells
     from .sources import load
 
     ch = agreement_changes(spells, load("ucdp_peace_agreements"))
@@ -89,17 +97,18 @@ def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
                         fill={c: 0 for c in AGREEMENT_COLUMNS})
     for c in AGREEMENT_COLUMNS:
         rows[c] = rows[c].astype("int64")
-    if "deployment_changes" not in ctx:
-        ctx["deployment_changes"] = deployment_changes(ctx["deployment"])
-    rows = split_spells(rows, ctx["deployment_changes"], key="gwcode", spell_key="gwno_loc_primary",
-                        covariates=list(DEPLOYMENT_COVARIATES), fill=DEPLOYMENT_COVARIATES)
-    for c in ("un_present", "non_un_present"):
-        rows[c] = rows[c].astype("int64")
+    presence = presence_changes(spells, ctx["mission_months"], ctx["mission_conflicts"])
+    rows = split_spells(rows, presence, key="spell_id", covariates=list(PRESENCE_COVARIATES),
+                        fill=PRESENCE_COVARIATES)
+    for c in PRESENCE_COVARIATES:
+        if "present" in c:
+            rows[c] = rows[c].astype("int64")
     check_counting_process(rows)
     return rows
 
 
-def spell_rows_for(spells: pd.DataFrame, deployment: pd.DataFrame | None = None) -> pd.DataFrame:
+def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = None,
+                   mission_conflicts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counting-process rows for any set of peace spells, split exactly as the ``spell_rows`` table.
 
     For sensitivity analyses that build spells under another rule, e.g.::
@@ -108,26 +117,29 @@ def spell_rows_for(spells: pd.DataFrame, deployment: pd.DataFrame | None = None)
         spells = create_spells(read_table("episodes"), min_gap_days=730).pipe(add_spell_covariates)
         rows = spell_rows_for(spells)
 
-    Peace agreements (UCDP PA) and the host-month deployment panel are joined and the
-    spells split where they change, by the same code :func:`build` runs for
-    ``spell_rows``; the result passes
-    :func:`peacestats.harmonize.spells.check_counting_process`.
+    Peace agreements (UCDP PA) and the presence of the operations linked to each spell's
+    conflict (:func:`peacestats.harmonize.linkage.presence_changes`) are joined and the spells
+    split where they change, by the same code :func:`build` runs for ``spell_rows``; the
+    result passes :func:`peacestats.harmonize.spells.check_counting_process`.
 
     Parameters
     ----------
     spells
         From :func:`peacestats.harmonize.spells.create_spells` (with any ``add_*`` columns).
-    deployment
-        The ``deployment`` table (``read_table("deployment")`` when omitted).
+    mission_months, mission_conflicts
+        The built tables of those names (``read_table(...)`` when omitted). Pass an edited
+        link table to see how a different linkage changes the rows.
 
     Returns
     -------
     pandas.DataFrame
         One row per (spell, interval): the columns of ``spell_rows``.
     """
-    if deployment is None:
-        deployment = read_table("deployment")
-    return _rows_for({"deployment": deployment}, spells)
+    if mission_months is None:
+        mission_months = read_table("mission_months")
+    if mission_conflicts is None:
+        mission_conflicts = read_table("mission_conflicts")
+    return _rows_for({"mission_months": mission_months, "mission_conflicts": mission_conflicts}, spells)
 
 
 def _spell_rows(ctx: dict) -> pd.DataFrame:
@@ -145,6 +157,14 @@ TABLES: list[Table] = [
     Table("missions", _missions, ("organization", "mission_acronym"),
           "UN and non-UN peace operations (the project's own tables; a source on every row).",
           ("un_dpo_missions", "kathman_pko", "gw_states"), ("organization", "mission_acronym")),
+    Table("mission_months", _mission_months, ("mission", "gwcode", "date"),
+          "Every peace operation (UN and non-UN) by host country and month, with its kind (peacekeeping, "
+          "political, support), type and UN personnel (Kathman 1990-2019).",
+          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("mission", "gwcode", "date")),
+    Table("mission_conflicts", _mission_conflicts, ("mission_id", "link_id"),
+          "Which UCDP conflict each peace operation was sent for (the project's authored links; a source "
+          "on every row; operations sent for no UCDP conflict listed with link 'none').",
+          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states"), ("mission_id", "link_id")),
     Table("deployment", _deployment, ("gwcode", "date"),
           "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
           ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
@@ -162,14 +182,15 @@ TABLES: list[Table] = [
           ("ucdp_acd", "ucdp_term_conflict", "gleditsch_gdp", "polity5", "creg", "rugged"), ("spell_id",),
           ("episodes",)),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
-          "Conflict-level peace spells in counting-process form, split where mission presence, personnel, "
-          "mission type, non-UN presence or a peace agreement changes. Time in days since the spell began.",
+          "Conflict-level peace spells in counting-process form, split where the presence of operations "
+          "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence or a peace "
+          "agreement changes. Time in days since the spell began.",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
-          ("spell_id", "start"), ("spells", "deployment")),
+          ("spell_id", "start"), ("spells", "mission_months", "mission_conflicts")),
     Table("spell_rows_location", _spell_rows_location, ("spell_id", "start"),
           "Location-level peace spells in counting-process form (as spell_rows).",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
-          ("spell_id", "start"), ("spells_location", "deployment")),
+          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts")),
 ]
 
 
@@ -223,6 +244,32 @@ def _resource(t: Table, df: pd.DataFrame, path: Path) -> dict:
     }
 
 
+def _exclusions(name: str, df: pd.DataFrame) -> dict:
+    """What a table leaves out or flags, and why, for ``datapackage.json`` and the build's summary."""
+    out: dict = {}
+    if name == "mission_months":
+        out["excluded"] = {
+            "missions_without_start_or_hosts": list(df.attrs.get("undated_missions", [])),
+            "missions_with_unknown_end": list(df.attrs.get("end_unknown_missions", [])),
+        }
+    if name == "mission_conflicts":
+        counts = df["link"].value_counts()
+        out["links"] = {k: int(counts.get(k, 0)) for k in ("sent_for", "uncertain", "none")}
+        out["operations"] = int(df["mission_id"].nunique())
+    return out
+
+
+def _exclusion_lines(notes: dict) -> list[str]:
+    lines = []
+    for why, items in notes.get("excluded", {}).items():
+        if items:
+            lines.append(f"{why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
+    if "links" in notes:
+        lines.append(f"{notes['operations']} operations; links: "
+                     + ", ".join(f"{k} {v}" for k, v in notes["links"].items()))
+    return lines
+
+
 def _sha(path: Path) -> str:
     from .fetch import sha256sum
 
@@ -260,6 +307,7 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
         if t.name not in wanted:
             continue
         df = t.builder(ctx)
+        notes = _exclusions(t.name, df)
         dup = df.duplicated(list(t.primary_key))
         if dup.any():
             raise HarmonizeError(f"table {t.name}: primary key {t.primary_key} repeats in {int(dup.sum())} rows")
@@ -269,8 +317,10 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
         ctx[t.name] = df
         path = io.write_parquet(_normalize_for_parquet(df), out / f"{t.name}.parquet")
         paths[t.name] = path
-        resources.append(_resource(t, df, path))
+        resources.append(_resource(t, df, path) | notes)
         echo(f"  {t.name:<16} {len(df):>7,} rows -> {path}")
+        for line in _exclusion_lines(notes):
+            echo(f"      {line}")
     package = {
         "name": "peacestats-processed",
         "title": "peacestats harmonized tables",

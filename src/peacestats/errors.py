@@ -71,3 +71,8 @@ class SurvivalDataError(ModelError, ValueError):
 
 class ConvergenceError(ModelError):
     """An optimiser that did not reach a finite optimum."""
+
+
+class LinkTableError(HarmonizeError):
+    """The mission-conflict link table breaks its rules (the message names file, column and row),
+    or does not cover the mission universe / names a conflict that does not exist."""

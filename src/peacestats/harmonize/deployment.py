@@ -87,7 +87,9 @@ __all__ = [
     "aggregate_deployment_panel",
     "allocate",
     "host_years",
+    "create_mission_months",
     "ALLOCATIONS",
+    "MISSION_MONTH_COLUMNS",
 ]
 
 #: Allocation rules for multi-host missions.
@@ -351,8 +353,8 @@ def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp
 
 
 @functools.lru_cache(maxsize=8)
-def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
-                               ) -> tuple[pd.DataFrame, list[str], list[str]]:
+def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
+                                  ) -> tuple[pd.DataFrame, list[str], list[str]]:
     from . import missions
 
     n = missions.non_un_missions()
@@ -372,15 +374,31 @@ def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
         m0 = max(_month_start(r.start_date), start)
         m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
         for m in (_months(m0, m1) if m1 >= m0 else []):
-            rows.append((r.mission_acronym, m, list(hosts)))
-    df = pd.DataFrame(rows, columns=["acronym", "date", "hosts"])
+            rows.append((r.mission_acronym, r.organization, r.kind, r.mission_type, m, list(hosts)))
+    df = pd.DataFrame(rows, columns=["acronym", "organization", "kind", "mission_type", "date", "hosts"])
     if len(df):
         df["gwcode"] = _hosts_in_month(df["hosts"], df["date"])
         df = df.explode("gwcode").dropna(subset=["gwcode"])
         df["gwcode"] = df["gwcode"].astype("int64")
     else:
-        df = pd.DataFrame({"gwcode": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]"),
-                           "acronym": pd.Series(dtype=object)})
+        df = pd.DataFrame({c: pd.Series(dtype=object) for c in ["acronym", "organization", "kind", "mission_type"]}
+                          | {"gwcode": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")})
+    df = df.drop(columns="hosts", errors="ignore").sort_values(["acronym", "gwcode", "date"], kind="stable")
+    return df.reset_index(drop=True), undated, end_unknown
+
+
+def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Mission-host-months of the non-UN operations: (acronym, organization, kind, mission_type, gwcode, date).
+
+    Also the operations left out: without a start date or hosts, and with an unknown end.
+    """
+    df, undated, end_unknown = _non_un_mission_months_cached(start, end)
+    return df.copy(), list(undated), list(end_unknown)
+
+
+def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
+                               ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    df, undated, end_unknown = _non_un_mission_months(start, end)
     agg = (
         df.groupby(["gwcode", "date"])["acronym"]
         .agg(lambda s: "; ".join(sorted(set(s))))
@@ -639,3 +657,78 @@ def _host_years(allocation: str) -> tuple[pd.DataFrame, dict]:
         "non_un_presence": (int(n["start_date"].min().year), int(_DEFAULT_END[:4])),
     }
     return out, cov
+
+
+#: Columns of :func:`create_mission_months`.
+MISSION_MONTH_COLUMNS = ["mission", "organization", "kind", "gwcode", "date", "mission_type", "troops", "police",
+                         "observers", "total", "personnel_source"]
+
+
+def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "equal",
+                          start: str = _DEFAULT_START, end: str = _DEFAULT_END) -> pd.DataFrame:
+    """Every peace operation by host and month, UN and non-UN, with its kind: what presence is built from.
+
+    Parameters
+    ----------
+    panel
+        :func:`create_deployment_panel` (built with ``allocation``, ``start``, ``end`` when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``mission``, ``gwcode``, ``date``), sorted by them; columns
+        :data:`MISSION_MONTH_COLUMNS`:
+
+        - ``mission`` (str): the operation's id: a DPO acronym or phase (``UNAVEM III``), a
+          Kathman name for UN missions the DPO list omits (``UNAMA``), a non-UN acronym
+        - ``organization``: ``"UN"`` or the non-UN organization (``AU``, ``NATO``, ...)
+        - ``kind``: ``peacekeeping``, ``political`` or ``support``
+          (:data:`peacestats.harmonize.missions.MISSION_KINDS`)
+        - ``gwcode`` (int), ``date`` (first of the month), ``mission_type``
+        - ``troops``, ``police``, ``observers``, ``total`` (Float64): UN personnel allocated
+          to this host (Kathman, 1990-2019); NA outside Kathman and for non-UN operations
+        - ``personnel_source``: ``kathman``, ``mission_table`` (UN, presence only) or ``none``
+
+        Personnel no host can take (UNOWAS, LBB) are left out, as in the host-month table.
+        ``attrs`` carries the panel's ``undated_missions`` and ``end_unknown_missions``.
+
+    Raises
+    ------
+    HarmonizeError
+        If a UN operation of the panel has no kind (a Kathman name neither mapped in
+        ``un_missions.csv`` nor listed in ``kathman_unmatched.csv``).
+    """
+    from . import missions
+
+    if panel is None:
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end)
+    un = panel[panel["gwcode"].notna()]
+    kinds = dict(zip(missions.un_missions()["mission_acronym"], missions.un_missions()["kind"]))
+    ku = missions.kathman_unmatched()
+    kinds.update(zip(ku["kathman_mission"], ku["kind"]))
+    unknown = sorted(set(un["mission"]) - set(kinds))
+    if unknown:
+        raise HarmonizeError(f"create_mission_months: UN operations without a kind (add them to the mission "
+                             f"tables): {unknown}")
+    u = pd.DataFrame({
+        "mission": un["mission"].astype(str).to_numpy(),
+        "organization": "UN",
+        "kind": un["mission"].map(kinds).to_numpy(),
+        "gwcode": un["gwcode"].astype("int64").to_numpy(),
+        "date": un["date"].to_numpy(),
+        "mission_type": un["mission_type"].astype(object).to_numpy(),
+        **{c: un[f"un_{c}"].astype("Float64").to_numpy() for c in _PERSONNEL},
+        "personnel_source": un["personnel_source"].to_numpy(),
+    })
+    p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
+    n, _, _ = _non_un_mission_months(_month_start(p_start), _month_start(p_end))
+    n = n.rename(columns={"acronym": "mission"}).assign(personnel_source="none")
+    out = pd.concat([u, n[[c for c in MISSION_MONTH_COLUMNS if c not in _PERSONNEL]]], ignore_index=True)
+    for c in _PERSONNEL:  # non-UN operations: no personnel figures (NA)
+        out[c] = out[c].astype("Float64")
+    out = out[MISSION_MONTH_COLUMNS]
+    out["mission_type"] = out["mission_type"].astype("string")
+    out = out.sort_values(["mission", "gwcode", "date"], kind="stable").reset_index(drop=True)
+    out.attrs = {"undated_missions": list(panel.attrs.get("undated_missions", [])),
+                 "end_unknown_missions": list(panel.attrs.get("end_unknown_missions", []))}
+    return out
