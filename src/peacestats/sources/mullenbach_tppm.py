@@ -30,7 +30,7 @@ Columns (the file's upper-case name in brackets):
 - ``acronym`` (str): the last parenthesized group of ``mission_name`` that starts with two
   capitals, kept whole (``"UNTAC"``, ``"ISAF - Afghanistan"``, ``"OMIC I"``); NA when the
   parentheses hold only a place (``"(Papua New Guinea)"``) or there are none (39 rows)
-- ``purpose1`` .. ``purpose4`` (int) [PURPOSE1-4]: primary and further purposes, codes 1-7 of
+- ``purpose1``, ``purpose2``, ``purpose3``, ``purpose4`` (int) [PURPOSE1-4]: primary and further purposes, codes 1-7 of
   the coding manual (1 law and order / protection of civilians, 2 monitoring a ceasefire,
   ...); 8 in ``purpose2``-``purpose4`` means "no further purpose" (kept as published)
 - ``lead_state`` (str) [LEADSTATE]: state leading the mission, as written (``"Austraia"`` in
@@ -483,7 +483,7 @@ def _check_lead(r, resolve, members, cow_name, add) -> None:
 
 
 def _check_dates(df: pd.DataFrame, add) -> None:
-    stop = df["end_date"].where(~df["ongoing"], pd.Timestamp("2014-12-31"))
+    stop = df["end_date"].where(df["end_date"].notna() | ~df["ongoing"], pd.Timestamp("2014-12-31"))
     months = (stop - df["start_date"]).dt.days / (365.25 / 12)
     for r, m, s in zip(df.itertuples(index=False), months, stop):
         if pd.notna(r.end_date) and r.end_date < r.start_date:
