@@ -29,7 +29,7 @@ Columns (the file's upper-case name in brackets):
 - ``mission_name`` (str) [PKMNAME (location)]: the mission's name, often with its host
 - ``acronym`` (str): the last parenthesized group of ``mission_name`` that starts with two
   capitals, kept whole (``"UNTAC"``, ``"ISAF - Afghanistan"``, ``"OMIC I"``); NA when the
-  parentheses hold only a place (``"(Papua New Guinea)"``) or there are none (39 rows)
+  parentheses hold only a place (``"(Papua New Guinea)"``) or there are none (26 rows)
 - ``purpose1``, ``purpose2``, ``purpose3``, ``purpose4`` (int) [PURPOSE1-4]: primary and further purposes, codes 1-7 of
   the coding manual (1 law and order / protection of civilians, 2 monitoring a ceasefire,
   ...); 8 in ``purpose2``-``purpose4`` means "no further purpose" (kept as published)
@@ -43,16 +43,17 @@ Columns (the file's upper-case name in brackets):
   mission). In version 3.1 every published date is complete (precision ``"day"``).
 - ``ongoing`` (bool) [ONGOING]: still deployed at the end of 2014 (29 rows); exactly these rows
   have no end date (checked on load)
-- ``personnel1``, ``personnel2`` (Int64) [PKMNUM1, PKMNUM2]: Mullenbach's strength figures,
-  the mission's (maximum) personnel and a second figure for a further component where coded;
-  NA where blank (6 and 137 rows)
-- ``n_states`` (Int64) [STATENUM]: states contributing personnel
-- ``fatalities1``, ``fatalities2`` (Int64) [FATAL1, FATAL2]: peacekeeper fatalities, as coded
+- ``personnel1``, ``personnel2`` (Int64) [PKMNUM1, PKMNUM2]: Mullenbach's two strength figures
+  (personnel), as published; what the second counts is defined in the coding manual (not
+  restated here). NA where blank (6 and 137 rows)
+- ``n_states`` (Int64) [STATENUM]: states contributing personnel (NA in 21 rows)
+- ``fatalities1``, ``fatalities2`` (Int64) [FATAL1, FATAL2]: peacekeeper fatalities, as coded (NA in 18 and 125 rows)
 - ``duration_months`` (int) [DURATION]: months deployed, to December 2014 for ongoing missions
-- ``military_host1`` (int), ``military_host2`` (Int64) [MILHOST1, MILHOST2]: 1/0 military
-  personnel flags of the coding manual, as published
-- ``ceasefire``, ``peace_agreement``, ``treaty`` (int) [CEASE, PEACE, TREATY]: 1/0 flags: a
-  ceasefire, a peace agreement, a treaty (formal agreement) in place for the mission
+- ``military_host1`` (int), ``military_host2`` (Int64) [MILHOST1, MILHOST2]: 1/0 flags as
+  published (defined in the coding manual; not restated here); ``military_host2`` NA in 31 rows
+- ``ceasefire``, ``peace_agreement``, ``treaty`` (int) [CEASE, PEACE, TREATY]: 1/0 flags for a
+  ceasefire, a peace agreement and a treaty (their exact timing relative to the mission is
+  defined in the coding manual)
 - ``mediate1``, ``mediate2`` (int) [MEDIATE1, MEDIATE2]: 1/0 flags of mediation by the
   mission's organization (the third party deploying it), as the data manifest describes them;
   1 in 154 and 31 rows
@@ -70,7 +71,9 @@ Known problems (hand-coded source). :func:`check` lists them, one row per findin
   East Timor 1999, South Africa for Namibia, Yugoslavia/Serbia for Croatia, Slovenia and
   Kosovo), not the territory where the mission deployed. This is the coding convention; the
   rows are reported, not changed. Row 50 (OSCE in Albania, dispute Serbia/Kosovo) is coded
-  339 Albania, the deployment country: reported, kept.
+  339 Albania, the deployment country: reported, kept. Rows 84-85 (Macedonia, 1992) use 343
+  before Macedonia's COW membership (1993): reported, kept. Row 7's lead state ``"Austraia"``
+  (code 900, Australia) is a misspelling: reported, kept.
 - dates and durations: :func:`check` compares ``duration_months`` with the dates.
 
 Corrections: ``resources/corrections/tppm_corrections.csv`` (``obsnum, column, published,
