@@ -32,7 +32,7 @@ def test_entry_is_complete(ds):
     for f in REQUIRED:
         assert getattr(ds, f) not in (None, ""), f"{ds.key}: {f} is empty"
     assert re.fullmatch(r"[0-9a-f]{64}", ds.sha256)
-    assert ds.format in {"csv", "tab", "xlsx", "dta", "rda"}
+    assert ds.format in {"csv", "tab", "xlsx", "xls", "dta", "rda"}
     assert ds.file == ds.mirror_path.split("/")[-1]
     assert ds.bibtex, f"{ds.key} has no BibTeX keys"
     if ds.url:

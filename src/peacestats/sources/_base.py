@@ -3,7 +3,7 @@
 Every loader in :mod:`peacestats.sources` follows the same three steps::
 
     path = fetch.require(KEY)                 # verified local file
-    raw = read(KEY, path)                     # the original format (csv, xlsx, dta, rda, tab)
+    raw = read(KEY, path)                     # the original format (csv, xlsx, xls, dta, rda, tab)
     raw = validate(raw, SCHEMA, KEY, path)    # pandera: documented columns, types, keys
     ... tidy: snake_case names, dates, integer codes, split code lists ...
 
@@ -45,6 +45,8 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
             df = pd.read_csv(path, sep="\t", **kwargs)
         elif ds.format == "xlsx":
             df = pd.read_excel(path, sheet_name=ds.sheet or 0, engine="openpyxl", **kwargs)
+        elif ds.format == "xls":  # Excel 97-2003 workbook
+            df = pd.read_excel(path, sheet_name=ds.sheet or 0, engine="xlrd", **kwargs)
         elif ds.format == "dta":
             df = pd.read_stata(path, convert_categoricals=False, **kwargs)
         elif ds.format == "rda":
@@ -63,7 +65,7 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
         raise EmptyFileError(f"{key}: {path} has no data ({exc})") from exc
     except SchemaError:
         raise
-    except Exception as exc:  # a damaged xlsx/dta/rda: name the file, keep the cause
+    except Exception as exc:  # a damaged xlsx/xls/dta/rda: name the file, keep the cause
         raise SchemaError(f"{key}: cannot read {path} as {ds.format}: {exc}") from exc
     if len(df) == 0:
         raise EmptyFileError(f"{key}: {path} has a header but no data rows")
