@@ -23,7 +23,10 @@
 # (`peacestats build`): `spells` / `spell_rows` (conflict-level recurrence) and
 # `spells_location` / `spell_rows_location` (location-level recurrence), split into
 # (start, stop] rows wherever UN presence, personnel, mission type, non-UN presence or
-# a peace agreement changes. Nothing here is random: the script is deterministic.
+# a peace agreement changes. "UN present" means a UN peacekeeping operation *sent for that
+# conflict* is deployed (the project's mission-conflict link table); the older country-level
+# measure (any UN mission anywhere in the country) is kept beside it for comparison.
+# Nothing here is random: the script is deterministic.
 
 # %%
 import matplotlib
@@ -44,7 +47,7 @@ from peacestats.report.figures import forest_plot  # noqa: E402
 from peacestats.report.html import Report  # noqa: E402
 
 DATASETS = ["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-            "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"]
+            "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"]
 rep = Report(
     "ucdp_peace",
     title="Peace after armed conflict, 1946-2024 (UCDP)",
@@ -74,7 +77,9 @@ TYPE_DUMMIES = {  # type of the largest UN mission (reference: no UN mission)
     "mt_multi_enf": "multidimensional or enforcement",
     "mt_unknown": "type unknown",
 }
-MECHANISMS = ["non_un_present", "pa_signed", "pa_third_party", "pa_ddr", "pa_army_integration"]
+# linked non-UN presence (14 major operations) sees no recurrence at all, so it has no finite hazard
+# ratio and stays out of the models; the report counts it instead
+MECHANISMS = ["pa_signed", "pa_third_party", "pa_ddr", "pa_army_integration"]
 CONFLICT_CONTROLS = ["war", "log_ep_days", "internal", "territory", "cold_war"]
 COUNTRY_CONTROLS = ["log_gdppc", "log_pop", "polity2", "creg_ethfrac", "newlmtnest"]
 CONTROLS = CONFLICT_CONTROLS + COUNTRY_CONTROLS
@@ -82,6 +87,7 @@ PERSONNEL = ["un_troops_k", "un_police_k", "un_observers_k"]
 
 LABELS = {
     "un_present": "UN mission present",
+    "un_present_country": "UN mission anywhere in the country (old measure)",
     "un_start": "UN mission present at spell start",
     "un_troops_k": "UN troops (thousands)",
     "un_police_k": "UN police (thousands)",
@@ -124,6 +130,9 @@ def prepare(rows: pd.DataFrame) -> pd.DataFrame:
         d[col] = (d["mtype"] == lab).astype(int)
     for c in ("un_troops", "un_police", "un_observers"):
         d[f"{c}_k"] = d[c].astype("float64") / 1000.0
+    d["country"] = d["gwno_loc_primary"].astype("int64")  # cluster: presence varies by country too
+    d["civil"] = d["ep_type_of_conflict"].isin([3, 4])
+    d["dec31_start"] = (d["spell_start_date"].dt.month == 12) & (d["spell_start_date"].dt.day == 31)
     return d
 
 
@@ -136,10 +145,10 @@ def spell_level(rows: pd.DataFrame) -> pd.DataFrame:
     return first
 
 
-def cox(formula: str, data: pd.DataFrame, **kw):
-    """Cox model on (start, stop] rows: Efron ties, Lin-Wei SEs clustered by conflict."""
+def cox(formula: str, data: pd.DataFrame, cluster: str = "conflict_id", **kw):
+    """Cox model on (start, stop] rows: Efron ties, Lin-Wei SEs clustered by conflict (or ``cluster``)."""
     return coxph(formula, data, start="start", stop="stop", event="event", id="spell_id",
-                 cluster="conflict_id", ties="efron", **kw)
+                 cluster=cluster, ties="efron", **kw)
 
 
 def cox_spell(formula: str, data: pd.DataFrame, **kw):
@@ -339,7 +348,9 @@ rep.table("km", km_table, caption="Kaplan-Meier: median years at peace and share
 
 # %%
 m_un = cox("un_present", rows)
-m_type = cox(rhs(TYPE_DUMMIES), rows)
+# a type with no recurrence while present has no finite hazard ratio: it joins the reference group
+TYPE_TERMS = [k for k in TYPE_DUMMIES if rows.loc[rows[k] == 1, "event"].sum() > 0]
+m_type = cox(rhs(TYPE_TERMS), rows)
 m_term = cox(rhs(["un_present"], OUTCOME_DUMMIES), rows)
 m_mech = cox(rhs(["un_present"], MECHANISMS), rows)
 m_ctrl = cox(rhs(["un_present"], CONTROLS), rows)
@@ -355,6 +366,7 @@ main_names = ["UN presence", "Mission type", "Termination type", "Mechanisms", "
 # who drops out of the main model: India (CREG codes no ethnic fractionalization for it) hosts UNMOGIP
 INDIA = 750
 s_india_un = int(((s["gwno_loc_primary"] == INDIA) & (s["un_start"] == 1)).sum())
+s_india_cty = int(((s["gwno_loc_primary"] == INDIA) & (s["un_present_country"] == 1)).sum())
 no_eth = [c for c in MAIN_TERMS if c != "creg_ethfrac"]
 m_noeth = cox(rhs(no_eth), rows)
 m_un_noindia = cox("un_present", rows[rows["gwno_loc_primary"] != INDIA])
@@ -375,21 +387,20 @@ ethnic fractionalization with 2013.
 * With the **termination type**: {fmt_hr(m_term)}. Relative to episodes that fizzled out at low activity (the
   reference), {n_term_longer} of {len(OUTCOME_DUMMIES)} termination types are followed by longer peace
   (peace agreements: {fmt_hr(m_term, 'out_agreement')}).
-* With **mediation, capacity building and non-UN missions**: {fmt_hr(m_mech)}. `pa_third_party` is the added
+* With **mediation and capacity building**: {fmt_hr(m_mech)}. `pa_third_party` is the added
   hazard ratio of an agreement with a named third party over one without (`pa_signed` is in the model).
 * With **conflict and country controls**: {fmt_hr(m_ctrl)} ({m_ctrl.n_groups} spells).
 * **Main model** (all of the above, {m_main.n_groups} spells with every covariate, {m_main.n_events} failures,
   spells beginning {int(main_first['start_date'].dt.year.min())}-{int(main_first['start_date'].dt.year.max())}):
   {fmt_hr(m_main)}.
 
-Most of the fall from {hr_row(m_un)['hr']:.2f} to {hr_row(m_main)['hr']:.2f} comes from *which spells* have every
-covariate, not from holding the covariates constant: on the main model's own {m_un_ms.n_groups} spells UN
-presence alone gives {fmt_hr(m_un_ms)}. The largest single group that drops out is India: UNMOGIP, an observer
-mission on the Kashmir line since 1949, makes a UN mission "present" in every Indian conflict (the wars with
-Pakistan, the north-eastern insurgencies, the Naxalites, the Sikh insurgency), so India supplies {s_india_un}
-of the {int(s['un_start'].sum())} spells that begin with a UN mission, and CREG has no ethnic fractionalization for India. Leaving ethnic fractionalization out of the
-main model keeps India ({m_noeth.n_groups} spells): {fmt_hr(m_noeth)}; leaving India out of the model with UN
-presence alone: {fmt_hr(m_un_noindia)}.
+Part of the fall from {hr_row(m_un)['hr']:.2f} to {hr_row(m_main)['hr']:.2f} comes from *which spells* have
+every covariate, not from holding the covariates constant: on the main model's own {m_un_ms.n_groups} spells UN
+presence alone gives {fmt_hr(m_un_ms)}. India, which CREG leaves without ethnic fractionalization, drops out of
+the main model; {s_india_un} of its spells begin with a UN operation sent for that conflict (UNMOGIP, for the
+India-Pakistan conflict over Kashmir), against {s_india_cty} that begin with a UN mission somewhere in the
+country. Leaving ethnic fractionalization out keeps India ({m_noeth.n_groups} spells): {fmt_hr(m_noeth)}; leaving
+India out of the model with UN presence alone: {fmt_hr(m_un_noindia)}.
 """)
 rep.table("cox_main", main_models, caption="Cox models of the hazard of conflict recurrence (hazard ratios, "
           "robust SEs clustered by conflict in parentheses)", labels=LABELS, model_names=main_names,
@@ -400,6 +411,83 @@ ax.set_title("Main Cox model: hazard of conflict recurrence (clustered 95% CI)")
 rep.figure("forest_main", ax.figure, caption="Forest plot of the main Cox model (hazard ratios with 95% "
            "confidence intervals, SEs clustered by conflict; reference categories: no UN mission, low-activity "
            "termination)")
+
+# %% [markdown]
+# ## What "present" means: linked and country-level presence, sample and clustering
+
+# %%
+PRESENCE = {"linked (main measure)": "un_present", "country-level (old measure)": "un_present_country",
+            "linked, incl. uncertain links": "un_present_incl_uncertain"}
+SAMPLES = {"all conflicts": rows, "civil conflicts (UCDP types 3-4)": rows[rows["civil"]],
+           "without spells starting on 31 December": rows[~rows["dec31_start"]]}
+pm_rows, pm_fits = [], {}
+for measure, term in PRESENCE.items():
+    for sample, data in SAMPLES.items():
+        for cl in ("conflict_id", "country"):
+            if sample != "all conflicts" and (cl != "conflict_id" or measure.startswith("linked, incl")):
+                continue
+            for spec, rhs_terms in (("alone", [term]), ("main model", [term, *MECHANISMS, *OUTCOME_DUMMIES, *CONTROLS])):
+                if sample.startswith("civil"):  # every spell is intrastate there
+                    rhs_terms = [t for t in rhs_terms if t != "internal"]
+                f = cox(rhs(rhs_terms), data, cluster=cl)
+                pm_fits[(measure, sample, cl, spec)] = f
+                pm_rows.append({"presence measure": measure, "sample": sample,
+                                "clustered by": "conflict" if cl == "conflict_id" else "country",
+                                "specification": spec, "term": term, **hr_row(f, term), "spells": f.n_groups,
+                                "failures": f.n_events, "clusters": f.n_clusters})
+presence_tab = pd.DataFrame(pm_rows)
+
+
+def pm(measure="linked (main measure)", sample="all conflicts", cl="conflict_id", spec="alone"):
+    return pm_fits[(measure, sample, cl, spec)]
+
+
+span = (rows["stop"] - rows["start"]).astype(float)
+cty_time = float(span[rows["un_present_country"] == 1].sum())
+linked_share = float(span[(rows["un_present_country"] == 1) & (rows["un_present"] == 1)].sum()) / cty_time
+unlinked_share = 1.0 - linked_share
+s_cty = int(s["un_present_country"].sum())
+n_dec31 = int(s["dec31_start"].sum())
+n_uncertain = int((read_table("mission_conflicts")["link"] == "uncertain").sum())
+links_tab = read_table("mission_conflicts")
+LINKED = "linked (main measure)"
+COUNTRY = "country-level (old measure)"
+rep.text(f"""
+## What "present" means
+
+Until this revision a UN mission counted as present for every conflict in its host country: UNMOGIP, an
+observer mission on the Kashmir line since 1949, made the UN "present" in every Indian insurgency, a Western
+Sahara mission in a 1963 border war. The main measure now counts only operations **sent for the spell's
+conflict** (the project's link table, {links_tab['mission_id'].nunique()} operations, each link with its basis
+and source: {int((links_tab['link'] == 'sent_for').sum())} links, {n_uncertain} uncertain,
+{int((links_tab['link'] == 'none').sum())} operations sent for no UCDP conflict). Of the spell time with a UN
+peacekeeping operation somewhere in the country, {unlinked_share:.0%} had none sent for that conflict;
+{s_cty} spells begin with a UN mission in the country, {int(s['un_start'].sum())} with one sent for the conflict.
+Political missions and offices (UNAMA, UNAMI, UNSOM, ...) never count as peacekeeping presence.
+
+* UN presence alone: linked {fmt_hr(pm())}; country-level {fmt_hr(pm(COUNTRY), 'un_present_country')}.
+* Main model: linked {fmt_hr(pm(spec='main model'))}; country-level
+  {fmt_hr(pm(COUNTRY, spec='main model'), 'un_present_country')}.
+* Clustered by country ({pm(cl='country').n_clusters} countries) instead of conflict
+  ({pm().n_clusters} conflicts), since a country can host several conflicts: alone {fmt_hr(pm(cl='country'))},
+  main model {fmt_hr(pm(cl='country', spec='main model'))}.
+* **Civil conflicts only** (UCDP types 3-4, the usual population; interstate and extrasystemic spells
+  behave differently): alone {fmt_hr(pm(sample='civil conflicts (UCDP types 3-4)'))}, main model
+  {fmt_hr(pm(sample='civil conflicts (UCDP types 3-4)', spec='main model'))}.
+* **Date precision.** {n_dec31} of {len(s)} spells begin on a 31 December, often UCDP's year-level placeholder
+  for an episode's end; without them: alone {fmt_hr(pm(sample='without spells starting on 31 December'))},
+  main model {fmt_hr(pm(sample='without spells starting on 31 December', spec='main model'))}.
+* Counting the uncertain links too: {fmt_hr(pm('linked, incl. uncertain links'), 'un_present_incl_uncertain')}.
+""")
+nu = rows[rows["non_un_present"] == 1]
+rep.text(f"""
+**Non-UN operations.** {nu['spell_id'].nunique()} spells have a non-UN operation sent for their conflict
+(AU, NATO, ECOWAS, EU, coalitions and the MFO in the project's table) for {float((nu['stop'] - nu['start']).sum()) / 365.25:.0f}
+spell-years in all, with {int(nu['event'].sum())} recurrences while it was deployed: too few to estimate a hazard
+ratio, so non-UN presence is described here and left out of the models.
+""")
+rep.table("presence_measures", presence_tab, caption="Hazard ratio of UN presence by presence measure (linked to "
+          "the conflict vs anywhere in the country), sample and level of clustering")
 
 # %% [markdown]
 # ## Mission size, 1990-2019
@@ -594,6 +682,15 @@ specs = [
     ("Location-level: main model", "location", loc_main, "un_present"),
     (f"Min. gap {MIN_GAP_DAYS} d: alone", "min. gap", gap_un, "un_present"),
     (f"Min. gap {MIN_GAP_DAYS} d: main model", "min. gap", gap_main, "un_present"),
+    ("Country-level presence (old measure): alone", "all years", pm(COUNTRY), "un_present_country"),
+    ("Country-level presence (old measure): main model", "all years", pm(COUNTRY, spec="main model"),
+     "un_present_country"),
+    ("Civil conflicts only: alone", "civil", pm(sample="civil conflicts (UCDP types 3-4)"), "un_present"),
+    ("Civil conflicts only: main model", "civil",
+     pm(sample="civil conflicts (UCDP types 3-4)", spec="main model"), "un_present"),
+    ("Main model, clustered by country", "all years", pm(cl="country", spec="main model"), "un_present"),
+    ("Without 31 Dec spell starts: main model", "all years",
+     pm(sample="without spells starting on 31 December", spec="main model"), "un_present"),
 ]
 hr_specs = pd.DataFrame([
     {"specification": name, "sample": samp, "term": term, **hr_row(f, term), "spells": f.n_groups,
@@ -603,7 +700,7 @@ hr_specs = pd.DataFrame([
 hr_specs.loc[hr_specs["spells"].isna(), "spells"] = hr_specs.loc[hr_specs["spells"].isna(), "rows"]
 hr_specs["spells"] = hr_specs["spells"].astype(int)
 
-fig, ax = plt.subplots(figsize=(8, 6.5))
+fig, ax = plt.subplots(figsize=(8, 8.5))
 palette = dict(zip(hr_specs["sample"].unique(), plt.get_cmap("tab10").colors))
 y = np.arange(len(hr_specs))[::-1]
 for yi, (_, r) in zip(y, hr_specs.iterrows()):
@@ -705,9 +802,13 @@ rep.text(f"""
 * **Mechanisms from agreements.** Mediation and capacity building are read off signed peace agreements
   (UCDP PA): mediation that did not produce an agreement, and DDR or army integration that was agreed but
   not implemented, are not distinguished.
-* **Presence is national.** A mission counts as present in the whole location (state), however small and
-  far from the fighting it is (UNMOGIP in India is the extreme case, see above). Where in a country
-  peacekeepers were (Geo-PKO) is not used here.
+* **Presence is linked, by mandate, not placed on a map.** An operation counts for the conflicts it was
+  sent for (the project's authored link table: the mandate, the agreement it monitored, or Mullenbach's
+  dispute coding, with a source on every row); where in a country its peacekeepers were (Geo-PKO) is not
+  used. {n_uncertain} links the sources do not settle are left out of `un_present` and tried in the
+  "incl. uncertain links" check. Non-UN operations count only where the project's non-UN table has them
+  (14 major operations); Mullenbach's 143 regional and ad hoc operations are linked but not yet placed in
+  time, so `non_un_present` understates non-UN presence.
 * **What counts as renewed war.** The recurrence rule changes the sample (see the sensitivity section).
   Across all {len(hr_specs)} specifications in this report the UN-presence hazard ratio lies between
   {hr_specs['hr'].min():.2f} and {hr_specs['hr'].max():.2f}, and {int(covers1.sum())} of the

@@ -12,13 +12,15 @@ PNG/SVG figures. Key numbers are recomputed here from the processed tables:
   uses) reproduces the ``spell_rows`` table exactly;
 * the E-value equals :func:`peacestats.models.causal.e_value` of the main estimate.
 
-The direct fit itself agrees with R (checked when this report was written; not run in
-CI, since the value moves whenever the harmonized data are revised)::
+The direct fit itself is the Cox engine tested against R in ``test_cox.py``; on the spell rows
+of an earlier revision (country-level presence) R gave the same numbers to nine digits::
 
     library(survival)
     d <- read.csv("spell_rows.csv")  # spell_rows with the report's columns
     coxph(Surv(start, stop, event) ~ un_present, data = d, cluster = conflict_id, ties = "efron")
-    # coef 0.250844635989, robust se 0.145679706842 (peacestats: 0.2508446345, 0.1456797069)
+
+Since presence became linked to the conflict (issue 9) that comparison has not been rerun
+(no R on the build machines); the value moves whenever the harmonized data are revised.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ucdp_peace"
-TABLES = ["data", "coverage", "km", "cox_main", "cox_size", "ipw_cox", "propensity", "balance", "zph",
+TABLES = ["data", "coverage", "km", "cox_main", "presence_measures", "cox_size", "ipw_cox", "propensity", "balance", "zph",
           "sensitivity", "hr_specifications", "evalue"]
 FIGURES = ["km_un", "km_type", "forest_main", "ipw", "zph", "hr_specifications"]
 
@@ -63,7 +65,7 @@ def test_html_tables_and_figures_are_written(run):
     _, reports = run
     page = (reports / f"{NAME}.html").read_text()
     assert "Peace after armed conflict, 1946-2024 (UCDP)" in page
-    for heading in ("Data used", "Kaplan-Meier", "Mission size (1990-2019 only)", "inverse-probability weighting",
+    for heading in ("Data used", "Kaplan-Meier", "What &quot;present&quot; means", "Mission size (1990-2019 only)", "inverse-probability weighting",
                     "Proportional-hazards diagnostics", "Sensitivity", "E-value of the main estimate",
                     "What the data can and cannot show", "Provenance"):
         assert heading in page, heading
@@ -127,7 +129,8 @@ def test_spell_rows_for_reproduces_the_built_table(run):
 
     processed, _ = run
     built = read_table("spell_rows", processed)
-    again = spell_rows_for(read_table("spells", processed), read_table("deployment", processed))
+    again = spell_rows_for(read_table("spells", processed), read_table("mission_months", processed),
+                           read_table("mission_conflicts", processed))
     pd.testing.assert_frame_equal(again[built.columns].reset_index(drop=True), built,
                                   check_dtype=False, check_categorical=False)
 
@@ -156,3 +159,26 @@ def test_evalue_and_ipw_are_consistent(run):
 
 def main_events(tidy: pd.DataFrame) -> int:
     return int(tidy.loc[tidy["model"] == "UN presence", "n_events"].iloc[0])
+
+
+def test_linked_and_country_level_presence_side_by_side(run):
+    """The presence-measure table fits both measures on the same spells; linked presence is the main one."""
+    from peacestats.build import read_table
+    from peacestats.models.cox import coxph
+
+    processed, reports = run
+    tab = _csv(reports, "presence_measures")
+    assert {"linked (main measure)", "country-level (old measure)"} <= set(tab["presence measure"])
+    assert {"conflict", "country"} == set(tab["clustered by"])
+    assert "civil conflicts (UCDP types 3-4)" in set(tab["sample"])
+    rows = read_table("spell_rows", processed)
+    rows = rows.assign(country=rows["gwno_loc_primary"].astype("int64"))
+    fit = coxph("un_present_country", rows, start="start", stop="stop", event="event", cluster="country",
+                ties="efron")
+    got = tab[(tab["presence measure"] == "country-level (old measure)") & (tab["sample"] == "all conflicts")
+              & (tab["clustered by"] == "country") & (tab["specification"] == "alone")].iloc[0]
+    assert got["hr"] == pytest.approx(float(np.exp(fit.params["un_present_country"])), rel=1e-8)
+    assert int(got["clusters"]) == rows["country"].nunique()
+    # linked presence always names the operations that make it
+    assert (rows.loc[rows["un_present"] == 1, "un_missions"] != "").all()
+    assert (rows.loc[rows["un_present"] == 0, "un_missions"] == "").all()

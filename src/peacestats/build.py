@@ -84,7 +84,7 @@ def _mission_conflicts(ctx: dict) -> pd.DataFrame:
     from .harmonize.missions import kathman_unmatched, missions
     from .sources import load
 
-    return linked_missions_table(missions(), kathman_unmatched(), load("ucdp_acd"))
+    return linked_missions_table(missions(), kathman_unmatched(), load("ucdp_acd"), tppm=load("mullenbach_tppm"))
 
 
 def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
@@ -164,7 +164,7 @@ TABLES: list[Table] = [
     Table("mission_conflicts", _mission_conflicts, ("mission_id", "link_id"),
           "Which UCDP conflict each peace operation was sent for (the project's authored links; a source "
           "on every row; operations sent for no UCDP conflict listed with link 'none').",
-          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states"), ("mission_id", "link_id")),
+          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id", "link_id")),
     Table("deployment", _deployment, ("gwcode", "date"),
           "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
           ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
