@@ -36,7 +36,7 @@ data: $(STAMP) ## Fetch and verify every source dataset into data/raw
 
 build: data/processed/datapackage.json ## Build the harmonized tables in data/processed
 
-data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcard src/peacestats/harmonize/*.py src/peacestats/sources/*.py src/peacestats/resources/missions/*.csv)
+data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcard src/peacestats/*.py src/peacestats/harmonize/*.py src/peacestats/sources/*.py src/peacestats/resources/*/*.csv)
 	$(BIN)/peacestats data fetch --all --quiet
 	$(BIN)/peacestats build
 
