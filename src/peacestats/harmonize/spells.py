@@ -30,8 +30,9 @@ Recurrence rules
 Counting-process form
 ---------------------
 :func:`split_spells` splits each spell into ``(start, stop]`` rows wherever a
-time-varying covariate changes (UN mission present, personnel, mission type,
-non-UN mission present, peace agreement signed). Time is measured in days since
+time-varying covariate changes (an operation linked to the spell's conflict present,
+personnel, mission type, peace agreement signed; presence comes from
+:func:`peacestats.harmonize.linkage.presence_changes`). Time is measured in days since
 the spell began; the event flag is 1 only on a failed spell's last row. In R::
 
     coxph(Surv(start, stop, event) ~ un_present + cluster(conflict_id), data = rows)
@@ -405,37 +406,6 @@ def agreement_changes(spells: pd.DataFrame, agreements: pd.DataFrame) -> pd.Data
         out[name] = g[src].cummax().astype(int)
     out = out.groupby(["spell_id", "date"], as_index=False).last()
     return out.reset_index(drop=True)
-
-
-#: Time-varying military-presence covariates taken from the host-month deployment panel,
-#: with their values in months when no mission is present.
-DEPLOYMENT_COVARIATES: dict[str, object] = {
-    "un_present": 0,        # a UN peace operation is deployed in the location (0/1)
-    "un_troops": 0.0,       # UN troops (persons; NA where Kathman has no count: before 1990, after 2019)
-    "un_police": 0.0,       # UN police
-    "un_observers": 0.0,    # UN military observers
-    "un_total": 0.0,        # all UN uniformed personnel
-    "mission_type": "none",  # type of the largest UN mission: observer, traditional, multidimensional, enforcement
-    "non_un_present": 0,    # a non-UN operation (AU, NATO, ECOWAS, ...) is deployed (0/1)
-}
-
-
-def deployment_changes(panel: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The host-month deployment panel as a step function keyed by ``gwcode``, for :func:`split_spells`.
-
-    Parameters
-    ----------
-    panel
-        :func:`peacestats.harmonize.deployment.aggregate_deployment_panel` (built when omitted).
-    """
-    if panel is None:
-        from .deployment import aggregate_deployment_panel
-
-        panel = aggregate_deployment_panel()
-    p = panel[["gwcode", "date", *DEPLOYMENT_COVARIATES]].dropna(subset=["gwcode"]).copy()
-    p["mission_type"] = p["mission_type"].astype(object).where(p["mission_type"].notna(), "unknown")
-    return step_function(p, key="gwcode", date="date", covariates=list(DEPLOYMENT_COVARIATES),
-                         fill=DEPLOYMENT_COVARIATES)
 
 
 #: Country covariates attached to each spell (values of the year before the spell began).
