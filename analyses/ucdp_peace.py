@@ -448,8 +448,8 @@ linked_share = float(span[(rows["un_present_country"] == 1) & (rows["un_present"
 unlinked_share = 1.0 - linked_share
 s_cty = int(s["un_present_country"].sum())
 n_dec31 = int(s["dec31_start"].sum())
-n_uncertain = int((read_table("mission_conflicts")["link"] == "uncertain").sum())
 links_tab = read_table("mission_conflicts")
+n_uncertain = int((links_tab["link"] == "uncertain").sum())
 LINKED = "linked (main measure)"
 COUNTRY = "country-level (old measure)"
 rep.text(f"""

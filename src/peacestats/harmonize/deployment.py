@@ -703,7 +703,8 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
     if panel is None:
         panel = create_deployment_panel(allocation=allocation, start=start, end=end)
     un = panel[panel["gwcode"].notna()]
-    kinds = dict(zip(missions.un_missions()["mission_acronym"], missions.un_missions()["kind"]))
+    table = missions.un_missions()
+    kinds = dict(zip(table["mission_acronym"], table["kind"]))
     ku = missions.kathman_unmatched()
     kinds.update(zip(ku["kathman_mission"], ku["kind"]))
     unknown = sorted(set(un["mission"]) - set(kinds))

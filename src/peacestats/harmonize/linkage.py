@@ -255,12 +255,15 @@ def _linked_rows(spell_months: pd.DataFrame, spells: pd.DataFrame, mm: pd.DataFr
     return rows[in_loc | ~any_in.to_numpy()]
 
 
-def _summaries(rows: pd.DataFrame, prefix_present: str) -> pd.DataFrame:
+def _summaries(rows: pd.DataFrame, present: str, names: str | None = None) -> pd.DataFrame:
+    """(spell_id, date) with ``present`` = 1 where ``rows`` has an operation, and their ids in ``names``."""
     keys = ["spell_id", "date"]
     if not len(rows):
         return pd.DataFrame(columns=keys)
-    g = rows.groupby(keys)
-    out = pd.DataFrame({prefix_present: 1, "_names": g["mission"].agg(lambda s: "; ".join(sorted(set(s))))})
+    g = rows.groupby(keys)["mission"]
+    out = g.size().rename(present).to_frame().assign(**{present: 1})
+    if names:
+        out[names] = g.agg(lambda s: "; ".join(sorted(set(s))))
     return out.reset_index()
 
 
@@ -304,28 +307,27 @@ def presence_changes(spells: pd.DataFrame, mission_months: pd.DataFrame, links: 
                .drop_duplicates(keys)[keys + ["mission_type"]])
     pers = per_mission.groupby(keys)[list(_PERSONNEL)].sum(min_count=1)
     pers.columns = [f"un_{c}" for c in _PERSONNEL]
-    linked = (_summaries(un, "un_present").rename(columns={"_names": "un_missions"})
+    linked = (_summaries(un, "un_present", "un_missions")
               .merge(pers.reset_index(), on=keys, how="left").merge(largest, on=keys, how="left"))
     linked["mission_type"] = linked["mission_type"].astype(object).where(linked["mission_type"].notna(), "unknown")
 
     parts = [linked]
     nu = _linked_rows(sm, spells, non_un_pk, links, loc, ("sent_for",))
-    parts.append(_summaries(nu, "non_un_present").rename(columns={"_names": "non_un_missions"}))
+    parts.append(_summaries(nu, "non_un_present", "non_un_missions"))
     unc = _linked_rows(sm, spells, un_pk, links, loc, ("sent_for", "uncertain"))
-    parts.append(_summaries(unc, "un_present_incl_uncertain").drop(columns="_names", errors="ignore"))
+    parts.append(_summaries(unc, "un_present_incl_uncertain"))
     pol = _linked_rows(sm, spells, un_pol, links, loc, ("sent_for",))
-    parts.append(_summaries(pol, "un_political_present").drop(columns="_names", errors="ignore"))
+    parts.append(_summaries(pol, "un_political_present"))
 
     # country level: any peacekeeping operation in any country of the location
     cty = sm.merge(loc, on="spell_id").merge(pk, on=["gwcode", "date"])
     cu = cty[cty["organization"].eq("UN")]
-    c_un = _summaries(cu, "un_present_country").drop(columns="_names", errors="ignore")
+    c_un = _summaries(cu, "un_present_country")
     if len(cu):
         c_un = c_un.merge(cu.groupby(keys)["total"].sum(min_count=1).rename("un_total_country").reset_index(),
                           on=keys, how="left")
     parts.append(c_un)
-    parts.append(_summaries(cty[~cty["organization"].eq("UN")], "non_un_present_country")
-                 .drop(columns="_names", errors="ignore"))
+    parts.append(_summaries(cty[~cty["organization"].eq("UN")], "non_un_present_country"))
 
     panel = sm[keys].iloc[:0]
     for p in parts:
