@@ -338,7 +338,7 @@ def agreements_table(d: dict) -> pd.DataFrame:
 def mission_text(case: dict, d: dict, pf: dict) -> str:
     """Facts about the case mission and the personnel series, computed from the tables."""
     name = case["mission"].split(" (")[0]
-    row = missions[missions["mission_acronym"] == name].iloc[0]
+    row = missions[missions["mission_id"] == name].iloc[0]
     if row["ongoing"]:
         end = "ongoing"
     else:

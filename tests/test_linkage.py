@@ -34,7 +34,12 @@ def acd(mirror):
 
 
 def test_every_operation_listed_and_every_conflict_exists(links, acd):
-    table = L.linked_missions_table(M.missions(), M.kathman_unmatched(), acd, links)
+    from peacestats.harmonize.mission_universe import create_missions
+
+    universe = create_missions()
+    table = L.linked_missions_table(universe, acd, links)
+    # every operation of the universe is listed, linked or explicitly unlinked, and nothing else
+    assert set(universe["mission_id"]) == set(table["mission_id"])
     ops = set(M.missions()["mission_acronym"]) | set(M.kathman_unmatched()["kathman_mission"])
     assert ops <= set(table["mission_id"])
     assert table["conflict_id"].dropna().isin(set(acd["conflict_id"])).all()
@@ -112,12 +117,12 @@ def test_check_links_reports_gaps():
     t = pd.DataFrame({"mission_id": ["A", "TPPM-7", "X"], "conflict_id": pd.array([1, 2, pd.NA], dtype="Int64"),
                       "link": ["sent_for", "sent_for", "none"]})
     with pytest.raises(LinkTableError) as err:
-        L.check_links(t, ["A", "B"], [1], tppm_obsnums=[8])
+        L.check_links(t, ["A", "B"], [1])
     msg = str(err.value)
     assert "['B']" in msg                       # an operation with no row
     assert "'TPPM-7'" in msg and "'X'" in msg   # ids that are no operation
     assert "[2]" in msg                         # a conflict the ACD does not have
-    L.check_links(t, ["A", "X"], [1, 2], tppm_obsnums=[7])  # all fine: no error
+    L.check_links(t, ["A", "TPPM-7", "X"], [1, 2])  # all fine: no error
 
 
 # --- presence on a hand-made world ---------------------------------------------------------

@@ -179,7 +179,7 @@ def _row(df, acronym):
     "name, columns, n",
     [
         (M.UN_FILE, M.UN_COLUMNS, 81),
-        (M.NON_UN_FILE, M.NON_UN_COLUMNS, 14),
+        (M.NON_UN_FILE, M.NON_UN_COLUMNS, 26),
         (M.KATHMAN_UNMATCHED_FILE, M.KATHMAN_UNMATCHED_COLUMNS, 22),
     ],
 )
@@ -237,7 +237,7 @@ def test_one_row_per_acronym(un, non_un):
     assert un["mission_acronym"].is_unique
     assert non_un["mission_acronym"].is_unique
     stacked = M.missions()
-    assert len(stacked) == 95 and stacked["mission_acronym"].is_unique
+    assert len(stacked) == 107 and stacked["mission_acronym"].is_unique
 
 
 def test_every_dpo_mission_present_with_its_dates(un, dpo):
@@ -246,7 +246,9 @@ def test_every_dpo_mission_present_with_its_dates(un, dpo):
     m = un.merge(dpo, on="mission_acronym", suffixes=("", "_dpo"))
     for col in ("start_date", "end_date"):
         given = m[m[f"{col}_dpo"].notna()]
-        assert (given[col] == given[f"{col}_dpo"]).all(), given.loc[given[col] != given[f"{col}_dpo"], "mission_acronym"]
+        differ = given.loc[given[col] != given[f"{col}_dpo"], "mission_acronym"].tolist()
+        # UNSCOB's DPO end date (1951-07-12) swaps day and month of A/RES/508 (VI) (7 December 1951)
+        assert differ == ([] if col == "start_date" else ["UNSCOB"]), differ
     # where the DPO list has no date, one comes from a resolution (said in notes) or stays NA
     filled = m[m["start_date_dpo"].isna() & m["start_date"].notna()]
     assert list(filled["mission_acronym"]) == ["UNSCOB"]
@@ -334,7 +336,8 @@ def test_missing_types_and_type_changes_are_explained(un):
 
 def test_ongoing_column(un, non_un, mirror):
     for name, columns in ((M.UN_FILE, M.UN_COLUMNS), (M.NON_UN_FILE, M.NON_UN_COLUMNS)):
-        assert columns.index("ongoing") == columns.index("end_date") + 1
+        after = "end_precision" if "end_precision" in columns else "end_date"
+        assert columns.index("ongoing") == columns.index(after) + 1
         rows = list(csv.reader(io.StringIO(M.resource_path(name).read_text(encoding="utf-8"))))
         j = rows[0].index("ongoing")
         assert {r[j] for r in rows[1:]} == {"true", "false"}, name  # never NA
@@ -351,8 +354,9 @@ def test_ongoing_column(un, non_un, mirror):
     assert int(un["ongoing"].sum()) == 11
     minusma = _row(un, "MINUSMA")
     assert not minusma["ongoing"] and minusma["end_date"] == pd.Timestamp("2023-06-30")
-    # non-UN: KFOR and the MFO are running; ECOMOG's end is unknown, not "ongoing"
-    assert set(non_un.loc[non_un["ongoing"], "mission_acronym"]) == {"KFOR", "MFO"}
+    # non-UN: KFOR, the MFO and six post-2014 operations are running; ECOMOG's end is unknown, not "ongoing"
+    assert set(non_un.loc[non_un["ongoing"], "mission_acronym"]) == {
+        "KFOR", "MFO", "ECOMIG", "RSF-MOZ", "SSMGB", "EUMA", "SAMIDRC", "MSS"}
     assert bool(_row(non_un, "KFOR")["ongoing"]) is True and bool(_row(non_un, "MFO")["ongoing"]) is True
     lbr = _row(non_un, "ECOMOG-LBR")
     assert bool(lbr["ongoing"]) is False and pd.isna(lbr["end_date"]) and "end_date NA" in lbr["notes"]
@@ -403,8 +407,13 @@ def test_known_facts(un, non_un):
 def test_stacked_missions(un, non_un):
     s = M.missions()
     assert list(s.columns) == M.STACKED_COLUMNS
-    assert M.STACKED_COLUMNS.index("ongoing") == M.STACKED_COLUMNS.index("end_date") + 1
-    assert str(s["ongoing"].dtype) == "bool" and int(s["ongoing"].sum()) == 13
+    assert M.STACKED_COLUMNS.index("ongoing") == M.STACKED_COLUMNS.index("end_precision") + 1
+    # 11 UN, KFOR, the MFO and six operations that began after 2014
+    assert str(s["ongoing"].dtype) == "bool" and int(s["ongoing"].sum()) == 19
+    assert set(s.loc[s["ongoing"] & s["start_date"].ge("2015-01-01"), "mission_acronym"]) == {
+        "ECOMIG", "RSF-MOZ", "SSMGB", "EUMA", "SAMIDRC", "MSS"}
+    assert s.loc[s["start_date"].notna(), "start_precision"].isin(M.DATE_PRECISIONS).all()
+    assert s.loc[s["start_date"].isna(), "start_precision"].isna().all()
     assert (s["organization"] == "UN").sum() == 81
     assert s.loc[s["organization"] == "NATO", "mission_acronym"].tolist() == ["IFOR", "ISAF", "KFOR", "SFOR"]
     assert s.loc[s["mission_acronym"] == "UNTAC", "resolution"].item() == "S/RES/745 (1992)"

@@ -47,9 +47,9 @@ def _stateyears(ctx: dict) -> pd.DataFrame:
 
 
 def _missions(ctx: dict) -> pd.DataFrame:
-    from .harmonize.missions import missions
+    from .harmonize.mission_universe import create_missions
 
-    return missions()
+    return create_missions()
 
 
 def _deployment(ctx: dict) -> pd.DataFrame:
@@ -81,10 +81,9 @@ def _mission_months(ctx: dict) -> pd.DataFrame:
 
 def _mission_conflicts(ctx: dict) -> pd.DataFrame:
     from .harmonize.linkage import linked_missions_table
-    from .harmonize.missions import kathman_unmatched, missions
     from .sources import load
 
-    return linked_missions_table(missions(), kathman_unmatched(), load("ucdp_acd"), tppm=load("mullenbach_tppm"))
+    return linked_missions_table(ctx["missions"], load("ucdp_acd"))
 
 
 def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
@@ -154,17 +153,19 @@ TABLES: list[Table] = [
     Table("episodes", _episodes, ("episode_id",),
           "UCDP conflict episodes with termination outcomes (one row per episode).",
           ("ucdp_acd", "ucdp_term_conflict"), ("conflict_id", "episode")),
-    Table("missions", _missions, ("organization", "mission_acronym"),
-          "UN and non-UN peace operations (the project's own tables; a source on every row).",
-          ("un_dpo_missions", "kathman_pko", "gw_states"), ("organization", "mission_acronym")),
+    Table("missions", _missions, ("mission_id",),
+          "Every peace operation, UN and non-UN, 1946-2024: the project's mission tables, Kathman's UN "
+          "missions the DPO list omits and Mullenbach's TPPM 3.1 (one row per operation; a source on every row).",
+          ("un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id",)),
     Table("mission_months", _mission_months, ("mission", "gwcode", "date"),
           "Every peace operation (UN and non-UN) by host country and month, with its kind (peacekeeping, "
           "political, support), type and UN personnel (Kathman 1990-2019).",
-          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("mission", "gwcode", "date")),
+          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states", "mullenbach_tppm"), ("mission", "gwcode", "date")),
     Table("mission_conflicts", _mission_conflicts, ("mission_id", "link_id"),
           "Which UCDP conflict each peace operation was sent for (the project's authored links; a source "
           "on every row; operations sent for no UCDP conflict listed with link 'none').",
-          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id", "link_id")),
+          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id", "link_id"),
+          ("missions",)),
     Table("deployment", _deployment, ("gwcode", "date"),
           "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
           ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
@@ -252,6 +253,13 @@ def _exclusions(name: str, df: pd.DataFrame) -> dict:
             "missions_without_start_or_hosts": list(df.attrs.get("undated_missions", [])),
             "missions_with_unknown_end": list(df.attrs.get("end_unknown_missions", [])),
         }
+    if name == "missions":
+        counts = df["origin"].value_counts()
+        out["origins"] = {k: int(counts.get(k, 0)) for k in ("dpo_list", "kathman", "non_un_table", "tppm")}
+        out["flagged"] = {
+            "end_not_known_after_last_source_month": sorted(df.loc[~df["end_known"] & df["end_date"].notna(),
+                                                                   "mission_id"]),
+        }
     if name == "mission_conflicts":
         counts = df["link"].value_counts()
         out["links"] = {k: int(counts.get(k, 0)) for k in ("sent_for", "uncertain", "none")}
@@ -264,6 +272,11 @@ def _exclusion_lines(notes: dict) -> list[str]:
     for why, items in notes.get("excluded", {}).items():
         if items:
             lines.append(f"{why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
+    for why, items in notes.get("flagged", {}).items():
+        if items:
+            lines.append(f"flagged, {why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
+    if "origins" in notes:
+        lines.append("operations by source: " + ", ".join(f"{k} {v}" for k, v in notes["origins"].items()))
     if "links" in notes:
         lines.append(f"{notes['operations']} operations; links: "
                      + ", ".join(f"{k} {v}" for k, v in notes["links"].items()))

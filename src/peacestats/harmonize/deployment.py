@@ -355,26 +355,27 @@ def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp
 @functools.lru_cache(maxsize=8)
 def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
                                   ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    from . import missions
+    from .mission_universe import create_missions
 
-    n = missions.non_un_missions()
+    u = create_missions()
+    n = u[u["origin"].isin(["non_un_table", "tppm"])]
     rows, undated, end_unknown = [], [], []
     for r in n.itertuples(index=False):
         hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
         if pd.isna(r.start_date) or not hosts:
             why = "no start date" if pd.isna(r.start_date) else "no hosts"
-            undated.append(f"{r.organization} {r.mission_acronym} ({why})")
+            undated.append(f"{r.organization} {r.mission_id} ({why})")
             continue
         if pd.isna(r.end_date) and not r.ongoing:
             # a missing end date is not "ongoing": without a documented last month the
             # operation cannot be placed, so it is left out rather than run to the panel's end
-            end_unknown.append(f"{r.organization} {r.mission_acronym} (end date unknown, not ongoing: "
-                               "left out of non-UN presence)")
+            end_unknown.append(f"{r.organization} {r.mission_id} (end date unknown, not ongoing: "
+                               "left out of presence)")
             continue
         m0 = max(_month_start(r.start_date), start)
         m1 = min(_month_start(r.end_date) if pd.notna(r.end_date) else end, end)
         for m in (_months(m0, m1) if m1 >= m0 else []):
-            rows.append((r.mission_acronym, r.organization, r.kind, r.mission_type, m, list(hosts)))
+            rows.append((r.mission_id, r.organization, r.kind, r.mission_type, m, list(hosts)))
     df = pd.DataFrame(rows, columns=["acronym", "organization", "kind", "mission_type", "date", "hosts"])
     if len(df):
         df["gwcode"] = _hosts_in_month(df["hosts"], df["date"])
@@ -399,6 +400,8 @@ def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.D
 def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
                                ) -> tuple[pd.DataFrame, list[str], list[str]]:
     df, undated, end_unknown = _non_un_mission_months(start, end)
+    # UN operations that only TPPM lists (UNTAG, UNGOC, ...) are UN presence, not non-UN
+    df = df[~df["organization"].eq("UN")]
     agg = (
         df.groupby(["gwcode", "date"])["acronym"]
         .agg(lambda s: "; ".join(sorted(set(s))))

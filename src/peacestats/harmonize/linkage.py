@@ -56,7 +56,6 @@ resolutions named per row, Mullenbach (2013) TPPM 3.1, and UCDP/PRIO ACD 25.1.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +99,6 @@ PRESENCE_COVARIATES: dict[str, object] = {
     "non_un_present_country": 0,
 }
 _PERSONNEL = ("troops", "police", "observers", "total")
-_TPPM_ID = re.compile(r"^TPPM-\d+$")
 
 
 def _fail(path: Path, column: str, i: int | None, df: pd.DataFrame | None, what: str) -> LinkTableError:
@@ -182,12 +180,12 @@ def mission_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     return df.sort_values(["mission_id", "conflict_id"], kind="stable").reset_index(drop=True)
 
 
-def check_links(links: pd.DataFrame, mission_ids, conflict_ids, *, tppm_obsnums=None) -> None:
+def check_links(links: pd.DataFrame, mission_ids, conflict_ids) -> None:
     """Check the link table against the mission universe and the UCDP conflicts.
 
-    Every operation of ``mission_ids`` has at least one row; every ``mission_id`` of the table
-    is an operation of ``mission_ids`` (or a ``TPPM-<obsnum>`` id with an obsnum of
-    ``tppm_obsnums``, when given); every conflict id is a UCDP conflict of ``conflict_ids``.
+    Every operation of ``mission_ids`` (:func:`peacestats.harmonize.mission_universe.create_missions`)
+    has at least one row; every ``mission_id`` of the table is an operation of ``mission_ids``;
+    every conflict id is a UCDP conflict of ``conflict_ids``.
 
     Raises
     ------
@@ -201,11 +199,11 @@ def check_links(links: pd.DataFrame, mission_ids, conflict_ids, *, tppm_obsnums=
     if unlisted:
         problems.append(f"{len(unlisted)} operation(s) have no row (add a link, or a row with link 'none'): "
                         f"{unlisted[:20]}")
-    tppm = {f"TPPM-{int(o)}" for o in tppm_obsnums} if tppm_obsnums is not None else None
-    strangers = sorted(m for m in ids - known
-                       if not (_TPPM_ID.match(m) and (tppm is None or m in tppm)))
+    strangers = sorted(ids - known)
     if strangers:
-        problems.append(f"{len(strangers)} mission_id(s) are not operations of the mission tables: {strangers[:20]}")
+        problems.append(f"{len(strangers)} mission_id(s) are not operations of the mission universe "
+                        f"(a TPPM row another table holds takes that table's id, see tppm_crosswalk.csv): "
+                        f"{strangers[:20]}")
     cids = set(int(c) for c in conflict_ids)
     bad = sorted(int(c) for c in links["conflict_id"].dropna().unique() if int(c) not in cids)
     if bad:
@@ -349,22 +347,19 @@ def presence_changes(spells: pd.DataFrame, mission_months: pd.DataFrame, links: 
                          fill=PRESENCE_COVARIATES)
 
 
-def linked_missions_table(missions: pd.DataFrame, kathman_unmatched: pd.DataFrame, acd: pd.DataFrame,
-                          links: pd.DataFrame | None = None, tppm: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The link table checked against the mission tables and the ACD, with names attached.
+def linked_missions_table(missions: pd.DataFrame, acd: pd.DataFrame,
+                          links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The link table checked against the mission universe and the ACD, with names attached.
 
     Parameters
     ----------
     missions
-        :func:`peacestats.harmonize.missions.missions` (UN and non-UN tables).
-    kathman_unmatched
-        :func:`peacestats.harmonize.missions.kathman_unmatched` (UN missions the DPO list omits).
+        The mission universe, :func:`peacestats.harmonize.mission_universe.create_missions`
+        (``mission_id``, ``organization``, ``kind``, ``mission_name``).
     acd
         UCDP/PRIO ACD (``load("ucdp_acd")``), for the conflicts' ids, locations and sides.
     links
         :func:`mission_conflicts` (read when omitted).
-    tppm
-        Mullenbach's TPPM (``load("mullenbach_tppm")``) for ``TPPM-<obsnum>`` ids, if given.
 
     Returns
     -------
@@ -380,19 +375,8 @@ def linked_missions_table(missions: pd.DataFrame, kathman_unmatched: pd.DataFram
         From :func:`check_links`: an operation without a row, an unknown operation or conflict.
     """
     links = mission_conflicts() if links is None else links
-    ops = pd.concat([
-        missions[["mission_acronym", "organization", "kind", "mission_name"]].rename(columns={"mission_acronym": "mission_id"}),
-        kathman_unmatched[["kathman_mission", "kind", "reason"]].rename(
-            columns={"kathman_mission": "mission_id", "reason": "mission_name"}).assign(organization="UN"),
-    ], ignore_index=True)
-    if tppm is not None:
-        t = tppm.assign(mission_id="TPPM-" + tppm["obsnum"].astype(str))
-        t = t[t["mission_id"].isin(links["mission_id"])]
-        ops = pd.concat([ops, pd.DataFrame({"mission_id": t["mission_id"], "organization": t["organization_kind"],
-                                            "kind": "peacekeeping", "mission_name": t["mission_name"]})],
-                        ignore_index=True)
-    check_links(links, ops["mission_id"], acd["conflict_id"].unique(),
-                tppm_obsnums=None if tppm is None else tppm["obsnum"])
+    ops = missions[["mission_id", "organization", "kind", "mission_name"]]
+    check_links(links, ops["mission_id"], acd["conflict_id"].unique())
     first = acd.sort_values(["conflict_id", "year"]).drop_duplicates("conflict_id")
     conf = first[["conflict_id", "location", "side_a", "side_b", "type_of_conflict"]].copy()
     conf["conflict_id"] = conf["conflict_id"].astype("Int64")

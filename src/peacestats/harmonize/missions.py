@@ -170,10 +170,13 @@ _COMMON = [
 ]
 UN_COLUMNS = _COMMON + ["establishing_resolution", "kathman_mission", "source", "notes"]
 NON_UN_COLUMNS = (
-    ["mission_acronym", "mission_name", "organization", "lead_nation"]
-    + _COMMON[2:]
+    ["mission_acronym", "mission_name", "organization", "lead_nation", "host_gwcodes", "start_date",
+     "start_precision", "end_date", "end_precision"]
+    + _COMMON[5:]
     + ["authorizing_resolution", "peak_strength", "peak_strength_year", "source", "notes"]
 )
+#: How precisely a date is known: the day, or only its month or year (the date is then the first day of it).
+DATE_PRECISIONS = ("day", "month", "year")
 KATHMAN_UNMATCHED_COLUMNS = ["kathman_mission", "kind", "reason", "source"]
 
 #: Column order of :func:`missions`.
@@ -184,7 +187,9 @@ STACKED_COLUMNS = [
     "lead_nation",
     "host_gwcodes",
     "start_date",
+    "start_precision",
     "end_date",
+    "end_precision",
     "ongoing",
     "kind",
     "mission_type",
@@ -381,6 +386,12 @@ def _schema(kind: str, gw: frozenset[int]):
     def _ongoing_open(df: pd.DataFrame) -> pd.Series:
         return ~df["ongoing"] | df["end_date"].isna()
 
+    def _precision_with_date(df: pd.DataFrame) -> pd.Series:
+        if "start_precision" not in df.columns:
+            return pd.Series(True, index=df.index)
+        return ((df["start_date"].isna() == df["start_precision"].isna())
+                & (df["end_date"].isna() == df["end_precision"].isna()))
+
     def _na_explained(df: pd.DataFrame) -> pd.Series:
         gaps = (
             df["start_date"].isna()
@@ -415,24 +426,28 @@ def _schema(kind: str, gw: frozenset[int]):
         columns["authorizing_resolution"] = res
         columns["peak_strength"] = pa.Column("Int64", pa.Check.ge(0), nullable=True)
         columns["peak_strength_year"] = pa.Column("Int64", pa.Check.in_range(1900, 2100), nullable=True)
+        for c in ("start_precision", "end_precision"):
+            columns[c] = pa.Column(str, pa.Check.isin(DATE_PRECISIONS), nullable=True)
     return pa.DataFrameSchema(
         columns,
         checks=[
             pa.Check(_dates_ordered, name="end_not_before_start"),
             pa.Check(_ongoing_open, name="ongoing_has_no_end_date"),
             pa.Check(_na_explained, name="missing_value_has_note"),
+            pa.Check(_precision_with_date, name="precision_with_date"),
         ],
         strict=True,
         coerce=False,
     )
 
 
-_FRAME_CHECKS = ("end_not_before_start", "ongoing_has_no_end_date", "missing_value_has_note")
+_FRAME_CHECKS = ("end_not_before_start", "ongoing_has_no_end_date", "missing_value_has_note", "precision_with_date")
 #: The column a failed frame-level check is reported under.
 _FRAME_CHECK_COLUMN = {
     "end_not_before_start": "end_date",
     "ongoing_has_no_end_date": "ongoing",
     "missing_value_has_note": "notes",
+    "precision_with_date": "start_precision",
 }
 
 
@@ -442,6 +457,8 @@ def _error_class(column, check: str):
         return MissionDateError
     if check == "ongoing_has_no_end_date":
         return MissionStatusError
+    if check == "precision_with_date":
+        return MissionDateError
     if "unique" in check or "duplicat" in check:
         return DuplicateMissionError
     return {
@@ -471,6 +488,9 @@ def _explain(column, check: str, value, gw, df, i) -> str:
             "a missing start_date, mission_type, chapter_vii or host list, or a missing end_date of a "
             "mission that is not ongoing (end unknown), needs a note saying why"
         )
+    if check == "precision_with_date":
+        return ("start_precision (end_precision) must be given with start_date (end_date), and be NA "
+                f"without it: one of {list(DATE_PRECISIONS)}")
     if column == "ongoing":
         return f"value {value!r}: ongoing must be true or false, never NA"
     if column == "host_gwcodes":
@@ -614,6 +634,8 @@ def missions(*, gw_codes=None) -> pd.DataFrame:
     un["lead_nation"] = pd.Series([pd.NA] * len(un), dtype=object)
     for c in ("peak_strength", "peak_strength_year"):
         un[c] = pd.array([pd.NA] * len(un), dtype="Int64")
+    for c in ("start", "end"):  # the UN table's dates are to the day
+        un[f"{c}_precision"] = np.where(un[f"{c}_date"].notna(), "day", None)
     other = non_un_missions(gw_codes=gw_codes).rename(columns={"authorizing_resolution": "resolution"})
     other["kathman_mission"] = pd.Series([pd.NA] * len(other), dtype=object)
     out = pd.concat([un[STACKED_COLUMNS], other[STACKED_COLUMNS]], ignore_index=True)
