@@ -89,8 +89,10 @@ Every provision column is ``int64`` with no missing values (checked on load).
 
 Known problems (:func:`check` lists them, one row per finding): UCDP ids that are not numbers
 (one cell reads ``"NA "`` with a trailing space, row 1,440, agreement 1961: read as no id),
-blank UcdpCon cells next to ``"NA"`` ones (14 rows: not coded, read as no id), and a
-``stage`` inconsistent with the ceasefire coding is *not* checked (PA-X codes these
+blank UcdpCon cells next to ``"NA"`` ones (14 rows: not coded, read as no id). Two ids are
+not UCDP/PRIO ACD conflicts (:func:`pax_conflict_links` keeps and flags them): ``169170``
+(six Philippine agreements, 1995-2005) and ``11745`` (South Sudan, 2017). A ``stage``
+inconsistent with the ceasefire coding is *not* checked (PA-X codes these
 independently).
 
 Citation: Bell, C. & Badanjak, S. (2019). Introducing PA-X: A new peace agreement database
