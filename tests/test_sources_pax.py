@@ -233,3 +233,20 @@ def test_duplicate_agreement_id(mirror, tmp_path):
     path = _copy(mirror, tmp_path, lambda p: _rewrite(p, dup))
     with pytest.raises(DuplicateKeyError, match="AgtId"):
         pax.load(path=path)
+
+
+def test_check_reports_future_state_codes_as_the_convention(df):
+    found = pax.check(df)
+    gw = found[found["column"].isin(["gwno_loc1", "gwno_loc2"])]
+    assert len(gw) == 73 and gw["problem"].str.startswith("convention, not a slip").all()
+    assert gw.groupby("value").size().to_dict() == {344: 23, 346: 4, 347: 6, 349: 1, 371: 1, 373: 1, 626: 37}
+    assert "626 (South Sudan) is not an independent state" in gw[gw["value"] == 626].iloc[0]["problem"]
+
+
+def test_check_reports_a_code_that_is_no_gw_state(df):
+    bad = df.copy()
+    bad["gwno_loc1"] = bad["gwno_loc1"].astype("Int64")
+    bad.loc[bad.index[241], "gwno_loc1"] = 812 + 1  # Cambodia's agreement, a code no state has
+    found = pax.check(bad)
+    mine = found[(found["row"] == 242) & (found["column"] == "gwno_loc1")]
+    assert mine["problem"].tolist() == ["813 is not a Gleditsch-Ward state code (Cambodia)"]

@@ -91,7 +91,9 @@ Known problems (:func:`check` lists them, one row per finding): UCDP ids that ar
 (one cell reads ``"NA "`` with a trailing space, row 1,440, agreement 1961: read as no id),
 blank UcdpCon cells next to ``"NA"`` ones (14 rows: not coded, read as no id). Two ids are
 not UCDP/PRIO ACD conflicts (:func:`pax_conflict_links` keeps and flags them): ``169170``
-(six Philippine agreements, 1995-2005) and ``11745`` (South Sudan, 2017). A ``stage``
+(six Philippine agreements, 1995-2005) and ``11745`` (South Sudan, 2017). Location codes
+name the state a territory became before it was independent (73 cells: South Sudan 626 from
+2004, Croatia 344 in 1991, ...): the PA-X convention, reported as such. A ``stage``
 inconsistent with the ceasefire coding is *not* checked (PA-X codes these
 independently).
 
@@ -323,12 +325,23 @@ def pax_conflict_links(df: pd.DataFrame | None = None, acd: pd.DataFrame | None 
     return links
 
 
-def check(df: pd.DataFrame, path: Path | str | None = None) -> pd.DataFrame:
+def check(df: pd.DataFrame, gw: pd.DataFrame | None = None) -> pd.DataFrame:
     """Coding slips to know about, one row per finding.
 
-    Checks the UcdpCon cells as published: tokens that are not conflict ids (reported, left
+    Checks (a) the UcdpCon cells as published: tokens that are not conflict ids (reported, left
     out of ``ucdp_conflict_ids``), cells with stray spaces, and blank cells where PA-X
-    otherwise writes ``"NA"``.
+    otherwise writes ``"NA"``; (b) ``gwno_loc1`` and ``gwno_loc2`` against the Gleditsch-Ward
+    state list on the signing date: a code that is no GW state, or a state that is not
+    independent yet (PA-X codes the future state of a territory, e.g. South Sudan 626 in
+    2004: a convention, reported as such). Agreements signed after the GW list ends
+    (2017-12-31) are not checked against it.
+
+    Parameters
+    ----------
+    df
+        :func:`load` output.
+    gw
+        The Gleditsch-Ward state list (default ``peacestats.sources.load("gw_states")``).
 
     Returns
     -------
@@ -350,5 +363,31 @@ def check(df: pd.DataFrame, path: Path | str | None = None) -> pd.DataFrame:
         if cell != cell.strip():
             rows.append({**where, "value": cell, "problem": "stray spaces around the cell",
                          "suggestion": f"read as {ids if ids else 'no id'}"})
+    if gw is None:
+        from . import load as load_source
+
+        gw = load_source("gw_states")
+    spells: dict[int, list] = {}
+    for g in gw.itertuples(index=False):
+        spells.setdefault(int(g.gwcode), []).append((g.start_date, g.end_date, g.statename))
+    list_end = gw["end_date"].max()
+    for i, r in enumerate(df.itertuples(index=False)):
+        for column in ("gwno_loc1", "gwno_loc2"):
+            code = getattr(r, column)
+            if pd.isna(code):
+                continue
+            code = int(code)
+            where = dict(row=i + 1, agreement_id=int(r.agreement_id), column=column, value=code)
+            if code not in spells:
+                rows.append({**where, "problem": f"{code} is not a Gleditsch-Ward state code ({r.country_entity})",
+                             "suggestion": "look up the GW code of the location"})
+            elif r.date_signed <= list_end and not any(a <= r.date_signed <= b for a, b, _ in spells[code]):
+                name = spells[code][0][2]
+                first = min(a for a, _, _ in spells[code])
+                kind = "convention, not a slip: " if r.date_signed < first else ""
+                rows.append({**where, "problem": f"{kind}{code} ({name}) is not an independent state on "
+                             f"{r.date_signed.date()} (GW member from {first.date()}); location {r.country_entity!r}",
+                             "suggestion": "the code names the state the territory became; use the "
+                             "then-sovereign state for state-year analysis"})
     return pd.DataFrame(rows, columns=["row", "agreement_id", "column", "value", "problem", "suggestion"])
 
