@@ -53,6 +53,8 @@ episodes = read_table("episodes")
 deployment = read_table("deployment")
 spells = read_table("spells")
 missions = read_table("missions")
+mission_months = read_table("mission_months")
+links = read_table("mission_conflicts")
 acd = load("ucdp_acd")
 agreements = load("ucdp_peace_agreements")
 acd_end = pd.Timestamp(f"{int(acd['year'].max())}-12-31")
@@ -63,7 +65,7 @@ rep = Report(
     question="What do the harmonized data record about conflict, peace operations, agreements and "
     "peace spells in three countries with very different missions, and where are they silent?",
     datasets=["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-              "gw_states", "cow_states"],
+              "mullenbach_tppm", "gw_states", "cow_states"],
     methods=[],
 )
 
@@ -321,6 +323,42 @@ def spells_with(st: pd.DataFrame, mission: str, exclude: int) -> str:
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
+def linked_table(code: int, d: dict) -> pd.DataFrame:
+    """Each operation in the country and the conflicts it was sent for, with where its months fall.
+
+    For every (operation, linked conflict): the months the operation was deployed in the country, and how
+    many of them lie inside an active episode of that conflict, inside one of its peace spells, or in
+    neither (before its first episode, or after the data's end).
+    """
+    mm = mission_months[(mission_months["gwcode"] == code) & mission_months["kind"].eq("peacekeeping")]
+    ep, sp = d["episodes"], d["spells"]
+    names = dict(zip(missions["mission_id"], missions["mission_name"]))
+    rows = []
+    for mid, g in mm.groupby("mission", sort=False):
+        months = pd.DatetimeIndex(sorted(g["date"].unique()))
+        lk = links[links["mission_id"] == mid]
+        for r in lk.itertuples(index=False):
+            cid = r.conflict_id
+            row = {"operation": mid, "name": short(names.get(mid, mid), 60), "deployed": fmt_runs(month_runs(months)), "months": len(months),
+                   "conflict": "none" if pd.isna(cid) else int(cid), "link": r.link}
+            if pd.notna(cid):
+                e = ep[ep["conflict_id"] == cid]
+                ends = e["end_date"].fillna(acd_end)
+                in_ep = sum(bool(((e["start_date"] <= m + pd.offsets.MonthEnd(0)) & (ends >= m)).any()) for m in months)
+                s2 = sp[sp["conflict_id"] == cid]
+                in_sp = sum(bool(((s2["start_date"] <= m) & (s2["stop_date"] >= m + pd.offsets.MonthEnd(0))).any())
+                            for m in months)
+                row.update({"months in an active episode": in_ep, "months in a peace spell": in_sp})
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values(["months", "operation"], ascending=[False, True], kind="stable")
+        for c in ("months in an active episode", "months in a peace spell"):
+            if c in out:
+                out[c] = out[c].astype("Int64")
+    return out.reset_index(drop=True)
+
+
 def agreements_table(d: dict) -> pd.DataFrame:
     pa = d["agreements"]
     return pd.DataFrame({
@@ -451,6 +489,12 @@ for case in CASES:
         "episode's end; failed = the same conflict became active again; termination outcome = how the "
         "preceding episode ended, UCDP Conflict Termination)",
     )
+    lt = linked_table(code, d)
+    if len(lt):
+        rep.table(f"linked_{case['slug']}", lt,
+                  caption=f"{case['country']}: each peacekeeping operation deployed there, the conflicts it was sent "
+                  "for (project link table: sent_for, uncertain or none), and where its months fall for that "
+                  "conflict: in an active episode, in a peace spell (where linked presence counts), or neither")
     if len(at):
         rep.table(f"agreements_{case['slug']}", at,
                   caption=f"{case['country']}: peace agreements in its conflicts (UCDP PA 22.1); ended = UCDP's "
@@ -469,38 +513,44 @@ for case in CASES:
     # case-specific context that the tables cannot say by themselves; the lists are computed
     if code == 811:
         others = spells_with(st, "UNTAC", exclude=300)
+        untac = lt[(lt["operation"] == "UNTAC") & (lt["conflict"] == 300)].iloc[0]
         rep.text(
             "*Reading the Cambodia timeline.* The Paris Agreement of 23 October 1991 (agreement 1) includes a "
-            "peacekeeping provision; UNAMIC and then UNTAC follow within months. UCDP's second episode of "
-            "conflict 300 nevertheless runs on through UNTAC's deployment and ends only on 3 October 1998 (a "
-            "government victory), so UNTAC falls in no peace spell of conflict 300, the war it was sent to end, "
-            "and the spell that begins on 1998-10-03 has no operation present. The earlier spell of conflict "
-            "300, from 1975-04-17, ended in failure on 1978-12-30. Because presence is measured per country, "
-            f"UNTAC is counted in the peace spells of {others}: long-ended conflicts it was not sent for, whose "
-            "spells a country-level covariate would credit with a UN operation."
+            "peacekeeping provision; UNAMIC and then UNTAC follow within months. UNTAC was sent for conflict 300, "
+            "the Khmer Rouge war (S/RES/745 (1992)), and the table above places it in that war's timeline: "
+            f"of its {untac['months']} months in Cambodia, {untac['months in an active episode']} fall inside "
+            "UCDP's second episode of conflict 300, which runs on through the deployment and ends only on "
+            f"3 October 1998 (a government victory), and {untac['months in a peace spell']} in a peace spell. "
+            "UNTAC therefore enters the peace-duration models as present in no spell: by UCDP's rule the war it "
+            "was sent to end had not ended while it was there, and the spell that begins on 1998-10-03 has no "
+            "operation. The earlier spell of conflict 300, from 1975-04-17, ended in failure on 1978-12-30. "
+            "Measured per country (the old measure, still drawn in the timeline), UNTAC would also be counted in "
+            f"the peace spells of {others}: long-ended conflicts it was not sent for. The linked measure, now the "
+            "default, does not credit them with UNTAC."
         )
     elif code == 651:
         others = spells_with(st, "MFO", exclude=11343)
         rep.text(
             "*Reading the Egypt timeline.* The MFO has been present since April 1982 in the long peace "
             "between Egypt and Israel that followed the October 1973 war (conflict 11343, censored at the end "
-            "of 2024). UCDP's peace agreement data do not include the 1979 Egypt-Israel Treaty of Peace whose "
-            "1981 Protocol created the MFO, and the project has no personnel series for the MFO, so the data "
-            "record only its presence. The UN personnel shown are UNTSO's (mostly military observers), a "
-            "five-host mission whose figures are split equally among its hosts, so about a fifth of them are "
-            "attributed to Egypt. Measured per country, the MFO is also present in the peace spells of "
-            f"{others}, internal conflicts it was not deployed for."
+            "of 2024), the conflict it is linked to. UCDP's peace agreement data do not include the 1979 "
+            "Egypt-Israel Treaty of Peace whose 1981 Protocol created the MFO, and the project has no personnel "
+            "series for the MFO, so the data record only its presence. The UN personnel shown are UNTSO's "
+            "(mostly military observers), a five-host mission whose figures are split equally among its hosts, "
+            "so about a fifth of them are attributed to Egypt. Measured per country (the old measure), the MFO "
+            f"would also be present in the peace spells of {others}, internal conflicts it was not deployed for; "
+            "the linked measure leaves them out."
         )
     elif code == 520:
         others = spells_with(st, "AMISOM", exclude=337)
         rep.text(
             "*Reading the Somalia timeline.* AMISOM deployed in 2007 during the war with Al-Shabaab "
             "(conflict 337, episode 4, active since 2006-10-24 and still active at the end of 2024), so it is in "
-            "no peace spell of conflict 337. Measured per country, it is counted in the peace spells of "
-            f"{others}. The UN personnel after 2016 belong to UNSOM and UNSOS, which appear only in Kathman's "
-            "data (they are not in the project's UN mission table, which follows the UN's list of peacekeeping "
-            "operations); after December 2019 the panel therefore shows no UN operation in Somalia although "
-            "UNSOM continued. The data have no AMISOM or ATMIS troop numbers."
+            "no peace spell of conflict 337. Measured per country (the old measure), it would be counted in the "
+            f"peace spells of {others}; the linked measure does not. The UN personnel after 2016 belong to "
+            "UNSOM and UNSOS, political and support offices that appear only in Kathman's data (to December "
+            "2019) and never count as peacekeeping presence. The data have no monthly AMISOM or ATMIS troop "
+            "numbers."
         )
 
 # %% [markdown]
@@ -515,11 +565,10 @@ rep.text(
     "UN operations have presence but no personnel (hatched); months with no operation are zero.\n"
     "- **Non-UN operations have presence only**: the project holds no monthly troop figures for the MFO, "
     "AMISOM or ATMIS. Their rows are the mission table's start and end dates.\n"
-    "- **Operations outside the mission tables** (UN political missions such as UNSOM after 2019) are "
-    "absent from the panel outside Kathman's years.\n"
-    "- **Presence is measured per host country**, so an operation counts in every spell of every conflict "
-    "located there, whether or not it was sent for that conflict (UNTAC in the spells of Cambodia's "
-    "colonial and interstate conflicts, the MFO in those of Egypt's internal conflicts).\n"
+    "- **The timelines draw presence per host country**, so an operation appears beside every conflict "
+    "located there; the linked tables say which conflict it was sent for, and only that link counts as "
+    "presence in the peace-duration models (UNTAC for conflict 300, not for Cambodia's colonial and "
+    "interstate conflicts; the MFO for conflict 11343, not for Egypt's internal conflicts).\n"
     "- **Peace spells follow conflict-level recurrence** and start at UCDP's episode end date; an operation "
     "deployed during an active episode (UNTAC, AMISOM) is not in any spell. Termination outcomes are "
     "coded only for episodes that ended by 2020.\n"

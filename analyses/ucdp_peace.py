@@ -77,8 +77,7 @@ TYPE_DUMMIES = {  # type of the largest UN mission (reference: no UN mission)
     "mt_multi_enf": "multidimensional or enforcement",
     "mt_unknown": "type unknown",
 }
-# linked non-UN presence (14 major operations) sees no recurrence at all, so it has no finite hazard
-# ratio and stays out of the models; the report counts it instead
+# non-UN presence is estimated beside UN presence in its own paragraph ("What 'present' means")
 MECHANISMS = ["pa_signed", "pa_third_party", "pa_ddr", "pa_army_integration"]
 CONFLICT_CONTROLS = ["war", "log_ep_days", "internal", "territory", "cold_war"]
 COUNTRY_CONTROLS = ["log_gdppc", "log_pop", "polity2", "creg_ethfrac", "newlmtnest"]
@@ -93,6 +92,7 @@ LABELS = {
     "un_police_k": "UN police (thousands)",
     "un_observers_k": "UN military observers (thousands)",
     "non_un_present": "Non-UN mission present",
+    "any_pk_present": "Any peacekeeping operation (UN or non-UN) present",
     "pa_signed": "Peace agreement signed",
     "pa_third_party": "Agreement with third-party mediation",
     "pa_ddr": "Agreement with DDR provision",
@@ -480,11 +480,23 @@ Political missions and offices (UNAMA, UNAMI, UNSOM, ...) never count as peaceke
 * Counting the uncertain links too: {fmt_hr(pm('linked, incl. uncertain links'), 'un_present_incl_uncertain')}.
 """)
 nu = rows[rows["non_un_present"] == 1]
+rows["any_pk_present"] = ((rows["un_present"] == 1) | (rows["non_un_present"] == 1)).astype(int)
+m_nonun = cox(rhs(["un_present", "non_un_present"]), rows)
+m_nonun_main = cox(rhs(["un_present", "non_un_present", *MECHANISMS, *OUTCOME_DUMMIES, *CONTROLS]), rows)
+m_anypk = cox(rhs(["any_pk_present"]), rows)
+m_anypk_main = cox(rhs(["any_pk_present", *MECHANISMS, *OUTCOME_DUMMIES, *CONTROLS]), rows)
+universe = read_table("missions")
+n_nonun_ops = int((universe["organization"] != "UN").sum())
 rep.text(f"""
-**Non-UN operations.** {nu['spell_id'].nunique()} spells have a non-UN operation sent for their conflict
-(AU, NATO, ECOWAS, EU, coalitions and the MFO in the project's table) for {float((nu['stop'] - nu['start']).sum()) / 365.25:.0f}
-spell-years in all, with {int(nu['event'].sum())} recurrences while it was deployed: too few to estimate a hazard
-ratio, so non-UN presence is described here and left out of the models.
+**Non-UN operations.** The mission universe holds {n_nonun_ops} non-UN operations (Mullenbach's regional and
+ad hoc operations to 2014, the project's table of major operations, and those begun after 2014).
+{nu['spell_id'].nunique()} spells have a non-UN operation sent for their conflict, for
+{float((nu['stop'] - nu['start']).sum()) / 365.25:.0f} spell-years in all, with {int(nu['event'].sum())} recurrences
+while one was deployed. Entered beside UN presence: non-UN {fmt_hr(m_nonun, 'non_un_present')}, UN
+{fmt_hr(m_nonun)}; in the main model non-UN {fmt_hr(m_nonun_main, 'non_un_present')}. Any peacekeeping operation
+sent for the conflict, UN or not: alone {fmt_hr(m_anypk, 'any_pk_present')}, main model
+{fmt_hr(m_anypk_main, 'any_pk_present')}. Non-UN operations range from a few dozen monitors to NATO's
+divisions, and their personnel are not coded month by month, so these are contrasts of presence only.
 """)
 rep.table("presence_measures", presence_tab, caption="Hazard ratio of UN presence by presence measure (linked to "
           "the conflict vs anywhere in the country), sample and level of clustering")
@@ -691,6 +703,9 @@ specs = [
     ("Main model, clustered by country", "all years", pm(cl="country", spec="main model"), "un_present"),
     ("Without 31 Dec spell starts: main model", "all years",
      pm(sample="without spells starting on 31 December", spec="main model"), "un_present"),
+    ("+ non-UN presence: main model", "all years", m_nonun_main, "un_present"),
+    ("Any peacekeeping (UN or non-UN): alone", "all years", m_anypk, "any_pk_present"),
+    ("Any peacekeeping (UN or non-UN): main model", "all years", m_anypk_main, "any_pk_present"),
 ]
 hr_specs = pd.DataFrame([
     {"specification": name, "sample": samp, "term": term, **hr_row(f, term), "spells": f.n_groups,
@@ -700,7 +715,7 @@ hr_specs = pd.DataFrame([
 hr_specs.loc[hr_specs["spells"].isna(), "spells"] = hr_specs.loc[hr_specs["spells"].isna(), "rows"]
 hr_specs["spells"] = hr_specs["spells"].astype(int)
 
-fig, ax = plt.subplots(figsize=(8, 8.5))
+fig, ax = plt.subplots(figsize=(8, 9.5))
 palette = dict(zip(hr_specs["sample"].unique(), plt.get_cmap("tab10").colors))
 y = np.arange(len(hr_specs))[::-1]
 for yi, (_, r) in zip(y, hr_specs.iterrows()):
@@ -797,8 +812,9 @@ rep.text(f"""
   so the main model uses {m_main.n_groups} of {len(s)} spells, those beginning by
   {int(main_first['start_date'].dt.year.max())} in countries with every covariate (not India, see above):
   spells that began later, under today's large multidimensional missions, are outside it.
-* **Non-UN missions.** Only their presence is coded (major operations in the project's mission table); their
-  personnel are unknown, so UN and non-UN effort cannot be compared in size.
+* **Non-UN missions.** Only their presence is coded (Mullenbach's TPPM 3.1 to 2014, the project's table of
+  major and post-2014 operations); their personnel are a single strength figure per operation at most, so UN
+  and non-UN effort cannot be compared in size, and TPPM's operations are not typed.
 * **Mechanisms from agreements.** Mediation and capacity building are read off signed peace agreements
   (UCDP PA): mediation that did not produce an agreement, and DDR or army integration that was agreed but
   not implemented, are not distinguished.
@@ -806,9 +822,8 @@ rep.text(f"""
   sent for (the project's authored link table: the mandate, the agreement it monitored, or Mullenbach's
   dispute coding, with a source on every row); where in a country its peacekeepers were (Geo-PKO) is not
   used. {n_uncertain} links the sources do not settle are left out of `un_present` and tried in the
-  "incl. uncertain links" check. Non-UN operations count only where the project's non-UN table has them
-  (14 major operations); Mullenbach's 143 regional and ad hoc operations are linked but not yet placed in
-  time, so `non_un_present` understates non-UN presence.
+  "incl. uncertain links" check. Non-UN operations are linked the same way: Mullenbach's 143 regional and ad
+  hoc operations to 2014 (with what became of those still running in 2014) and the major operations since.
 * **What counts as renewed war.** The recurrence rule changes the sample (see the sensitivity section).
   Across all {len(hr_specs)} specifications in this report the UN-presence hazard ratio lies between
   {hr_specs['hr'].min():.2f} and {hr_specs['hr'].max():.2f}, and {int(covers1.sum())} of the

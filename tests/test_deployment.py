@@ -164,7 +164,8 @@ def test_non_un_presence(panel):
     assert agg[(agg["gwcode"] == 347) & (agg["year"] == 2010)]["non_un_present"].eq(1).all()
     # AMIS and ECOMOG in Sierra Leone take their missing dates from TPPM; Grenada and Tonga are GW microstates
     assert set(panel.attrs["undated_missions"]) == {"OECS TPPM-206 (no hosts)", "ad hoc TPPM-41 (no hosts)",
-                                                    "UN UNFOR (no start date)", "UN UNOHCI (no start date)"}
+                                                    "UN UNFOR (no start date)", "UN UNOHCI (no start date)",
+                                                    "UN UNOWAS (no hosts)"}
     assert agg[(agg["gwcode"] == 625) & (agg["date"] == "2005-06-01")]["non_un_missions"].str.contains("AMIS").all()
 
 

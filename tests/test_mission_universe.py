@@ -64,12 +64,24 @@ def test_no_operation_vanishes_at_tppm_2014_boundary(universe):
     assert by_id.at["TPPM-93", "end_date"] == pd.Timestamp("2022-03-31")  # OSCE SMM Ukraine
     assert bool(by_id.at["TPPM-71", "ongoing"])  # EUFOR Althea
     assert "after 2014" in by_id.at["TPPM-71", "source"]
-    # what stays unknown is flagged, not dropped: Kathman-only political missions at 2019-12
-    flagged = set(universe.loc[~universe["end_known"] & universe["end_date"].notna(), "mission_id"])
-    assert flagged == {"BINUH", "UNAMA", "UNAMI", "UNIOGBIS", "UNMHA", "UNOWAS", "UNSMIL", "UNSOM", "UNSOS", "UNVMC"}
-    assert (universe.loc[universe["mission_id"].isin(flagged), "kind"] != "peacekeeping").all()
+    # nor at Kathman's 2019 boundary: the authored course of the missions it still records then
+    assert set(universe.loc[~universe["end_known"], "mission_id"]) == {"UNFOR", "UNOHCI"}  # no dates at all
+    assert by_id.at["UNSOM", "end_date"] == pd.Timestamp("2024-10-31") and bool(by_id.at["UNAMA", "ongoing"])
+    assert by_id.at["UNIOGBIS", "end_date"] == pd.Timestamp("2020-12-31")
+    assert "after 2019" in by_id.at["UNAMA", "source"]
     # UNFOR and UNOHCI have no dates at all in any source: kept, and reported by the build
     assert set(universe.loc[universe["start_date"].isna(), "mission_id"]) == {"UNFOR", "UNOHCI"}
+
+
+def test_kathman_after_coverage_errors(tmp_path):
+    p = tmp_path / "k.csv"
+    head = "kathman_mission,end_date,end_precision,ongoing,source,note\n"
+    p.write_text(head + "UNAMA,2020-01-01,day,true,S/RES/1,why\n")
+    with pytest.raises(MissionValueError, match=r"k.csv, column 'end_date', row 1 .*ongoing mission has no end"):
+        U.kathman_after_coverage(p)
+    p.write_text(head + "UNAMA,NA,NA,true,,why\n")
+    with pytest.raises(MissingSourceError, match=r"column 'source', row 1"):
+        U.kathman_after_coverage(p)
 
 
 def test_precision_is_kept(universe):

@@ -24,7 +24,8 @@ def report(tmp_path_factory, mirror) -> Path:
     from peacestats.build import build
 
     processed = tmp_path_factory.mktemp("processed")
-    build(processed, tables=["episodes", "missions", "deployment", "spells"], echo=lambda *a: None)
+    build(processed, tables=["episodes", "missions", "deployment", "spells", "mission_months", "mission_conflicts"],
+          echo=lambda *a: None)
     out = tmp_path_factory.mktemp("reports")
     env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "PEACESTATS_PROCESSED_DIR": str(processed),
            "MPLBACKEND": "Agg"}
@@ -65,9 +66,24 @@ def test_data_silences_are_reported(report):
     # the MFO and AMISOM are non-UN: presence only, no personnel
     assert summary.loc["Egypt", "months_non_un_present"] > 400
     assert summary.loc["Somalia", "months_non_un_present"] > 150
-    assert summary.loc["Cambodia", "months_non_un_present"] == 0
+    # the International Commission for Supervision and Control in Cambodia (TPPM row 4), 1954-08 to 1969-12
+    assert summary.loc["Cambodia", "months_non_un_present"] == 185
     # UNTAC: Kathman has no figure for May-July 1992
     assert summary.loc["Cambodia", "months_un_present_no_personnel"] == 3
     pa = pd.read_csv(report / "tables" / "case_studies-agreements_cambodia.csv")
     assert pa.loc[0, "signed"] == "1991-10-23" and pa.loc[0, "paid"] == 1113
     assert not (report / "tables" / "case_studies-agreements_egypt.csv").exists()  # UCDP PA has none for Egypt
+
+
+def test_untac_in_the_timeline_of_the_war_it_was_sent_for(report):
+    """UNTAC is linked to conflict 300 and every one of its months lies in that war's active episode."""
+    lt = pd.read_csv(report / "tables" / "case_studies-linked_cambodia.csv", dtype={"conflict": str})
+    untac = lt[(lt["operation"] == "UNTAC") & (lt["conflict"] == "300")].iloc[0]
+    assert untac["link"] == "sent_for" and untac["deployed"] == "1992-02 to 1993-10"
+    assert untac["months"] == 21 and untac["months in an active episode"] == 21 and untac["months in a peace spell"] == 0
+    # the MFO is linked to the Egypt-Israel conflict and sits in its peace spell throughout
+    eg = pd.read_csv(report / "tables" / "case_studies-linked_egypt.csv", dtype={"conflict": str})
+    mfo = eg[eg["operation"] == "MFO"].iloc[0]
+    assert mfo["conflict"] == "11343" and mfo["months in a peace spell"] == mfo["months"]
+    page = (report / "case_studies.html").read_text()
+    assert "of its 21 months in Cambodia, 21 fall inside" in page

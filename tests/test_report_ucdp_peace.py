@@ -182,3 +182,22 @@ def test_linked_and_country_level_presence_side_by_side(run):
     # linked presence always names the operations that make it
     assert (rows.loc[rows["un_present"] == 1, "un_missions"] != "").all()
     assert (rows.loc[rows["un_present"] == 0, "un_missions"] == "").all()
+
+
+def test_non_un_presence_is_estimated_from_the_mission_universe(run):
+    """Non-UN operations (TPPM and the authored table) now enter the models; the numbers equal a direct fit."""
+    from peacestats.build import read_table
+    from peacestats.models.cox import coxph
+
+    processed, reports = run
+    rows = read_table("spell_rows", processed)
+    assert rows.groupby("spell_id")["non_un_present"].max().sum() > 40
+    rows = rows.assign(any_pk_present=((rows["un_present"] == 1) | (rows["non_un_present"] == 1)).astype(int))
+    fit = coxph("any_pk_present", rows, start="start", stop="stop", event="event", cluster="conflict_id",
+                ties="efron")
+    spec = _csv(reports, "hr_specifications").set_index("specification")
+    got = spec.loc["Any peacekeeping (UN or non-UN): alone"]
+    assert got["term"] == "any_pk_present"
+    assert got["hr"] == pytest.approx(float(np.exp(fit.params["any_pk_present"])), rel=1e-8)
+    page = (reports / "ucdp_peace.html").read_text()
+    assert "spells have a non-UN operation sent for their conflict" in page

@@ -357,10 +357,15 @@ def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
                                   ) -> tuple[pd.DataFrame, list[str], list[str]]:
     from .mission_universe import create_missions
 
+    from .mission_universe import KATHMAN_LAST
+
     u = create_missions()
-    n = u[u["origin"].isin(["non_un_table", "tppm"])]
+    n = u[u["origin"].isin(["non_un_table", "tppm"])].copy()
+    # UN missions known only from Kathman run on after its coverage where the authored course says so
+    k = u[u["origin"].eq("kathman") & (u["ongoing"] | (u["end_date"] > KATHMAN_LAST + pd.offsets.MonthEnd(0)))]
+    k = k.assign(start_date=KATHMAN_LAST + pd.offsets.MonthBegin(1))
     rows, undated, end_unknown = [], [], []
-    for r in n.itertuples(index=False):
+    for r in pd.concat([n, k], ignore_index=True).itertuples(index=False):
         hosts = r.host_gwcodes if isinstance(r.host_gwcodes, list) else []
         if pd.isna(r.start_date) or not hosts:
             why = "no start date" if pd.isna(r.start_date) else "no hosts"

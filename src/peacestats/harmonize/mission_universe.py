@@ -8,8 +8,10 @@ Dataset page
 1. ``un_missions.csv``: the 81 operations of the UN DPO list (``origin = "dpo_list"``);
 2. ``kathman_unmatched.csv``: the 22 UN missions that Kathman's personnel data record and the
    DPO list omits, mostly political missions and offices (``origin = "kathman"``); their dates
-   are the first and last months Kathman records them (precision ``"month"``), and a mission
-   still recorded in Kathman's last month (December 2019) has an unknown end, said in ``notes``;
+   are TPPM's where TPPM lists them, else the first and last months Kathman records them
+   (precision ``"month"``); for the ten still recorded in Kathman's last month (December 2019),
+   the authored ``kathman_after_coverage.csv`` says, with a source, whether they ran on to the end
+   of 2024 or when they ended (UNIOGBIS 2020, UNSOM 2024);
 3. ``non_un_missions.csv``: the project's authored non-UN operations (``origin = "non_un_table"``);
 4. Mullenbach's TPPM 3.1 (``mullenbach_tppm``), 215 mission-host rows 1947-2014: a row that is
    (a host or phase of) an operation of the tables above adds its row number to that operation
@@ -38,7 +40,8 @@ Columns of the universe
 ``mission_id`` (key), ``organization``, ``organization_type`` (``UN``, ``regional``,
 ``ad hoc``, ``other``: the MFO, an organization of its own), ``mission_name``, ``lead_nation``, ``kind`` (:data:`MISSION_KINDS`),
 ``mission_type`` (the four types; NA for TPPM-only operations: TPPM does not code the
-typology, and coding 138 operations from their mandates is left open), ``host_gwcodes`` (list
+typology, and coding 138 operations from their mandates is left open), ``chapter_vii`` (from the
+authored tables; NA for Kathman-only and TPPM-only operations), ``host_gwcodes`` (list
 of int), ``start_date``, ``start_precision``, ``end_date``, ``end_precision`` (``day``,
 ``month``, ``year``; NA with the date), ``ongoing`` (deployed at the end of 2024),
 ``end_known`` (false when the operation is neither ended nor known to be running: its last
@@ -81,6 +84,7 @@ __all__ = [
     "TPPM_RELATIONS",
     "MISSION_COLUMNS",
     "tppm_crosswalk",
+    "kathman_after_coverage",
     "create_missions",
 ]
 
@@ -93,7 +97,7 @@ PRECISIONS = ("day", "month", "year")
 #: Column order of :func:`create_missions`.
 MISSION_COLUMNS = [
     "mission_id", "organization", "organization_type", "mission_name", "lead_nation", "kind", "mission_type",
-    "host_gwcodes", "start_date", "start_precision", "end_date", "end_precision", "ongoing", "end_known",
+    "chapter_vii", "host_gwcodes", "start_date", "start_precision", "end_date", "end_precision", "ongoing", "end_known",
     "resolution", "strength", "strength_source", "kathman_mission", "in_dpo_list", "tppm_obsnums", "origin",
     "source", "notes",
 ]
@@ -188,6 +192,50 @@ def tppm_crosswalk(path: str | Path | None = None, *, gw_codes=None) -> pd.DataF
     df["organization"] = df["organization"].where(~_blank(raw["organization"]), None)
     df["note"] = df["note"].where(~_blank(raw["note"]), None)
     return df.sort_values("obsnum").reset_index(drop=True)
+
+
+KATHMAN_AFTER_FILE = "kathman_after_coverage.csv"
+KATHMAN_AFTER_COLUMNS = ["kathman_mission", "end_date", "end_precision", "ongoing", "source", "note"]
+
+
+def kathman_after_coverage(path: str | Path | None = None) -> pd.DataFrame:
+    """What became of the UN missions Kathman still records in December 2019 (authored, with sources).
+
+    ``resources/missions/kathman_after_coverage.csv``: ``kathman_mission``, ``end_date`` (NA if running
+    at the end of 2024), ``end_precision``, ``ongoing`` (running on 2024-12-31), ``source``, ``note``.
+
+    Raises
+    ------
+    MissionTableError
+        (or a subclass) naming the file, column and row of a malformed value.
+    """
+    path = resource_path(KATHMAN_AFTER_FILE) if path is None else Path(path)
+    raw = _read_csv(path, KATHMAN_AFTER_COLUMNS)
+    df = raw.copy()
+    for c in ("kathman_mission", "source", "note"):
+        blank = _blank(raw[c])
+        if blank.any():
+            i = int(np.flatnonzero(blank.to_numpy())[0])
+            raise _fail(MissingSourceError if c == "source" else MissionValueError, path, c, i, raw, "is empty")
+    end = pd.to_datetime(raw["end_date"], format="%Y-%m-%d", errors="coerce")
+    ongoing = raw["ongoing"].map({"true": True, "false": False})
+    checks = [
+        ("end_date", end.isna() & ~_blank(raw["end_date"]), "is not YYYY-MM-DD"),
+        ("ongoing", ongoing.isna(), "must be true or false"),
+        ("end_date", ongoing.eq(True) & end.notna(), "an ongoing mission has no end date"),
+        ("end_date", ongoing.eq(False) & end.isna(), "a mission that ended needs its end date"),
+        ("end_precision", end.notna() != raw["end_precision"].isin(PRECISIONS),
+         f"must be one of {list(PRECISIONS)} with an end date and NA without one"),
+        ("kathman_mission", raw["kathman_mission"].duplicated(keep=False), "appears twice"),
+    ]
+    for c, mask, what in checks:
+        if mask.any():
+            i = int(np.flatnonzero(mask.to_numpy())[0])
+            raise _fail(MissionValueError, path, c, i, raw, f"{raw.at[i, c]!r}: {what}")
+    df["end_date"] = end
+    df["end_precision"] = df["end_precision"].where(end.notna(), None)
+    df["ongoing"] = ongoing.astype(bool)
+    return df
 
 
 def _kathman_span(kathman: pd.DataFrame) -> pd.DataFrame:
@@ -365,6 +413,17 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     k.loc[t_end, "end_known"] = True
     k["notes"] = k["notes"] + np.where(
         has_t, " Start (and end where TPPM has it) from TPPM 3.1 (rows " + k["tppm_obsnums"].fillna("") + ").", "")
+    # after Kathman's coverage: the authored course of the missions it still records in December 2019
+    after = kathman_after_coverage().set_index("kathman_mission")
+    at_edge = ~k["end_known"].astype(bool) & k["mission_id"].isin(after.index)
+    for i in k.index[at_edge]:
+        r = after.loc[k.at[i, "mission_id"]]
+        k.at[i, "ongoing"] = bool(r["ongoing"])
+        k.at[i, "end_date"] = r["end_date"]
+        k.at[i, "end_precision"] = r["end_precision"]
+        k.at[i, "end_known"] = True
+        k.at[i, "source"] = f"{k.at[i, 'source']}; after 2019: {r['source']}"
+        k.at[i, "notes"] = f"{k.at[i, 'notes']} After Kathman's coverage (December 2019): {r['note']}"
     open_end = ~k["end_known"].astype(bool)
     k["notes"] = k["notes"] + np.where(
         open_end, " Still recorded by Kathman in December 2019, the end of its coverage, so its later course "
@@ -378,16 +437,15 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     if clash:
         raise MissionTableError(f"{path.name}: ids {clash} are used by the mission tables and by TPPM-only rows [{path}]")
 
-    out = pd.concat([a.reindex(columns=MISSION_COLUMNS), k.reindex(columns=MISSION_COLUMNS),
-                     t.reindex(columns=MISSION_COLUMNS)], ignore_index=True)
+    # stacked as objects, then typed column by column (no dtype guessing across the parts)
+    out = pd.concat([part.reindex(columns=MISSION_COLUMNS).astype(object) for part in (a, k, t)], ignore_index=True)
     bad_kind = ~out["kind"].isin(MISSION_KINDS)
     if bad_kind.any():  # pragma: no cover - each table checks its kinds
         raise MissionValueError(f"create_missions: kinds outside {MISSION_KINDS}: {sorted(set(out.loc[bad_kind, 'kind']))}")
     for c in ("ongoing", "end_known", "in_dpo_list"):
         out[c] = out[c].astype(bool)
     out["strength"] = out["strength"].astype("Int64")
-    out["chapter_vii"] = None
-    out = out.drop(columns="chapter_vii")
+    out["chapter_vii"] = out["chapter_vii"].astype("boolean")
     for c in ("start_date", "end_date"):
         out[c] = pd.to_datetime(out[c])
     obj = [c for c in MISSION_COLUMNS if out[c].dtype == object and c != "host_gwcodes"]
