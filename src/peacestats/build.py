@@ -87,23 +87,10 @@ def _mission_conflicts(ctx: dict) -> pd.DataFrame:
 
 
 def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
-    from .harmonize.linkage import PRESENCE_COVARIATES, presence_changes
-    from .harmonize.spells import AGREEMENT_COLUMNS, agreement_changes, check_counting_process, split_spells
+    from .harmonize.spell_rows import create_spell_rows
     from .sources import load
 
-    ch = agreement_changes(spells, load("ucdp_peace_agreements"))
-    rows = split_spells(spells, ch, key="spell_id", covariates=AGREEMENT_COLUMNS,
-                        fill={c: 0 for c in AGREEMENT_COLUMNS})
-    for c in AGREEMENT_COLUMNS:
-        rows[c] = rows[c].astype("int64")
-    presence = presence_changes(spells, ctx["mission_months"], ctx["mission_conflicts"])
-    rows = split_spells(rows, presence, key="spell_id", covariates=list(PRESENCE_COVARIATES),
-                        fill=PRESENCE_COVARIATES)
-    for c in PRESENCE_COVARIATES:
-        if "present" in c:
-            rows[c] = rows[c].astype("int64")
-    check_counting_process(rows)
-    return rows
+    return create_spell_rows(spells, load("ucdp_peace_agreements"), ctx["mission_months"], ctx["mission_conflicts"])
 
 
 def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = None,
@@ -118,8 +105,10 @@ def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = N
 
     Peace agreements (UCDP PA) and the presence of the operations linked to each spell's
     conflict (:func:`peacestats.harmonize.linkage.presence_changes`) are joined and the spells
-    split where they change, by the same code :func:`build` runs for ``spell_rows``; the
-    result passes :func:`peacestats.harmonize.spells.check_counting_process`.
+    split where they change, by the same code :func:`build` runs for ``spell_rows``
+    (:func:`peacestats.harmonize.spell_rows.create_spell_rows`, the pure function; this wrapper
+    loads the agreements and reads the built tables); the result passes
+    :func:`peacestats.harmonize.spells.check_counting_process`.
 
     Parameters
     ----------
