@@ -139,7 +139,9 @@ def _cmd_report_cite(args) -> int:
     from . import config
     from .citations import cite
     from .errors import PeacestatsError
+    from .safepath import check_name
 
+    check_name(args.name, "report name")
     out = Path(args.out) if args.out else config.reports_dir()
     entry = out / f"{args.name}.json"
     if not entry.is_file():

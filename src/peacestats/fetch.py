@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, registry
+from .safepath import inside
 from .errors import ChecksumError, DownloadError, MirrorFileMissingError, NotFetchedError
 
 _CHUNK = 1 << 20
@@ -30,7 +31,10 @@ _CHUNK = 1 << 20
 def local_path(key: str) -> Path:
     """Where ``key``'s file lives once fetched: ``data/raw/<key>/<version>/<file>``."""
     ds = registry.get(key)
-    return config.raw_dir() / ds.key / ds.version / ds.file
+    registry.check_paths(ds)
+    root = config.raw_dir()
+    inside(root, ds.key, ds.version, ds.file, what=f"{key}: data/raw path")
+    return root / ds.key / ds.version / ds.file
 
 
 def sha256sum(path: str | os.PathLike) -> str:
@@ -45,7 +49,8 @@ def sha256sum(path: str | os.PathLike) -> str:
 def mirror_file(key: str, mirror: Path) -> Path:
     """The file for ``key`` inside ``mirror``; :class:`MirrorFileMissingError` if absent."""
     ds = registry.get(key)
-    candidates = [mirror / ds.mirror_path, mirror / ds.key / ds.version / ds.file]
+    candidates = [inside(mirror, ds.mirror_path, what=f"{key}: mirror path"),
+                  inside(mirror, ds.key, ds.version, ds.file, what=f"{key}: mirror path")]
     for c in candidates:
         if c.is_file():
             return c
@@ -126,10 +131,10 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
 
     ds = registry.get(key)
     target = local_path(key)
-    if mirror == "env":
-        mirror = config.data_mirror()
     if target.is_file() and sha256sum(target) == ds.sha256:
         return FetchResult(key, target, "cache")
+    if mirror == "env":
+        mirror = config.data_mirror()
 
     if isinstance(mirror, str) and mirror.startswith(("http://", "https://")):
         from urllib.parse import quote

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .. import __version__, config, io, registry
 from ..citations import cite
+from ..safepath import check_name
 
 _CSS = """
 body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -82,6 +83,7 @@ class Report:
     _pending: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
+        check_name(self.name, "report name")
         self.out_dir = Path(self.out_dir) if self.out_dir else config.reports_dir()
         for k in self.datasets:
             registry.get(k)  # fail early on an unknown key
@@ -111,6 +113,7 @@ class Report:
         """
         from .tables import regtable
 
+        check_name(name, f"report {self.name}: table name")
         if isinstance(obj, pd.DataFrame):
             tidy = obj if csv is None else csv
             body = obj.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.3f}")
@@ -133,6 +136,7 @@ class Report:
         """A matplotlib figure, saved as PNG and SVG and shown with its caption."""
         import matplotlib.pyplot as plt
 
+        check_name(name, f"report {self.name}: figure name")
         base = f"{self.name}-{name}"
         for ext in ("png", "svg"):
             io.write_figure(fig, self.out_dir / "figures" / f"{base}.{ext}")
