@@ -40,9 +40,10 @@ data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcar
 	$(BIN)/peacestats data fetch --all --quiet
 	$(BIN)/peacestats build
 
-# One report per analysis script; editing one analysis rebuilds only its report.
+# One report per analysis script; editing one analysis rebuilds only its report. The target
+# is the JSON sidecar, which a report writes last: a run killed before it is run again.
 ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
-REPORTS  := $(ANALYSES:%=reports/%.html)
+REPORTS  := $(ANALYSES:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
 
 reports: reports/index.html ## Build every table, figure and HTML report under reports/
@@ -52,7 +53,7 @@ reports/index.html: $(REPORTS)
 	@test -n "$(REPORTS)" || { echo "make reports: no analyses in analyses/" >&2; exit 2; }
 	$(BIN)/peacestats report index
 
-reports/%.html: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
+reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
 	$(PY) analyses/$*.py
 
 test: $(STAMP) ## Run the test suite on the real data

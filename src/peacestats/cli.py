@@ -133,7 +133,6 @@ def _cmd_report_index(args) -> int:
 
 
 def _cmd_report_cite(args) -> int:
-    import json
     from pathlib import Path
 
     from . import config
@@ -147,7 +146,9 @@ def _cmd_report_cite(args) -> int:
     if not entry.is_file():
         known = sorted(p.stem for p in out.glob("*.json"))
         raise PeacestatsError(f"no report {args.name!r} in {out} (built: {', '.join(known) or 'none'}); run make reports")
-    prov = json.loads(entry.read_text())["provenance"]
+    from .report.html import read_entry
+
+    prov = read_entry(entry)["provenance"]
     sys.stdout.write(cite([d["key"] for d in prov["datasets"]] + list(prov["methods"])))
     return 0
 

@@ -6,6 +6,11 @@ in the target's folder, is flushed to disk, and only then replaces the target
 (``os.replace`` is atomic on POSIX). A step that fails half-way therefore
 leaves the previous good output in place, never a truncated file.
 
+Temporary files are named ``.<target>.ps<pid>-<random>.tmp``: a run killed
+with ``kill -9`` can leave one behind, and :func:`clean_stale_temps` (called by
+the next build or report run on its folders) removes those whose process is gone.
+:func:`folder_lock` serialises two builds or two report runs on the same folder.
+
 Determinism: parquet files are written by pyarrow without timestamps, with a
 fixed row order chosen by the caller, so the same table gives the same bytes.
 """
@@ -13,8 +18,10 @@ fixed row order chosen by the caller, so the same table gives the same bytes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +36,8 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.ps{os.getpid()}-", suffix=suffix or ".tmp",
+                               dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -87,14 +95,78 @@ def write_csv(df, target: str | os.PathLike, float_format: str = "%.10g") -> Pat
     return Path(target)
 
 
-def write_figure(fig, target: str | os.PathLike) -> Path:
-    """Save a matplotlib figure atomically; PNG and SVG are written without timestamps."""
+def figure_bytes(fig, fmt: str) -> bytes:
+    """A matplotlib figure rendered as ``fmt`` (png, svg, pdf) without timestamps."""
+    import io as _io
+
     import matplotlib as mpl
 
-    target = Path(target)
-    fmt = target.suffix.lstrip(".").lower()
+    fmt = fmt.lower()
     mpl.rcParams["svg.hashsalt"] = "peacestats"  # fixed SVG element ids instead of random ones
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Creator": None}}.get(fmt)
-    with atomic_path(target, suffix=target.suffix) as tmp:
-        fig.savefig(tmp, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
-    return target
+    buf = _io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
+    return buf.getvalue()
+
+
+def write_figure(fig, target: str | os.PathLike) -> Path:
+    """Save a matplotlib figure atomically; PNG and SVG are written without timestamps."""
+    target = Path(target)
+    return write_bytes(target, figure_bytes(fig, target.suffix.lstrip(".")))
+
+
+# ----------------------------------------------------------------------------- kills and concurrency
+_TEMP = re.compile(r"\..+\.ps(\d+)-[^/]*$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def clean_stale_temps(*folders: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files of :func:`atomic_path` left in ``folders`` by killed processes.
+
+    A file is removed only when the process named in it no longer runs, so a write
+    in progress elsewhere is never disturbed. Returns the paths removed.
+    """
+    removed = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            m = _TEMP.match(p.name)
+            if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))) and p.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+                    removed.append(p)
+    return removed
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike, what: str = "peacestats", echo=None) -> Iterator[Path]:
+    """Hold an exclusive lock on ``folder`` (``flock`` on the folder itself) while the block runs.
+
+    A second process asking for the same folder waits until the first is done, so two
+    builds (or two report runs) never interleave their writes. The lock is released
+    when the block ends or the process dies (even by ``kill -9``); no lock file is left.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if echo is not None:
+                echo(f"  waiting for another {what} run on {folder} to finish ...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        os.close(fd)  # releases the lock
