@@ -199,9 +199,9 @@ def _fetch(key: str, ds, target: Path, progressbar: bool, mirror) -> FetchResult
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(io.folder_lock(target.parent, "fetch"))
-        except OSError as exc:
+        except OutputError as exc:
             _remove_empty_dirs(target.parent)
-            raise _write_error(key, target.parent, exc) from exc
+            raise _write_error(key, target.parent, exc.__cause__) from exc
         try:
             _retrieve(pooch, url, ds, target, downloader, progressbar)
         except ValueError as exc:  # pooch's hash mismatch; it has already removed the temporary file
@@ -215,9 +215,10 @@ def _fetch(key: str, ds, target: Path, progressbar: bool, mirror) -> FetchResult
         except MirrorFileMissingError:
             raise
         except OSError as exc:
-            if exc.errno not in _WRITE_ERRNOS or not _is_local_write(exc, target.parent):
+            cause = _write_cause(exc)
+            if cause is None:
                 raise _download_error(key, url, exc) from exc
-            raise _write_error(key, target.parent, exc) from exc
+            raise _write_error(key, target.parent, cause) from exc
         except Exception as exc:  # requests' ConnectionError, HTTPError, timeouts
             raise _download_error(key, url, exc) from exc
         finally:
@@ -237,14 +238,22 @@ def _retrieve(pooch, url: str, ds, target: Path, downloader, progressbar: bool) 
                    downloader=downloader, progressbar=progressbar)
 
 
-def _is_local_write(exc: OSError, folder: Path) -> bool:
-    """Whether an OSError is about writing our folder (not a network error that reuses errno)."""
+def _write_cause(exc: BaseException) -> OSError | None:
+    """The OSError about writing ``data/raw`` behind ``exc`` (pooch re-raises some), or ``None``.
+
+    Network errors (requests' exceptions are OSErrors too) and errors about other files
+    (the mirror's) are not write errors.
+    """
     import requests
 
-    if isinstance(exc, requests.RequestException):
-        return False
-    names = [n for n in (getattr(exc, "filename", None), getattr(exc, "filename2", None)) if n]
-    return not names or any(str(n).startswith(str(folder)) for n in names) or exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    raw = str(config.raw_dir())
+    while isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
+        names = [str(n) for n in (exc.filename, exc.filename2) if n]
+        if exc.errno in _WRITE_ERRNOS and (not names or any(n.startswith(raw) for n in names)
+                                           or exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _download_error(key: str, url: str, exc: Exception) -> DownloadError:

@@ -28,23 +28,56 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def output_error(target: str | os.PathLike, exc: OSError, *, folder: bool = False):
+    """An :class:`~peacestats.errors.OutputError` saying why ``target`` (a file, or a ``folder``)
+    cannot be written and what to do next."""
+    import errno
+
+    from .errors import OutputError
+
+    target = Path(target)
+    where = target if folder else target.parent
+    blocker = next((p for p in [where, *where.parents] if p.exists() and not p.is_dir()), None)
+    if blocker is not None or exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        what = f"{blocker or where} is a file, not a folder: move it away or choose another output folder"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "the disk is full (or the quota used up): free some space and run again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = (f"{where} is not writable: fix its permissions, or write elsewhere (--out, "
+                "PEACESTATS_PROCESSED_DIR or PEACESTATS_REPORTS_DIR)")
+    elif exc.errno == errno.EISDIR:
+        what = f"{target} is a folder: move it away"
+    else:
+        what = "check the folder and run again"
+    return OutputError(f"cannot write {target} ({exc.strerror or exc}): {what}. "
+                       "The previous version of the file, if any, is unchanged.")
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success move it onto ``target``.
 
-    On an exception the temporary file is removed and ``target`` is untouched.
+    On an exception the temporary file is removed and ``target`` is untouched; an
+    ``OSError`` (full disk, read-only folder, a file where a folder should be) becomes
+    an :class:`~peacestats.errors.OutputError` that says so.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.ps{os.getpid()}-", suffix=suffix or ".tmp",
-                               dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.ps{os.getpid()}-", suffix=suffix or ".tmp",
+                                   dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise output_error(target, exc) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
@@ -158,8 +191,11 @@ def folder_lock(folder: str | os.PathLike, what: str = "peacestats", echo=None) 
     when the block ends or the process dies (even by ``kill -9``); no lock file is left.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise output_error(folder, exc, folder=True) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -61,6 +61,40 @@ SPELL_COLUMNS = ["spell_id", "conflict_id", "episode_id", "gwno_loc_primary", "s
                  "duration_days", "failed", "next_episode_id", "next_conflict_id"]
 
 
+def _label(v):
+    """A numpy scalar as the plain Python value, for readable messages."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _need(df: pd.DataFrame, what: str, columns, dates=(), numbers=()) -> None:
+    """Raise :class:`HarmonizeError` naming missing columns, text in date columns or in number columns."""
+    import difflib
+
+    if not isinstance(df, pd.DataFrame):
+        raise HarmonizeError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in dict.fromkeys([*columns, *dates, *numbers]) if c not in df.columns]
+    if missing:
+        close = {c: difflib.get_close_matches(str(c), [str(x) for x in df.columns], n=2) for c in missing}
+        hint = "; ".join(f"{c!r} (did you mean {', '.join(map(repr, m))}?)" if m else repr(c) for c, m in close.items())
+        raise HarmonizeError(f"{what}: no column {hint} in the data frame; add it or rename the column.")
+    for c in dates:
+        if not pd.api.types.is_datetime64_any_dtype(df[c]):
+            bad = df[c].dropna()
+            row = f"; row {_label(bad.index[0])!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+            raise HarmonizeError(
+                f"{what}: column {c!r} must hold dates (datetime64), not {df[c].dtype}{row}. "
+                f"Convert it first: df[{c!r}] = pd.to_datetime(df[{c!r}])."
+            )
+    for c in numbers:
+        if not pd.api.types.is_numeric_dtype(df[c]):
+            bad = df[c].dropna()
+            row = f"; row {_label(bad.index[0])!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+            raise HarmonizeError(
+                f"{what}: column {c!r} must be numeric, not {df[c].dtype}{row}. "
+                f"Convert it first: df[{c!r}] = pd.to_numeric(df[{c!r}])."
+            )
+
+
 def create_spells(
     episodes: pd.DataFrame,
     *,
@@ -94,8 +128,9 @@ def create_spells(
     if recurrence not in {"conflict", "dyad", "location"}:
         raise ValueError(f"recurrence must be 'conflict', 'dyad' or 'location', not {recurrence!r}")
     unit = "dyad_id" if recurrence == "dyad" else "conflict_id"
-    if unit not in episodes.columns:
+    if isinstance(episodes, pd.DataFrame) and unit not in episodes.columns:
         raise HarmonizeError(f"recurrence={recurrence!r} needs a {unit!r} column (dyad episodes come from create_dyad_episodes)")
+    _need(episodes, "create_spells", ["episode_id", "conflict_id", unit, "gwno_loc", "gwno_loc_primary"], dates=["start_date", "end_date"])
     if min_gap_days < 0:
         raise ValueError("min_gap_days must be >= 0")
     censor_date = pd.Timestamp(censor_date)
@@ -206,6 +241,7 @@ def step_function(
     """
     fill = dict(fill or {})
     covariates = list(covariates)
+    _need(panel, "step_function", [key, *covariates], dates=[date])
     out = []
     offset = pd.tseries.frequencies.to_offset(freq)
     for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
@@ -275,6 +311,9 @@ def split_spells(
     """
     spell_key = spell_key or key
     fill = dict(fill or {})
+    _need(rows, "split_spells: rows", ["spell_id", spell_key, "event" if "event" in getattr(rows, "columns", ()) else "failed"],
+          dates=["start_date", "stop_date"])
+    _need(changes, "split_spells: changes", [key, date, *covariates])
     r = rows.copy()
     if "event" not in r.columns:
         r["event"] = r["failed"].astype(int)
@@ -284,7 +323,11 @@ def split_spells(
         bad = r[r["stop_date"] <= r["start_date"]].iloc[0]
         raise HarmonizeError(f"spell {bad['spell_id']}: stop_date {bad['stop_date']} is not after start_date {bad['start_date']}")
     ch = changes[[key, date, *covariates]].copy()
-    ch[date] = pd.to_datetime(ch[date])
+    try:
+        ch[date] = pd.to_datetime(ch[date])
+    except (TypeError, ValueError) as exc:
+        raise HarmonizeError(f"split_spells: changes column {date!r} does not hold dates ({exc}); "
+                             f"fix it or convert it with pd.to_datetime first.") from None
     if len(ch) == 0 or ch[key].dtype != r[spell_key].dtype:
         ch[key] = ch[key].astype(r[spell_key].dtype)
     ch = ch.sort_values([key, date])
@@ -336,6 +379,7 @@ def check_counting_process(rows: pd.DataFrame) -> None:
     Checks: ``start < stop``; rows of a spell are contiguous and do not overlap;
     at most one event per spell, and only on its last row.
     """
+    _need(rows, "check_counting_process", ["spell_id"], numbers=["start", "stop", "event"])
     r = rows.sort_values(["spell_id", "start"])
     if (r["start"] >= r["stop"]).any():
         raise HarmonizeError(f"rows with start >= stop in spells {r.loc[r['start'] >= r['stop'], 'spell_id'].unique()[:10].tolist()}")
