@@ -16,6 +16,10 @@ with R's term by term:
 :func:`check_time_columns`, :func:`check_covariate_types`
     Refuse columns whose type would be silently misread: dates or text as survival
     times, text mixed with numbers in a covariate (which patsy would take for a factor).
+:func:`rescale_design`
+    Center and scale the columns of a badly conditioned design (a covariate of 1e8 plus
+    noise), as R's ``survreg`` always does, so the fit is done on well-scaled columns and
+    mapped back exactly.
 :func:`complete_rows`
     R's ``na.omit``: the rows with no missing value in any used column, and how many
     were dropped.
@@ -66,6 +70,7 @@ __all__ = [
     "FORMULA_NAMESPACE",
     "check_time_columns",
     "check_covariate_types",
+    "rescale_design",
 ]
 
 # Names that may appear in a patsy formula without being columns of the data.
@@ -524,6 +529,51 @@ def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
             f"term {cols[j]!r} is {X[i, j]} at row {as_python(index[i])!r} (e.g. log of 0); "
             "transform or drop those rows first."
         )
+
+
+# ----------------------------------------------------------------------------- scaling
+#: Above this condition number of the column-normalised design, models fit on centred
+#: and scaled columns (well-conditioned designs are fitted as they are, bit for bit).
+RESCALE_CONDITION = 1e6
+
+
+def rescale_design(X: np.ndarray, intercept: int | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Centred and scaled columns for a badly conditioned design with an intercept.
+
+    When the design has an intercept column and the condition number of ``X`` with
+    unit-norm columns exceeds :data:`RESCALE_CONDITION`, every column that is not 0/1
+    is replaced by ``(x - mean) / sd`` (R's ``survreg.fit`` does this always). A linear
+    predictor is the same in both: ``X @ b == Z @ g`` with ``b = T @ g``, so a model fitted
+    on ``Z`` gives ``b = T @ g`` and ``vcov(b) = T @ vcov(g) @ T.T`` exactly, without
+    forming the ill-conditioned ``X'X``.
+
+    Returns
+    -------
+    Z, T
+        ``(X, None)`` when nothing needs rescaling.
+    """
+    n, k = X.shape
+    if intercept is None or k < 2 or n < 2:
+        return X, None
+    norms = np.sqrt((X**2).sum(axis=0))
+    if np.any(norms == 0):
+        return X, None
+    try:
+        cond = np.linalg.cond(X / norms)
+    except np.linalg.LinAlgError:  # pragma: no cover - SVD failure on non-finite input
+        return X, None
+    if cond <= RESCALE_CONDITION:
+        return X, None
+    binary = np.all((X == 0) | (X == 1), axis=0)
+    center = np.where(binary, 0.0, X.mean(axis=0))
+    sd = np.where(binary, 1.0, X.std(axis=0, ddof=1))
+    center[intercept], sd[intercept] = 0.0, 1.0
+    sd[sd == 0] = 1.0
+    Z = (X - center) / sd
+    T = np.diag(1.0 / sd)
+    T[intercept, :] -= center / sd
+    T[intercept, intercept] = 1.0
+    return Z, T
 
 
 # ----------------------------------------------------------------------------- clusters
