@@ -236,6 +236,7 @@ def _retrieve(pooch, url: str, ds, target: Path, downloader, progressbar: bool) 
             p.unlink()
     pooch.retrieve(url, known_hash=f"sha256:{ds.sha256}", fname=target.name, path=target.parent,
                    downloader=downloader, progressbar=progressbar)
+    os.chmod(target, io.default_mode())  # pooch's temporary file was 0600
 
 
 def _write_cause(exc: BaseException) -> OSError | None:

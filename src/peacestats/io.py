@@ -4,7 +4,9 @@ Every file peacestats derives (processed tables, report tables, figures,
 HTML) is written through these helpers: the content goes to a temporary file
 in the target's folder, is flushed to disk, and only then replaces the target
 (``os.replace`` is atomic on POSIX). A step that fails half-way therefore
-leaves the previous good output in place, never a truncated file.
+leaves the previous good output in place, never a truncated file. Files get the
+permissions ``open()`` would give them (``0o666`` less the umask), not the
+``0600`` of the temporary file.
 
 Temporary files are named ``.<target>.ps<pid>-<random>.tmp``: a run killed
 with ``kill -9`` can leave one behind, and :func:`clean_stale_temps` (called by
@@ -23,9 +25,37 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where possible (``/proc/self/status``).
+
+    Elsewhere it is read by setting and restoring it under a lock (``os.umask`` has no
+    read-only form), which is safe among this module's own callers.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        old = os.umask(0o022)
+        os.umask(old)
+    return old
+
+
+def default_mode() -> int:
+    """The mode ``open()`` would give a new file: ``0o666`` less the umask (``0o644`` for umask 022)."""
+    return 0o666 & ~umask()
 
 
 def output_error(target: str | os.PathLike, exc: OSError, *, folder: bool = False):
@@ -74,6 +104,7 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, default_mode())  # mkstemp makes 0600; outputs get what open() would give
         os.replace(tmp_path, target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
