@@ -17,7 +17,7 @@ endif
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv data build reports test test-fast bench lab clean distclean
+.PHONY: help venv data build reports test test-faults test-fast bench lab clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,8 +56,11 @@ reports/index.html: $(REPORTS)
 reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
 	$(PY) analyses/$*.py
 
-test: $(STAMP) ## Run the test suite on the real data
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+test: $(STAMP) ## Run the test suite on the real data (without the slow fault injection)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow_faults"
+
+test-faults: $(STAMP) ## Run the fault-injection suite, with kill -9 and concurrent runs (about 3 min)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m faults
 
 bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \

@@ -286,3 +286,20 @@ def test_text_factor_and_date_covariates(surv):
     ols("t ~ g", surv.assign(g=np.where(surv["x"] > 0, "a", "b")))  # an all-text column is a factor, as in R
     with pytest.raises(SpecificationError, match="covariate 'd' holds dates"):
         ols("t ~ d", surv.assign(d=pd.Timestamp("2000-01-01") + pd.to_timedelta(surv["t"], unit="D")))
+
+
+def test_split_spells_missing_dates_and_mismatched_keys():
+    """Found by the fuzzing in test_faults_fuzz.py: these were pandas tracebacks."""
+    from peacestats.harmonize.spells import create_spells, split_spells
+
+    sp = create_spells(toy_episodes())
+    ch = pd.DataFrame({"conflict_id": [1, 1], "date": pd.to_datetime(["1993-01-01", None]), "x": [1, 2]})
+    with pytest.raises(HarmonizeError, match="changes: column 'date' is missing at row 1"):
+        split_spells(sp, ch, key="conflict_id", covariates=["x"])
+    with pytest.raises(HarmonizeError, match="rows: column 'start_date' is missing at row 0"):
+        split_spells(sp.assign(start_date=pd.NaT), ch.dropna(), key="conflict_id", covariates=["x"])
+    with pytest.raises(HarmonizeError, match="cannot be matched to the rows' 'conflict_id'"):
+        split_spells(sp, ch.dropna().assign(conflict_id=pd.Timestamp("2000-01-01")), key="conflict_id",
+                     covariates=["x"])
+    coarse = ch.dropna().assign(date=lambda c: c["date"].astype("datetime64[s]"))
+    assert len(split_spells(sp, coarse, key="conflict_id", covariates=["x"])) == 3

@@ -66,8 +66,9 @@ def _label(v):
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _need(df: pd.DataFrame, what: str, columns, dates=(), numbers=()) -> None:
-    """Raise :class:`HarmonizeError` naming missing columns, text in date columns or in number columns."""
+def _need(df: pd.DataFrame, what: str, columns, dates=(), numbers=(), complete=()) -> None:
+    """Raise :class:`HarmonizeError` naming missing columns, text in date or number columns, or
+    missing values in the ``complete`` columns."""
     import difflib
 
     if not isinstance(df, pd.DataFrame):
@@ -85,6 +86,11 @@ def _need(df: pd.DataFrame, what: str, columns, dates=(), numbers=()) -> None:
                 f"{what}: column {c!r} must hold dates (datetime64), not {df[c].dtype}{row}. "
                 f"Convert it first: df[{c!r}] = pd.to_datetime(df[{c!r}])."
             )
+    for c in complete:
+        if df[c].isna().any():
+            row = _label(df.index[df[c].isna().to_numpy()][0])
+            raise HarmonizeError(f"{what}: column {c!r} is missing at row {row!r}; every row needs it. "
+                                 "Fill or drop those rows first.")
     for c in numbers:
         if not pd.api.types.is_numeric_dtype(df[c]):
             bad = df[c].dropna()
@@ -312,8 +318,8 @@ def split_spells(
     spell_key = spell_key or key
     fill = dict(fill or {})
     _need(rows, "split_spells: rows", ["spell_id", spell_key, "event" if "event" in getattr(rows, "columns", ()) else "failed"],
-          dates=["start_date", "stop_date"])
-    _need(changes, "split_spells: changes", [key, date, *covariates])
+          dates=["start_date", "stop_date"], complete=["start_date", "stop_date"])
+    _need(changes, "split_spells: changes", [key, date, *covariates], complete=[date])
     r = rows.copy()
     if "event" not in r.columns:
         r["event"] = r["failed"].astype(int)
@@ -328,8 +334,19 @@ def split_spells(
     except (TypeError, ValueError) as exc:
         raise HarmonizeError(f"split_spells: changes column {date!r} does not hold dates ({exc}); "
                              f"fix it or convert it with pd.to_datetime first.") from None
+    if ch[date].dtype != r["start_date"].dtype:  # one resolution (ns, us, s) for the as-of merge
+        ch[date] = ch[date].astype(r["start_date"].dtype)
     if len(ch) == 0 or ch[key].dtype != r[spell_key].dtype:
-        ch[key] = ch[key].astype(r[spell_key].dtype)
+        try:
+            if len(ch) and (pd.api.types.is_datetime64_any_dtype(ch[key])
+                            != pd.api.types.is_datetime64_any_dtype(r[spell_key])):
+                raise TypeError("dates cannot match non-dates")
+            ch[key] = ch[key].astype(r[spell_key].dtype)
+        except (TypeError, ValueError) as exc:
+            raise HarmonizeError(
+                f"split_spells: the changes' {key!r} ({ch[key].dtype}) cannot be matched to the rows' "
+                f"{spell_key!r} ({r[spell_key].dtype}): {exc}. Give both the same type."
+            ) from None
     ch = ch.sort_values([key, date])
     if ch.duplicated([key, date]).any():
         raise HarmonizeError(f"split_spells: the change table repeats ({key}, {date}) pairs")
