@@ -301,5 +301,7 @@ def test_split_spells_missing_dates_and_mismatched_keys():
     with pytest.raises(HarmonizeError, match="cannot be matched to the rows' 'conflict_id'"):
         split_spells(sp, ch.dropna().assign(conflict_id=pd.Timestamp("2000-01-01")), key="conflict_id",
                      covariates=["x"])
+    with pytest.raises(HarmonizeError, match="rows: column 'failed' is missing at row 0"):
+        split_spells(sp.assign(failed=np.nan), ch.dropna(), key="conflict_id", covariates=["x"])
     coarse = ch.dropna().assign(date=lambda c: c["date"].astype("datetime64[s]"))
     assert len(split_spells(sp, coarse, key="conflict_id", covariates=["x"])) == 3

@@ -121,7 +121,7 @@ def spells(draw):
     return df
 
 
-@FUZZ
+@settings(FUZZ, max_examples=25)
 @given(spells(), frames(names=("key", "date", "x")))
 def test_spell_verbs_take_any_columns(sp, ch):
     from peacestats.harmonize.spells import check_counting_process, split_spells, step_function

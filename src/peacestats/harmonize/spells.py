@@ -317,8 +317,9 @@ def split_spells(
     """
     spell_key = spell_key or key
     fill = dict(fill or {})
-    _need(rows, "split_spells: rows", ["spell_id", spell_key, "event" if "event" in getattr(rows, "columns", ()) else "failed"],
-          dates=["start_date", "stop_date"], complete=["start_date", "stop_date"])
+    flag = "event" if "event" in getattr(rows, "columns", ()) else "failed"
+    _need(rows, "split_spells: rows", ["spell_id", spell_key], dates=["start_date", "stop_date"],
+          numbers=[flag], complete=["start_date", "stop_date", flag])
     _need(changes, "split_spells: changes", [key, date, *covariates], complete=[date])
     r = rows.copy()
     if "event" not in r.columns:
