@@ -181,8 +181,9 @@ def test_kill_analysis_at_random_moments(clean_report, tmp_path):
     kills += [("write", n) for n in (n_writes - 1, n_writes)]  # between HTML and JSON; before JSON lands
     kills += [("write", rng.randint(1, n_writes - 2))]
     torn_seen = 0
-    for how, when in kills:
-        extra = {"PEACESTATS_REPORTS_DIR": str(out), "RUN_TAG": "new"}
+    for i, (how, when) in enumerate(kills):
+        # each attempt has its own tag, so a file of a killed run never looks like an earlier run's
+        extra = {"PEACESTATS_REPORTS_DIR": str(out), "RUN_TAG": f"attempt{i}"}
         if how == "time":
             kill_after(start(report_args(), **extra), when)
         else:
