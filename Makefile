@@ -17,7 +17,7 @@ endif
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv data build reports test test-fast bench lab clean distclean
+.PHONY: help venv data build reports test test-faults test-fast bench lab clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,9 +40,10 @@ data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcar
 	$(BIN)/peacestats data fetch --all --quiet
 	$(BIN)/peacestats build
 
-# One report per analysis script; editing one analysis rebuilds only its report.
+# One report per analysis script; editing one analysis rebuilds only its report. The target
+# is the JSON sidecar, which a report writes last: a run killed before it is run again.
 ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
-REPORTS  := $(ANALYSES:%=reports/%.html)
+REPORTS  := $(ANALYSES:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
 
 reports: reports/index.html ## Build every table, figure and HTML report under reports/
@@ -52,11 +53,14 @@ reports/index.html: $(REPORTS)
 	@test -n "$(REPORTS)" || { echo "make reports: no analyses in analyses/" >&2; exit 2; }
 	$(BIN)/peacestats report index
 
-reports/%.html: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
+reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
 	$(PY) analyses/$*.py
 
-test: $(STAMP) ## Run the test suite on the real data
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+test: $(STAMP) ## Run the test suite on the real data (without the slow fault injection)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow_faults"
+
+test-faults: $(STAMP) ## Run the fault-injection suite, with kill -9 and concurrent runs (about 3 min)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m faults
 
 bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \

@@ -302,6 +302,13 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
     for t in reversed(TABLES):
         if t.name in wanted:
             wanted.update(t.needs)
+    with io.folder_lock(out, "build", echo=echo):
+        io.clean_stale_temps(out)
+        return _build_locked(out, wanted, echo)
+
+
+def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
+    """:func:`build`'s work, run while it holds the lock on ``out``."""
     ctx: dict[str, pd.DataFrame] = {}
     paths: dict[str, Path] = {}
     resources = []
@@ -328,10 +335,33 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
         "title": "peacestats harmonized tables",
         "profile": "data-package",
         "peacestats_version": __version__,
-        "resources": resources,
+        "resources": _merge_resources(out, resources),
     }
     io.write_json(out / "datapackage.json", package)
     return paths
+
+
+def _merge_resources(out: Path, fresh: list[dict]) -> list[dict]:
+    """The entries just built, plus those of ``datapackage.json`` for tables not rebuilt this time.
+
+    ``peacestats build spells`` thus updates its own entries and keeps the others. An old
+    entry is kept only if its parquet file is still there with the recorded sha256; the
+    result is in :data:`TABLES` order.
+    """
+    import json
+
+    by_name = {r["name"]: r for r in fresh}
+    try:
+        old = json.loads((out / "datapackage.json").read_text(encoding="utf-8")).get("resources", [])
+    except (OSError, ValueError, AttributeError):  # no package yet, or an unreadable one: rebuild it
+        old = []
+    for r in old if isinstance(old, list) else []:
+        if not isinstance(r, dict) or r.get("name") in by_name or r.get("name") not in {t.name for t in TABLES}:
+            continue
+        path = out / f"{r['name']}.parquet"
+        if path.is_file() and r.get("sha256") == _sha(path):
+            by_name[r["name"]] = r
+    return [by_name[t.name] for t in TABLES if t.name in by_name]
 
 
 def read_table(name: str, processed: str | Path | None = None) -> pd.DataFrame:

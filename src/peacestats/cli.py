@@ -133,19 +133,22 @@ def _cmd_report_index(args) -> int:
 
 
 def _cmd_report_cite(args) -> int:
-    import json
     from pathlib import Path
 
     from . import config
     from .citations import cite
     from .errors import PeacestatsError
+    from .safepath import check_name
 
+    check_name(args.name, "report name")
     out = Path(args.out) if args.out else config.reports_dir()
     entry = out / f"{args.name}.json"
     if not entry.is_file():
         known = sorted(p.stem for p in out.glob("*.json"))
         raise PeacestatsError(f"no report {args.name!r} in {out} (built: {', '.join(known) or 'none'}); run make reports")
-    prov = json.loads(entry.read_text())["provenance"]
+    from .report.html import read_entry
+
+    prov = read_entry(entry)["provenance"]
     sys.stdout.write(cite([d["key"] for d in prov["datasets"]] + list(prov["methods"])))
     return 0
 

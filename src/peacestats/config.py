@@ -19,6 +19,7 @@ the data or the mirror with environment variables and nothing else:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -54,10 +55,39 @@ def reports_dir() -> Path:
 
 
 def data_mirror() -> Path | str | None:
-    """The mirror from ``$PEACESTATS_DATA_MIRROR``: a folder (Path), a URL (str), or ``None``."""
+    """The mirror from ``$PEACESTATS_DATA_MIRROR``: a folder (Path), a URL (str), or ``None``.
+
+    Raises
+    ------
+    MirrorConfigError
+        The value is an address of another kind (``ftp://``, ``file:``), a malformed
+        ``http(s)`` address, or a folder that does not exist.
+    """
+    from urllib.parse import urlsplit
+
+    from .errors import MirrorConfigError
+
     env = os.environ.get("PEACESTATS_DATA_MIRROR")
     if not env:
         return None
-    if env.startswith(("http://", "https://")):
+    hint = ("Set PEACESTATS_DATA_MIRROR to a folder laid out like ../shared/data or to an "
+            "http(s)://host/path address, or unset it to download from the publishers.")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):", env)
+    if scheme and scheme.group(1).lower() in ("http", "https"):
+        try:
+            parts = urlsplit(env)
+            ok = env.lower().startswith(("http://", "https://")) and bool(parts.hostname)
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            ok = False
+        if not ok:
+            raise MirrorConfigError(f"PEACESTATS_DATA_MIRROR={env!r} is not a valid http(s) address. {hint}")
         return env.rstrip("/")
-    return Path(env).expanduser().resolve()
+    if scheme:
+        raise MirrorConfigError(
+            f"PEACESTATS_DATA_MIRROR={env!r}: {scheme.group(1)}: addresses are not supported. {hint}"
+        )
+    path = Path(env).expanduser().resolve()
+    if not path.is_dir():
+        raise MirrorConfigError(f"PEACESTATS_DATA_MIRROR={env!r}: no folder {path}. {hint}")
+    return path

@@ -76,3 +76,20 @@ class ConvergenceError(ModelError):
 class LinkTableError(HarmonizeError):
     """The mission-conflict link table breaks its rules (the message names file, column and row),
     or does not cover the mission universe / names a conflict that does not exist."""
+
+
+# --- files and folders ---------------------------------------------------------------
+class UnsafePathError(PeacestatsError, ValueError):
+    """A name or path (registry entry, report or table name) that would leave its folder."""
+
+
+class MirrorConfigError(DataSourceError):
+    """``PEACESTATS_DATA_MIRROR`` is neither an existing folder nor an ``http(s)://`` address."""
+
+
+class OutputError(PeacestatsError):
+    """An output that cannot be written: full disk, read-only or file-shaped folder."""
+
+
+class ReportFileError(PeacestatsError):
+    """A report's JSON sidecar that is truncated, foreign, or does not match its HTML."""

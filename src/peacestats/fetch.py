@@ -15,14 +15,18 @@ leaves a partial file). Two sources feed it:
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config, registry
-from .errors import ChecksumError, DownloadError, MirrorFileMissingError, NotFetchedError
+from . import config, io, registry
+from .errors import ChecksumError, DownloadError, MirrorFileMissingError, NotFetchedError, OutputError
+from .safepath import inside
 
 _CHUNK = 1 << 20
 
@@ -30,7 +34,10 @@ _CHUNK = 1 << 20
 def local_path(key: str) -> Path:
     """Where ``key``'s file lives once fetched: ``data/raw/<key>/<version>/<file>``."""
     ds = registry.get(key)
-    return config.raw_dir() / ds.key / ds.version / ds.file
+    registry.check_paths(ds)
+    root = config.raw_dir()
+    inside(root, ds.key, ds.version, ds.file, what=f"{key}: data/raw path")
+    return root / ds.key / ds.version / ds.file
 
 
 def sha256sum(path: str | os.PathLike) -> str:
@@ -45,7 +52,8 @@ def sha256sum(path: str | os.PathLike) -> str:
 def mirror_file(key: str, mirror: Path) -> Path:
     """The file for ``key`` inside ``mirror``; :class:`MirrorFileMissingError` if absent."""
     ds = registry.get(key)
-    candidates = [mirror / ds.mirror_path, mirror / ds.key / ds.version / ds.file]
+    candidates = [inside(mirror, ds.mirror_path, what=f"{key}: mirror path"),
+                  inside(mirror, ds.key, ds.version, ds.file, what=f"{key}: mirror path")]
     for c in candidates:
         if c.is_file():
             return c
@@ -120,16 +128,53 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
 
     Raises
     ------
-    UnknownDatasetError, MirrorFileMissingError, ChecksumError, DownloadError
+    UnknownDatasetError, UnsafePathError, MirrorConfigError, MirrorFileMissingError,
+    ChecksumError, DownloadError
+        As their names say; when a file already in ``data/raw`` fails its checksum, the
+        message says so before saying why no good copy could be fetched.
+    OutputError
+        ``data/raw`` cannot be written (read-only, full, or a file in the way).
     """
-    import pooch
-
     ds = registry.get(key)
     target = local_path(key)
+    stale = ""
+    if target.is_file():
+        digest = sha256sum(target)
+        if digest == ds.sha256:
+            return FetchResult(key, target, "cache")
+        stale = (f"{target} is there but its sha256 {digest[:16]}... differs from the registry's "
+                 f"{ds.sha256[:16]}... (altered, truncated or another version), and a good copy could "
+                 "not be fetched: ")
+    try:
+        return _fetch(key, ds, target, progressbar, mirror)
+    except (MirrorFileMissingError, DownloadError) as exc:
+        if not stale:
+            raise
+        raise type(exc)(f"{key}: {stale}{exc}") from exc
+
+
+def _write_error(key: str, folder: Path, exc: OSError) -> OutputError:
+    hint = {errno.ENOSPC: "the disk is full: free some space", errno.EDQUOT: "the disk quota is used up",
+            errno.EROFS: "the file system is read-only", errno.EACCES: "it is not writable (permissions)",
+            errno.EPERM: "it is not writable (permissions)",
+            errno.ENOTDIR: "a file stands where a folder should be: move it away",
+            errno.EEXIST: "a file stands where a folder should be: move it away"}.get(exc.errno, "")
+    return OutputError(
+        f"{key}: cannot write into {folder} ({exc.strerror or exc}){': ' + hint if hint else ''}. Fix that, "
+        "or set PEACESTATS_RAW_DIR to a writable folder, and fetch again; nothing was written."
+    )
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST}
+_POOCH_TEMP = re.compile(r"tmp[A-Za-z0-9_]{8}")
+
+
+def _fetch(key: str, ds, target: Path, progressbar: bool, mirror) -> FetchResult:
+    """:func:`fetch` once the cache has been checked: copy or download under the folder's lock."""
+    import pooch
+
     if mirror == "env":
         mirror = config.data_mirror()
-    if target.is_file() and sha256sum(target) == ds.sha256:
-        return FetchResult(key, target, "cache")
 
     if isinstance(mirror, str) and mirror.startswith(("http://", "https://")):
         from urllib.parse import quote
@@ -151,35 +196,73 @@ def fetch(key: str, *, progressbar: bool = False, mirror: Path | None | str = "e
         downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=60)
 
     pooch.get_logger().setLevel(logging.WARNING)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        pooch.retrieve(
-            url,
-            known_hash=f"sha256:{ds.sha256}",
-            fname=target.name,
-            path=target.parent,
-            downloader=downloader,
-            progressbar=progressbar,
-        )
-    except ValueError as exc:  # pooch's hash mismatch; it has already removed the temporary file
-        if "hash" not in str(exc).lower():
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(io.folder_lock(target.parent, "fetch"))
+        except OutputError as exc:
+            _remove_empty_dirs(target.parent)
+            raise _write_error(key, target.parent, exc.__cause__) from exc
+        try:
+            _retrieve(pooch, url, ds, target, downloader, progressbar)
+        except ValueError as exc:  # pooch's hash mismatch; it has already removed the temporary file
+            if "hash" not in str(exc).lower():
+                raise
+            raise ChecksumError(
+                f"{key}: {url} does not have the registered sha256 {ds.sha256} "
+                "(truncated or altered file); nothing was written to data/raw. "
+                "If the publisher released a new version, add it to registry.toml."
+            ) from exc
+        except MirrorFileMissingError:
             raise
-        raise ChecksumError(
-            f"{key}: {url} does not have the registered sha256 {ds.sha256} "
-            "(truncated or altered file); nothing was written to data/raw. "
-            "If the publisher released a new version, add it to registry.toml."
-        ) from exc
-    except MirrorFileMissingError:
-        raise
-    except Exception as exc:  # requests' ConnectionError, HTTPError, timeouts
-        reason = str(exc).splitlines()[0][:300]
-        raise DownloadError(
-            f"{key}: could not download {url} ({type(exc).__name__}: {reason}); nothing was written. "
-            "Check the network, or set PEACESTATS_DATA_MIRROR to a folder that holds the file."
-        ) from exc
-    finally:
-        _remove_empty_dirs(target.parent)
+        except OSError as exc:
+            cause = _write_cause(exc)
+            if cause is None:
+                raise _download_error(key, url, exc) from exc
+            raise _write_error(key, target.parent, cause) from exc
+        except Exception as exc:  # requests' ConnectionError, HTTPError, timeouts
+            raise _download_error(key, url, exc) from exc
+        finally:
+            _remove_empty_dirs(target.parent)
     return FetchResult(key, target, origin)
+
+
+def _retrieve(pooch, url: str, ds, target: Path, downloader, progressbar: bool) -> None:
+    """``pooch.retrieve`` into ``target``, after removing pooch temporaries of killed fetches.
+
+    The caller holds the lock on ``target.parent``, so no other fetch is writing there.
+    """
+    for p in target.parent.iterdir():
+        if _POOCH_TEMP.fullmatch(p.name) and p.is_file():
+            p.unlink()
+    pooch.retrieve(url, known_hash=f"sha256:{ds.sha256}", fname=target.name, path=target.parent,
+                   downloader=downloader, progressbar=progressbar)
+    os.chmod(target, io.default_mode())  # pooch's temporary file was 0600
+
+
+def _write_cause(exc: BaseException) -> OSError | None:
+    """The OSError about writing ``data/raw`` behind ``exc`` (pooch re-raises some), or ``None``.
+
+    Network errors (requests' exceptions are OSErrors too) and errors about other files
+    (the mirror's) are not write errors.
+    """
+    import requests
+
+    raw = str(config.raw_dir())
+    while isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
+        names = [str(n) for n in (exc.filename, exc.filename2) if n]
+        if exc.errno in _WRITE_ERRNOS and (not names or any(n.startswith(raw) for n in names)
+                                           or exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _download_error(key: str, url: str, exc: Exception) -> DownloadError:
+    reason = (str(exc).splitlines() or [""])[0][:300]
+    return DownloadError(
+        f"{key}: could not download {url} ({type(exc).__name__}: {reason}); nothing was written. "
+        "Check the network, or set PEACESTATS_DATA_MIRROR to a folder that holds the file."
+    )
 
 
 def _remove_empty_dirs(folder: Path) -> None:

@@ -25,6 +25,7 @@ from functools import cache
 from importlib import resources
 
 from .errors import UnknownDatasetError
+from .safepath import check_name, check_relative
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,39 @@ _FIELDS = {f for f in Dataset.__dataclass_fields__ if f != "extra"}
 @cache
 def _load() -> dict[str, Dataset]:
     text = resources.files("peacestats").joinpath("registry.toml").read_bytes()
-    entries = tomllib.loads(text.decode("utf-8"))["dataset"]
+    return parse(text.decode("utf-8"))
+
+
+def check_paths(raw: dict | Dataset) -> None:
+    """Refuse an entry whose key, version, file or mirror path could leave ``data/raw`` or the mirror.
+
+    Raises
+    ------
+    UnsafePathError
+    """
+    if isinstance(raw, Dataset):
+        raw = {k: getattr(raw, k) for k in ("key", "version", "file", "mirror_path")}
+    where = f"registry.toml: dataset {raw.get('key')!r}"
+    check_name(raw.get("key"), f"{where}: key")
+    for name in ("version", "file"):
+        check_name(raw.get(name), f"{where}: {name}")
+    check_relative(raw.get("mirror_path"), f"{where}: mirror_path")
+
+
+def parse(text: str) -> dict[str, Dataset]:
+    """The datasets declared in a registry TOML text, keyed by ``key``.
+
+    Raises
+    ------
+    UnsafePathError
+        An entry whose key, version or file name is not a plain file name, or whose
+        ``mirror_path`` is absolute or contains ``..``: such an entry could make
+        ``peacestats data fetch`` read or write outside the mirror and ``data/raw``.
+    """
+    entries = tomllib.loads(text)["dataset"]
     out: dict[str, Dataset] = {}
     for raw in entries:
+        check_paths(raw)
         known = {k: v for k, v in raw.items() if k in _FIELDS}
         known.setdefault("url", None)
         known.setdefault("homepage", None)
@@ -102,6 +133,11 @@ def get(key: str) -> Dataset:
         If ``key`` is not registered; the message suggests the closest keys.
     """
     reg = _load()
+    if not isinstance(key, str):
+        raise UnknownDatasetError(
+            f"dataset keys are strings such as 'ucdp_acd', not {type(key).__name__} {key!r}. "
+            "`peacestats data list` shows every key."
+        )
     try:
         return reg[key]
     except KeyError:

@@ -61,6 +61,46 @@ SPELL_COLUMNS = ["spell_id", "conflict_id", "episode_id", "gwno_loc_primary", "s
                  "duration_days", "failed", "next_episode_id", "next_conflict_id"]
 
 
+def _label(v):
+    """A numpy scalar as the plain Python value, for readable messages."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _need(df: pd.DataFrame, what: str, columns, dates=(), numbers=(), complete=()) -> None:
+    """Raise :class:`HarmonizeError` naming missing columns, text in date or number columns, or
+    missing values in the ``complete`` columns."""
+    import difflib
+
+    if not isinstance(df, pd.DataFrame):
+        raise HarmonizeError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in dict.fromkeys([*columns, *dates, *numbers]) if c not in df.columns]
+    if missing:
+        close = {c: difflib.get_close_matches(str(c), [str(x) for x in df.columns], n=2) for c in missing}
+        hint = "; ".join(f"{c!r} (did you mean {', '.join(map(repr, m))}?)" if m else repr(c) for c, m in close.items())
+        raise HarmonizeError(f"{what}: no column {hint} in the data frame; add it or rename the column.")
+    for c in dates:
+        if not pd.api.types.is_datetime64_any_dtype(df[c]):
+            bad = df[c].dropna()
+            row = f"; row {_label(bad.index[0])!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+            raise HarmonizeError(
+                f"{what}: column {c!r} must hold dates (datetime64), not {df[c].dtype}{row}. "
+                f"Convert it first: df[{c!r}] = pd.to_datetime(df[{c!r}])."
+            )
+    for c in complete:
+        if df[c].isna().any():
+            row = _label(df.index[df[c].isna().to_numpy()][0])
+            raise HarmonizeError(f"{what}: column {c!r} is missing at row {row!r}; every row needs it. "
+                                 "Fill or drop those rows first.")
+    for c in numbers:
+        if not pd.api.types.is_numeric_dtype(df[c]):
+            bad = df[c].dropna()
+            row = f"; row {_label(bad.index[0])!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+            raise HarmonizeError(
+                f"{what}: column {c!r} must be numeric, not {df[c].dtype}{row}. "
+                f"Convert it first: df[{c!r}] = pd.to_numeric(df[{c!r}])."
+            )
+
+
 def create_spells(
     episodes: pd.DataFrame,
     *,
@@ -94,8 +134,9 @@ def create_spells(
     if recurrence not in {"conflict", "dyad", "location"}:
         raise ValueError(f"recurrence must be 'conflict', 'dyad' or 'location', not {recurrence!r}")
     unit = "dyad_id" if recurrence == "dyad" else "conflict_id"
-    if unit not in episodes.columns:
+    if isinstance(episodes, pd.DataFrame) and unit not in episodes.columns:
         raise HarmonizeError(f"recurrence={recurrence!r} needs a {unit!r} column (dyad episodes come from create_dyad_episodes)")
+    _need(episodes, "create_spells", ["episode_id", "conflict_id", unit, "gwno_loc", "gwno_loc_primary"], dates=["start_date", "end_date"])
     if min_gap_days < 0:
         raise ValueError("min_gap_days must be >= 0")
     censor_date = pd.Timestamp(censor_date)
@@ -206,6 +247,7 @@ def step_function(
     """
     fill = dict(fill or {})
     covariates = list(covariates)
+    _need(panel, "step_function", [key, *covariates], dates=[date])
     out = []
     offset = pd.tseries.frequencies.to_offset(freq)
     for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
@@ -275,6 +317,10 @@ def split_spells(
     """
     spell_key = spell_key or key
     fill = dict(fill or {})
+    flag = "event" if "event" in getattr(rows, "columns", ()) else "failed"
+    _need(rows, "split_spells: rows", ["spell_id", spell_key], dates=["start_date", "stop_date"],
+          numbers=[flag], complete=["start_date", "stop_date", flag])
+    _need(changes, "split_spells: changes", [key, date, *covariates], complete=[date])
     r = rows.copy()
     if "event" not in r.columns:
         r["event"] = r["failed"].astype(int)
@@ -284,9 +330,24 @@ def split_spells(
         bad = r[r["stop_date"] <= r["start_date"]].iloc[0]
         raise HarmonizeError(f"spell {bad['spell_id']}: stop_date {bad['stop_date']} is not after start_date {bad['start_date']}")
     ch = changes[[key, date, *covariates]].copy()
-    ch[date] = pd.to_datetime(ch[date])
+    try:
+        ch[date] = pd.to_datetime(ch[date])
+    except (TypeError, ValueError) as exc:
+        raise HarmonizeError(f"split_spells: changes column {date!r} does not hold dates ({exc}); "
+                             f"fix it or convert it with pd.to_datetime first.") from None
+    if ch[date].dtype != r["start_date"].dtype:  # one resolution (ns, us, s) for the as-of merge
+        ch[date] = ch[date].astype(r["start_date"].dtype)
     if len(ch) == 0 or ch[key].dtype != r[spell_key].dtype:
-        ch[key] = ch[key].astype(r[spell_key].dtype)
+        try:
+            if len(ch) and (pd.api.types.is_datetime64_any_dtype(ch[key])
+                            != pd.api.types.is_datetime64_any_dtype(r[spell_key])):
+                raise TypeError("dates cannot match non-dates")
+            ch[key] = ch[key].astype(r[spell_key].dtype)
+        except (TypeError, ValueError) as exc:
+            raise HarmonizeError(
+                f"split_spells: the changes' {key!r} ({ch[key].dtype}) cannot be matched to the rows' "
+                f"{spell_key!r} ({r[spell_key].dtype}): {exc}. Give both the same type."
+            ) from None
     ch = ch.sort_values([key, date])
     if ch.duplicated([key, date]).any():
         raise HarmonizeError(f"split_spells: the change table repeats ({key}, {date}) pairs")
@@ -336,6 +397,7 @@ def check_counting_process(rows: pd.DataFrame) -> None:
     Checks: ``start < stop``; rows of a spell are contiguous and do not overlap;
     at most one event per spell, and only on its last row.
     """
+    _need(rows, "check_counting_process", ["spell_id"], numbers=["start", "stop", "event"])
     r = rows.sort_values(["spell_id", "start"])
     if (r["start"] >= r["stop"]).any():
         raise HarmonizeError(f"rows with start >= stop in spells {r.loc[r['start'] >= r['stop'], 'spell_id'].unique()[:10].tolist()}")

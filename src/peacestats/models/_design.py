@@ -13,6 +13,13 @@ with R's term by term:
 :func:`check_columns`
     Raise :class:`~peacestats.errors.SpecificationError` naming missing columns, with
     close matches ("did you mean ...", :func:`did_you_mean`).
+:func:`check_time_columns`, :func:`check_covariate_types`
+    Refuse columns whose type would be silently misread: dates or text as survival
+    times, text mixed with numbers in a covariate (which patsy would take for a factor).
+:func:`rescale_design`
+    Center and scale the columns of a badly conditioned design (a covariate of 1e8 plus
+    noise), as R's ``survreg`` always does, so the fit is done on well-scaled columns and
+    mapped back exactly.
 :func:`complete_rows`
     R's ``na.omit``: the rows with no missing value in any used column, and how many
     were dropped.
@@ -61,6 +68,9 @@ __all__ = [
     "as_list",
     "as_python",
     "FORMULA_NAMESPACE",
+    "check_time_columns",
+    "check_covariate_types",
+    "rescale_design",
 ]
 
 # Names that may appear in a patsy formula without being columns of the data.
@@ -265,6 +275,76 @@ def check_columns(data: pd.DataFrame, names: Iterable[str | None], what: str = "
     )
 
 
+def _first_text(s: pd.Series):
+    """The index label and value of the first non-missing entry of ``s`` that is not a number."""
+    vals = s.dropna()
+    is_num = vals.map(lambda v: isinstance(v, (int, float, np.number, bool, np.bool_)))
+    bad = vals[~is_num.astype(bool)]
+    return (bad.index[0], bad.iloc[0]) if len(bad) else None
+
+
+def check_time_columns(data: pd.DataFrame, columns: Iterable[str | None], what: str) -> None:
+    """Raise :class:`~peacestats.errors.SurvivalDataError` unless every time/event column is numeric.
+
+    Dates (``datetime64``), durations (``timedelta64``) and text would otherwise be
+    converted silently (dates to nanoseconds since 1970) or fail deep inside the fit.
+    """
+    from ..errors import SurvivalDataError
+
+    for c in dict.fromkeys(c for c in columns if c is not None):
+        if c not in data.columns:
+            continue
+        s = data[c]
+        kind = getattr(s.dtype, "kind", "O")
+        if kind in "mM" or isinstance(s.dtype, pd.DatetimeTZDtype):
+            raise SurvivalDataError(
+                f"{what}: column {c!r} holds {'durations' if kind == 'm' else 'dates'} ({s.dtype}); survival "
+                f"times must be numbers in one unit, e.g. days since the spell began: "
+                f"(df[{c!r}] - df['start_date']).dt.days. Convert it (and the other time columns) first."
+            )
+        if isinstance(s.dtype, pd.CategoricalDtype) or kind in "OSU" or pd.api.types.is_string_dtype(s.dtype):
+            found = _first_text(s.astype(object))
+            if found is not None:
+                row, value = found
+                raise SurvivalDataError(
+                    f"{what}: column {c!r} must be numeric; row {as_python(row)!r} holds {value!r} "
+                    f"({type(value).__name__}). Fix or convert it (pd.to_numeric(df[{c!r}])) first."
+                )
+
+
+def check_covariate_types(data: pd.DataFrame, columns: Iterable[str], what: str = "formula") -> None:
+    """Raise :class:`SpecificationError` for covariates patsy would misread silently.
+
+    A text column whose entries mix numbers and strings (``[1.5, "2", 3]``, a typical
+    spreadsheet import) would become a factor with one level per distinct value; a
+    date column would enter as nanoseconds since 1970.
+    """
+    for c in dict.fromkeys(columns):
+        if c not in data.columns:
+            continue
+        s = data[c]
+        kind = getattr(s.dtype, "kind", "O")
+        if kind in "mM" or isinstance(s.dtype, pd.DatetimeTZDtype):
+            raise SpecificationError(
+                f"{what}: covariate {c!r} holds {'durations' if kind == 'm' else 'dates'} ({s.dtype}); use a "
+                f"number (e.g. df[{c!r}].dt.year, or days since a reference date) instead."
+            )
+        if kind != "O":
+            continue
+        vals = s.dropna()
+        if not len(vals):
+            continue
+        is_num = vals.map(lambda v: isinstance(v, (int, float, np.number, np.bool_))).astype(bool)
+        if is_num.any() and not is_num.all():
+            row, value = vals.index[~is_num][0], vals[~is_num].iloc[0]
+            num_row = vals.index[is_num][0]
+            raise SpecificationError(
+                f"{what}: covariate {c!r} mixes numbers (e.g. row {as_python(num_row)!r}) and text (row "
+                f"{as_python(row)!r} holds {value!r}); it would be read as a factor with one level per value. "
+                f"Convert it with pd.to_numeric(df[{c!r}]) (or to text with .astype(str) for a factor)."
+            )
+
+
 def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:
     """R's ``na.omit``: a boolean mask of rows with no missing value in ``columns``.
 
@@ -362,6 +442,11 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
 
     formula = formula.strip()
     lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
+    try:
+        used = [c for side in (lhs, rhs) if side for c in formula_columns(side, data.columns)[0]]
+    except Exception:  # noqa: BLE001 - patsy reports an unparsable formula below, with its own message
+        used = []
+    check_covariate_types(data, used, f"formula {formula!r}")
     if not intercept and (not rhs or rhs in {"1", "0", "-1"}):
         raise SpecificationError(
             "the formula has no covariates; a Cox model needs at least one term "
@@ -444,6 +529,51 @@ def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
             f"term {cols[j]!r} is {X[i, j]} at row {as_python(index[i])!r} (e.g. log of 0); "
             "transform or drop those rows first."
         )
+
+
+# ----------------------------------------------------------------------------- scaling
+#: Above this condition number of the column-normalised design, models fit on centred
+#: and scaled columns (well-conditioned designs are fitted as they are, bit for bit).
+RESCALE_CONDITION = 1e6
+
+
+def rescale_design(X: np.ndarray, intercept: int | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Centred and scaled columns for a badly conditioned design with an intercept.
+
+    When the design has an intercept column and the condition number of ``X`` with
+    unit-norm columns exceeds :data:`RESCALE_CONDITION`, every column that is not 0/1
+    is replaced by ``(x - mean) / sd`` (R's ``survreg.fit`` does this always). A linear
+    predictor is the same in both: ``X @ b == Z @ g`` with ``b = T @ g``, so a model fitted
+    on ``Z`` gives ``b = T @ g`` and ``vcov(b) = T @ vcov(g) @ T.T`` exactly, without
+    forming the ill-conditioned ``X'X``.
+
+    Returns
+    -------
+    Z, T
+        ``(X, None)`` when nothing needs rescaling.
+    """
+    n, k = X.shape
+    if intercept is None or k < 2 or n < 2:
+        return X, None
+    norms = np.sqrt((X**2).sum(axis=0))
+    if np.any(norms == 0):
+        return X, None
+    try:
+        cond = np.linalg.cond(X / norms)
+    except np.linalg.LinAlgError:  # pragma: no cover - SVD failure on non-finite input
+        return X, None
+    if cond <= RESCALE_CONDITION:
+        return X, None
+    binary = np.all((X == 0) | (X == 1), axis=0)
+    center = np.where(binary, 0.0, X.mean(axis=0))
+    sd = np.where(binary, 1.0, X.std(axis=0, ddof=1))
+    center[intercept], sd[intercept] = 0.0, 1.0
+    sd[sd == 0] = 1.0
+    Z = (X - center) / sd
+    T = np.diag(1.0 / sd)
+    T[intercept, :] -= center / sd
+    T[intercept, intercept] = 1.0
+    return Z, T
 
 
 # ----------------------------------------------------------------------------- clusters

@@ -1004,6 +1004,7 @@ def coxph(
             "or an R-style formula 'Surv(start, stop, event) ~ x'."
         )
     _design.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
+    _design.check_time_columns(data, [start, stop, event], "coxph")
     try:
         rhs_cols, unknown = _design.formula_columns(rhs, data.columns)
     except Exception as e:  # patsy parse error

@@ -46,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError, SurvivalDataError
-from ._design import as_list, check_columns
+from ._design import as_list, check_columns, check_time_columns
 
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 
@@ -91,6 +91,7 @@ def _survival_data(
     """
     cols = [duration, event, *as_list(entry), *as_list(weights), *other]
     _check_columns(data, cols, what)
+    check_time_columns(data, [duration, event, entry], what)
     if len(data) == 0:
         raise SpecificationError(f"{what}: the data have no rows")
     sub = data[list(dict.fromkeys(cols))]

@@ -591,12 +591,16 @@ def survreg(
         raise SpecificationError(f"survreg: the formula {formula!r} has neither an intercept nor covariates")
     X = pd.DataFrame(np.column_stack(parts), index=df.index, columns=cols)
     Xa = X.to_numpy(float)
-    rank = np.linalg.matrix_rank(Xa)
+    # R's survreg.fit centres and scales the columns (with an intercept) before fitting, so a
+    # covariate of 1e8 plus noise is fitted, not called collinear: check the rank, and fit, on
+    # those columns when the design is badly conditioned (b = to_b @ g).
+    Xs, to_b = _design.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
+    rank = np.linalg.matrix_rank(Xs)
     if rank < Xa.shape[1]:
         # name a column that is a combination of the others
         dup = []
         for j in range(Xa.shape[1]):
-            if np.linalg.matrix_rank(np.delete(Xa, j, axis=1)) == rank:
+            if np.linalg.matrix_rank(np.delete(Xs, j, axis=1)) == rank:
                 dup.append(X.columns[j])
         raise SpecificationError(
             f"survreg: the covariates are collinear (rank {rank} < {Xa.shape[1]} columns); "
@@ -606,7 +610,7 @@ def survreg(
     trunc = np.isfinite(entry) & (entry > 0)
     y0 = np.zeros(len(entry))
     y0[trunc] = np.log(entry[trunc])
-    D = _Data(X=Xa, y=np.log(surv["_stop"].to_numpy()), y0=y0, trunc=trunc,
+    D = _Data(X=Xs, y=np.log(surv["_stop"].to_numpy()), y0=y0, trunc=trunc,
               ev=surv["_event"].to_numpy(), w=surv["_w"].to_numpy(), dist=dist)
     # start: exponential MLE of the intercept (log of exposure per event), other b = 0, log sigma = 0
     k = Xa.shape[1]
@@ -615,10 +619,16 @@ def survreg(
     if INTERCEPT in X.columns:
         b0[list(X.columns).index(INTERCEPT)] = np.log(exposure / np.sum(D.w * D.ev))
     theta0 = b0 if D.fixed_scale else np.concatenate([b0, [0.0]])
+    if to_b is not None:  # the start in the rescaled columns: the same intercept, other g = 0
+        theta0[: k] = np.linalg.solve(to_b, b0)
     theta, ll, U, info, n_iter = _fit(D, theta0)
     names = list(X.columns) + ([] if D.fixed_scale else [LOG_SCALE])
     V = np.linalg.inv(info)
     V = (V + V.T) / 2
+    back = None
+    if to_b is not None:
+        back = np.eye(len(theta))
+        back[:k, :k] = to_b
     vcov_type = "model (inverse information)"
     n_clusters = None
     if cluster is not None:
@@ -634,8 +644,14 @@ def survreg(
             meat = meat * n_clusters / (n_clusters - 1)
         Vr = V @ meat @ V
         V_naive, V = V, (Vr + Vr.T) / 2
+        if back is not None:
+            V_naive = back @ V_naive @ back.T
         vcov_type = f"robust (clustered on {cluster}, {n_clusters} clusters" + (", times G/(G-1))" if cluster_df_correction else ")")
-    else:
+    if back is not None:
+        theta, V = back @ theta, back @ V @ back.T
+        V = (V + V.T) / 2
+        U = U @ np.linalg.inv(back)  # scores with respect to b: dl/db = dl/dg @ inv(to_b)
+    if cluster is None:
         V_naive = V
     params = pd.Series(theta, index=names)
     vcov = pd.DataFrame(V, index=names, columns=names)

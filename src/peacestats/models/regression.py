@@ -272,6 +272,11 @@ def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset
     )
 
 
+#: R's ``glm.fit`` aliases columns with ``qr(tol = min(1e-7, control$epsilon / 1000))`` = 1e-11;
+#: ``lm`` uses 1e-7. (A covariate of 1e8 plus unit noise is fitted by ``glm``, aliased by ``lm``.)
+_GLM_TOL = 1e-11
+
+
 def _check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
                         absorbed_by: str | None = None, tol: float = 1e-7) -> None:
     """Raise naming perfectly collinear columns, as R's QR (``tol = 1e-7``) would alias them.
@@ -359,10 +364,28 @@ class _VcovPieces:
     stata_bread: np.ndarray | None = None  # inverse observed information (all ML parameters)
     stata_scores: np.ndarray | None = None
     stata_block: slice | None = None  # which rows/cols of the stata sandwich are the coefficients
+    # b = transform @ g when the model was fitted on rescaled columns (``_design.rescale_design``):
+    # the pieces are those of g, and every covariance is mapped back to b.
+    transform: np.ndarray | None = None
 
 
 def _compute_vcov(p: _VcovPieces, flavour: str, cluster_codes: np.ndarray | None, lm: bool) -> tuple[np.ndarray, float]:
     """Covariance of the coefficients for ``flavour``, and the scalar factor applied."""
+    V, c = _compute_vcov_fitted(p, flavour, cluster_codes, lm)
+    if p.transform is not None:
+        V = p.transform @ V @ p.transform.T
+        V = (V + V.T) / 2
+    return V, c
+
+
+def _rescaled(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """``_design.rescale_design`` with the intercept found among ``terms``."""
+    return _design.rescale_design(X, terms.index("Intercept") if "Intercept" in terms else None)
+
+
+def _compute_vcov_fitted(p: _VcovPieces, flavour: str, cluster_codes: np.ndarray | None,
+                         lm: bool) -> tuple[np.ndarray, float]:
+    """:func:`_compute_vcov` in the columns the model was fitted on."""
     n, k = p.n, p.k
     if flavour == "model":
         return p.model, 1.0
@@ -862,7 +885,8 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
     y, X = d.y, d.X
     binary = fam.name == "binomial"
     (_check_binary if binary else _check_counts)(y, d, model)
-    _check_collinearity(X, d.terms)
+    _check_collinearity(X, d.terms, tol=_GLM_TOL)
+    X, to_b = _rescaled(X, d.terms)  # a 1e8-scale covariate: fit on centred, scaled columns
     flavour = _resolve_vcov(vcov, d.cluster is not None)
     codes, G = _cluster_codes(d)
     n, k = X.shape
@@ -908,7 +932,9 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
     stata_bread = (bread if fam.link in ("logit", "log")
                    else _safe_inv((X * obs[:, None]).T @ X, "observed information", model, d.terms))
     pieces = _VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
-                         stata_bread=stata_bread, stata_scores=scores, stata_block=slice(0, k))
+                         stata_bread=stata_bread, stata_scores=scores, stata_block=slice(0, k), transform=to_b)
+    if to_b is not None:
+        params = to_b @ params
     V, c = _compute_vcov(pieces, flavour, codes, lm=False)
     _check_finite(params, V, d.terms, model)
     ll = float(np.sum(w * fam.loglik_i(y, mu, eta)))
@@ -1487,6 +1513,7 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     else:
         _check_collinearity(X, terms)
         yd, Xd, k_fe = y, X, 0
+    Xd, to_b = (Xd, None) if fe_cols else _rescaled(Xd, terms)  # a 1e8-scale covariate: fit rescaled
     k = Xd.shape[1]
     k_total = k + k_fe
     if n - k_total <= 0:
@@ -1499,7 +1526,10 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     sigma2 = rss / df_resid
     XtWX_inv = _safe_inv((Xd * w[:, None]).T @ Xd, "cross-product matrix X'WX", model, terms)
     scores = Xd * (w * resid)[:, None]
-    pieces = _VcovPieces(model=sigma2 * XtWX_inv, bread=XtWX_inv, scores=scores, n=n, k=k_total, linear=True)
+    pieces = _VcovPieces(model=sigma2 * XtWX_inv, bread=XtWX_inv, scores=scores, n=n, k=k_total, linear=True,
+                         transform=to_b)
+    if to_b is not None:
+        params = to_b @ params
     V, c = _compute_vcov(pieces, flavour, codes, lm=True)
     _check_finite(params, V, terms, model)
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .. import __version__, config, io, registry
 from ..citations import cite
+from ..safepath import check_name
 
 _CSS = """
 body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -82,6 +83,7 @@ class Report:
     _pending: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
+        check_name(self.name, "report name")
         self.out_dir = Path(self.out_dir) if self.out_dir else config.reports_dir()
         for k in self.datasets:
             registry.get(k)  # fail early on an unknown key
@@ -111,6 +113,7 @@ class Report:
         """
         from .tables import regtable
 
+        check_name(name, f"report {self.name}: table name")
         if isinstance(obj, pd.DataFrame):
             tidy = obj if csv is None else csv
             body = obj.to_html(index=False, border=0, na_rep="", float_format=lambda v: f"{v:,.3f}")
@@ -133,9 +136,10 @@ class Report:
         """A matplotlib figure, saved as PNG and SVG and shown with its caption."""
         import matplotlib.pyplot as plt
 
+        check_name(name, f"report {self.name}: figure name")
         base = f"{self.name}-{name}"
-        for ext in ("png", "svg"):
-            io.write_figure(fig, self.out_dir / "figures" / f"{base}.{ext}")
+        for ext in ("png", "svg"):  # rendered now, written with the rest by write()
+            self._pending[("figure", f"{base}.{ext}")] = io.figure_bytes(fig, ext)
         plt.close(fig)
         self._figures.append(base)
         self._blocks.append(
@@ -175,10 +179,28 @@ class Report:
         )
 
     def write(self) -> Path:
-        """Write the report, its tables, and its index entry; returns the HTML path."""
+        """Write the report, its tables, figures and index entry as one unit; returns the HTML path.
+
+        The files are written (each atomically) while holding the lock on the reports
+        folder, in the order tables, figures, HTML, and the JSON sidecar last. The
+        sidecar records the sha256 of every other file: a run killed part-way leaves the
+        previous sidecar, which no longer matches, so :func:`write_index` refuses the torn
+        report and ``make reports`` (whose target is the sidecar) runs the analysis again.
+        """
         out = self.out_dir
-        for (kind, fname), df in self._pending.items():
-            io.write_csv(df, out / "tables" / fname)
+        with io.folder_lock(out, "report", echo=None):
+            io.clean_stale_temps(out, out / "tables", out / "figures")
+            return self._write_locked(out)
+
+    def _write_locked(self, out: Path) -> Path:
+        from ..fetch import sha256sum
+
+        written: dict[str, Path] = {}
+        for (kind, fname), obj in self._pending.items():
+            if kind == "table":
+                written[f"tables/{fname}"] = io.write_csv(obj, out / "tables" / fname)
+            else:
+                written[f"figures/{fname}"] = io.write_bytes(out / "figures" / fname, obj)
         prov = self.provenance()
         page = (
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -190,17 +212,76 @@ class Report:
             + "</body></html>\n"
         )
         path = io.write_text(out / f"{self.name}.html", page)
+        written[path.name] = path
         io.write_json(out / f"{self.name}.json", {
             "name": self.name, "title": self.title, "question": self.question,
             "tables": self._tables, "figures": self._figures, "provenance": prov,
+            "files": {rel: sha256sum(p) for rel, p in sorted(written.items())},
         })
         return path
+
+
+_ENTRY_KEYS = {"name": str, "title": str, "question": str, "tables": list, "figures": list,
+               "provenance": dict, "files": dict}
+
+
+def read_entry(path: str | Path, *, check_files: bool = True) -> dict:
+    """A report's JSON sidecar, checked: complete, and (``check_files``) matching the files it lists.
+
+    Raises
+    ------
+    ReportFileError
+        The file is not JSON (truncated), is not a peacestats report sidecar (foreign, or
+        written before sidecars listed their files), or a file it lists is missing or
+        differs (a run killed while writing). The message says how to rebuild it.
+    """
+    from ..errors import ReportFileError
+    from ..fetch import sha256sum
+
+    path = Path(path)
+    redo = (f"Rebuild it: `make reports` (or `python analyses/{path.stem}.py`); if it is not a report, "
+            f"move it out of {path.parent}.")
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ReportFileError(f"{path}: not valid JSON ({exc}); the report's sidecar is truncated or damaged. {redo}") from None
+    missing = [k for k, t in _ENTRY_KEYS.items() if not isinstance(entry, dict) or not isinstance(entry.get(k), t)]
+    prov = entry.get("provenance") if isinstance(entry, dict) else None
+    if not missing and not (isinstance(prov.get("datasets"), list) and isinstance(prov.get("methods"), list)):
+        missing = ["provenance.datasets/methods"]
+    if missing:
+        raise ReportFileError(f"{path}: not a peacestats report sidecar (missing or wrong {', '.join(missing)}). {redo}")
+    if check_files:
+        for rel, sha in sorted(entry["files"].items()):
+            f = path.parent / rel
+            if not f.is_file() or sha256sum(f) != sha:
+                state = "is missing" if not f.is_file() else "differs from the one the sidecar records"
+                raise ReportFileError(
+                    f"{path}: report {entry['name']!r} is incomplete: {rel} {state} (a run killed or "
+                    f"interrupted while writing?). {redo}"
+                )
+    return entry
 
 
 def write_index(out_dir: str | Path | None = None, title: str = "peacestats reports") -> Path:
     """``reports/index.html``: a link, the question and a thumbnail for every report written."""
     out = Path(out_dir) if out_dir else config.reports_dir()
-    entries = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+    with io.folder_lock(out, "report"):
+        io.clean_stale_temps(out)
+        return _write_index_locked(out, title)
+
+
+def _write_index_locked(out: Path, title: str) -> Path:
+    """:func:`write_index`'s work, run while it holds the lock on ``out``."""
+    from ..errors import ReportFileError
+
+    entries = [read_entry(p) for p in sorted(out.glob("*.json"))]
+    orphans = sorted(p.name for p in out.glob("*.html") if p.name != "index.html" and not p.with_suffix(".json").is_file())
+    if orphans:
+        raise ReportFileError(
+            f"{out}: {', '.join(orphans)} without the JSON sidecar that lists it in the index (a run killed "
+            "while writing?). Rebuild with `make reports` (or run the analysis again)."
+        )
     if not entries:
         from ..errors import PeacestatsError
 

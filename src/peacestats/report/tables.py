@@ -611,10 +611,10 @@ def regtable(
         )
         out = {"html": _html, "latex": _latex, "markdown": _markdown, "frame": _frame}[format](tab)
     if path is not None:
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        from .. import io as atomic_io
+
         text = out.to_csv(lineterminator="\n") if isinstance(out, pd.DataFrame) else out
-        p.write_bytes(text.encode("utf-8"))
+        atomic_io.write_bytes(Path(path), text.encode("utf-8"))
     return out
 
 
