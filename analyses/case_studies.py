@@ -65,7 +65,7 @@ rep = Report(
     question="What do the harmonized data record about conflict, peace operations, agreements and "
     "peace spells in three countries with very different missions, and where are they silent?",
     datasets=["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-              "mullenbach_tppm", "gw_states", "cow_states"],
+              "mullenbach_tppm", "gw_states", "cow_states", "peacestats_missions", "peacestats_mission_links"],
     methods=[],
 )
 

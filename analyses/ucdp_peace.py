@@ -47,7 +47,8 @@ from peacestats.report.figures import forest_plot  # noqa: E402
 from peacestats.report.html import Report  # noqa: E402
 
 DATASETS = ["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-            "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"]
+            "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged",
+            "peacestats_missions", "peacestats_mission_links"]
 rep = Report(
     "ucdp_peace",
     title="Peace after armed conflict, 1946-2024 (UCDP)",

@@ -525,6 +525,15 @@ def test_perfect_separation_is_reported(ds):
     d["flag"] = ((d["pbs2s3"] == 1) & (d["treaty"] == 1)).astype(int)
     with pytest.raises(SpecificationError, match=r"quasi-complete.*'flag'"):
         reg.probit("pbs2s3 ~ flag + logcost", d)
+    # a type of its own (callers catch the type, never the message), still a SpecificationError
+    from peacestats.errors import ModelError, SeparationError
+    from peacestats.models.causal import propensity_score
+
+    with pytest.raises(SeparationError):
+        reg.logit("pbs2s3 ~ score + logcost", d)
+    with pytest.raises(ModelError, match="no overlap") as err:
+        propensity_score("pbs2s3 ~ score + logcost", d)
+    assert isinstance(err.value.__cause__, SeparationError)
 
 
 def test_count_category_with_only_zeros_is_reported(hks):

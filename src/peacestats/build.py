@@ -18,6 +18,8 @@ import pandas as pd
 
 from . import __version__, config, io, registry
 from .errors import HarmonizeError
+from .project_data import describe as describe_project_data
+from .project_data import is_project_data
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,17 @@ TABLES: list[Table] = [
     Table("missions", _missions, ("mission_id",),
           "Every peace operation, UN and non-UN, 1946-2024: the project's mission tables, Kathman's UN "
           "missions the DPO list omits and Mullenbach's TPPM 3.1 (one row per operation; a source on every row).",
-          ("un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id",)),
+          ("un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm", "peacestats_missions"), ("mission_id",)),
     Table("mission_months", _mission_months, ("mission", "gwcode", "date"),
           "Every peace operation (UN and non-UN) by host country and month, with its kind (peacekeeping, "
           "political, support), type and UN personnel (Kathman 1990-2019).",
-          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states", "mullenbach_tppm"), ("mission", "gwcode", "date")),
+          ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states", "mullenbach_tppm", "peacestats_missions"),
+          ("mission", "gwcode", "date")),
     Table("mission_conflicts", _mission_conflicts, ("mission_id", "link_id"),
           "Which UCDP conflict each peace operation was sent for (the project's authored links; a source "
           "on every row; operations sent for no UCDP conflict listed with link 'none').",
-          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm"), ("mission_id", "link_id"),
+          ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm", "peacestats_missions",
+           "peacestats_mission_links"), ("mission_id", "link_id"),
           ("missions",)),
     Table("deployment", _deployment, ("gwcode", "date"),
           "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
@@ -175,11 +179,13 @@ TABLES: list[Table] = [
           "Conflict-level peace spells in counting-process form, split where the presence of operations "
           "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence or a peace "
           "agreement changes. Time in days since the spell began.",
-          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
+          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
+           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links"),
           ("spell_id", "start"), ("spells", "mission_months", "mission_conflicts")),
     Table("spell_rows_location", _spell_rows_location, ("spell_id", "start"),
           "Location-level peace spells in counting-process form (as spell_rows).",
-          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions"),
+          ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
+           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links"),
           ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts")),
 ]
 
@@ -214,6 +220,11 @@ def _normalize_for_parquet(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _project_source(key: str) -> dict:
+    d = describe_project_data(key)
+    return {"name": key, "title": d["title"], "version": d["version"], "sha256": d["sha256"]}
+
+
 def _resource(t: Table, df: pd.DataFrame, path: Path) -> dict:
     return {
         "name": t.name,
@@ -227,6 +238,7 @@ def _resource(t: Table, df: pd.DataFrame, path: Path) -> dict:
         "rows": int(len(df)),
         "sha256": _sha(path),
         "sources": [
+            _project_source(k) if is_project_data(k) else
             {"name": k, "title": registry.get(k).title, "version": registry.get(k).version,
              "sha256": registry.get(k).sha256}
             for k in t.sources

@@ -21,6 +21,7 @@ from importlib import resources
 
 from . import registry
 from .errors import PeacestatsError
+from .project_data import PROJECT_DATA, is_project_data
 
 #: BibTeX keys for each method peacestats implements, by the name the code uses.
 METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
@@ -51,11 +52,13 @@ def _entries() -> dict[str, str]:
 
 
 def bibtex_keys_for(names: Iterable[str]) -> list[str]:
-    """BibTeX keys for dataset keys and/or method names, de-duplicated, in order of first use."""
+    """BibTeX keys for dataset keys, the project's own data and/or method names, de-duplicated, in order of first use."""
     keys: list[str] = []
     for name in names:
         if name in METHOD_CITATIONS:
             found = METHOD_CITATIONS[name]
+        elif is_project_data(name):
+            found = PROJECT_DATA[name]["bibtex"]
         else:
             found = registry.get(name).bibtex
         for k in found:

@@ -65,6 +65,14 @@ class SpecificationError(ModelError, ValueError):
     """A formula or argument that does not fit the data (missing column, one cluster, ...)."""
 
 
+class SeparationError(SpecificationError):
+    """Perfect (complete or quasi-complete) separation: the maximum-likelihood estimates do not exist."""
+
+
+class SeparationWarning(UserWarning):
+    """Fitted probabilities (or means) numerically 0 or 1 without proven separation."""
+
+
 class SurvivalDataError(ModelError, ValueError):
     """Survival data that break the counting-process rules (bad intervals, misplaced events)."""
 
@@ -93,3 +101,36 @@ class OutputError(PeacestatsError):
 
 class ReportFileError(PeacestatsError):
     """A report's JSON sidecar that is truncated, foreign, or does not match its HTML."""
+
+
+# --- the project's mission tables (peacestats.harmonize.missions, mission_universe) ----------
+class MissionTableError(HarmonizeError):
+    """A mission table that breaks its documented rules (the message names file, column, row)."""
+
+
+class MissionDateError(MissionTableError):
+    """A date that is not YYYY-MM-DD, or a mission that ends before it starts."""
+
+
+class MissionStatusError(MissionTableError):
+    """An ``ongoing`` flag that contradicts the dates: an ongoing mission with an end date."""
+
+
+class MissionTypeError(MissionTableError):
+    """A ``mission_type`` outside observer / traditional / multidimensional / enforcement."""
+
+
+class MissingSourceError(MissionTableError):
+    """A row whose ``source`` is empty: every fact needs a public source."""
+
+
+class InvalidHostCodeError(MissionTableError, UnmatchedCodeError):
+    """A host code that is not an integer, or not a Gleditsch-Ward state code."""
+
+
+class DuplicateMissionError(MissionTableError):
+    """An acronym (or Kathman mission name) given to two rows."""
+
+
+class MissionValueError(MissionTableError):
+    """Any other malformed value, or a missing coded value (or unknown end) without a note saying why."""

@@ -38,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .missions import MissingSourceError, MissionValueError, _fail, _read_csv, resource_path
+from ..errors import MissingSourceError, MissionValueError
+from .missions import _fail, _read_csv, resource_path
 
 __all__ = ["CROSSCHECK_SOURCES", "EXCEPTIONS_FILE", "EXCEPTION_COLUMNS", "crosscheck_un_missions",
            "crosscheck_exceptions", "explained"]

@@ -67,16 +67,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .missions import (
-    MISSION_KINDS,
-    InvalidHostCodeError,
-    MissingSourceError,
-    MissionTableError,
-    MissionValueError,
-    _fail,
-    _read_csv,
-    resource_path,
-)
+from ..errors import InvalidHostCodeError, MissingSourceError, MissionTableError, MissionValueError
+from .missions import MISSION_KINDS, _fail, _read_csv, resource_path
 
 __all__ = [
     "TPPM_CROSSWALK_FILE",

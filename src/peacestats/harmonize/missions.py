@@ -117,7 +117,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import HarmonizeError, UnmatchedCodeError
+from ..errors import (  # noqa: F401 - the mission errors are part of this module's API
+    DuplicateMissionError,
+    HarmonizeError,
+    InvalidHostCodeError,
+    MissingSourceError,
+    MissionDateError,
+    MissionStatusError,
+    MissionTableError,
+    MissionTypeError,
+    MissionValueError,
+    UnmatchedCodeError,
+)
 
 __all__ = [
     "MISSION_TYPES",
@@ -201,39 +212,6 @@ STACKED_COLUMNS = [
     "source",
     "notes",
 ]
-
-
-# --- errors ---------------------------------------------------------------------------
-class MissionTableError(HarmonizeError):
-    """A mission table that breaks its documented rules (the message names file, column, row)."""
-
-
-class MissionDateError(MissionTableError):
-    """A date that is not YYYY-MM-DD, or a mission that ends before it starts."""
-
-
-class MissionStatusError(MissionTableError):
-    """An ``ongoing`` flag that contradicts the dates: an ongoing mission with an end date."""
-
-
-class MissionTypeError(MissionTableError):
-    """A ``mission_type`` outside observer / traditional / multidimensional / enforcement."""
-
-
-class MissingSourceError(MissionTableError):
-    """A row whose ``source`` is empty: every fact needs a public source."""
-
-
-class InvalidHostCodeError(MissionTableError, UnmatchedCodeError):
-    """A host code that is not an integer, or not a Gleditsch-Ward state code."""
-
-
-class DuplicateMissionError(MissionTableError):
-    """An acronym (or Kathman mission name) given to two rows."""
-
-
-class MissionValueError(MissionTableError):
-    """Any other malformed value, or a missing coded value (or unknown end) without a note saying why."""
 
 
 # --- reading ---------------------------------------------------------------------------

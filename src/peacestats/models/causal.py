@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelError, SpecificationError
+from ..errors import ModelError, SeparationError, SpecificationError
 from ._design import check_columns
 from .results import ModelResult
 
@@ -358,13 +358,11 @@ def propensity_score(formula: str, data: pd.DataFrame, *, method: str = "logit")
     fitter = regression.logit if method == "logit" else regression.probit
     try:
         fit = fitter(formula, frame)
-    except SpecificationError as exc:
-        if "separation" in str(exc).lower():
-            raise ModelError(
-                f"propensity_score: no overlap: the covariates of {formula!r} separate treated from untreated "
-                f"units, so some scores are 0 or 1. {exc}"
-            ) from exc
-        raise
+    except SeparationError as exc:
+        raise ModelError(
+            f"propensity_score: no overlap: the covariates of {formula!r} separate treated from untreated "
+            f"units, so some scores are 0 or 1. {exc}"
+        ) from exc
     fitted = fit.fitted.astype(float)
     if not fitted.index.isin(data.index).all() or not fitted.index.is_unique:  # pragma: no cover - guard
         raise ModelError("propensity_score: the treatment model returned fitted values on unknown rows")

@@ -92,7 +92,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceError, SpecificationError
+from ..errors import ConvergenceError, SeparationError, SeparationWarning, SpecificationError  # noqa: F401
 from . import _design
 from ._design import as_python as _py
 from .results import ModelResult
@@ -120,10 +120,6 @@ VCOV_R_CALLS = {
     "vcovCL": "sandwich::vcovCL(fit, cluster = ~{g})",
     "stata": "Stata vce({stata})",
 }
-
-
-class SeparationWarning(UserWarning):
-    """Fitted probabilities (or means) numerically 0 or 1 without proven separation."""
 
 
 # ====================================================================== design matrices
@@ -841,14 +837,14 @@ def _raise_separation(b: np.ndarray, X: np.ndarray, y: np.ndarray, d: _Design, k
         what = "complete" if complete else "quasi-complete"
         if complete:
             n_pred = len(y)
-        raise SpecificationError(
+        raise SeparationError(
             f"{model}: perfect separation ({what}): a combination of {', '.join(map(repr, involved))} predicts "
             f"{d.y_name!r} perfectly for {n_pred} of {len(y)} rows, so the maximum-likelihood estimates do not "
             "exist (coefficients run to +/- infinity; R's glm warns 'fitted probabilities numerically 0 or 1'). "
             "Drop or merge the category or variable, or use a penalised (Firth) logit."
         )
     n_zero = int(((xb < -tol) & (y == 0)).sum())
-    raise SpecificationError(
+    raise SeparationError(
         f"{model}: the estimates do not exist: along {', '.join(map(repr, involved))} the outcome {d.y_name!r} is 0 in "
         f"{n_zero} row(s) with no positive count (a category or range with only zeros), so a coefficient runs "
         "to -infinity. Drop or merge that category, or drop those rows."

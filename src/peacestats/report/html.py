@@ -35,6 +35,8 @@ import pandas as pd
 
 from .. import __version__, config, io, registry
 from ..citations import cite
+from ..project_data import describe as describe_project_data
+from ..project_data import is_project_data
 from ..safepath import check_name
 
 _CSS = """
@@ -86,7 +88,8 @@ class Report:
         check_name(self.name, "report name")
         self.out_dir = Path(self.out_dir) if self.out_dir else config.reports_dir()
         for k in self.datasets:
-            registry.get(k)  # fail early on an unknown key
+            if not is_project_data(k):
+                registry.get(k)  # fail early on an unknown key
         self.datasets = list(self.datasets)
         self.methods = list(self.methods)
 
@@ -94,7 +97,8 @@ class Report:
     def use(self, datasets: Iterable[str] = (), methods: Iterable[str] = ()) -> None:
         """Record more datasets or methods used (for provenance and BibTeX)."""
         for k in datasets:
-            registry.get(k)
+            if not is_project_data(k):
+                registry.get(k)
             if k not in self.datasets:
                 self.datasets.append(k)
         for m in methods:
@@ -152,6 +156,7 @@ class Report:
         """Datasets (key, title, version, sha256), methods, peacestats version, git revision."""
         return {
             "datasets": [
+                describe_project_data(k) if is_project_data(k) else
                 {"key": k, "title": registry.get(k).title, "version": registry.get(k).version,
                  "sha256": registry.get(k).sha256}
                 for k in self.datasets
