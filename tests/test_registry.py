@@ -85,7 +85,9 @@ def test_cite_prints_valid_bibtex():
 def test_whole_bibliography_parses_and_every_entry_has_author_title_year():
     from pybtex.database import parse_string
 
-    everything = list(registry.keys()) + list(METHOD_CITATIONS)
+    from peacestats.project_data import PROJECT_DATA
+
+    everything = list(registry.keys()) + list(METHOD_CITATIONS) + list(PROJECT_DATA)
     db = parse_string(cite(everything), "bibtex")
     assert len(db.entries) == len(_entries())  # every entry in the file is used by something
     for key, e in db.entries.items():
