@@ -3,7 +3,7 @@
 Dataset page
 ------------
 Key ``imi``; version ``1946-2005-merged``: ``MergedIMIData1947-2005.xls`` (Excel 97, read
-with xlrd, sheet ``Pearson.txt``), Pearson & Baumann's 1946-1988 collection (ICPSR 6035)
+with python-calamine, sheet ``Pearson.txt``), Pearson & Baumann's 1946-1988 collection (ICPSR 6035)
 merged with Kisangani & Pickering's 1989-2005 update (ICPSR 21282), which follows the same
 coding rules. An intervention is "the movement of regular troops or forces (airborne,
 seaborne, shelling, etc) of one country inside another, in the context of some political

@@ -3,7 +3,7 @@
 Dataset page
 ------------
 Key ``mullenbach_tppm``; version ``3.1`` (``Third-Party-PKMs-version-3.1.xls``, an Excel 97
-workbook read with xlrd). Unit: a peacekeeping mission in one host (the "target state" of
+workbook read with python-calamine). Unit: a peacekeeping mission in one host (the "target state" of
 an intrastate dispute), 1947-2014: 215 rows, 72 UN, 93 regional-organization and 50 ad hoc
 missions. A mission serving two hosts has a row per host (MINURCAT: Chad and the Central
 African Republic). Primary key: ``obsnum``. Country codes are Correlates of War (COW).
