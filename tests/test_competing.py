@@ -28,7 +28,8 @@ import pytest
 
 from peacestats.citations import cite
 from peacestats.errors import SpecificationError, SurvivalDataError
-from peacestats.models.competing import cumulative_incidence
+from peacestats.models.competing import FineGrayResult, cumulative_incidence, finegray, finegray_data
+from peacestats.models.cox import coxph
 from peacestats.models.km import kaplan_meier
 
 HERE = Path(__file__).parent
@@ -243,6 +244,119 @@ def test_bad_options():
         cumulative_incidence(spells(), stop="durat", event="cause")
 
 
+# ----------------------------------------------------------------------------- Fine-Gray = R
+def sim_split() -> pd.DataFrame:
+    """competing_sim.csv with each (entry, stop] of length >= 2 split at its midpoint (as competing.R)."""
+    d = sim()
+    long = (d["stop"] - d["entry"]) >= 2
+    mid = d["entry"] + np.floor((d["stop"] - d["entry"]) / 2)
+    a = d[long].assign(stop=mid[long], event="0")
+    b = d[long].assign(entry=mid[long])
+    out = pd.concat([d[~long], a, b])
+    return out.sort_values(["row", "stop"], kind="mergesort").reset_index(drop=True)
+
+
+def spells_rows() -> pd.DataFrame:
+    return spells().assign(row=lambda d: np.arange(1, len(d) + 1))
+
+
+FG_CASES = {
+    "fg_real_cause1": (spells_rows, dict(formula="Surv(duration, cause) ~ war + territory", cause=1)),
+    "fg_real_cause2": (spells_rows, dict(formula="Surv(duration, cause) ~ war + territory", cause=2)),
+    "fg_sim_entry_w": (sim, dict(formula="Surv(entry, stop, event) ~ x1 + x2", cause="recur", id="row",
+                                 weights="weight")),
+    "fg_sim": (sim, dict(formula="Surv(stop, event) ~ x1 + x2", cause="other")),
+    "fg_sim_entry": (sim, dict(formula="Surv(entry, stop, event) ~ x1 + x2", cause="other", id="row")),
+    "fg_sim_split_w": (sim_split, dict(formula="Surv(entry, stop, event) ~ x1 + x2", cause="recur", id="row",
+                                       weights="weight")),
+}
+
+
+def check_fg_case(name: str, golden: dict) -> FineGrayResult:
+    load, kw = FG_CASES[name]
+    r = golden[name]
+    d = load()
+    fit = finegray(data=d, **kw)
+    fg = fit.fg_data
+    assert_close(d.loc[fg["_row"], "row"], r["data"]["row"], f"{name} rows")
+    for c in ("fgstart", "fgstop", "fgstatus", "fgwt"):
+        assert_close(fg[c], r["data"][c], f"{name} {c}")
+    f = r["fit"]
+    assert fit.nobs == f["n"][0] and fit.n_events == f["nevent"][0]
+    assert_close(fit.params, f["coef"], f"{name} coef")
+    assert f["robust"] == [1] and fit.vcov_type.startswith("robust")
+    assert_close(fit.vcov.to_numpy().ravel(order="F"), np.ravel(f["var"]), f"{name} var (robust)")
+    assert_close(fit.vcov_model.to_numpy().ravel(order="F"), np.ravel(f["naive_var"]), f"{name} naive.var")
+    assert_close([fit.loglik_null, fit.loglik], f["loglik"], f"{name} loglik")
+    return fit
+
+
+@pytest.mark.parametrize("name", list(FG_CASES))
+def test_finegray_equals_r(name):
+    check_fg_case(name, R_GOLDEN)
+
+
+def test_split_spells_give_the_same_fine_gray_fit():
+    whole = finegray("Surv(entry, stop, event) ~ x1 + x2", sim(), cause="recur", id="row", weights="weight")
+    split = finegray("Surv(entry, stop, event) ~ x1 + x2", sim_split(), cause="recur", id="row", weights="weight")
+    assert split.nobs > whole.nobs
+    np.testing.assert_allclose(split.params, whole.params, rtol=1e-9)
+
+
+def test_finegray_data_weights():
+    d = spells()
+    fg = finegray_data(d, stop="duration", event="cause", cause=1, columns=["spell_id", "cause"])
+    assert list(fg.columns) == ["spell_id", "cause", "fgstart", "fgstop", "fgstatus", "fgwt"]
+    assert fg.attrs["cause"] == 1
+    # spells ending in cause 1 or censored keep one row of weight 1; cause-2 spells go on with weights <= 1
+    once = fg[fg["cause"] != 2]
+    assert not once["spell_id"].duplicated().any() and np.all(once["fgwt"] == 1.0)
+    other = fg[fg["cause"] == 2]
+    assert other["spell_id"].nunique() == 141 and len(other) > 141
+    assert np.all((other["fgwt"] > 0) & (other["fgwt"] <= 1))
+    assert int(fg["fgstatus"].sum()) == 135
+
+
+def test_finegray_result_and_cause_specific_cox():
+    d = spells()
+    fg = finegray("Surv(duration, cause) ~ war + territory", d, cause=2)
+    assert fg.model == "Fine-Gray" and fg.exp_label == "SHR" and fg.cause == 2
+    assert "SHR" in fg.summary() and "Fine-Gray" in fg.summary()
+    assert list(fg.tidy()["term"]) == ["war", "territory"]
+    assert "fine1999proportional" in cite(fg.citations)
+    assert fg.glance()["n_events"].iloc[0] == 141
+    # the cause-specific hazard: the other cause counts as censored (the docstring example)
+    cs = coxph("war + territory", d.assign(other=(d["cause"] == 2).astype(int)), stop="duration", event="other")
+    assert cs.n_events == 141 and cs.nobs == 343
+    assert not np.allclose(cs.params, fg.params, rtol=1e-3)  # different estimands
+
+
+def test_finegray_rhs_with_keywords_equals_surv_formula():
+    d = spells()
+    a = finegray("war + territory", d, cause=1, stop="duration", event="cause")
+    b = finegray("Surv(duration, cause) ~ war + territory", d, cause=1)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12)
+
+
+def test_finegray_unknown_cause():
+    with pytest.raises(SurvivalDataError, match=r"cause=3 is not a value of column 'cause'; its causes are \[1, 2\]"):
+        finegray("Surv(duration, cause) ~ war", spells(), cause=3)
+
+
+def test_finegray_event_before_last_row_and_gaps():
+    d = sim_split()
+    bad = d.copy()
+    i = int(np.flatnonzero(bad["row"].duplicated(keep="last").to_numpy() & (bad["event"] == "0").to_numpy())[0])
+    bad.loc[i, "event"] = "recur"
+    with pytest.raises(SurvivalDataError, match=rf"ends \('event' != 0\) at row {i + 1} .*not its last row"):
+        finegray_data(bad, entry="entry", stop="stop", event="event", cause="recur", id="row")
+    gap = d.copy()
+    j = i + 1  # the second piece of the same spell
+    gap.loc[j, "entry"] = gap.loc[j, "entry"] + 0.5
+    with pytest.raises(SurvivalDataError, match=rf"gap or overlap after row {i + 1}"):
+        finegray_data(gap, entry="entry", stop="stop", event="event", cause="recur", id="row")
+
+
 # ----------------------------------------------------------------------------- the fixtures
 def test_real_fixture_is_the_built_table():
     """The CSV is what ``peacestats build`` gives (skipped when the tables are not built)."""
@@ -276,3 +390,6 @@ def test_live_r(tmp_path):
         check_aj_case(name, live)
         check_aj_at(name, live)
         assert_close(live[name]["pstate"][1], R_GOLDEN[name]["pstate"][1], f"fixture {name} is stale")
+    for name in FG_CASES:
+        check_fg_case(name, live)
+        assert_close(live[name]["fit"]["coef"], R_GOLDEN[name]["fit"]["coef"], f"fixture {name} is stale")

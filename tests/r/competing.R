@@ -94,5 +94,17 @@ res$fg_sim <- list(data = fgdata(fg), fit = fgfit(fg, "x1 + x2"))
 fg <- finegray(Surv(entry, stop, factor(event)) ~ x1 + x2 + row, data = sim, id = id, etype = "other")
 res$fg_sim_entry <- list(data = fgdata(fg), fit = fgfit(fg, "x1 + x2"))
 
+# spells split at the midpoint of (entry, stop] when it is 2 or more long: several rows per id,
+# the event on the last row (sorted by id and stop, so R's delayed-entry check sees first rows)
+long <- sim$stop - sim$entry >= 2
+mid <- sim$entry + floor((sim$stop - sim$entry) / 2)
+a <- sim[long, ]; a$stop <- mid[long]; a$event <- "0"
+b <- sim[long, ]; b$entry <- mid[long]
+split <- rbind(sim[!long, ], a, b)
+split <- split[order(split$id, split$stop), ]
+fg <- finegray(Surv(entry, stop, factor(event)) ~ x1 + x2 + row, data = split, id = id,
+               weights = weight, etype = "recur")
+res$fg_sim_split_w <- list(data = fgdata(fg), fit = fgfit(fg, "x1 + x2"), nrow = nrow(split))
+
 writeLines(js(res), out)
 cat("wrote", out, "\n")

@@ -21,3 +21,6 @@ Therneau, T., Crowson, C. & Atkinson, E. Multi-state models and competing risks
 from ._aj import CumulativeIncidenceResult, cumulative_incidence
 
 __all__ = ["cumulative_incidence", "CumulativeIncidenceResult"]
+from ._finegray import FineGrayResult, finegray, finegray_data
+
+__all__ += ["finegray", "finegray_data", "FineGrayResult"]

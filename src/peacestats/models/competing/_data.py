@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
-from .._design import as_list, check_columns
+from .._design import as_list, as_python, check_columns
 from ..km import _row_label, _sort_key
 
 CENSORED_LABEL = "(s0)"  # R's name of the initial (event-free) state
@@ -25,7 +25,7 @@ def _is_censor_code(v) -> bool:
 
 def cause_levels(values: pd.Series, causes: Sequence | None, what: str, column: str) -> list:
     """The causes in R's factor-level order (numbers numerically, text alphabetically), or as given."""
-    found = [v for v in pd.unique(values) if not _is_censor_code(v)]
+    found = [as_python(v) for v in pd.unique(values) if not _is_censor_code(v)]
     if causes is not None:
         causes = list(causes)
         if len(set(map(str, causes))) != len(causes):
