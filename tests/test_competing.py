@@ -46,12 +46,34 @@ def sim() -> pd.DataFrame:
     return pd.read_csv(DATA / "competing_sim.csv", dtype={"event": str})
 
 
+def sim_split() -> pd.DataFrame:
+    """competing_sim.csv with each (entry, stop] of length >= 2 split at its midpoint (as competing.R)."""
+    d = sim()
+    long = (d["stop"] - d["entry"]) >= 2
+    mid = d["entry"] + np.floor((d["stop"] - d["entry"]) / 2)
+    a = d[long].assign(stop=mid[long], event="0")
+    b = d[long].assign(entry=mid[long])
+    out = pd.concat([d[~long], a, b])
+    return out.sort_values(["row", "stop"], kind="mergesort").reset_index(drop=True)
+
+
+def spells_halves() -> pd.DataFrame:
+    """Each real spell as two rows, (0, d/2] censored and (d/2, d] with the outcome (as competing.R)."""
+    d = spells()
+    h1 = d.assign(entry=0.0, stop=d["duration"] / 2, cause=0)
+    h2 = d.assign(entry=d["duration"] / 2, stop=d["duration"].astype(float))
+    return pd.concat([h1, h2], ignore_index=True)
+
+
 AJ_CASES = {
     "aj_real_war": (spells, dict(stop="duration", event="cause", group="war")),
     "aj_real_all": (spells, dict(stop="duration", event="cause")),
     "aj_sim_entry_w": (sim, dict(entry="entry", stop="stop", event="event", group="group", weights="weight")),
     "aj_sim_w": (sim, dict(stop="stop", event="event", weights="weight")),
     "aj_sim_entry": (sim, dict(entry="entry", stop="stop", event="event")),
+    "aj_real_halves": (spells_halves, dict(entry="entry", stop="stop", event="cause", group="war", id="spell_id")),
+    "aj_sim_split_w": (sim_split, dict(entry="entry", stop="stop", event="event", group="group", weights="weight",
+                                       id="row")),
 }
 
 
@@ -232,6 +254,34 @@ def test_missing_event_code_names_row():
         cumulative_incidence(d, stop="duration", event="cause")
 
 
+def test_split_spells_same_estimate_and_standard_error():
+    whole = cumulative_incidence(spells(), stop="duration", event="cause", group="war")
+    halves = cumulative_incidence(spells_halves(), entry="entry", stop="stop", event="cause", group="war",
+                                  id="spell_id")
+    t = halves.tidy().merge(whole.tidy(), on=["group", "time", "state"], suffixes=("", "_whole"))
+    assert len(t) == len(whole.tidy())
+    np.testing.assert_allclose(t["estimate"], t["estimate_whole"], rtol=1e-12)
+    np.testing.assert_allclose(t["std_error"], t["std_error_whole"], rtol=1e-10)
+
+
+def test_split_spells_bad_segments_name_rows():
+    d = sim_split()
+    i = int(np.flatnonzero(d["row"].duplicated(keep="last").to_numpy())[0])  # first piece of a split spell
+    kw = dict(entry="entry", stop="stop", event="event", id="row")
+    bad = d.copy()
+    bad.loc[i, "event"] = "recur"
+    with pytest.raises(SurvivalDataError, match=rf"ends in an event at row {i + 1} .*not its last row"):
+        cumulative_incidence(bad, **kw)
+    gap = d.copy()
+    gap.loc[i + 1, "entry"] += 0.5
+    with pytest.raises(SurvivalDataError, match=rf"row {i + 2} .*leaves a gap after row {i + 1}"):
+        cumulative_incidence(gap, **kw)
+    w = d.copy()
+    w.loc[i + 1, "weight"] += 1
+    with pytest.raises(SurvivalDataError, match=rf"weight changes within the spell 'row' = .* \(row {i + 1}"):
+        cumulative_incidence(w, weights="weight", **kw)
+
+
 def test_code_not_among_causes():
     with pytest.raises(SurvivalDataError, match=r"holds 'other' at row 3 .*not among causes"):
         cumulative_incidence(sim(), stop="stop", event="event", causes=["recur"])
@@ -245,17 +295,6 @@ def test_bad_options():
 
 
 # ----------------------------------------------------------------------------- Fine-Gray = R
-def sim_split() -> pd.DataFrame:
-    """competing_sim.csv with each (entry, stop] of length >= 2 split at its midpoint (as competing.R)."""
-    d = sim()
-    long = (d["stop"] - d["entry"]) >= 2
-    mid = d["entry"] + np.floor((d["stop"] - d["entry"]) / 2)
-    a = d[long].assign(stop=mid[long], event="0")
-    b = d[long].assign(entry=mid[long])
-    out = pd.concat([d[~long], a, b])
-    return out.sort_values(["row", "stop"], kind="mergesort").reset_index(drop=True)
-
-
 def spells_rows() -> pd.DataFrame:
     return spells().assign(row=lambda d: np.arange(1, len(d) + 1))
 

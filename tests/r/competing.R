@@ -105,6 +105,14 @@ split <- split[order(split$id, split$stop), ]
 fg <- finegray(Surv(entry, stop, factor(event)) ~ x1 + x2 + row, data = split, id = id,
                weights = weight, etype = "recur")
 res$fg_sim_split_w <- list(data = fgdata(fg), fit = fgfit(fg, "x1 + x2"), nrow = nrow(split))
+f_split <- survfit(Surv(entry, stop, factor(event)) ~ group, data = split, weights = weight, id = id)
+res$aj_sim_split_w <- aj(f_split, c(0.5, 2.5, 5, 10, 20, 30))
+# real spells halved (new half-day times), one spell = one id; only the second half can end
+h1 <- spells; h1$entry <- 0; h1$stop <- spells$duration / 2; h1$cause <- 0
+h2 <- spells; h2$entry <- spells$duration / 2; h2$stop <- spells$duration
+halves <- rbind(h1, h2)
+f_halves <- survfit(Surv(entry, stop, factor(cause)) ~ war, data = halves, id = spell_id)
+res$aj_real_halves <- aj(f_halves, c(365, 1826, 3652, 7305))
 
 writeLines(js(res), out)
 cat("wrote", out, "\n")

@@ -14,12 +14,12 @@ from scipy import stats
 from ...errors import SpecificationError
 from .._design import as_list
 from ..km import _fmt_level, _group_labels
-from ._data import CENSORED_LABEL, competing_data
+from ._data import CENSORED_LABEL, check_spells, competing_data
 
 CONF_TYPES = ("log", "plain", "log-log")
 
 
-def aj_curve(entry, stop, cause, w, n_causes: int) -> dict[str, np.ndarray]:
+def aj_curve(entry, stop, cause, w, n_causes: int, subject=None) -> dict[str, np.ndarray]:
     """Aalen-Johansen estimate and infinitesimal-jackknife standard errors for one group.
 
     States are 0 (event-free, R's "(s0)") and 1..K (the causes, absorbing); every row
@@ -31,12 +31,16 @@ def aj_curve(entry, stop, cause, w, n_causes: int) -> dict[str, np.ndarray]:
     rows at risk at t (s_i(t) is the state row i is in just after t), and
     var p_j(t) = sum_i w_i^2 U_ij(t)^2: R's ``survfitci`` C code, step for step.
     Counts (``n_risk``, ``n_event``, ``n_censor``) are numbers of rows, unweighted, as R
-    reports them for multi-state curves.
+    reports them for multi-state curves. ``subject`` (codes 0..m-1, R's ``id``) sums the
+    influence of the rows of one spell; its rows must not overlap and share one weight.
     """
     S = n_causes + 1
     times = np.unique(stop)
     T = len(times)
-    n = len(stop)
+    subj = np.arange(len(stop)) if subject is None else np.asarray(subject)
+    n = int(subj.max()) + 1
+    w_subj = np.zeros(n)
+    w_subj[subj] = w
     p = np.zeros(S)
     p[0] = 1.0
     U = np.zeros((n, S))
@@ -45,7 +49,7 @@ def aj_curve(entry, stop, cause, w, n_causes: int) -> dict[str, np.ndarray]:
     n_risk = np.zeros(T)
     n_event = np.zeros((T, S))
     n_censor = np.zeros(T)
-    w2 = w * w
+    w2 = w_subj * w_subj
     for j, t in enumerate(times):
         at_risk = (entry < t) & (stop >= t)
         here = stop == t
@@ -64,10 +68,10 @@ def aj_curve(entry, stop, cause, w, n_causes: int) -> dict[str, np.ndarray]:
             U[:, 1:] += u0[:, None] * h[None, 1:]
             # + p_0(t-) dH_i: rows at risk (all in state 0) move to their state after t
             scale = p[0] / ws
-            U[at_risk] -= h[None, :] * scale
+            U[subj[at_risk]] -= h[None, :] * scale
             dest = np.where(ev, cause, 0)
             idx = np.flatnonzero(at_risk)
-            U[idx, dest[idx]] += scale
+            U[subj[idx], dest[idx]] += scale
             p0 = p[0]
             p = p.copy()
             p[0] = p0 * h[0]
@@ -361,6 +365,7 @@ def cumulative_incidence(
     entry: str | None = None,
     group: str | Sequence[str] | None = None,
     weights: str | None = None,
+    id: str | None = None,
     causes: Sequence | None = None,
     conf_level: float = 0.95,
     conf_type: str = "log",
@@ -395,6 +400,13 @@ def cumulative_incidence(
     weights
         Case weights (>= 0), R's ``weights =``. Estimates and variances use them; the
         counts ``n_risk``, ``n_event``, ``n_censor`` are numbers of rows, as R reports.
+    id
+        The spell of each row when spells are split into (entry, stop] segments (R's
+        ``id =``): the standard errors sum the influence of a spell's rows. As R requires,
+        the segments must follow each other without gaps or overlaps and only the last may
+        end in an event; here they must also share one weight. The group may change
+        between segments (each segment counts in its group's curve, as in R). Without
+        ``id`` each row is a spell.
     causes
         The causes in the order wanted (every non-zero code in the data must be listed).
     conf_level
@@ -417,10 +429,8 @@ def cumulative_incidence(
 
     Notes
     -----
-    Each row is one subject (R's ``id`` = row). For spells split into several rows
-    (time-varying covariates), use one row per spell: the estimate is the same, and R's
-    variance with ``id = spell`` sums the rows' influence, which this function does not.
-    Times are compared exactly (R's ``timefix`` is not applied): use integer days.
+    Without ``id`` each row is one spell (R's ``id`` = row). Times are compared exactly
+    (R's ``timefix`` is not applied): use integer days.
 
     Cause-specific hazards need no new code: fit :func:`peacestats.models.cox.coxph` with
     the other causes as censored, e.g. ``coxph("war", d.assign(recur=(d.cause == 1) * 1),
@@ -449,8 +459,10 @@ def cumulative_incidence(
     groups = as_list(group)
     df, levels, n_dropped = competing_data(
         data, what="cumulative_incidence", stop=stop, event=event, entry=entry, weights=weights,
-        causes=causes, other=groups, drop_missing=groups,
+        causes=causes, other=groups + as_list(id), drop_missing=groups,
     )
+    if id is not None:
+        check_spells(df, id, "cumulative_incidence")
     states = [CENSORED_LABEL] + [_fmt_level(c) for c in levels]
     labels, glevels = _group_labels(df, groups)
     K = len(levels)
@@ -458,7 +470,8 @@ def cumulative_incidence(
     for g in glevels:
         m = (labels == g).to_numpy()
         e, s, c, w = (df[x].to_numpy()[m] for x in ("_entry", "_stop", "_cause", "_w"))
-        r = aj_curve(e, s, c, w, K)
+        subject = pd.factorize(df[id].to_numpy()[m])[0] if id is not None else None
+        r = aj_curve(e, s, c, w, K, subject)
         T = len(r["time"])
         nev = r["n_event"].copy()
         nev[:, 0] = nev[:, 1:].sum(axis=1)  # rows leaving the event-free state
@@ -476,10 +489,11 @@ def cumulative_incidence(
             "n_censor": np.repeat(r["n_censor"], K + 1),
         }))
         counts.append({"group": g, "records": int(m.sum())})
-    options = dict(stop=stop, event=event, entry=entry, group=groups, weights=weights, causes=levels,
+    options = dict(stop=stop, event=event, entry=entry, group=groups, weights=weights, id=id, causes=levels,
                    conf_level=conf_level, conf_type=conf_type)
     return CumulativeIncidenceResult(
         curve=pd.concat(parts, ignore_index=True), states=states, causes=levels, groups=glevels,
         group_var=groups, conf_type=conf_type, conf_level=conf_level, counts=pd.DataFrame(counts),
-        options=options, data_info={"n": int(len(df)), "n_dropped": n_dropped},
+        options=options, data_info={"n": int(len(df)), "n_spells": int(df[id].nunique()) if id else int(len(df)),
+                                         "n_dropped": n_dropped},
     )

@@ -143,3 +143,43 @@ def competing_data(
         if c not in out:
             out[c] = sub[c]
     return out, levels, n_dropped
+
+
+def check_spells(df: pd.DataFrame, id: str, what: str) -> None:
+    """The rules R's multi-state ``survfit`` sets for the (entry, stop] segments of a spell (``id``).
+
+    The segments follow each other without gaps or overlaps (R: "one or more flags are >0
+    in survcheck"), only the last may end in an event, and (our rule, so that each spell
+    has one weight in the variance) they share the weight.
+    """
+    if df[id].isna().any():
+        bad = df.index[df[id].isna().to_numpy()][0]
+        raise SurvivalDataError(f"{what}: column {id!r} is missing at {_row_label(bad)}")
+    order = np.lexsort((df["_stop"].to_numpy(), pd.factorize(df[id])[0]))
+    d = df.iloc[order]
+    codes = pd.factorize(d[id])[0]
+    cont = np.r_[codes[1:] == codes[:-1], False]  # the next row belongs to the same spell
+    nxt = np.r_[1:len(d), 0]
+    if np.any(cont & (d["_cause"].to_numpy() != 0)):
+        i = int(np.flatnonzero(cont & (d["_cause"].to_numpy() != 0))[0])
+        raise SurvivalDataError(
+            f"{what}: the spell {id!r} = {d[id].iloc[i]!r} ends in an event at {_row_label(d.index[i])}, "
+            "which is not its last row (in time)"
+        )
+    gap = cont & (d["_entry"].to_numpy()[nxt] != d["_stop"].to_numpy())
+    if gap.any():
+        i = int(np.flatnonzero(gap)[0])
+        kind = "overlaps" if d["_entry"].iloc[i + 1] < d["_stop"].iloc[i] else "leaves a gap after"
+        raise SurvivalDataError(
+            f"{what}: in the spell {id!r} = {d[id].iloc[i]!r}, {_row_label(d.index[i + 1])} {kind} "
+            f"{_row_label(d.index[i])}: a spell's rows must follow each other (entry = the previous stop), "
+            "as R's survfit requires"
+        )
+    w = d["_w"].to_numpy()
+    differ = cont & (w[nxt] != w)
+    if differ.any():
+        i = int(np.flatnonzero(differ)[0])
+        raise SurvivalDataError(
+            f"{what}: the weight changes within the spell {id!r} = {d[id].iloc[i]!r} "
+            f"({_row_label(d.index[i])} to the next row); give a spell one weight"
+        )
