@@ -335,6 +335,14 @@ def test_finegray_equals_r(name):
     check_fg_case(name, R_GOLDEN)
 
 
+def test_finegray_clustered_on_the_spell_equals_r():
+    f = R_GOLDEN["fg_real_cause2"]["fit_cluster"]
+    fit = finegray("Surv(duration, cause) ~ war + territory", spells_rows(), cause=2, cluster="row")
+    assert fit.n_clusters == 343
+    assert_close(fit.params, f["coef"], "coef")
+    assert_close(fit.vcov.to_numpy().ravel(order="F"), np.ravel(f["var"]), "var clustered on the spell")
+
+
 def test_split_spells_give_the_same_fine_gray_fit():
     whole = finegray("Surv(entry, stop, event) ~ x1 + x2", sim(), cause="recur", id="row", weights="weight")
     split = finegray("Surv(entry, stop, event) ~ x1 + x2", sim_split(), cause="recur", id="row", weights="weight")

@@ -86,6 +86,8 @@ for (cause in c("1", "2")) {
   fg <- finegray(Surv(duration, factor(cause)) ~ war + territory + row, data = spells, etype = cause)
   res[[paste0("fg_real_cause", cause)]] <- list(data = fgdata(fg), fit = fgfit(fg, "war + territory"))
 }
+# the robust variance clustered on the spell (each spell's expanded rows together)
+res$fg_real_cause2$fit_cluster <- fgfit(fg, "war + territory + cluster(row)")
 fg <- finegray(Surv(entry, stop, factor(event)) ~ x1 + x2 + row, data = sim, id = id,
                weights = weight, etype = "recur")
 res$fg_sim_entry_w <- list(data = fgdata(fg), fit = fgfit(fg, "x1 + x2"))
