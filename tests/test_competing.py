@@ -282,6 +282,17 @@ def test_split_spells_bad_segments_name_rows():
         cumulative_incidence(w, weights="weight", **kw)
 
 
+def test_codes_as_numbers_or_text_are_the_same_cause():
+    d = spells()
+    as_int = cumulative_incidence(d, stop="duration", event="cause")
+    as_float = cumulative_incidence(d.astype({"cause": float}), stop="duration", event="cause", causes=["2", "1"])
+    assert as_float.states == ["(s0)", "2", "1"]
+    np.testing.assert_allclose(as_float.wide()["1"], as_int.wide()["1"], rtol=1e-12)
+    fg = finegray("war", d.astype({"cause": float}), stop="duration", event="cause", cause="2")
+    np.testing.assert_allclose(fg.params, finegray("war", d, stop="duration", event="cause", cause=2).params,
+                               rtol=1e-12)
+
+
 def test_code_not_among_causes():
     with pytest.raises(SurvivalDataError, match=r"holds 'other' at row 3 .*not among causes"):
         cumulative_incidence(sim(), stop="stop", event="event", causes=["recur"])

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
 from .._design import as_list, as_python, check_columns
-from ..km import _row_label, _sort_key
+from ..km import _fmt_level, _row_label, _sort_key
 
 CENSORED_LABEL = "(s0)"  # R's name of the initial (event-free) state
 
@@ -28,12 +28,12 @@ def cause_levels(values: pd.Series, causes: Sequence | None, what: str, column: 
     found = [as_python(v) for v in pd.unique(values) if not _is_censor_code(v)]
     if causes is not None:
         causes = list(causes)
-        if len(set(map(str, causes))) != len(causes):
+        if len(set(map(_fmt_level, causes))) != len(causes):
             raise SpecificationError(f"{what}: causes={causes} repeats a cause")
-        known = {str(c) for c in causes}
-        extra = [v for v in found if str(v) not in known]
+        known = {_fmt_level(c) for c in causes}
+        extra = [v for v in found if _fmt_level(v) not in known]
         if extra:
-            bad = values.index[values.astype(str) == str(extra[0])][0]
+            bad = values.index[values.map(_fmt_level) == _fmt_level(extra[0])][0]
             raise SurvivalDataError(
                 f"{what}: column {column!r} holds {extra[0]!r} at {_row_label(bad)}, which is not among "
                 f"causes={causes} (and not 0, censored)"
@@ -124,12 +124,9 @@ def competing_data(
         )
     levels = cause_levels(ev, causes, what, event)
     code = np.zeros(len(ev), dtype=np.int64)
-    as_text = ev.astype(str).to_numpy()
+    as_text = ev.map(_fmt_level).to_numpy()  # 1, 1.0 and "1" are the same code
     for k, c in enumerate(levels, start=1):
-        hit = (ev == c).to_numpy() if not isinstance(c, str) else (as_text == c)
-        if isinstance(c, str):
-            hit = hit | (ev == c).to_numpy()
-        code[hit] = k
+        code[as_text == _fmt_level(c)] = k
     out["_cause"] = code
     if weights is not None:
         w = numeric(weights)

@@ -11,7 +11,7 @@ import pandas as pd
 from ...errors import SpecificationError, SurvivalDataError
 from .. import _design
 from ..cox import CoxResult, coxph
-from ..km import _km_curve, _row_label
+from ..km import _fmt_level, _km_curve, _row_label
 from ._data import competing_data
 
 
@@ -142,7 +142,7 @@ def finegray_data(
     df, levels, _ = competing_data(data, what=what, stop=stop, event=event, entry=entry, weights=weights,
                                    other=[id] if id else [])
     data = data.loc[df.index]
-    matches = [k for k, c in enumerate(levels, start=1) if c == cause or str(c) == str(cause)]
+    matches = [k for k, c in enumerate(levels, start=1) if _fmt_level(c) == _fmt_level(cause)]
     if not matches:
         raise SurvivalDataError(
             f"{what}: cause={cause!r} is not a value of column {event!r}; its causes are {levels} (0 = censored)"
@@ -215,7 +215,8 @@ class FineGrayResult(CoxResult):
 
     ``exp(coef)`` is a subdistribution hazard ratio (``"SHR"``): a covariate's effect on
     the cumulative incidence of ``cause``, not on its cause-specific hazard.
-    ``fg_data`` holds the expanded rows (see :func:`finegray_data`).
+    ``fg_data`` holds the expanded rows (see :func:`finegray_data`), with the index label
+    of the input row each piece comes from in column ``_row``.
     """
 
     cause: Any = None
