@@ -32,6 +32,8 @@ METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
     "efron": ("efron1977efficiency",),
     "cluster_robust_cox": ("lin1989robust",),
     "cox_zph": ("grambsch1994proportional",),
+    "aalen_johansen": ("aalen1978empirical", "therneau2024multistate"),
+    "finegray": ("fine1999proportional", "therneau2024multistate"),
     "negative_binomial": ("cameron2013regression",),
     "cluster_robust": ("zeileis2020various",),
     "simulation_qoi": ("king2000making",),

@@ -1,1 +1,1 @@
-"""Statistical models: survival (Kaplan-Meier, Cox, parametric), regressions, selection adjustment."""
+"""Statistical models: survival (Kaplan-Meier, Cox, parametric, competing risks), regressions, selection adjustment."""
