@@ -68,6 +68,7 @@ __all__ = [
     "check_cwm_links",
     "draft_cwm_links",
     "write_cwm_links",
+    "linked_cwm_table",
 ]
 
 LINKS_FILE = "cwm_conflicts.csv"
@@ -235,6 +236,31 @@ def check_cwm_links(links: pd.DataFrame, cwm: pd.DataFrame, acd: pd.DataFrame) -
                         f"{differ['cwm_row'].drop_duplicates().tolist()[:20]}")
     if problems:
         raise LinkTableError(f"{LINKS_FILE} does not match CWM or the ACD:\n  " + "\n  ".join(problems))
+
+
+def linked_cwm_table(cwm: pd.DataFrame | None = None, acd: pd.DataFrame | None = None,
+                     links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The link table as a build table: checked against CWM and the ACD, with a row key and names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LINK_COLUMNS` plus ``link_id`` (1, 2, ... within a CWM row; the primary key is
+        ``cwm_row, link_id``), ``mediation`` (CWM's flag for the row) and ``acd_location`` (the
+        conflict's ACD location; NA where ``match`` is ``none``).
+    """
+    from ..sources import load
+
+    cwm = load("cwm") if cwm is None else cwm
+    acd = load("ucdp_acd") if acd is None else acd
+    links = cwm_conflicts() if links is None else links
+    check_cwm_links(links, cwm, acd)
+    out = links.copy()
+    out.insert(1, "link_id", out.groupby("cwm_row").cumcount().add(1).astype("int64"))
+    out = out.merge(cwm[["row", "mediation"]].rename(columns={"row": "cwm_row"}), on="cwm_row", how="left")
+    where = acd.groupby("conflict_id")["location"].first()
+    out["acd_location"] = out["conflict_id"].map(where).astype("string")
+    return out
 
 
 # ----------------------------------------------------------------------------- drafting
