@@ -28,7 +28,14 @@ Verbs for state-years
 :func:`add_ucdp_acd` (UCDP/PRIO ACD 25.1), :func:`add_pko` (UN and non-UN peace operations,
 from :mod:`peacestats.harmonize.deployment`), :func:`add_polity` (Polity5), :func:`add_gdp`
 (Gleditsch GDP 6.0), :func:`add_creg` (CREG fractionalization), :func:`add_rugged`
-(ruggedness, mountains).
+(ruggedness, mountains), :func:`add_military_removals` (Archigos leader exits, to 2015),
+:func:`add_interventions` (IMI military interventions, 1946-2005),
+:func:`add_agreement_provisions` (PA-X peace agreements and their provisions, 1990-2020).
+
+Helpers for any panel
+---------------------
+:func:`add_lags` and :func:`add_leads`: a column's value k periods earlier (later) in the same
+unit, matched on the period, not on the row's position.
 
 References
 ----------
@@ -52,6 +59,11 @@ __all__ = [
     "add_gdp",
     "add_creg",
     "add_rugged",
+    "add_military_removals",
+    "add_interventions",
+    "add_agreement_provisions",
+    "add_lags",
+    "add_leads",
 ]
 
 #: UCDP type_of_conflict codes by name (peacesciencer's names; "II" = internationalized intrastate)
@@ -695,3 +707,253 @@ def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
     for c in new:
         result[c] = out[c].to_numpy()
     return result
+
+
+# --------------------------------------------------------------------------------------
+# mechanisms: leaders' exits, military interventions, peace agreements
+# --------------------------------------------------------------------------------------
+def _counts_by_year(events: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """(gwcode, year) sums of the given 0/1 or count series."""
+    frame = pd.DataFrame({"gwcode": events["gwcode"].astype("int64").to_numpy(),
+                          "year": events["year"].astype("int64").to_numpy()})
+    for name, values in columns.items():
+        frame[name] = np.asarray(values, dtype=float)
+    return frame.groupby(["gwcode", "year"], as_index=False).sum()
+
+
+def _fill_inside(out: pd.DataFrame, columns: list[str], first: int, last: int, dtype: str = "Int64") -> None:
+    """0 where the source covers the year and has no event; NA outside its years (in place)."""
+    inside = (out["year"] >= first) & (out["year"] <= last)
+    for c in columns:
+        out[c] = out[c].fillna(0).astype(dtype).where(inside, pd.NA)
+
+
+def add_military_removals(df: pd.DataFrame) -> pd.DataFrame:
+    """Add leaders' exits, and removals by the military, from Archigos 4.1 (to 2015).
+
+    Built from :func:`peacestats.harmonize.mechanisms.leader_exits` (Archigos carries GW
+    codes, so the join is direct on gwcode and the year of the exit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel (same rows, same order) with
+
+        - ``archigos_exits`` (count): leaders who left office this year, in any way
+        - ``archigos_irregular_exits`` (count): exits in contravention of the state's rules
+          (coups, revolts, assassinations: Archigos ``exit`` "Irregular")
+        - ``archigos_military_removals`` (count): leaders removed by the military, with or
+          without foreign support (``military_removal``); a military power struggle short of
+          a coup is not counted
+        - ``archigos_military_removal`` (0/1): at least one this year
+
+        NA after 2015 (Archigos ends 2015-12-31).
+
+    References
+    ----------
+    Goemans, H.E., Gleditsch, K.S. & Chiozza, G. (2009). Introducing Archigos: A Dataset of
+    Political Leaders. JPR 46(2): 269-283.
+    """
+    from .mechanisms import ARCHIGOS_COVERAGE, leader_exits
+
+    verb = "add_military_removals"
+    _check_stateyears(df, verb)
+    new = ["archigos_exits", "archigos_irregular_exits", "archigos_military_removals", "archigos_military_removal"]
+    _check_new_columns(df, new, verb)
+    ex = leader_exits()
+    right = _counts_by_year(ex, {"archigos_exits": np.ones(len(ex)),
+                                 "archigos_irregular_exits": ex["irregular"].astype(int),
+                                 "archigos_military_removals": ex["military_removal"].astype(int)})
+    right["archigos_military_removal"] = (right["archigos_military_removals"] > 0).astype(int)
+    out = _join(_year_ints(df), right, ["gwcode", "year"], verb)
+    _fill_inside(out, new, ARCHIGOS_COVERAGE[0].year, ARCHIGOS_COVERAGE[1].year)
+    result = df.copy()
+    for c in new:
+        result[c] = out[c].array  # keeps Int64 (NA outside coverage)
+    return result
+
+
+def add_interventions(df: pd.DataFrame) -> pd.DataFrame:
+    """Add international military interventions in the state (IMI, 1946-2005), as the target.
+
+    Built from :func:`peacestats.harmonize.mechanisms.intervention_months` (COW target codes
+    converted to GW by date). An intervention whose end IMI does not give counts in its start
+    year only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel with
+
+        - ``imi_intervention`` (0/1): a non-peacekeeping intervention was under way in the
+          state in at least one month of the year
+        - ``imi_interventions`` (count): how many distinct ones
+        - ``imi_new_interventions`` (count): non-peacekeeping interventions that began this year
+        - ``imi_domestic_dispute`` (0/1): one of them took sides in a domestic dispute (IMI's
+          motive flag)
+        - ``imi_peacekeeping`` (0/1): a peacekeeping-type intervention was under way (the UN,
+          or a description naming peacekeeping; see
+          :func:`~peacestats.harmonize.mechanisms.intervention_months`)
+
+        NA outside 1946-2005.
+
+    References
+    ----------
+    Pearson, F.S. & Baumann, R.A. (1993). International Military Intervention, 1946-1988.
+    ICPSR 6035. Kisangani, E.F. & Pickering, J. (2008). International Military
+    Interventions, 1989-2005. ICPSR 21282.
+    """
+    from .mechanisms import IMI_COVERAGE, intervention_months
+
+    verb = "add_interventions"
+    _check_stateyears(df, verb)
+    new = ["imi_intervention", "imi_interventions", "imi_new_interventions", "imi_domestic_dispute",
+           "imi_peacekeeping"]
+    _check_new_columns(df, new, verb)
+    m = intervention_months().dropna(subset=["gwcode"])
+    per = m.groupby(["gwcode", "year", "imi_row"], as_index=False).agg(
+        peacekeeping=("peacekeeping", "first"), start_year=("start_date", lambda s: s.iloc[0].year),
+        domestic_dispute=("domestic_dispute", "first"))
+    other, pk = per[~per["peacekeeping"]], per[per["peacekeeping"]]
+    right = _counts_by_year(other, {"imi_interventions": np.ones(len(other)),
+                                    "imi_new_interventions": (other["start_year"] == other["year"]).astype(int),
+                                    "imi_domestic_dispute": other["domestic_dispute"].fillna(0).gt(0).astype(int)})
+    right["imi_intervention"] = (right["imi_interventions"] > 0).astype(int)
+    right["imi_domestic_dispute"] = (right["imi_domestic_dispute"] > 0).astype(int)
+    pk_years = pk[["gwcode", "year"]].drop_duplicates().astype("int64").assign(imi_peacekeeping=1)
+    right = right.merge(pk_years, on=["gwcode", "year"], how="outer")
+    out = _join(_year_ints(df), right, ["gwcode", "year"], verb)
+    _fill_inside(out, new, IMI_COVERAGE[0].year, IMI_COVERAGE[1].year)
+    result = df.copy()
+    for c in new:
+        result[c] = out[c].array  # keeps Int64 (NA outside coverage)
+    return result
+
+
+def add_agreement_provisions(df: pd.DataFrame) -> pd.DataFrame:
+    """Add peace agreements signed for the state and their provisions (PA-X, 1990-2020).
+
+    An agreement belongs to the states PA-X names as its locations (``gwno_loc1``,
+    ``gwno_loc2``) in the year it was signed. PA-X codes some territories with the code of the
+    state they later became (South Sudan 626 from 2004, Croatia 344 in 1991: see
+    :func:`peacestats.sources.pax.check`); those agreements join no state-year before the
+    state exists (no row is changed or dropped; ``attrs["pax_unplaced"]`` lists those
+    (agreement_id, gwcode, year) triples: Kosovo 347 in 1999, South Sudan 626 in 2003, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel with
+
+        - ``pax_agreements`` (count): PA-X agreements signed this year for the state
+        - ``pax_ssr`` (0/1): one of them has a security-sector provision (armed forces,
+          police, intelligence or paramilitary/rebel forces)
+        - ``pax_ddr`` (0/1): a DDR provision
+        - ``pax_un_role`` (0/1): the UN signed or witnessed one
+        - ``pax_pk_role`` (0/1): one provides for an international mission or force
+
+        NA outside 1990-2020.
+
+    References
+    ----------
+    Bell, C. & Badanjak, S. (2019). Introducing PA-X: A new peace agreement database and
+    dataset. JPR 56(3): 452-466.
+    """
+    from ..sources import load
+    from .mechanisms import PAX_COVERAGE
+
+    verb = "add_agreement_provisions"
+    _check_stateyears(df, verb)
+    new = ["pax_agreements", "pax_ssr", "pax_ddr", "pax_un_role", "pax_pk_role"]
+    _check_new_columns(df, new, verb)
+    pax = load("pax")
+    loc = pd.concat([pax.assign(gwcode=pax["gwno_loc1"]), pax.assign(gwcode=pax["gwno_loc2"])])
+    loc = loc.dropna(subset=["gwcode"]).drop_duplicates(["agreement_id", "gwcode"])
+    loc["year"] = loc["date_signed"].dt.year
+    ssr = (loc[["ssr_armed_forces", "ssr_police", "ssr_intelligence", "ssr_armed_groups"]] > 0).any(axis=1)
+    right = _counts_by_year(loc, {"pax_agreements": np.ones(len(loc)), "pax_ssr": ssr.astype(int),
+                                  "pax_ddr": (loc["ddr"] > 0).astype(int),
+                                  "pax_un_role": (loc["un_signatory"] > 0).astype(int),
+                                  "pax_pk_role": (loc["international_mission"] > 0).astype(int)})
+    for c in ("pax_ssr", "pax_ddr", "pax_un_role", "pax_pk_role"):
+        right[c] = (right[c] > 0).astype(int)
+    key = _year_ints(df)
+    out = _join(key, right, ["gwcode", "year"], verb)
+    _fill_inside(out, new, PAX_COVERAGE[0].year, PAX_COVERAGE[1].year)
+    gw = create_stateyears(start=PAX_COVERAGE[0].year, end=PAX_COVERAGE[1].year)
+    alive = set(zip(gw["gwcode"].astype(int), gw["year"].astype(int)))
+    placed = [(int(g), int(y)) in alive for g, y in zip(loc["gwcode"], loc["year"])]
+    result = df.copy()
+    for c in new:
+        result[c] = out[c].array  # keeps Int64 (NA outside coverage)
+    lost = loc.loc[~np.array(placed, dtype=bool), ["agreement_id", "gwcode", "year"]]
+    result.attrs = {**df.attrs, "pax_unplaced": sorted({(int(a), int(g), int(y)) for a, g, y in lost.itertuples(index=False)})}
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# lags and leads
+# --------------------------------------------------------------------------------------
+def add_lags(df: pd.DataFrame, columns, by: str = "gwcode", k: int = 1, time: str = "year") -> pd.DataFrame:
+    """Add each column's value ``k`` periods earlier in the same unit (``k`` < 0: later, a lead).
+
+    The value is taken from the row whose ``time`` is ``time - k`` in the same ``by`` unit,
+    not from the previous row: a gap in the panel (a state absent for some years) gives NA,
+    never the value of a more distant year.
+
+    Parameters
+    ----------
+    df
+        Any panel with one row per (``by``, ``time``).
+    columns
+        A column name or a list of them.
+    by, time
+        The unit and period columns (default ``gwcode`` and ``year``).
+    k
+        The lag (positive) or lead (negative), a nonzero whole number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel (same rows, same order) with ``<column>_lag<k>`` (or ``<column>_lead<|k|>``).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"gwcode": [2, 2, 2, 20], "year": [2000, 2001, 2003, 2000], "x": [1, 2, 3, 4]})
+    >>> add_lags(p, "x")["x_lag1"].tolist()
+    [<NA>, 1, <NA>, <NA>]
+    >>> add_leads(p, "x")["x_lead1"].tolist()
+    [2, <NA>, <NA>, <NA>]
+    """
+    verb = "add_lags" if k > 0 else "add_leads"
+    if not isinstance(df, pd.DataFrame):
+        raise HarmonizeError(f"{verb}() takes a DataFrame, got {type(df).__name__}")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k == 0:
+        raise HarmonizeError(f"{verb}(): k must be a nonzero whole number (1 for last year's value), not {k!r}")
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in [by, time, *cols] if c not in df.columns]
+    if missing:
+        raise HarmonizeError(f"{verb}(): the panel has no column(s) {missing} (columns: {list(df.columns)})")
+    dup = df.duplicated([by, time])
+    if dup.any():
+        raise HarmonizeError(f"{verb}() needs one row per ({by}, {time}); {int(dup.sum())} pairs repeat. "
+                             "Aggregate first, or pass the right by= and time=.")
+    names = {c: f"{c}_lag{k}" if k > 0 else f"{c}_lead{-k}" for c in cols}
+    _check_new_columns(df, list(names.values()), verb)
+    right = df[[by, time, *cols]].rename(columns=names)
+    right[time] = right[time] + k
+    out = _join(df[[by, time]], right, [by, time], verb)
+    result = df.copy()
+    for c in cols:
+        values = out[names[c]]
+        if pd.api.types.is_integer_dtype(df[c].dtype) and not isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype):
+            values = values.astype("Int64")
+        result[names[c]] = values.array
+    return result
+
+
+def add_leads(df: pd.DataFrame, columns, by: str = "gwcode", k: int = 1, time: str = "year") -> pd.DataFrame:
+    """Add each column's value ``k`` periods later in the same unit (see :func:`add_lags`)."""
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k <= 0:
+        raise HarmonizeError(f"add_leads(): k must be a positive whole number, not {k!r}")
+    return add_lags(df, columns, by=by, k=-k, time=time)

@@ -8,7 +8,11 @@ merged with Kisangani & Pickering's 1989-2005 update (ICPSR 21282), which follow
 coding rules. An intervention is "the movement of regular troops or forces (airborne,
 seaborne, shelling, etc) of one country inside another, in the context of some political
 issue or dispute" (Pearson & Baumann 1993); repeated acts within six months are one
-intervention. Unit: an intervention by one intervener in one target. 1,111 rows, starts
+intervention. Paramilitaries, government-backed militias and private security forces are
+excluded, as are accidental border crossings, exercises, transit and troops staying in foreign
+bases; advisers count only in direct combat (Kisangani & Pickering, ICPSR 21282 codebook,
+"Background and Definitions", checked against its published text in 2026-12; the codebook's
+category lists for the coded variables were not available to check, so they stay undecoded). Unit: an intervention by one intervener in one target. 1,111 rows, starts
 1946-2005. The file has no id: primary key ``row`` (1-based data row in file order);
 (``intervener``, ``target``, ``start_date``) is also unique. Country codes are COW.
 
