@@ -12,11 +12,14 @@ Harmonize
     ``add_rugged``, ``create_conflict_months``, ``create_episodes``, ``add_termination``,
     ``create_dyad_episodes``, ``create_spells``, ``add_spell_covariates``, ``split_spells``,
     ``create_spell_rows``, ``create_missions``, ``create_mission_months``, ``mission_conflicts``,
+    ``add_military_removals``, ``add_interventions``, ``add_agreement_provisions``, ``add_lags``,
+    ``add_leads``, ``intervention_months``, ``leader_exits``, ``mechanism_rows_for``,
     ``gw_to_cow``, ``cow_to_gw``, ``to_iso3``, ``country_name``, ``name_to_gw``
 Models
     ``kaplan_meier``, ``logrank_test``, ``coxph``, ``cox_zph``, ``survreg``, ``logit``, ``probit``,
     ``poisson``, ``negbin``, ``ols``, ``propensity_score``, ``ipw_weights``, ``match_nearest``,
-    ``balance_table``, ``e_value``, ``simulate_qoi``
+    ``balance_table``, ``e_value``, ``simulate_qoi``, ``cumulative_incidence``, ``finegray``,
+    ``finegray_data``
 Report
     ``regtable``, ``coefplot``, ``forest_plot``, ``Report``
 """
@@ -44,6 +47,10 @@ _LAZY: dict[str, str] = {
     "create_missions": "peacestats.harmonize.mission_universe",
     "create_mission_months": "peacestats.harmonize.deployment",
     "mission_conflicts": "peacestats.harmonize.linkage",
+    **{n: "peacestats.harmonize.panels" for n in (
+        "add_military_removals", "add_interventions", "add_agreement_provisions", "add_lags", "add_leads")},
+    **{n: "peacestats.harmonize.mechanisms" for n in (
+        "intervention_months", "leader_exits", "mechanism_rows_for")},
     **{n: "peacestats.harmonize.codes" for n in ("gw_to_cow", "cow_to_gw", "to_iso3", "country_name", "name_to_gw")},
     # models
     **{n: "peacestats.models.km" for n in ("kaplan_meier", "logrank_test")},
@@ -54,6 +61,7 @@ _LAZY: dict[str, str] = {
     **{n: "peacestats.models.causal" for n in (
         "propensity_score", "ipw_weights", "match_nearest", "balance_table", "e_value")},
     "simulate_qoi": "peacestats.models.qoi",
+    **{n: "peacestats.models.competing" for n in ("cumulative_incidence", "finegray", "finegray_data")},
     # report
     **{n: "peacestats.report.tables" for n in ("regtable", "coefplot", "forest_plot")},
     "Report": "peacestats.report.html",

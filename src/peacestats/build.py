@@ -88,15 +88,36 @@ def _mission_conflicts(ctx: dict) -> pd.DataFrame:
     return linked_missions_table(ctx["missions"], load("ucdp_acd"))
 
 
+def _intervention_months(ctx: dict) -> pd.DataFrame:
+    from .harmonize.mechanisms import intervention_months
+
+    return intervention_months()
+
+
+def _leader_exits(ctx: dict) -> pd.DataFrame:
+    from .harmonize.mechanisms import leader_exits
+
+    return leader_exits()
+
+
+def _cwm_conflicts(ctx: dict) -> pd.DataFrame:
+    from .harmonize.cwm_links import linked_cwm_table
+
+    return linked_cwm_table()
+
+
 def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
+    from .harmonize.mechanisms import mechanism_rows_for
     from .harmonize.spell_rows import create_spell_rows
     from .sources import load
 
-    return create_spell_rows(spells, load("ucdp_peace_agreements"), ctx["mission_months"], ctx["mission_conflicts"])
+    rows = create_spell_rows(spells, load("ucdp_peace_agreements"), ctx["mission_months"], ctx["mission_conflicts"])
+    return mechanism_rows_for(spells, rows, months=ctx["intervention_months"])
 
 
 def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = None,
-                   mission_conflicts: pd.DataFrame | None = None) -> pd.DataFrame:
+                   mission_conflicts: pd.DataFrame | None = None,
+                   intervention_months: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counting-process rows for any set of peace spells, split exactly as the ``spell_rows`` table.
 
     For sensitivity analyses that build spells under another rule, e.g.::
@@ -105,8 +126,10 @@ def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = N
         spells = create_spells(read_table("episodes"), min_gap_days=730).pipe(add_spell_covariates)
         rows = spell_rows_for(spells)
 
-    Peace agreements (UCDP PA) and the presence of the operations linked to each spell's
-    conflict (:func:`peacestats.harmonize.linkage.presence_changes`) are joined and the spells
+    Peace agreements (UCDP PA), the presence of the operations linked to each spell's
+    conflict (:func:`peacestats.harmonize.linkage.presence_changes`) and the other mechanisms
+    (PA-X provisions, CWM mediation, IMI interventions:
+    :func:`peacestats.harmonize.mechanisms.mechanism_rows_for`) are joined and the spells
     split where they change, by the same code :func:`build` runs for ``spell_rows``
     (:func:`peacestats.harmonize.spell_rows.create_spell_rows`, the pure function; this wrapper
     loads the agreements and reads the built tables); the result passes
@@ -116,7 +139,7 @@ def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = N
     ----------
     spells
         From :func:`peacestats.harmonize.spells.create_spells` (with any ``add_*`` columns).
-    mission_months, mission_conflicts
+    mission_months, mission_conflicts, intervention_months
         The built tables of those names (``read_table(...)`` when omitted). Pass an edited
         link table to see how a different linkage changes the rows.
 
@@ -129,7 +152,10 @@ def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = N
         mission_months = read_table("mission_months")
     if mission_conflicts is None:
         mission_conflicts = read_table("mission_conflicts")
-    return _rows_for({"mission_months": mission_months, "mission_conflicts": mission_conflicts}, spells)
+    if intervention_months is None:
+        intervention_months = read_table("intervention_months")
+    return _rows_for({"mission_months": mission_months, "mission_conflicts": mission_conflicts,
+                      "intervention_months": intervention_months}, spells)
 
 
 def _spell_rows(ctx: dict) -> pd.DataFrame:
@@ -159,6 +185,17 @@ TABLES: list[Table] = [
           ("ucdp_acd", "un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm", "peacestats_missions",
            "peacestats_mission_links"), ("mission_id", "link_id"),
           ("missions",)),
+    Table("intervention_months", _intervention_months, ("imi_row", "date"),
+          "International military interventions (IMI 1946-2005) by target (GW code) and month, with intervener, "
+          "motives and a peacekeeping-type flag; interventions without an end in their start month only.",
+          ("imi", "cow_states", "gw_states"), ("imi_row", "date")),
+    Table("leader_exits", _leader_exits, ("obsid",),
+          "Leaders' exits from office (Archigos 4.1, to 2015), with how they left and removals by the military.",
+          ("archigos",), ("obsid",)),
+    Table("cwm_conflicts", _cwm_conflicts, ("cwm_row", "link_id"),
+          "Which UCDP conflict each Civil Wars Mediation row belongs to (the project's authored links: exact, "
+          "uncertain, none with why; every CWM row listed).",
+          ("cwm", "ucdp_acd"), ("cwm_row", "link_id")),
     Table("deployment", _deployment, ("gwcode", "date"),
           "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
           ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
@@ -177,16 +214,17 @@ TABLES: list[Table] = [
           ("episodes",)),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
           "Conflict-level peace spells in counting-process form, split where the presence of operations "
-          "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence or a peace "
-          "agreement changes. Time in days since the spell began.",
+          "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence, a peace "
+          "agreement (UCDP PA), a PA-X provision or a military intervention (IMI) changes; CWM mediation of the "
+          "episode; NA outside each source's coverage. Time in days since the spell began.",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links"),
-          ("spell_id", "start"), ("spells", "mission_months", "mission_conflicts")),
+           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
+          ("spell_id", "start"), ("spells", "mission_months", "mission_conflicts", "intervention_months")),
     Table("spell_rows_location", _spell_rows_location, ("spell_id", "start"),
           "Location-level peace spells in counting-process form (as spell_rows).",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
-           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links"),
-          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts")),
+           "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
+          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months")),
 ]
 
 
@@ -261,6 +299,17 @@ def _exclusions(name: str, df: pd.DataFrame) -> dict:
             "end_not_known_after_last_source_month": sorted(df.loc[~df["end_known"] & df["end_date"].notna(),
                                                                    "mission_id"]),
         }
+    if name == "intervention_months":
+        a = df.attrs
+        out["coverage"] = list(a.get("coverage", ()))
+        out["flagged"] = {
+            "interventions_without_a_date_no_rows": [str(r) for r in a.get("undated_rows", [])],
+            "interventions_without_an_end_start_month_only": [str(r) for r in a.get("end_unknown_rows", [])],
+            "targets_without_a_gw_state_kept_with_gwcode_missing": [str(r) for r in a.get("unmatched_targets", [])],
+        }
+    if name == "leader_exits":
+        out["coverage"] = list(df.attrs.get("coverage", ()))
+        out["leaders_in_office_at_the_end_not_exits"] = int(df.attrs.get("in_office", 0))
     if name == "mission_conflicts":
         counts = df["link"].value_counts()
         out["links"] = {k: int(counts.get(k, 0)) for k in ("sent_for", "uncertain", "none")}

@@ -60,11 +60,6 @@ __all__ = [
     "mediation_covariates",
     "intervention_changes",
     "mechanism_rows_for",
-    "BUILD_TABLES",
-    "table_intervention_months",
-    "table_leader_exits",
-    "table_cwm_conflicts",
-    "rows_with_mechanisms",
 ]
 
 #: First and last day each source covers
@@ -491,48 +486,3 @@ def mechanism_rows_for(spells: pd.DataFrame, spell_rows: pd.DataFrame, *, pax: p
         rows[c] = rows[c].astype("Int64")
     check_counting_process(rows)
     return rows
-
-
-# ----------------------------------------------------------------------------- for peacestats build
-#: Suggested entries for ``peacestats.build.TABLES``: name -> (builder, primary key, sources, description)
-BUILD_TABLES: dict[str, tuple] = {
-    "intervention_months": (
-        "table_intervention_months", ("imi_row", "date"), ("imi", "cow_states", "gw_states"),
-        "International military interventions (IMI 1946-2005) by target (GW code) and month, with "
-        "intervener, motives and a peacekeeping-type flag; interventions without an end in their start month only.",
-    ),
-    "leader_exits": (
-        "table_leader_exits", ("obsid",), ("archigos",),
-        "Leaders' exits from office (Archigos 4.1, to 2015), with how they left and removals by the military.",
-    ),
-    "cwm_conflicts": (
-        "table_cwm_conflicts", ("cwm_row", "link_id"), ("cwm", "ucdp_acd"),
-        "Which UCDP conflict each Civil Wars Mediation row belongs to (the project's authored links: "
-        "exact, uncertain, none with why; every CWM row listed).",
-    ),
-}
-
-
-def table_intervention_months(ctx: dict) -> pd.DataFrame:
-    """Builder of the ``intervention_months`` table (``ctx``: the tables built so far, unused)."""
-    return intervention_months()
-
-
-def table_leader_exits(ctx: dict) -> pd.DataFrame:
-    """Builder of the ``leader_exits`` table."""
-    return leader_exits()
-
-
-def table_cwm_conflicts(ctx: dict) -> pd.DataFrame:
-    """Builder of the ``cwm_conflicts`` table (:func:`peacestats.harmonize.cwm_links.linked_cwm_table`)."""
-    from .cwm_links import linked_cwm_table
-
-    return linked_cwm_table()
-
-
-def rows_with_mechanisms(ctx: dict, spells: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """The last step of ``build._rows_for``: :func:`mechanism_rows_for` with the built IMI months.
-
-    Uses ``ctx["intervention_months"]`` when that table was built (else builds the months).
-    """
-    return mechanism_rows_for(spells, rows, months=ctx.get("intervention_months"))
