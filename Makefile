@@ -46,7 +46,12 @@ ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
 REPORTS  := $(ANALYSES:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
 
-reports: reports/index.html ## Build every table, figure and HTML report under reports/
+# The analyses are independent processes (each report's files are written under a short lock on
+# reports/), so `make reports` runs them JOBS at a time; JOBS=1 runs them one after another.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+reports: ## Build every table, figure and HTML report under reports/ (JOBS analyses at a time)
+	@$(MAKE) --no-print-directory -j$(JOBS) reports/index.html
 	@echo "Open reports/index.html"
 
 reports/index.html: $(REPORTS)
