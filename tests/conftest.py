@@ -61,3 +61,16 @@ def damaged_copy(tmp_path, mirror):
         return dst
 
     return make
+
+
+@pytest.fixture(scope="session")
+def built_tables(tmp_path_factory, mirror) -> Path:
+    """Every table of ``peacestats build``, built once per test session into a private folder.
+
+    Tests read it and never write into it (the reports they run write into their own folders).
+    """
+    from peacestats.build import build
+
+    out = tmp_path_factory.mktemp("processed_all")
+    build(out, echo=lambda *a: None)
+    return out

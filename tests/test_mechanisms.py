@@ -26,12 +26,20 @@ def months(mirror):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, mirror):
-    from peacestats.build import build
+def built(built_tables):
+    out = built_tables
+    rows = pd.read_parquet(out / "spell_rows.parquet")
+    # the build adds the mechanisms itself; the tests below add them again to rows without them
+    mech = [*M.PROVISION_COVARIATES, "pax_window_complete", *M.MEDIATION_COVARIATES, *M.INTERVENTION_COVARIATES]
+    return pd.read_parquet(out / "spells.parquet"), rows.drop(columns=mech)
 
-    out = tmp_path_factory.mktemp("processed")
-    build(out, tables=["spell_rows"], echo=lambda *a: None)
-    return pd.read_parquet(out / "spells.parquet"), pd.read_parquet(out / "spell_rows.parquet")
+
+def test_the_built_spell_rows_carry_the_mechanisms(built, months):
+    """Adding the mechanisms to the built rows (stripped of them) gives the built rows back."""
+    spells, base = built
+    again = M.mechanism_rows_for(spells, base, months=months)
+    assert len(again) == len(base)  # the build already split at every change
+    assert set(M.PROVISION_COVARIATES) <= set(again.columns)
 
 
 @pytest.fixture(scope="module")

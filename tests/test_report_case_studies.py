@@ -20,17 +20,13 @@ SLUGS = ("cambodia", "egypt", "somalia")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, mirror) -> Path:
-    from peacestats.build import build
-
-    processed = tmp_path_factory.mktemp("processed")
-    build(processed, tables=["episodes", "missions", "deployment", "spells", "mission_months", "mission_conflicts"],
-          echo=lambda *a: None)
+def report(tmp_path_factory, built_tables) -> Path:
+    processed = built_tables
     out = tmp_path_factory.mktemp("reports")
     env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "PEACESTATS_PROCESSED_DIR": str(processed),
            "MPLBACKEND": "Agg"}
     proc = subprocess.run([sys.executable, "analyses/case_studies.py"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 

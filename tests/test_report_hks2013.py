@@ -65,7 +65,7 @@ def report(tmp_path_factory, mirror) -> Path:
     out = tmp_path_factory.mktemp("reports")
     env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "MPLBACKEND": "Agg"}
     proc = subprocess.run([sys.executable, "analyses/hks2013.py"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 

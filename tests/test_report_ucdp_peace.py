@@ -43,16 +43,13 @@ FIGURES = ["km_un", "km_type", "forest_main", "ipw", "zph", "hr_specifications"]
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, mirror):
-    from peacestats.build import build
-
+def run(tmp_path_factory, built_tables):
     tmp = tmp_path_factory.mktemp("ucdp_peace")
-    processed, reports = tmp / "processed", tmp / "reports"
-    build(processed, echo=lambda *a: None)
+    processed, reports = built_tables, tmp / "reports"
     env = dict(os.environ, PEACESTATS_PROCESSED_DIR=str(processed), PEACESTATS_REPORTS_DIR=str(reports),
                MPLBACKEND="Agg")
     proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return processed, reports
 
