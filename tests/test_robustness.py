@@ -17,8 +17,8 @@ import pytest
 
 from peacestats import config
 from peacestats.errors import MultiverseError
-from peacestats.robustness import (Multiverse, data_fingerprint, expand, load_config, run_multiverse,
-                                   run_null, spec_hash)
+from peacestats.robustness import (Multiverse, curve_inference, data_fingerprint, expand, load_config,
+                                   run_multiverse, run_null, spec_curve_figure, spec_hash)
 from peacestats.robustness import ucdp_peace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,8 +190,9 @@ def test_dask_run_identical_with_1_and_2_workers_and_resumes(processed, data, cl
     pd.testing.assert_frame_equal(done, two)
 
 
-def test_null_draws_on_dask_same_as_in_process(processed, data, client, tmp_path):
+def test_null_curve_on_dask_same_as_in_process(processed, data, client, tmp_path):
     mv = Multiverse(SMALL)
+    res = run_multiverse(mv, workers=0, processed=processed, data=data, progress=False)
     null = run_null(mv, resamples=3, seed=7, client=client, output=tmp_path / "mv", processed=processed,
                     chunk_size=6, progress=False)
     assert len(null) == 36 and null.attrs["fitted_now"] == 36
@@ -206,6 +207,16 @@ def test_null_draws_on_dask_same_as_in_process(processed, data, client, tmp_path
     other = run_null(mv, resamples=1, seed=8, workers=0, processed=processed, data=data, progress=False)
     assert not np.allclose(other["estimate"], null[null["resample"] == 0]["estimate"].to_numpy())
 
+    inf = curve_inference(res, more)
+    assert inf["specifications"] == inf["fitted"] == 12 and inf["resamples"] == 4
+    assert inf["median_estimate"] == pytest.approx(float(np.median(res["estimate"])))
+    assert 0 <= inf["share_significant"] <= inf["share_significant_any"] <= 1
+    assert 1 / 5 <= inf["p_median"] <= 1 and 1 / 5 <= inf["p_share"] <= 1
+    assert len(inf["null_median"]) == len(inf["null_share"]) == 4
+    fig = spec_curve_figure(res, inference=inf)
+    top, bottom = fig.axes
+    assert len(top.collections[-1].get_offsets()) == 12  # one point per specification
+    assert [t.get_text() for t in bottom.get_yticklabels()][0] == "presence: un_present"
 
 
 def test_resampling_keeps_clusters_whole(data):
