@@ -232,3 +232,41 @@ def test_resampling_keeps_clusters_whole(data):
     assert rows.groupby("spell_id").size().sum() == len(rows)
     with pytest.raises(MultiverseError, match="resampling unit"):
         ucdp_peace.resample_clusters(data, seed=3, unit="region")
+
+
+# --- the command line ------------------------------------------------------------------------
+def test_cli_multiverse_run_on_a_scheduler(processed, client, tmp_path, capsys, monkeypatch):
+    from peacestats.cli import main
+
+    monkeypatch.setenv("PEACESTATS_PROCESSED_DIR", str(processed))
+    cfg = tmp_path / "mv.toml"
+    cfg.write_text('analysis = "ucdp_peace"\n[dimensions]\nrecurrence = ["conflict", "location"]\n'
+                   'estimator = ["cox", "weibull"]\n[null]\nresamples = 5\nseed = 3\n')
+    out = tmp_path / "out"
+    rc = main(["multiverse", "run", str(cfg), "--scheduler", client.scheduler.address, "--bootstrap", "2",
+               "--output", str(out), "--quiet"])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "4 specifications (4 fitted now), 0 could not be fitted" in text and "B = 2" in text
+    res = pd.read_parquet(out / "results.parquet")
+    assert len(res) == 4 and res["error_type"].isna().all()
+    inf = json.loads((out / "inference.json").read_text())
+    assert inf["resamples"] == 2 and len(inf["null_share"]) == 2
+    assert (out / "spec_curve.png").stat().st_size > 10_000
+    assert len(list((out / "null" / "3-conflict_id").glob("part-*.parquet"))) == 2
+    # a rerun fits nothing new (in this process, no Dask needed)
+    assert main(["multiverse", "run", str(cfg), "--workers", "0", "--bootstrap", "2", "--output", str(out),
+                 "--quiet"]) == 0
+    assert "(0 fitted now)" in capsys.readouterr().out
+
+
+def test_cli_multiverse_errors(tmp_path, capsys):
+    from peacestats.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[dimensions]\nsample = ["africa"]\n')
+    assert main(["multiverse", "run", str(bad), "--workers", "0", "--output", str(tmp_path / "o")]) == 2
+    assert "no option(s) ['africa']" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["multiverse", "run", str(bad), "--workers", "1", "--scheduler", "tcp://localhost:1"])
+    assert exc.value.code == 2
