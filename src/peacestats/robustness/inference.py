@@ -133,7 +133,7 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     n = len(ok)
     x = np.arange(n)
     fig, (top, bottom) = plt.subplots(
-        2, 1, sharex=True, figsize=figsize or (min(16, 4 + n * 0.03), 4 + 0.22 * len(labels)),
+        2, 1, sharex=True, figsize=figsize or (min(16, max(8, 4 + n * 0.03)), 4 + 0.22 * len(labels)),
         gridspec_kw={"height_ratios": [3, max(1.5, 0.22 * len(labels))]})
     est, lo, hi = (ok[c].to_numpy(float) for c in ("estimate", "conf_low", "conf_high"))
     if exponentiate:
@@ -152,8 +152,8 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
         title += (f"; median {inference['median_estimate']:.2f}, "
                   f"{100 * inference['share_significant']:.0f}% significant with its sign")
         if "p_median" in inference:
-            title += (f" (null, B = {inference['resamples']}: p = {inference['p_median']:.2f} for the median, "
-                      f"{inference['p_share']:.2f} for the share)")
+            title += (f"\nnull (B = {inference['resamples']}): p = {inference['p_median']:.2f} for the median, "
+                      f"{inference['p_share']:.2f} for the share")
     top.set_title(title, fontsize=9)
     for i, (d, o) in enumerate(labels):
         on = (ok[d] == o).to_numpy()
