@@ -172,7 +172,8 @@ def test_dask_run_identical_with_1_and_2_workers_and_resumes(processed, data, cl
     assert len(two) == 12 and two.attrs["fitted_now"] == 12
     assert two["error_type"].isna().all()
     assert list(two["spec"]) == sorted(two["spec"])
-    assert set(two.columns) >= {"estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "events", "error"}
+    assert set(two.columns) >= {"estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "events", "warning",
+                                "error"}
     parts = sorted((out / "specs").glob("part-*.parquet"))
     assert len(parts) == 4
     one = run_multiverse(mv, workers=1, processed=processed, data=data, chunk_size=5, progress=False)

@@ -34,7 +34,7 @@ from .specs import Multiverse, Specification, data_fingerprint
 __all__ = ["run_multiverse", "run_null", "resample_seed", "RESULT_COLUMNS", "NULL_COLUMNS"]
 
 RESULT_COLUMNS = ["estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "events", "clusters",
-                  "dropped", "error_type", "error"]
+                  "dropped", "warning", "error_type", "error"]
 NULL_COLUMNS = ["spec", "resample", "estimate", "std_error", "error_type"]
 
 
@@ -97,7 +97,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for c in ("n", "events", "clusters", "index", "resample"):
         if c in df:
             df[c] = pd.array(df[c], dtype="Int64")
-    for c in ("dropped", "error_type", "error"):
+    for c in ("dropped", "warning", "error_type", "error"):
         if c in df:
             df[c] = df[c].astype("string")
     return df
@@ -240,7 +240,7 @@ def run_multiverse(
     pandas.DataFrame
         ``spec`` (hash), ``index``, one column per dimension, then ``estimate``,
         ``std_error``, ``conf_low``, ``conf_high``, ``p_value``, ``n``, ``events``,
-        ``clusters``, ``dropped``, ``error_type``, ``error`` (both empty when the fit
+        ``clusters``, ``dropped``, ``warning``, ``error_type``, ``error`` (both empty when the fit
         worked), sorted by ``spec``. ``attrs["fitted_now"]`` counts the specifications
         fitted by this call (the others were read from ``output``).
     """

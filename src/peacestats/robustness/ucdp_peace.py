@@ -190,7 +190,8 @@ def fit_specification(options: dict[str, Any], data: dict[str, dict]) -> dict[st
     dict
         ``estimate``, ``std_error``, ``conf_low``, ``conf_high`` (95%), ``p_value``,
         ``n`` (rows used), ``events``, ``clusters``, ``dropped`` (controls left out as
-        constant in the sample, comma-separated). Errors propagate (the runner records them).
+        constant in the sample, comma-separated), ``warning`` (what the model warned, if
+        anything). Errors propagate (the runner records them).
     """
     from ..models.cox import coxph
     from ..models.parametric import survreg
@@ -221,8 +222,8 @@ def fit_specification(options: dict[str, Any], data: dict[str, dict]) -> dict[st
     complete = d[[presence, *controls]].notna().all(axis=1)
     dropped = [c for c in controls if d.loc[complete, c].nunique() < 2]
     terms = [presence, *(c for c in controls if c not in dropped)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         if o["estimator"] == "cox":
             fit = coxph(" + ".join(terms), d, start="start", stop="stop", event="event", id="spell_id",
                         cluster=cluster, ties="efron")
@@ -240,6 +241,7 @@ def fit_specification(options: dict[str, Any], data: dict[str, dict]) -> dict[st
         "events": int(fit.n_events) if fit.n_events is not None else int(d.loc[fit_rows(d, terms), "event"].sum()),
         "clusters": int(fit.n_clusters) if fit.n_clusters is not None else None,
         "dropped": ",".join(dropped),
+        "warning": "; ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))[:1000] or None,
     }
 
 
@@ -272,7 +274,7 @@ def resample_clusters(data: dict[str, dict], seed: int, unit: str = "conflict_id
             f = frame.merge(draws, on=unit, how="inner", sort=False)
             for c in rename:
                 f[c] = f[c].astype("int64") * 1000 + f["_copy"]
-            sort = ["spell_id", "start"] if level == "rows" else (["spell_id", "year"] if level == "years" else ["spell_id"])
+            sort = {"rows": ["spell_id", "start"], "years": ["spell_id", "year"]}.get(level, ["spell_id"])
             nb[level] = f.drop(columns="_copy").sort_values(sort, kind="mergesort").reset_index(drop=True)
         out[rule] = nb
     return out
