@@ -134,3 +134,9 @@ class DuplicateMissionError(MissionTableError):
 
 class MissionValueError(MissionTableError):
     """Any other malformed value, or a missing coded value (or unknown end) without a note saying why."""
+
+
+# --- robustness (peacestats.robustness) ------------------------------------------------
+class MultiverseError(PeacestatsError, ValueError):
+    """A multiverse that cannot be declared or run as asked: an unknown dimension or option,
+    a bad config file, an output folder holding another multiverse's results."""

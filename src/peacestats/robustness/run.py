@@ -1,0 +1,358 @@
+"""Running a multiverse on Dask: chunked tasks, data shipped once, parquet partitions, resume.
+
+Specifications are fitted in tasks of ``chunk_size`` each, on a
+:class:`dask.distributed.LocalCluster` (one single-threaded worker process per core) by
+default, on an existing cluster given its scheduler address, or on a ``client`` you pass.
+The prepared data go to every worker once (``client.scatter(..., broadcast=True)``).
+Each finished task is written by the client as one parquet partition under
+``OUTPUT/specs/`` (or ``OUTPUT/null/``), so the workers need no shared disk, and a rerun
+reads the partitions, skips the specifications already there (keyed by their hash, which
+includes the data's sha256) and fits only the rest: an interrupted run resumes.
+
+Fits are deterministic and the resampling seeds derive from the base seed, the data and
+the resample number, never from the worker, so the tables are identical whatever the
+number of workers; they are returned sorted by specification hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MultiverseError, OutputError
+from .specs import Multiverse, Specification, data_fingerprint
+
+__all__ = ["run_multiverse", "run_null", "resample_seed", "RESULT_COLUMNS", "NULL_COLUMNS"]
+
+RESULT_COLUMNS = ["estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "events", "clusters",
+                  "dropped", "warning", "error_type", "error"]
+NULL_COLUMNS = ["spec", "resample", "estimate", "std_error", "error_type"]
+
+
+def _analysis(name: str):
+    """(check_options, prepare_data, fit_specification, resample) of an analysis."""
+    if name == "ucdp_peace":
+        from . import ucdp_peace as a
+
+        return a.check_options, a.prepare_data, a.fit_specification, a.resample_clusters
+    raise MultiverseError(f"unknown analysis {name!r}; known: ['ucdp_peace']")
+
+
+def _fit_one(fit, options: dict, data) -> dict[str, Any]:
+    try:
+        out = fit(options, data)
+        out.update(error_type=None, error=None)
+    except Exception as exc:  # a specification that cannot be fitted is a result, not a crash
+        out = {c: None for c in RESULT_COLUMNS}
+        out.update(error_type=type(exc).__name__, error=str(exc)[:1000] or repr(exc))
+    return out
+
+
+def fit_chunk(analysis: str, data, chunk: list[tuple[str, int, dict]]) -> pd.DataFrame:
+    """Fit a chunk of specifications ``(hash, index, options)``; one row each (a Dask task)."""
+    _, _, fit, _ = _analysis(analysis)
+    rows = []
+    for h, index, options in chunk:
+        rows.append({"spec": h, "index": index, **options, **_fit_one(fit, options, data)})
+    return _typed(pd.DataFrame(rows))
+
+
+def resample_seed(seed: int, fingerprint: str, resample: int) -> int:
+    """Seed of resample ``b``: from the base seed, the data fingerprint and ``b`` only.
+
+    Every specification in resample ``b`` sees the same draw of clusters, so the null
+    distribution of the whole curve (its median, its share of significant results) keeps
+    the dependence between specifications, and no seed depends on the worker.
+    """
+    digest = hashlib.sha256(f"{int(seed)}:{fingerprint}:{int(resample)}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def null_chunk(analysis: str, data, seed: int, unit: str, resample: int,
+               chunk: list[tuple[str, int, dict]]) -> pd.DataFrame:
+    """Fit a chunk of specifications on one cluster-bootstrap draw (a Dask task)."""
+    _, _, fit, resample_fn = _analysis(analysis)
+    drawn = resample_fn(data, seed, unit)
+    rows = []
+    for h, _index, options in chunk:
+        r = _fit_one(fit, options, drawn)
+        rows.append({"spec": h, "resample": resample, "estimate": r["estimate"], "std_error": r["std_error"],
+                     "error_type": r["error_type"]})
+    return _typed(pd.DataFrame(rows, columns=NULL_COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for c in ("estimate", "std_error", "conf_low", "conf_high", "p_value"):
+        if c in df:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    for c in ("n", "events", "clusters", "index", "resample"):
+        if c in df:
+            df[c] = pd.array(df[c], dtype="Int64")
+    for c in ("dropped", "warning", "error_type", "error"):
+        if c in df:
+            df[c] = df[c].astype("string")
+    return df
+
+
+@contextmanager
+def dask_client(client=None, scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """The client to use: ``client`` as given, one connected to ``scheduler``, or a new LocalCluster.
+
+    The LocalCluster has ``workers`` single-threaded worker processes (default: the number
+    of cores), its dashboard on a free port; it is closed on exit. A given client is left open.
+    """
+    if client is not None:
+        yield client
+        return
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        c = Client(scheduler)
+        try:
+            yield c
+        finally:
+            c.close()
+        return
+    n = int(workers or os.cpu_count() or 1)
+    if n < 1:
+        raise MultiverseError(f"workers must be at least 1, not {n}")
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def _read_parts(folder: Path) -> pd.DataFrame | None:
+    parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if not parts:
+        return None
+    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+
+
+def _write_part(folder: Path, name: str, df: pd.DataFrame) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"part-{name}.parquet"
+        tmp = folder / f".part-{name}.parquet.tmp"
+        df.to_parquet(tmp, index=False)
+        tmp.replace(path)  # a partition is there whole or not at all
+    except OSError as exc:
+        raise OutputError(f"cannot write {folder}: {exc}") from exc
+    return path
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    if size < 1:
+        raise MultiverseError(f"chunk_size must be at least 1, not {size}")
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _chunk_name(prefix: str, keys: list[str]) -> str:
+    return prefix + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+
+
+def _progress(total: int, desc: str, progress: bool | None):
+    from tqdm.auto import tqdm
+
+    disable = (not sys.stderr.isatty()) if progress is None else not progress
+    return tqdm(total=total, desc=desc, unit="spec", disable=disable)
+
+
+def _prepare(analysis: str, multiverse: Multiverse, processed, output: Path | None, fingerprint: str):
+    check, prepare, _, _ = _analysis(analysis)
+    check(multiverse.dimensions)
+    rules = multiverse.dimensions.get("recurrence")
+    cache = output / "cache" if output is not None else None
+    return prepare(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+
+
+def _submit_all(client, tasks: list[tuple[str, tuple]], fn, data, folder: Path | None, bar) -> list[pd.DataFrame]:
+    """Submit ``(name, args)`` tasks, write each result as it arrives, return them all."""
+    from dask.distributed import as_completed
+
+    [remote] = client.scatter([data], broadcast=True)
+    futures = {}
+    for name, args in tasks:
+        fut = client.submit(fn, *args[:1], remote, *args[1:], key=f"multiverse-{name}", pure=False)
+        futures[fut] = name
+    out = []
+    try:
+        for fut in as_completed(futures):
+            df = fut.result()
+            if folder is not None:
+                _write_part(folder, futures[fut], df)
+            out.append(df)
+            bar.update(len(df))
+    finally:
+        for fut in futures:
+            fut.cancel()
+    return out
+
+
+def run_multiverse(
+    multiverse: Multiverse,
+    *,
+    output: str | Path | None = None,
+    client=None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int = 8,
+    processed: str | Path | None = None,
+    data=None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Fit every specification of a multiverse; one row per specification.
+
+    Parameters
+    ----------
+    multiverse
+        The dimensions and options (:class:`~peacestats.robustness.Multiverse`).
+    output
+        Folder for the results (``specs/part-*.parquet``, ``multiverse.json``). A rerun
+        fits only the specifications not yet there. ``None``: nothing is written.
+    client, scheduler, workers
+        A ``dask.distributed.Client``; or the address of a running scheduler
+        (``"tcp://host:8786"``); or the number of LocalCluster workers (default: cores).
+        ``workers=0`` fits in this process without Dask (for debugging and timing).
+    chunk_size
+        Specifications per task: enough work to amortize the scheduling overhead.
+    processed
+        Folder of the built tables (default ``data/processed``).
+    data
+        Prepared data (from the analysis's ``prepare_data``) to reuse instead of preparing.
+    progress
+        Show a tqdm bar; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``spec`` (hash), ``index``, one column per dimension, then ``estimate``,
+        ``std_error``, ``conf_low``, ``conf_high``, ``p_value``, ``n``, ``events``,
+        ``clusters``, ``dropped``, ``warning``, ``error_type``, ``error`` (both empty when the fit
+        worked), sorted by ``spec``. ``attrs["fitted_now"]`` counts the specifications
+        fitted by this call (the others were read from ``output``).
+    """
+    fingerprint = data_fingerprint(processed)
+    specs = multiverse.expand(fingerprint)
+    out_dir = Path(output) if output is not None else None
+    folder = out_dir / "specs" if out_dir is not None else None
+    done = _read_parts(folder) if folder is not None else None
+    done_keys = set(done["spec"]) if done is not None else set()
+    todo = [s for s in specs if s.hash not in done_keys]
+    if out_dir is not None:
+        _write_manifest(out_dir, multiverse, fingerprint, specs)
+    frames = [done] if done is not None else []
+    if todo:
+        if data is None:
+            data = _prepare(multiverse.analysis, multiverse, processed, out_dir, fingerprint)
+        items = [(s.hash, s.index, s.options) for s in todo]
+        chunks = _chunks(items, chunk_size)
+        tasks = [(_chunk_name("s", [h for h, _, _ in c]), (multiverse.analysis, c)) for c in chunks]
+        with _progress(len(todo), "specifications", progress) as bar:
+            if workers == 0 and client is None and scheduler is None:
+                for name, (analysis, c) in tasks:
+                    df = fit_chunk(analysis, data, c)
+                    if folder is not None:
+                        _write_part(folder, name, df)
+                    frames.append(df)
+                    bar.update(len(df))
+            else:
+                with dask_client(client, scheduler, workers) as cl:
+                    frames += _submit_all(cl, tasks, fit_chunk, data, folder, bar)
+    res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    keep = {s.hash for s in specs}
+    res = res[res["spec"].isin(keep)].drop_duplicates("spec")
+    res = _typed(res.sort_values("spec", kind="mergesort").reset_index(drop=True))
+    res.attrs["fitted_now"] = len(todo)  # fitted in this call; the rest were read back
+    return res
+
+
+def run_null(
+    multiverse: Multiverse,
+    *,
+    resamples: int = 50,
+    seed: int = 20201,
+    unit: str = "conflict_id",
+    output: str | Path | None = None,
+    client=None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int = 64,
+    processed: str | Path | None = None,
+    data=None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Refit every specification on ``resamples`` cluster-bootstrap draws (for the null curve).
+
+    Draw ``b`` resamples whole clusters (``unit``: conflicts by default) with replacement,
+    seeded by :func:`resample_seed`, and refits every specification on it. Results are
+    stored under ``OUTPUT/null/`` and resumed like :func:`run_multiverse`'s, keyed by
+    (specification hash, resample). :func:`~peacestats.robustness.curve_inference` turns
+    them into the null distribution of the curve.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``spec``, ``resample``, ``estimate``, ``std_error``, ``error_type``, sorted by
+        (``spec``, ``resample``).
+    """
+    if int(resamples) < 0:
+        raise MultiverseError(f"resamples must be >= 0, not {resamples}")
+    fingerprint = data_fingerprint(processed)
+    specs = multiverse.expand(fingerprint)
+    base = f"{int(seed)}-{unit}"
+    folder = Path(output) / "null" / base if output is not None else None
+    done = _read_parts(folder) if folder is not None else None
+    done_keys = set(zip(done["spec"], done["resample"].astype(int))) if done is not None else set()
+    frames = [done] if done is not None else []
+    tasks = []
+    for b in range(int(resamples)):
+        items = [(s.hash, s.index, s.options) for s in specs if (s.hash, b) not in done_keys]
+        for c in _chunks(items, chunk_size) if items else []:
+            args = (multiverse.analysis, resample_seed(seed, fingerprint, b), unit, b, c)
+            tasks.append((_chunk_name(f"b{b:04d}-", [h for h, _, _ in c]), args))
+    if tasks:
+        if data is None:
+            data = _prepare(multiverse.analysis, multiverse, processed, Path(output) if output else None, fingerprint)
+        total = sum(len(a[-1]) for _, a in tasks)
+        with _progress(total, "null resamples x specifications", progress) as bar:
+            if workers == 0 and client is None and scheduler is None:
+                for name, args in tasks:
+                    df = null_chunk(args[0], data, *args[1:])
+                    if folder is not None:
+                        _write_part(folder, name, df)
+                    frames.append(df)
+                    bar.update(len(df))
+            else:
+                with dask_client(client, scheduler, workers) as cl:
+                    frames += _submit_all(cl, tasks, null_chunk, data, folder, bar)
+    if not frames:
+        return _typed(pd.DataFrame(columns=NULL_COLUMNS))
+    res = pd.concat(frames, ignore_index=True)
+    keep = {s.hash for s in specs}
+    res = res[res["spec"].isin(keep) & (res["resample"] < int(resamples))].drop_duplicates(["spec", "resample"])
+    res = _typed(res.sort_values(["spec", "resample"], kind="mergesort").reset_index(drop=True))
+    res.attrs["fitted_now"] = sum(len(a[-1]) for _, a in tasks)
+    return res
+
+
+def _write_manifest(out_dir: Path, multiverse: Multiverse, fingerprint: str, specs: list[Specification]) -> None:
+    info = {"analysis": multiverse.analysis, "dimensions": multiverse.dimensions, "exclude": multiverse.exclude,
+            "data_sha256": fingerprint, "specifications": len(specs)}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "multiverse.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir}: {exc}") from exc
