@@ -59,6 +59,7 @@ from scipy import linalg, stats
 
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
 from . import _design
+from . import vcov as _vcov
 from .results import ModelResult
 
 __all__ = ["coxph", "CoxResult"]
@@ -1114,16 +1115,12 @@ def coxph(
     vcov_type = "model (inverse information)"
     if robust:
         score_resid = _score_residuals(cd, ev)
-        Ug = _design.cluster_sums(score_resid * w[:, None], cluster_codes, n_clusters)
-        dfb = Ug @ V_model
-        V_robust = dfb.T @ dfb
-        if cluster_df_correction:
-            V_robust = V_robust * n_clusters / (n_clusters - 1)
-        V_robust = (V_robust + V_robust.T) / 2
+        V_robust = _vcov.lin_wei(V_model, score_resid * w[:, None], cluster_codes, n_clusters,
+                                 cluster_df_correction)
         # robust score test at beta = 0 (R's fit$rscore)
         r0 = _score_residuals(cd, fit.ev0)
-        U0 = _design.cluster_sums(r0 * w[:, None], cluster_codes, n_clusters)
-        rscore = _quad_test(U0.T @ U0, U0.sum(axis=0))
+        meat0, U0 = _vcov.cluster_meat(r0 * w[:, None], cluster_codes, n_clusters)
+        rscore = _quad_test(meat0, U0.sum(axis=0))
         vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
         if cluster_df_correction:
             vcov_type += ", times G/(G-1)"

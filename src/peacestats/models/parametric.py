@@ -54,6 +54,7 @@ from scipy import optimize, special, stats
 
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
 from . import _design
+from . import vcov as _vcov
 from .km import _row_label, _survival_data, _unique_index
 from .results import ModelResult
 
@@ -637,13 +638,7 @@ def survreg(
         n_clusters = len(uniq)
         if n_clusters < 2:
             raise SpecificationError(f"survreg: cluster {cluster!r} has a single value; robust SEs need 2+ clusters")
-        Ug = np.zeros((n_clusters, U.shape[1]))
-        np.add.at(Ug, codes, U)
-        meat = Ug.T @ Ug
-        if cluster_df_correction:
-            meat = meat * n_clusters / (n_clusters - 1)
-        Vr = V @ meat @ V
-        V_naive, V = V, (Vr + Vr.T) / 2
+        V_naive, V = V, _vcov.lin_wei(V, U, codes, n_clusters, cluster_df_correction)
         if back is not None:
             V_naive = back @ V_naive @ back.T
         vcov_type = f"robust (clustered on {cluster}, {n_clusters} clusters" + (", times G/(G-1))" if cluster_df_correction else ")")

@@ -84,7 +84,6 @@ detecting separated data in binary logistic regression models*. DPhil thesis, Ox
 
 from __future__ import annotations
 
-import difflib
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,7 +93,9 @@ import pandas as pd
 
 from ..errors import ConvergenceError, SeparationError, SeparationWarning, SpecificationError  # noqa: F401
 from . import _design
+from . import vcov as _vcov
 from ._design import as_python as _py
+from .vcov import VCOV_R_CALLS, VCOV_TYPES  # noqa: F401 - re-exported
 from .results import ModelResult
 
 __all__ = [
@@ -107,20 +108,6 @@ __all__ = [
     "VCOV_TYPES",
     "SeparationWarning",
 ]
-
-VCOV_TYPES = ("model", "HC0", "HC1", "CR0", "CR1", "vcovCL", "stata")
-
-#: What each flavour reproduces (R call; Stata command), for provenance and summaries.
-VCOV_R_CALLS = {
-    "model": "vcov(fit)",
-    "HC0": 'sandwich::vcovHC(fit, type = "HC0")',
-    "HC1": 'sandwich::vcovHC(fit, type = "HC1")',
-    "CR0": 'sandwich::vcovCL(fit, cluster = ~{g}, type = "HC0", cadjust = FALSE)',
-    "CR1": 'sandwich::vcovCL(fit, cluster = ~{g}, type = "HC1")',
-    "vcovCL": "sandwich::vcovCL(fit, cluster = ~{g})",
-    "stata": "Stata vce({stata})",
-}
-
 
 # ====================================================================== design matrices
 # The model frame of a regression: the formula's design (models/_design.py, shared
@@ -320,102 +307,10 @@ def _check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarra
         )
 
 
-# ====================================================================== covariances
-def _sandwich(bread: np.ndarray, scores: np.ndarray, cluster_codes: np.ndarray | None) -> np.ndarray:
-    """``B (sum_g U_g U_g') B`` with U_g the score sums of cluster g (rows when no cluster)."""
-    U = scores if cluster_codes is None else _design.cluster_sums(scores, cluster_codes)
-    meat = U.T @ U
-    V = bread @ meat @ bread
-    return (V + V.T) / 2
-
-
-def _resolve_vcov(vcov: str | None, cluster_given: bool) -> str:
-    if vcov is None:
-        return "CR1" if cluster_given else "model"
-    if vcov not in VCOV_TYPES:
-        lower = {v.lower(): v for v in VCOV_TYPES}
-        near = difflib.get_close_matches(str(vcov).lower(), list(lower), n=1)
-        hint = f" Did you mean {lower[near[0]]!r}?" if near else ""
-        raise SpecificationError(f"vcov must be one of {VCOV_TYPES}, not {vcov!r}.{hint}")
-    if vcov in ("CR0", "CR1", "vcovCL") and not cluster_given:
-        raise SpecificationError(f"vcov={vcov!r} is a clustered covariance: give cluster= (a column name)")
-    if vcov in ("model", "HC0", "HC1") and cluster_given:
-        raise SpecificationError(
-            f"vcov={vcov!r} ignores clustering, but cluster= was given: use 'CR0', 'CR1', 'vcovCL' "
-            "or 'stata', or drop cluster="
-        )
-    return vcov
-
-
-@dataclass
-class _VcovPieces:
-    """What any covariance flavour is computed from (kept so ``with_vcov`` needs no refit)."""
-
-    model: np.ndarray  # R's vcov(fit)
-    bread: np.ndarray  # R sandwich bread / n, i.e. (X'WX)^-1
-    scores: np.ndarray  # R estfun rows
-    n: int
-    k: int  # coefficients counted by small-sample factors (incl. absorbed FE dummies)
-    linear: bool  # lm-type (Stata regress) vs ML
-    stata_bread: np.ndarray | None = None  # inverse observed information (all ML parameters)
-    stata_scores: np.ndarray | None = None
-    stata_block: slice | None = None  # which rows/cols of the stata sandwich are the coefficients
-    # b = transform @ g when the model was fitted on rescaled columns (``_design.rescale_design``):
-    # the pieces are those of g, and every covariance is mapped back to b.
-    transform: np.ndarray | None = None
-
-
-def _compute_vcov(p: _VcovPieces, flavour: str, cluster_codes: np.ndarray | None, lm: bool) -> tuple[np.ndarray, float]:
-    """Covariance of the coefficients for ``flavour``, and the scalar factor applied."""
-    V, c = _compute_vcov_fitted(p, flavour, cluster_codes, lm)
-    if p.transform is not None:
-        V = p.transform @ V @ p.transform.T
-        V = (V + V.T) / 2
-    return V, c
-
-
 def _rescaled(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
     """``_design.rescale_design`` with the intercept found among ``terms``."""
     return _design.rescale_design(X, terms.index("Intercept") if "Intercept" in terms else None)
 
-
-def _compute_vcov_fitted(p: _VcovPieces, flavour: str, cluster_codes: np.ndarray | None,
-                         lm: bool) -> tuple[np.ndarray, float]:
-    """:func:`_compute_vcov` in the columns the model was fitted on."""
-    n, k = p.n, p.k
-    if flavour == "model":
-        return p.model, 1.0
-    if flavour in ("HC0", "HC1"):
-        c = 1.0 if flavour == "HC0" else n / (n - k)
-        return c * _sandwich(p.bread, p.scores, None), c
-    if flavour == "stata":
-        if cluster_codes is not None:
-            G = int(cluster_codes.max()) + 1
-            c = G / (G - 1) * ((n - 1) / (n - k) if p.linear else 1.0)
-        else:
-            c = n / (n - k) if p.linear else n / (n - 1)
-        if p.stata_bread is not None:
-            V = _sandwich(p.stata_bread, p.stata_scores, cluster_codes)
-            return c * V[p.stata_block, p.stata_block], c
-        return c * _sandwich(p.bread, p.scores, cluster_codes), c
-    G = int(cluster_codes.max()) + 1
-    if flavour == "CR0":
-        c = 1.0
-    elif flavour == "CR1" or (flavour == "vcovCL" and lm):
-        c = G / (G - 1) * (n - 1) / (n - k)
-    else:  # vcovCL default for glm/negbin: type = "HC0", cadjust = TRUE
-        c = G / (G - 1)
-    return c * _sandwich(p.bread, p.scores, cluster_codes), c
-
-
-def _vcov_label(flavour: str, cluster_name: str | None, G: int | None, lm: bool, factor: float) -> str:
-    if flavour == "model":
-        return "model (" + ("OLS: sigma^2 (X'WX)^-1" if lm else "inverse expected information") + "; R vcov(fit))"
-    g = cluster_name or "cluster"
-    stata = f"cluster {g}" if G else "robust"
-    call = VCOV_R_CALLS[flavour].format(g=g, stata=stata)
-    where = f", clustered on {g} ({G} clusters)" if G else ""
-    return f"{flavour}{where}; factor {factor:.6g}; = {call}"
 
 
 # ====================================================================== result
@@ -466,7 +361,7 @@ class RegressionResult(ModelResult):
     fe_effects: dict[str, pd.Series] = field(default_factory=dict)
     cluster_name: str | None = None
     cluster_codes: np.ndarray | None = None
-    _pieces: _VcovPieces | None = None
+    _pieces: _vcov.VcovPieces | None = None
 
     @property
     def pseudo_r2(self) -> float | None:
@@ -520,31 +415,16 @@ class RegressionResult(ModelResult):
         """
         import copy
 
-        if cluster is not None:
-            values = np.asarray(cluster)
-            if len(values) != self.nobs:
-                raise SpecificationError(
-                    f"cluster must have one value per row used in the fit ({self.nobs}), not {len(values)}"
-                )
-            codes, labels = _design.group_codes(values)
-            G = len(labels)
-            name = getattr(cluster, "name", None) or "cluster"
-        elif vcov in ("model", "HC0", "HC1"):  # unclustered flavours drop the fit's clusters
-            codes, name, G = None, None, None
-        else:
-            codes, name = self.cluster_codes, self.cluster_name
-            G = None if codes is None else int(codes.max()) + 1
-        if G is not None and G < 2:
-            raise SpecificationError("clustered standard errors need at least 2 clusters; there is 1")
-        flavour = _resolve_vcov(vcov, codes is not None)
-        V, c = _compute_vcov(self._pieces, flavour, codes, self.family == "gaussian")
+        codes, name, G = _vcov.recluster(vcov, cluster, self.nobs, self.cluster_codes, self.cluster_name)
+        flavour = _vcov.resolve(vcov, codes is not None)
+        V, c = _vcov.compute(self._pieces, flavour, codes, self.family == "gaussian")
         new = copy.copy(self)
         new.vcov = pd.DataFrame(V, index=self.params.index, columns=self.params.index)
-        new.vcov_type = _vcov_label(flavour, name, G, self.family == "gaussian", c)
+        new.vcov_type = _vcov.label(flavour, name, G, self.family == "gaussian", c)
         new.n_clusters = G
         new.cluster_codes, new.cluster_name = codes, name
         new.options = {**self.options, "vcov": flavour, "cluster": name,
-                       "vcov_r": VCOV_R_CALLS[flavour].format(g=name or "g", stata=f"cluster {name}" if G else "robust")}
+                       "vcov_r": _vcov.r_call(flavour, name, G)}
         cites = [c for c in self.citations if c != "cluster_robust"]
         new.citations = tuple(cites + (["cluster_robust"] if flavour != "model" else []))
         return new
@@ -883,8 +763,8 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
     (_check_binary if binary else _check_counts)(y, d, model)
     _check_collinearity(X, d.terms, tol=_GLM_TOL)
     X, to_b = _rescaled(X, d.terms)  # a 1e8-scale covariate: fit on centred, scaled columns
-    flavour = _resolve_vcov(vcov, d.cluster is not None)
-    codes, G = _cluster_codes(d)
+    flavour = _vcov.resolve(vcov, d.cluster is not None)
+    codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     n, k = X.shape
     w = np.ones(n) if d.weights is None else d.weights
     off = np.zeros(n) if d.offset is None else d.offset
@@ -927,11 +807,11 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
     # Stata's bread: the observed information; equal to the expected one for canonical links.
     stata_bread = (bread if fam.link in ("logit", "log")
                    else _safe_inv((X * obs[:, None]).T @ X, "observed information", model, d.terms))
-    pieces = _VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
+    pieces = _vcov.VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
                          stata_bread=stata_bread, stata_scores=scores, stata_block=slice(0, k), transform=to_b)
     if to_b is not None:
         params = to_b @ params
-    V, c = _compute_vcov(pieces, flavour, codes, lm=False)
+    V, c = _vcov.compute(pieces, flavour, codes, lm=False)
     _check_finite(params, V, d.terms, model)
     ll = float(np.sum(w * fam.loglik_i(y, mu, eta)))
 
@@ -962,19 +842,6 @@ def _saturated_loglik(y, w, family):
     return float(np.sum(w * (xlogy(y, y) - y - gammaln(y + 1))))
 
 
-def _cluster_codes(d: _Design) -> tuple[np.ndarray | None, int | None]:
-    if d.cluster is None:
-        return None, None
-    codes, labels = _design.group_codes(d.cluster)
-    G = len(labels)
-    if G < 2:
-        raise SpecificationError(
-            f"clustered standard errors need at least 2 clusters; {d.cluster_name!r} has a single value "
-            f"({d.cluster[0]!r}) in the {len(d.cluster)} rows used"
-        )
-    return codes, G
-
-
 def _make_result(d: _Design, params, V, flavour, codes, G, factor, pieces, fam, model, formula, *,
                  loglik, df_model, mu, extra, options, dist="normal", df_resid=None) -> RegressionResult:
     idx = pd.Index(d.terms)
@@ -984,8 +851,7 @@ def _make_result(d: _Design, params, V, flavour, codes, G, factor, pieces, fam, 
         citations.insert(0, "negative_binomial")
     opts = {
         "vcov": flavour,
-        "vcov_r": VCOV_R_CALLS[flavour].format(g=d.cluster_name or "g",
-                                               stata=f"cluster {d.cluster_name}" if G else "robust"),
+        "vcov_r": _vcov.r_call(flavour, d.cluster_name, G),
         "cluster": d.cluster_name,
         "weights": d.weights_name or ("array" if d.weights is not None else None),
         "offset": d.offset_name or ("array" if d.offset is not None else None),
@@ -996,7 +862,7 @@ def _make_result(d: _Design, params, V, flavour, codes, G, factor, pieces, fam, 
     return RegressionResult(
         params=pd.Series(params, index=idx, name="estimate"),
         vcov=pd.DataFrame(V, index=idx, columns=idx),
-        vcov_type=_vcov_label(flavour, d.cluster_name, G, lm, factor),
+        vcov_type=_vcov.label(flavour, d.cluster_name, G, lm, factor),
         nobs=len(d.y),
         loglik=float(loglik),
         df_model=int(df_model),
@@ -1243,8 +1109,8 @@ def negbin(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None =
     y, X = d.y, d.X
     _check_counts(y, d, model)
     _check_collinearity(X, d.terms)
-    flavour = _resolve_vcov(vcov, d.cluster is not None)
-    codes, G = _cluster_codes(d)
+    flavour = _vcov.resolve(vcov, d.cluster is not None)
+    codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     n, k = X.shape
     w = np.ones(n) if d.weights is None else d.weights
     off = np.zeros(n) if d.offset is None else d.offset
@@ -1328,9 +1194,9 @@ def negbin(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None =
     # a sign flip that leaves the beta block unchanged.
     stata_bread = _safe_inv(-H, "observed information", model, d.terms + ["log(theta)"])
     stata_scores = np.column_stack([scores, w * parts["d_tau"]])
-    pieces = _VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
+    pieces = _vcov.VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
                          stata_bread=stata_bread, stata_scores=stata_scores, stata_block=slice(0, k))
-    V, c = _compute_vcov(pieces, flavour, codes, lm=False)
+    V, c = _vcov.compute(pieces, flavour, codes, lm=False)
     _check_finite(beta, V, d.terms, model)
     # MASS::theta.ml: SE(theta) = 1/sqrt(observed information of theta, mu held fixed)
     info = np.sum(w * (-polygamma(1, theta + y) + polygamma(1, theta) - 1 / theta
@@ -1482,8 +1348,8 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     if fe_cols is not None and not fe_cols:
         fe_cols = None
     d = _build_design(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
-    flavour = _resolve_vcov(vcov, d.cluster is not None)
-    codes, G = _cluster_codes(d)
+    flavour = _vcov.resolve(vcov, d.cluster is not None)
+    codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     y = d.y - (d.offset if d.offset is not None else 0)
     X, terms = d.X, list(d.terms)
     n = len(y)
@@ -1522,11 +1388,11 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     sigma2 = rss / df_resid
     XtWX_inv = _safe_inv((Xd * w[:, None]).T @ Xd, "cross-product matrix X'WX", model, terms)
     scores = Xd * (w * resid)[:, None]
-    pieces = _VcovPieces(model=sigma2 * XtWX_inv, bread=XtWX_inv, scores=scores, n=n, k=k_total, linear=True,
+    pieces = _vcov.VcovPieces(model=sigma2 * XtWX_inv, bread=XtWX_inv, scores=scores, n=n, k=k_total, linear=True,
                          transform=to_b)
     if to_b is not None:
         params = to_b @ params
-    V, c = _compute_vcov(pieces, flavour, codes, lm=True)
+    V, c = _vcov.compute(pieces, flavour, codes, lm=True)
     _check_finite(params, V, terms, model)
 
     fitted_vals = y - resid  # includes the fixed effects
