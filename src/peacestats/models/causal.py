@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError, SeparationError, SpecificationError
-from ._design import check_columns
+from .frame import check_columns
 from .results import ModelResult
 
 __all__ = [

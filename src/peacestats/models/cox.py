@@ -58,7 +58,7 @@ import pandas as pd
 from scipy import linalg, stats
 
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
-from . import _design
+from . import frame as _frame
 from . import vcov as _vcov
 from .results import ModelResult
 
@@ -459,22 +459,6 @@ def _check_survival(df: pd.DataFrame, start, stop, event, id_col) -> None:
             )
 
 
-def _collinear(X: np.ndarray, names: list[str]) -> list[str]:
-    """Columns that are constant or linear combinations of earlier ones (pivoted QR)."""
-    Xc = X - X.mean(axis=0)
-    scale = np.sqrt((Xc**2).sum(axis=0))
-    dropped = [names[j] for j in np.flatnonzero(scale == 0)]
-    ok = np.flatnonzero(scale > 0)
-    if ok.size:
-        Z = Xc[:, ok] / scale[ok]
-        _, R, piv = linalg.qr(Z, mode="economic", pivoting=True)
-        d = np.abs(np.diag(R))
-        tol = d.max() * max(Z.shape) * np.finfo(float).eps * 1e3 if d.size else 0
-        rank = int((d > tol).sum())
-        dropped += [names[ok[j]] for j in sorted(piv[rank:])]
-    return dropped
-
-
 # ============================================================================ result
 @dataclass(repr=False)
 class CoxResult(ModelResult):
@@ -802,10 +786,10 @@ class CoxResult(ModelResult):
         """
         st = self._state
         cd: _CoxData = st["cd"]
-        design: _design.Design = st["design"]
+        design: _frame.Design = st["design"]
         if not isinstance(profiles, pd.DataFrame):
             raise SpecificationError("profiles must be a DataFrame with one row per covariate profile.")
-        _design.check_columns(profiles, st["rhs_columns"], "survival_function profiles")
+        _frame.check_columns(profiles, st["rhs_columns"], "survival_function profiles")
         x2 = design.transform(profiles) - cd.xmean
         beta = self.params.to_numpy()
         risk2 = np.exp(x2 @ beta - st["ev"].shift)
@@ -983,8 +967,8 @@ def coxph(
         raise SpecificationError(f"ties must be 'efron' or 'breslow', not {ties!r} (R's 'exact' is not implemented).")
     if on_separation not in ("raise", "warn"):
         raise SpecificationError("on_separation must be 'raise' or 'warn'.")
-    sf = _design.parse_surv_formula(formula)
-    strata_cols = _design.as_list(strata)
+    sf = _frame.parse_surv_formula(formula)
+    strata_cols = _frame.as_list(strata)
     if sf is not None:
         for name, given, parsed in (("start", start, sf.start), ("stop", stop, sf.stop), ("event", event, sf.event)):
             if given is not None and parsed is not None and given != parsed:
@@ -993,7 +977,7 @@ def coxph(
         stop, event = sf.stop, sf.event
         rhs, f_strata, f_cluster = sf.rhs, sf.strata, sf.cluster
     else:
-        rhs, f_strata, f_cluster = _design.extract_specials(formula)
+        rhs, f_strata, f_cluster = _frame.extract_specials(formula)
     strata_cols = strata_cols + [s for s in f_strata if s not in strata_cols]
     if f_cluster is not None:
         if cluster is not None and cluster != f_cluster:
@@ -1004,30 +988,25 @@ def coxph(
             "give the survival columns: stop= and event= (and start= for (start, stop] data), "
             "or an R-style formula 'Surv(start, stop, event) ~ x'."
         )
-    _design.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
-    _design.check_time_columns(data, [start, stop, event], "coxph")
+    _frame.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
+    _frame.check_time_columns(data, [start, stop, event], "coxph")
     try:
-        rhs_cols, unknown = _design.formula_columns(rhs, data.columns)
+        rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
     except Exception as e:  # patsy parse error
         raise SpecificationError(f"cannot parse the formula {rhs!r}: {e}") from None
     if unknown:
-        _design.check_columns(data, unknown, f"coxph formula {rhs!r}")
+        _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
     used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
     used_cols = list(dict.fromkeys(c for c in used if c is not None))
     sub = data[used_cols]  # only the columns the model uses (no copy of wide frames)
-    mask, n_dropped = _design.complete_rows(sub, used_cols)
+    mask, n_dropped = _frame.complete_rows(sub, used_cols)
     df = sub.loc[mask] if n_dropped else sub
     if len(df) == 0:
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
     _check_survival(df, start, stop, event, id)
-    design = _design.design_matrix(rhs, df)
+    design = _frame.design_matrix(rhs, df)
     X, names = design.X, design.columns
-    bad = _collinear(X, names)
-    if bad:
-        raise SpecificationError(
-            f"covariate(s) {', '.join(bad)} are constant or collinear with other covariates "
-            "(R would report NA for them); drop them or merge categories."
-        )
+    _frame.check_collinearity(X, names, centre=True)
     n = len(df)
     stop_v = df[stop].to_numpy(dtype=float)
     start_v = df[start].to_numpy(dtype=float) if start is not None else np.full(n, -np.inf)
@@ -1042,7 +1021,7 @@ def coxph(
     else:
         w = np.ones(n)
     if strata_cols:
-        strata_codes, strata_labels = _design.group_codes(df, strata_cols)
+        strata_codes, strata_labels = _frame.group_codes(df, strata_cols)
     else:
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
 
@@ -1064,10 +1043,10 @@ def coxph(
         warnings.warn("cluster given with robust=False: the cluster is ignored (as R does).", stacklevel=2)
     if robust:
         if cluster is not None:
-            cluster_codes, labels = _design.group_codes(df, cluster)
+            cluster_codes, labels = _frame.group_codes(df, cluster)
             cluster_desc = f"clustered on {cluster!r}"
         elif id is not None:
-            cluster_codes, labels = _design.group_codes(df, id)
+            cluster_codes, labels = _frame.group_codes(df, id)
             cluster_desc = f"clustered on {id!r}"
         elif start is None or not robust_given:
             cluster_codes, labels = np.arange(n), list(range(n))

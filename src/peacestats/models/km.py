@@ -46,7 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError, SurvivalDataError
-from ._design import as_list, check_columns, check_time_columns
+from .frame import as_list, check_columns, check_time_columns
 
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 

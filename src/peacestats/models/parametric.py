@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
-from . import _design
+from . import frame as _frame
 from . import vcov as _vcov
 from .km import _row_label, _survival_data, _unique_index
 from .results import ModelResult
@@ -250,7 +250,7 @@ class ParametricResult(ModelResult):
     distribution: str = "weibull"
     metric: str = "ph"
     vcov_naive: pd.DataFrame | None = None
-    design: Any = None  # models._design.Design of the covariates (None: intercept only)
+    design: Any = None  # models.frame.Design of the covariates (None: intercept only)
     intercept: bool = True
     n_dropped: int = 0
     n_iter: int = 0
@@ -384,7 +384,7 @@ class ParametricResult(ModelResult):
         if not isinstance(profiles, pd.DataFrame):
             raise SpecificationError("profiles must be a DataFrame with one row per covariate profile")
         if self.design is not None:
-            _design.check_columns(profiles, self.data_info.get("rhs_columns", []), "survival_function profiles")
+            _frame.check_columns(profiles, self.data_info.get("rhs_columns", []), "survival_function profiles")
             Xc = self.design.transform(profiles)
         else:
             Xc = np.zeros((len(profiles), 0))
@@ -479,7 +479,7 @@ def survreg(
         (``factor(x)`` works like ``C(x)``; an intercept is included unless ``- 1``), or R
         style ``"Surv(start, stop, event) ~ pk_dum + victory + cluster(g)"`` in place of
         ``start``/``stop``/``event``/``cluster``. Formulas are read by
-        :mod:`peacestats.models._design`, as for :func:`~peacestats.models.cox.coxph`.
+        :mod:`peacestats.models.frame`, as for :func:`~peacestats.models.cox.coxph`.
     data
         One row per spell, or per (start, stop] segment (counting-process form).
     stop
@@ -535,7 +535,7 @@ def survreg(
         raise SpecificationError(f"survreg: metric must be 'ph' or 'aft', not {metric!r}")
     if metric == "ph" and dist == "loglogistic":
         raise SpecificationError("survreg: the log-logistic model has no PH metric; use metric='aft'")
-    sf = _design.parse_surv_formula(formula)
+    sf = _frame.parse_surv_formula(formula)
     if sf is not None:
         if sf.strata:
             raise SpecificationError(
@@ -560,11 +560,11 @@ def survreg(
         )
     rhs = rhs or "1"
     data = _unique_index(data)
-    _design.check_columns(data, [start, stop, event, cluster, weights], "survreg")
-    rhs_cols, unknown = _design.formula_columns(rhs, data.columns)
+    _frame.check_columns(data, [start, stop, event, cluster, weights], "survreg")
+    rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
     if unknown:
-        _design.check_columns(data, unknown, f"survreg formula {rhs!r}")
-    mask, n_drop = _design.complete_rows(data, [start, stop, event, cluster, weights, *rhs_cols])
+        _frame.check_columns(data, unknown, f"survreg formula {rhs!r}")
+    mask, n_drop = _frame.complete_rows(data, [start, stop, event, cluster, weights, *rhs_cols])
     df = data.loc[mask]
     if len(df) == 0:
         raise SpecificationError("survreg: no rows left after dropping rows with missing values")
@@ -585,7 +585,7 @@ def survreg(
 
     terms = patsy.ModelDesc.from_formula(rhs).rhs_termlist
     intercept = any(t == patsy.INTERCEPT for t in terms)
-    design = _design.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
+    design = _frame.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
     cols = ([INTERCEPT] if intercept else []) + (list(design.columns) if design is not None else [])
     parts = ([np.ones((len(df), 1))] if intercept else []) + ([design.X] if design is not None else [])
     if not parts:
@@ -593,20 +593,10 @@ def survreg(
     X = pd.DataFrame(np.column_stack(parts), index=df.index, columns=cols)
     Xa = X.to_numpy(float)
     # R's survreg.fit centres and scales the columns (with an intercept) before fitting, so a
-    # covariate of 1e8 plus noise is fitted, not called collinear: check the rank, and fit, on
+    # covariate of 1e8 plus noise is fitted, not called collinear: check collinearity, and fit, on
     # those columns when the design is badly conditioned (b = to_b @ g).
-    Xs, to_b = _design.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
-    rank = np.linalg.matrix_rank(Xs)
-    if rank < Xa.shape[1]:
-        # name a column that is a combination of the others
-        dup = []
-        for j in range(Xa.shape[1]):
-            if np.linalg.matrix_rank(np.delete(Xs, j, axis=1)) == rank:
-                dup.append(X.columns[j])
-        raise SpecificationError(
-            f"survreg: the covariates are collinear (rank {rank} < {Xa.shape[1]} columns); "
-            f"one of {dup} is a combination of the others (or constant). Drop it."
-        )
+    Xs, to_b = _frame.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
+    _frame.check_collinearity(Xs, cols)
     entry = surv["_entry"].to_numpy()
     trunc = np.isfinite(entry) & (entry > 0)
     y0 = np.zeros(len(entry))

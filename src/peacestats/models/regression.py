@@ -84,6 +84,7 @@ detecting separated data in binary logistic regression models*. DPhil thesis, Ox
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,11 +93,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceError, SeparationError, SeparationWarning, SpecificationError  # noqa: F401
-from . import _design
+from . import frame as _frame
 from . import vcov as _vcov
-from ._design import as_python as _py
-from .vcov import VCOV_R_CALLS, VCOV_TYPES  # noqa: F401 - re-exported
+from .frame import as_python as _py
 from .results import ModelResult
+from .vcov import VCOV_R_CALLS, VCOV_TYPES  # noqa: F401 - re-exported
 
 __all__ = [
     "logit",
@@ -108,210 +109,6 @@ __all__ = [
     "VCOV_TYPES",
     "SeparationWarning",
 ]
-
-# ====================================================================== design matrices
-# The model frame of a regression: the formula's design (models/_design.py, shared
-# with the survival models) plus weights, offset, clusters and fixed effects.
-
-
-@dataclass
-class _Design:
-    y: np.ndarray
-    X: np.ndarray
-    terms: list[str]
-    y_name: str
-    design_info: Any
-    frame: pd.DataFrame  # used rows, used columns (original index)
-    variables: list[str]  # data columns named in the formula (right-hand side)
-    has_intercept: bool
-    n_input: int
-    dropped_by: dict[str, int]
-    weights: np.ndarray | None
-    weights_name: str | None
-    offset: np.ndarray | None
-    offset_name: str | None
-    cluster: np.ndarray | None
-    cluster_name: str | None
-    fe: pd.DataFrame | None
-
-
-def _as_column(arg, data: pd.DataFrame, what: str) -> tuple[pd.Series | None, str | None]:
-    """A column name or an array aligned with ``data`` -> Series on data's index."""
-    if arg is None:
-        return None, None
-    if isinstance(arg, str):
-        if arg not in data.columns:
-            hint = _design.did_you_mean(arg, data.columns)
-            raise SpecificationError(f"{what} column {arg!r} is not in the data{hint}.")
-        return data[arg], arg
-    values = np.asarray(arg)
-    if values.ndim != 1 or len(values) != len(data):
-        raise SpecificationError(
-            f"{what} must be a column name or an array with one value per data row "
-            f"({len(data)}), not shape {values.shape}"
-        )
-    return pd.Series(values, index=data.index, name=what), None
-
-
-def _build_design(formula: str, data: pd.DataFrame, env, *, weights=None, offset=None,
-                  cluster=None, fe=None) -> _Design:
-    import patsy
-
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    if not isinstance(formula, str) or "~" not in formula:
-        raise SpecificationError(f"formula must be a string like 'y ~ x1 + x2', not {formula!r}")
-    if len(data) == 0:
-        raise SpecificationError("data has no rows")
-    try:
-        desc = patsy.ModelDesc.from_formula(formula)
-    except patsy.PatsyError as exc:
-        raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from None
-    if not desc.lhs_termlist:
-        raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
-
-    # The data columns the model uses, outcome first; names that are neither columns,
-    # formula functions nor the caller's variables are reported with close matches.
-    lhs, rhs = formula.split("~", 1)
-    lhs_used, lhs_unknown = _design.formula_columns(lhs, data.columns, eval_env=env)
-    rhs_used, rhs_unknown = _design.formula_columns(rhs, data.columns, eval_env=env)
-    _design.check_columns(data, dict.fromkeys(lhs_unknown + rhs_unknown), f"formula {formula!r}")
-    variables = [c for c in rhs_used if c not in lhs_used]
-    used = lhs_used + variables
-
-    w_s, w_name = _as_column(weights, data, "weights")
-    o_s, o_name = _as_column(offset, data, "offset")
-    c_s, c_name = _as_column(cluster, data, "cluster")
-    fe_cols: list[str] = []
-    if fe is not None:
-        fe_cols = [fe] if isinstance(fe, str) else list(fe)
-        for col in fe_cols:
-            _as_column(col, data, "fixed-effect")
-
-    # Rows used: complete on every column of the model frame (R's na.omit).
-    parts = {c: data[c] for c in used}
-    for c in fe_cols:
-        parts[c] = data[c]
-    if w_s is not None:
-        parts[w_name or "(weights)"] = w_s
-    if o_s is not None:
-        parts[o_name or "(offset)"] = o_s
-    frame_all = pd.DataFrame(parts, index=data.index)
-    keep, _ = _design.complete_rows(frame_all, list(frame_all.columns))
-    dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
-    if not keep.any():
-        raise SpecificationError(
-            f"no row is complete on the model's columns (missing values: {dropped_by})"
-        )
-    sub = data.loc[keep]
-    if c_s is not None:
-        c_used = c_s[keep]
-        if c_used.isna().any():
-            raise SpecificationError(
-                f"cluster {c_name or 'array'!s} has {int(c_used.isna().sum())} missing value(s) among the "
-                f"{int(keep.sum())} rows the model uses (first at row {_py(c_used[c_used.isna()].index[0])!r}). "
-                "R's vcovCL refuses these too: drop those rows from data or fill the cluster ids."
-            )
-
-    design = _design.design_matrix(formula, sub, intercept=True, eval_env=env)
-    terms = design.columns
-
-    def arr(s):
-        return None if s is None else s[keep].to_numpy(dtype=float)
-
-    w = arr(w_s)
-    if w is not None and (not np.all(np.isfinite(w)) or np.any(w <= 0)):
-        i = int(np.argmax(~np.isfinite(w) | (w <= 0)))
-        raise SpecificationError(
-            f"weights must be finite and positive; row {_py(sub.index[i])!r} has {w[i]}. "
-            "Drop rows with zero weight first."
-        )
-    o = arr(o_s)
-    if o is not None and not np.all(np.isfinite(o)):
-        i = int(np.argmax(~np.isfinite(o)))
-        raise SpecificationError(f"offset is {o[i]} at row {_py(sub.index[i])!r}; it must be finite")
-
-    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
-                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
-    frame = sub[frame_cols].copy()
-    return _Design(
-        y=design.y,
-        X=design.X,
-        terms=terms,
-        y_name=design.y_name,
-        design_info=design.design_info,
-        frame=frame,
-        variables=variables,
-        has_intercept="Intercept" in terms,
-        n_input=len(data),
-        dropped_by=dropped_by,
-        weights=w,
-        weights_name=w_name,
-        offset=o,
-        offset_name=o_name,
-        cluster=None if c_s is None else c_s[keep].to_numpy(),
-        cluster_name=c_name or (None if c_s is None else "cluster"),
-        fe=sub[fe_cols].copy() if fe_cols else None,
-    )
-
-
-#: R's ``glm.fit`` aliases columns with ``qr(tol = min(1e-7, control$epsilon / 1000))`` = 1e-11;
-#: ``lm`` uses 1e-7. (A covariate of 1e8 plus unit noise is fitted by ``glm``, aliased by ``lm``.)
-_GLM_TOL = 1e-11
-
-
-def _check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
-                        absorbed_by: str | None = None, tol: float = 1e-7) -> None:
-    """Raise naming perfectly collinear columns, as R's QR (``tol = 1e-7``) would alias them.
-
-    Columns are taken in order; a column whose residual on the earlier kept columns
-    has norm below ``tol`` times its own norm is aliased (R reports NA for it).
-    ``reference`` holds the columns before fixed effects were swept out, so that a
-    regressor absorbed by them is named as such.
-    """
-    n, k = X.shape
-    ref = X if reference is None else reference
-    Q = np.zeros((n, 0))
-    kept: list[int] = []
-    problems: list[str] = []
-    for j in range(k):
-        x = X[:, j]
-        norm0 = np.linalg.norm(ref[:, j])
-        if norm0 == 0:
-            problems.append(f"{terms[j]!r} is zero in every row used")
-            continue
-        r = x - Q @ (Q.T @ x) if kept else x.copy()
-        if kept:
-            r = r - Q @ (Q.T @ r)
-        nr = np.linalg.norm(r)
-        if nr < tol * norm0:
-            if not kept or np.linalg.norm(x) < tol * norm0:
-                problems.append(
-                    f"{terms[j]!r} is constant within the fixed effects ({absorbed_by})"
-                    if absorbed_by
-                    else f"{terms[j]!r} is zero in every row used"
-                )
-            else:
-                coef, *_ = np.linalg.lstsq(X[:, kept], x, rcond=None)
-                cut = 1e-8 * max(1, np.abs(coef).max())
-                big = [terms[kept[i]] for i in np.argsort(-np.abs(coef)) if abs(coef[i]) > cut]
-                where = f" (after absorbing {absorbed_by})" if absorbed_by else ""
-                problems.append(f"{terms[j]!r} is a linear combination of {', '.join(map(repr, big))}{where}")
-        else:
-            Q = np.column_stack([Q, r / nr])
-            kept.append(j)
-    if problems:
-        raise SpecificationError(
-            "perfectly collinear regressors: " + "; ".join(problems)
-            + ". R would report NA for these; drop them (or one of each collinear set) from the formula."
-        )
-
-
-def _rescaled(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
-    """``_design.rescale_design`` with the intercept found among ``terms``."""
-    return _design.rescale_design(X, terms.index("Intercept") if "Intercept" in terms else None)
-
-
 
 # ====================================================================== result
 @dataclass
@@ -637,7 +434,7 @@ def _nb_loglik_i(y, eta, tau):
 
 
 # ====================================================================== checks
-def _check_binary(y: np.ndarray, d: _Design, model: str) -> None:
+def _check_binary(y: np.ndarray, d: _frame.Design, model: str) -> None:
     ok = (y == 0) | (y == 1)
     if not ok.all():
         bad = np.unique(y[~ok])[:5]
@@ -650,7 +447,7 @@ def _check_binary(y: np.ndarray, d: _Design, model: str) -> None:
         raise SpecificationError(f"{model}: the outcome {d.y_name!r} is {int(y[0])} in every row used")
 
 
-def _check_counts(y: np.ndarray, d: _Design, model: str) -> None:
+def _check_counts(y: np.ndarray, d: _frame.Design, model: str) -> None:
     bad = (y < 0) | (y != np.floor(y))
     if bad.any():
         i = int(np.argmax(bad))
@@ -706,8 +503,8 @@ def _complete_separation(X: np.ndarray, y: np.ndarray) -> bool:
     return res.status == 0 and -res.fun > 1e-9
 
 
-def _raise_separation(b: np.ndarray, X: np.ndarray, y: np.ndarray, d: _Design, kind: str, model: str) -> None:
-    involved = [d.terms[j] for j in np.argsort(-np.abs(b * np.abs(X).max(axis=0)))
+def _raise_separation(b: np.ndarray, X: np.ndarray, y: np.ndarray, d: _frame.Design, kind: str, model: str) -> None:
+    involved = [d.columns[j] for j in np.argsort(-np.abs(b * np.abs(X).max(axis=0)))
                 if abs(b[j]) * np.abs(X[:, j]).max() > 1e-6]
     xb = X @ b
     tol = 1e-9 * max(1.0, np.abs(xb).max())
@@ -757,12 +554,12 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-    d = _build_design(formula, data, env, weights=weights, offset=offset, cluster=cluster)
+    d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster)
     y, X = d.y, d.X
     binary = fam.name == "binomial"
     (_check_binary if binary else _check_counts)(y, d, model)
-    _check_collinearity(X, d.terms, tol=_GLM_TOL)
-    X, to_b = _rescaled(X, d.terms)  # a 1e8-scale covariate: fit on centred, scaled columns
+    _frame.check_collinearity(X, d.columns, tol=_frame.GLM_TOL)
+    X, to_b = _frame.rescale_terms(X, d.columns)  # a 1e8-scale covariate: fit on centred, scaled columns
     flavour = _vcov.resolve(vcov, d.cluster is not None)
     codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     n, k = X.shape
@@ -801,18 +598,18 @@ def _fit_glm(formula, data, fam: _Family, model: str, env, *, cluster, vcov, wei
         warnings.warn(f"{model}: fitted probabilities numerically 0 or 1 occurred", SeparationWarning, stacklevel=3)
 
     ww = w * fam.work_weight(mu, eta)
-    bread = _safe_inv((X * ww[:, None]).T @ X, "information matrix", model, d.terms)
+    bread = _safe_inv((X * ww[:, None]).T @ X, "information matrix", model, d.columns)
     scores = X * (w * fam.score_weight(y, mu, eta))[:, None]
     obs = w * fam.obs_weight(y, mu, eta)
     # Stata's bread: the observed information; equal to the expected one for canonical links.
     stata_bread = (bread if fam.link in ("logit", "log")
-                   else _safe_inv((X * obs[:, None]).T @ X, "observed information", model, d.terms))
+                   else _safe_inv((X * obs[:, None]).T @ X, "observed information", model, d.columns))
     pieces = _vcov.VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
                          stata_bread=stata_bread, stata_scores=scores, stata_block=slice(0, k), transform=to_b)
     if to_b is not None:
         params = to_b @ params
     V, c = _vcov.compute(pieces, flavour, codes, lm=False)
-    _check_finite(params, V, d.terms, model)
+    _check_finite(params, V, d.columns, model)
     ll = float(np.sum(w * fam.loglik_i(y, mu, eta)))
 
     # Null model (intercept and offset only), as R's null.deviance.
@@ -842,9 +639,9 @@ def _saturated_loglik(y, w, family):
     return float(np.sum(w * (xlogy(y, y) - y - gammaln(y + 1))))
 
 
-def _make_result(d: _Design, params, V, flavour, codes, G, factor, pieces, fam, model, formula, *,
+def _make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, fam, model, formula, *,
                  loglik, df_model, mu, extra, options, dist="normal", df_resid=None) -> RegressionResult:
-    idx = pd.Index(d.terms)
+    idx = pd.Index(d.columns)
     lm = fam is None
     citations = ["cluster_robust"] if (codes is not None or flavour not in ("model",)) else []
     if fam is not None and fam.name == "negative binomial":
@@ -1105,10 +902,10 @@ def negbin(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None =
 
     env = patsy.EvalEnvironment.capture(1)
     model = "Negative binomial (NB2)"
-    d = _build_design(formula, data, env, weights=weights, offset=offset, cluster=cluster)
+    d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster)
     y, X = d.y, d.X
     _check_counts(y, d, model)
-    _check_collinearity(X, d.terms)
+    _frame.check_collinearity(X, d.columns)
     flavour = _vcov.resolve(vcov, d.cluster is not None)
     codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     n, k = X.shape
@@ -1130,7 +927,7 @@ def negbin(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None =
         except Exception:
             beta0 = np.zeros(k)
             if d.has_intercept:
-                beta0[d.terms.index("Intercept")] = np.log(np.average(y, weights=w) + 0.5)
+                beta0[d.columns.index("Intercept")] = np.log(np.average(y, weights=w) + 0.5)
     mu0 = np.exp(np.clip(X @ beta0 + off, -700, 700))
     excess = float(np.sum(w * ((y - mu0) ** 2 - y)))
     if excess <= 0:
@@ -1188,16 +985,16 @@ def negbin(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None =
     # R's numbers: vcov(glm.nb) is the inverse expected information of beta with theta
     # fixed; sandwich treats the fit as a glm with dispersion 1 (bread.glm/estfun.glm).
     ww = w * fam.work_weight(mu, eta)
-    bread = _safe_inv((X * ww[:, None]).T @ X, "information matrix", model, d.terms)
+    bread = _safe_inv((X * ww[:, None]).T @ X, "information matrix", model, d.columns)
     scores = X * (w * fam.score_weight(y, mu, eta))[:, None]
     # Stata's nbreg: joint observed information of (beta, ln alpha); ln alpha = -tau,
     # a sign flip that leaves the beta block unchanged.
-    stata_bread = _safe_inv(-H, "observed information", model, d.terms + ["log(theta)"])
+    stata_bread = _safe_inv(-H, "observed information", model, d.columns + ["log(theta)"])
     stata_scores = np.column_stack([scores, w * parts["d_tau"]])
     pieces = _vcov.VcovPieces(model=bread, bread=bread, scores=scores, n=n, k=k, linear=False,
                          stata_bread=stata_bread, stata_scores=stata_scores, stata_block=slice(0, k))
     V, c = _vcov.compute(pieces, flavour, codes, lm=False)
-    _check_finite(beta, V, d.terms, model)
+    _check_finite(beta, V, d.columns, model)
     # MASS::theta.ml: SE(theta) = 1/sqrt(observed information of theta, mu held fixed)
     info = np.sum(w * (-polygamma(1, theta + y) + polygamma(1, theta) - 1 / theta
                        + 2 / (mu + theta) - (y + theta) / (mu + theta) ** 2))
@@ -1347,11 +1144,11 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     fe_cols = None if fe is None else ([fe] if isinstance(fe, str) else list(fe))
     if fe_cols is not None and not fe_cols:
         fe_cols = None
-    d = _build_design(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
+    d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
     flavour = _vcov.resolve(vcov, d.cluster is not None)
     codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
     y = d.y - (d.offset if d.offset is not None else 0)
-    X, terms = d.X, list(d.terms)
+    X, terms = d.X, list(d.columns)
     n = len(y)
     w = np.ones(n) if d.weights is None else d.weights
     fe_effects: dict[str, pd.Series] = {}
@@ -1364,18 +1161,18 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
             raise SpecificationError("ols with fixed effects needs at least one regressor besides them")
         groups, sizes, levels = [], [], []
         for c in fe_cols:
-            g, lv = _design.group_codes(d.fe[c].to_numpy())
+            g, lv = _frame.group_codes(d.fe[c].to_numpy())
             groups.append(g)
             sizes.append(len(lv))
             levels.append(lv)
         Z = _demean(np.column_stack([y, X]), groups, sizes, w)
         yd, Xd = Z[:, 0], Z[:, 1:]
-        _check_collinearity(Xd, terms, reference=X, absorbed_by=" + ".join(fe_cols))
+        _frame.check_collinearity(Xd, terms, reference=X, absorbed_by=" + ".join(fe_cols))
         k_fe = _fe_rank(groups, sizes)
     else:
-        _check_collinearity(X, terms)
+        _frame.check_collinearity(X, terms)
         yd, Xd, k_fe = y, X, 0
-    Xd, to_b = (Xd, None) if fe_cols else _rescaled(Xd, terms)  # a 1e8-scale covariate: fit rescaled
+    Xd, to_b = (Xd, None) if fe_cols else _frame.rescale_terms(Xd, terms)  # a 1e8-scale covariate: fit rescaled
     k = Xd.shape[1]
     k_total = k + k_fe
     if n - k_total <= 0:
@@ -1408,7 +1205,7 @@ def ols(formula: str, data: pd.DataFrame, *, cluster=None, vcov: str | None = No
     within = 1 - rss / float(np.sum(w * yd**2)) if fe_cols else None
     # R's logLik.lm: 0.5 * (sum(log w) - n (log(2 pi) + 1 - log(n) + log(sum(w e^2))))
     ll = 0.5 * (np.sum(np.log(w)) - n * (np.log(2 * np.pi) + 1 - np.log(n) + np.log(rss)))
-    d.terms = terms
+    d = dataclasses.replace(d, columns=terms)
     res = _make_result(
         d, params, V, flavour, codes, G, c, pieces, None, model, formula,
         loglik=ll, df_model=k_total + 1, mu=fitted_vals + (d.offset if d.offset is not None else 0),

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SpecificationError
-from . import _design
+from . import frame as _frame
 
 __all__ = [
     "VCOV_TYPES",
@@ -67,7 +67,7 @@ VCOV_R_CALLS = {
 def cluster_meat(scores: np.ndarray, codes: np.ndarray | None,
                  n_groups: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(sum_g U_g U_g', U)``: the meat and the score sums ``U`` per cluster (rows when no cluster)."""
-    U = scores if codes is None else _design.cluster_sums(scores, codes, n_groups)
+    U = scores if codes is None else _frame.cluster_sums(scores, codes, n_groups)
     return U.T @ U, U
 
 
@@ -106,7 +106,7 @@ def recluster(vcov: str, cluster, nobs: int, codes: np.ndarray | None,
             raise SpecificationError(
                 f"cluster must have one value per row used in the fit ({nobs}), not {len(values)}"
             )
-        codes, labels = _design.group_codes(values)
+        codes, labels = _frame.group_codes(values)
         G = len(labels)
         name = getattr(cluster, "name", None) or "cluster"
     elif vcov in ("model", "HC0", "HC1"):  # unclustered flavours drop the fit's clusters
@@ -125,7 +125,7 @@ def cluster_codes(values, name: str | None) -> tuple[np.ndarray | None, int | No
     """
     if values is None:
         return None, None
-    codes, labels = _design.group_codes(values)
+    codes, labels = _frame.group_codes(values)
     G = len(labels)
     if G < 2:
         raise SpecificationError(
@@ -149,7 +149,7 @@ class VcovPieces:
     stata_bread: np.ndarray | None = None  # inverse observed information (all ML parameters)
     stata_scores: np.ndarray | None = None
     stata_block: slice | None = None  # which rows/cols of the stata sandwich are the coefficients
-    # b = transform @ g when the model was fitted on rescaled columns (``_design.rescale_design``):
+    # b = transform @ g when the model was fitted on rescaled columns (``frame.rescale_design``):
     # the pieces are those of g, and every covariance is mapped back to b.
     transform: np.ndarray | None = None
 
