@@ -66,7 +66,7 @@ from .engines.cox import newton as _newton
 from .engines.cox import prepare as _prepare
 from .engines.cox import quad_test as _quad_test
 from .engines.cox import score_residuals as _score_residuals
-from .results import ModelResult
+from .results import ModelResult, TestResult, formula_outcome
 
 __all__ = ["coxph", "CoxResult"]
 
@@ -176,21 +176,26 @@ class CoxResult(ModelResult, CoxCurves):
 
     # ------------------------------------------------------------------ tests
     @property
-    def lr_test(self) -> tuple[float, int, float]:
-        """Likelihood-ratio test of all coefficients: ``(statistic, df, p)``."""
+    def lr_test(self) -> TestResult:
+        """Likelihood-ratio test of all coefficients (unpacks as ``(statistic, df, p)``)."""
         s = 2 * (self.loglik - self.loglik_null)
-        return s, self.df_model, float(stats.chi2.sf(s, self.df_model))
+        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "likelihood ratio")
 
     @property
-    def wald_test(self) -> tuple[float, int, float]:
-        """Wald test of all coefficients with ``vcov`` (robust when robust): ``(statistic, df, p)``."""
+    def wald_test(self) -> TestResult:
+        """Wald test of all coefficients with ``vcov`` (robust when robust) (unpacks as ``(statistic, df, p)``)."""
         s = _quad_test(self.vcov.to_numpy(), self.params.to_numpy())
-        return s, self.df_model, float(stats.chi2.sf(s, self.df_model))
+        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "Wald")
 
     @property
-    def logrank_test(self) -> tuple[float, int, float]:
-        """Score (log-rank) test at beta = 0 with the model information: ``(statistic, df, p)``."""
-        return self.score_test, self.df_model, float(stats.chi2.sf(self.score_test, self.df_model))
+    def logrank_test(self) -> TestResult:
+        """Score (log-rank) test at beta = 0 with the model information (unpacks as ``(statistic, df, p)``)."""
+        return TestResult(self.score_test, self.df_model, float(stats.chi2.sf(self.score_test, self.df_model)),
+                          "score (log-rank)")
+
+    def _bic_n(self) -> int:
+        """Cox models count events in BIC (as R's ``BIC(coxph)``)."""
+        return self.n_events if self.n_events else self.nobs
 
     def _concordance(self):
         st = self._state
@@ -603,9 +608,12 @@ def coxph(
         options=dict(start=start, stop=stop, event=event, id=id, cluster=cluster, strata=strata_cols,
                      weights=weights, ties=ties, robust=bool(robust), cluster_df_correction=cluster_df_correction,
                      tol=tol, max_iter=max_iter),
-        data_info=dict(rows_in=len(data), rows_used=n, rows_dropped_na=n_dropped,
+        data_info=dict(n_input_rows=len(data), n_used=n, n_dropped=n_dropped,
+                       outcome=formula_outcome(formula, {"event": event}),
                        columns=[c for c in dict.fromkeys(c for c in used if c is not None)],
-                       source=data.attrs.get("source") if hasattr(data, "attrs") else None),
+                       source=data.attrs.get("source") if hasattr(data, "attrs") else None,
+                       # the names these had before data_info was the same across models
+                       rows_in=len(data), rows_used=n, rows_dropped_na=n_dropped),
         citations=tuple(methods),
         vcov_model=pd.DataFrame(V_model, index=idx, columns=idx),
         vcov_robust=pd.DataFrame(V_robust, index=idx, columns=idx) if V_robust is not None else None,

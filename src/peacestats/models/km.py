@@ -398,17 +398,17 @@ class KaplanMeierResult:
             }
         ).reset_index(drop=True)
 
+    def glance(self) -> pd.DataFrame:
+        """One row about the curves: ``model, n, n_events, n_curves, conf_type, conf_level``."""
+        return pd.DataFrame([{"model": "Kaplan-Meier", "n": self.data_info.get("n_used"),
+                              "n_events": float(self.curve["n_event"].sum()), "n_curves": len(self.groups),
+                              "conf_type": self.conf_type, "conf_level": self.conf_level}])
+
     @property
     def provenance(self) -> dict[str, Any]:
-        from .results import package_versions
+        from .results import provenance_record
 
-        return {
-            "model": "Kaplan-Meier",
-            "options": dict(self.options),
-            "data": dict(self.data_info),
-            "versions": package_versions(),
-            "citations": list(self.citations),
-        }
+        return provenance_record("Kaplan-Meier", self.options, self.data_info, self.citations)
 
     # ------------------------------------------------------------------ display
     def _title(self) -> str:
@@ -622,7 +622,7 @@ def kaplan_meier(
     ]
     options = dict(duration=duration, event=event, entry=entry, group=groups, weights=weights,
                    conf_level=conf_level, conf_type=conf_type)
-    info = {"n": int(len(df)), "n_dropped": n_dropped}
+    info = _data_info(df, n_dropped, event, [entry, duration, event, weights, *groups])
     return KaplanMeierResult(
         table=table,
         curve=curve,
@@ -634,6 +634,13 @@ def kaplan_meier(
         options=options,
         data_info=info,
     )
+
+
+def _data_info(df: pd.DataFrame, n_dropped: int, event: str, columns) -> dict[str, Any]:
+    """``data_info`` with the keys every result records (``n`` is kept as the old name of ``n_used``)."""
+    n = int(len(df))
+    return {"n": n, "n_input_rows": n + int(n_dropped), "n_used": n, "n_dropped": n_dropped,
+            "outcome": event, "columns": list(dict.fromkeys(c for c in columns if c is not None))}
 
 
 # ----------------------------------------------------------------------------- log-rank
@@ -681,16 +688,24 @@ class LogrankResult:
         return pd.DataFrame(rows)
 
     @property
-    def provenance(self) -> dict[str, Any]:
-        from .results import package_versions
+    def test(self):
+        """The log-rank test as a :class:`~peacestats.models.results.TestResult`."""
+        from .results import TestResult
 
-        return {
-            "model": "log-rank test",
-            "options": dict(self.options),
-            "data": dict(self.data_info),
-            "versions": package_versions(),
-            "citations": list(self.citations),
-        }
+        return TestResult(self.chisq, self.df, self.p_value, "log-rank")
+
+    @property
+    def trend_test(self):
+        """The trend test (1 df) as a :class:`~peacestats.models.results.TestResult`, or None."""
+        from .results import TestResult
+
+        return None if self.trend_chisq is None else TestResult(self.trend_chisq, 1, self.trend_p_value, "trend")
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        from .results import provenance_record
+
+        return provenance_record("log-rank test", self.options, self.data_info, self.citations)
 
     def _title(self) -> str:
         o = self.options
@@ -857,7 +872,7 @@ def logrank_test(
         table=table, chisq=chisq, df=dof, p_value=p, var=V, n_strata=len(slevels),
         options=dict(duration=duration, event=event, entry=entry, group=groups, strata=strat,
                      weights=weights, trend=trend if isinstance(trend, bool) else list(trend)),
-        data_info={"n": int(len(df)), "n_dropped": n_dropped},
+        data_info=_data_info(df, n_dropped, event, [entry, duration, event, weights, *groups, *strat]),
     )
     if trend is not False and trend is not None:
         if trend is True:

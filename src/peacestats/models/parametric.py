@@ -56,7 +56,7 @@ from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
 from . import frame as _frame
 from . import vcov as _vcov
 from .km import _row_label, _survival_data, _unique_index
-from .results import ModelResult
+from .results import ModelResult, formula_outcome
 
 __all__ = ["survreg", "ParametricResult", "DISTRIBUTIONS"]
 
@@ -657,7 +657,8 @@ def survreg(
         converged=True,
         options=dict(stop=stop, event=event, start=start, dist=dist, cluster=cluster, metric=metric,
                      weights=weights, cluster_df_correction=cluster_df_correction),
-        data_info={"n": int(len(X)), "n_dropped": int(n_drop), "n_truncated": int(trunc.sum()),
+        data_info={"n_input_rows": int(len(data)), "n_used": int(len(X)), "n_dropped": int(n_drop),
+                   "outcome": formula_outcome(formula, {"event": event}), "n_truncated": int(trunc.sum()),
                    "rhs_columns": rhs_cols,
                    "columns": list(dict.fromkeys([stop, event] + [c for c in (start, cluster, weights) if c]))},
         citations=("cluster_robust",) if cluster is not None else (),

@@ -68,27 +68,6 @@ _CSV_FLOAT = "{:.10g}"
 
 
 # ======================================================================= model facts
-def _outcome(res) -> str:
-    """The dependent variable / outcome of a result, from what it records."""
-    for key in ("outcome", "depvar", "dependent"):
-        v = getattr(res, key, None)
-        if isinstance(v, str) and v:
-            return v
-        for store in (getattr(res, "data_info", {}) or {}, getattr(res, "options", {}) or {}):
-            v = store.get(key)
-            if isinstance(v, str) and v:
-                return v
-    formula = getattr(res, "formula", "") or ""
-    if "~" in formula:
-        lhs = formula.split("~", 1)[0].strip()
-        if lhs:
-            return lhs
-    opts = getattr(res, "options", {}) or {}
-    if opts.get("event"):
-        return str(opts["event"])
-    return ""
-
-
 def _as_results(results) -> tuple[list, list[str] | None]:
     from ..models.results import ModelResult
 
@@ -236,7 +215,7 @@ def _build(
     columns = [f"({i + 1})" for i in range(k)]
     header = [
         ("Model", [str(n) for n in model_names] if model_names is not None else [r.model for r in results]),
-        ("Outcome", [_outcome(r) for r in results]),
+        ("Outcome", [r.outcome for r in results]),
     ]
     if model_names is not None:
         header.append(("Estimator", [r.model for r in results]))
@@ -461,7 +440,7 @@ def tidy_long(
                 "model": names[i] if names is not None else f"({i + 1})",
                 "model_number": i + 1,
                 "estimator": r.model,
-                "outcome": _outcome(r),
+                "outcome": r.outcome,
                 "term": t["term"],
                 "label": [labels.get(x, x) for x in t["term"]],
                 "estimate": t["estimate"],
