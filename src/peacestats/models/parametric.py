@@ -357,27 +357,12 @@ class ParametricResult(ModelResult):
 
     def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, metric: str | None = None):
         """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs; returns the axes."""
-        import matplotlib.pyplot as plt
-
         metric = self._check_metric(metric)
         t = self.tidy(conf_level, exponentiate=exponentiate, metric=metric)
         t = t[~t["term"].isin([INTERCEPT, LOG_SCALE, LOG_P])]
-        use_exp = "exp_estimate" in t
-        est = t["exp_estimate"] if use_exp else t["estimate"]
-        lo = t["exp_conf_low"] if use_exp else t["conf_low"]
-        hi = t["exp_conf_high"] if use_exp else t["conf_high"]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.8 + 0.4 * len(t)))
-        y = np.arange(len(t))[::-1]
-        ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="black", capsize=3)
-        ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
-        ax.set_yticks(y, t["term"])
-        lab = ("Hazard ratio" if metric == "ph" else "Time ratio") if use_exp else "Coefficient"
-        ax.set_xlabel(f"{lab} ({int(round(conf_level * 100))}% CI)")
-        if use_exp:
-            ax.set_xscale("log")
-        ax.set_title(self._title())
-        return ax
+        lab = ("Hazard ratio" if metric == "ph" else "Time ratio") if "exp_estimate" in t else "Coefficient"
+        return self._plot_intervals(t, ax, f"{lab} ({int(round(conf_level * 100))}% CI)", self._title(),
+                                    figsize=(6, 0.8 + 0.4 * len(t)))
 
     # -------------------------------------------------------------- predictions
     def _design_for(self, profiles: pd.DataFrame) -> np.ndarray:

@@ -308,21 +308,30 @@ class ModelResult:
 
     def plot(self, ax=None, exponentiate: bool | None = None, conf_level: float = 0.95):
         """Coefficient plot with confidence intervals; returns the matplotlib axes."""
-        import matplotlib.pyplot as plt
-
         t = self.tidy(conf_level, exponentiate=exponentiate)
         use_exp = "exp_estimate" in t
-        est = t["exp_estimate"] if use_exp else t["estimate"]
-        lo = t["exp_conf_low"] if use_exp else t["conf_low"]
-        hi = t["exp_conf_high"] if use_exp else t["conf_high"]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.5 + 0.4 * len(t)))
+        pct = int(conf_level * 100)
+        return self._plot_intervals(t, ax, f"{self.exp_label} ({pct}% CI)" if use_exp else f"Coefficient ({pct}% CI)",
+                                    self.model, figsize=(6, 0.5 + 0.4 * len(t)))
+
+    @staticmethod
+    def _plot_intervals(t: pd.DataFrame, ax, xlabel: str, title: str, figsize):
+        """Draw a ``tidy()`` table (exponentiated when it has ``exp_estimate``) with the report's interval routine."""
+        import matplotlib.pyplot as plt
+
+        from ..report._common import interval_plot
+
+        use_exp = "exp_estimate" in t
+        pre = "exp_" if use_exp else ""
         y = np.arange(len(t))[::-1]
-        ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="black", capsize=3)
-        ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
+        df = pd.DataFrame({"y": y, "estimate": t[pre + "estimate"].to_numpy(),
+                           "conf_low": t[pre + "conf_low"].to_numpy(), "conf_high": t[pre + "conf_high"].to_numpy()})
+        if ax is None:
+            _, ax = plt.subplots(figsize=figsize)
+        interval_plot(ax, df, exp=use_exp, line_kw=dict(color="black", linewidth=1.3),
+                      point_kw=dict(color="black", s=40, legend=False))
         ax.set_yticks(y, t["term"])
-        ax.set_xlabel(f"{self.exp_label} ({int(conf_level * 100)}% CI)" if use_exp else f"Coefficient ({int(conf_level * 100)}% CI)")
-        if use_exp:
-            ax.set_xscale("log")
-        ax.set_title(self.model)
+        ax.set_ylabel("")
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
         return ax
