@@ -57,8 +57,8 @@ from . import vcov as _vcov
 from .engines.parametric import Data as _Data
 from .engines.parametric import fit as _fit
 from .engines.parametric import surv_w as _surv_w
-from .km import _row_label, _survival_data, _unique_index
 from .results import ModelResult, formula_outcome
+from .survival_data import _row_label, _survival_data, _unique_index
 
 __all__ = ["survreg", "ParametricResult", "DISTRIBUTIONS"]
 
