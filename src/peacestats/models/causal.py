@@ -64,8 +64,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError, SeparationError, SpecificationError
-from ._design import check_columns
-from .results import ModelResult
+from .frame import check_columns
+from .results import ModelResult, provenance_record
 
 __all__ = [
     "PropensityResult",
@@ -229,6 +229,20 @@ class PropensityResult:
     def logit(self) -> pd.Series:
         """The logit of the scores (the matching distance of Austin 2011)."""
         return pd.Series(_logit(self.scores.to_numpy()), index=self.scores.index, name="ps_logit")
+
+    def glance(self) -> pd.DataFrame:
+        """One row: the treatment model's ``glance()`` with ``method`` and ``n_without_score``."""
+        out = self.fit.glance()
+        out.insert(0, "method", self.method)
+        out["n_without_score"] = self.n_dropped
+        return out
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The treatment model's provenance, named as a propensity score."""
+        out = dict(self.fit.provenance)
+        out["model"] = f"propensity score ({self.method}): {out.get('model', '')}"
+        return out
 
     def overlap(self) -> pd.DataFrame:
         """Range and quartiles of the scores by treatment group (common support check)."""
@@ -583,6 +597,20 @@ class MatchResult:
     caliper: float | None
     caliper_width: float | None
     options: dict[str, Any] = field(default_factory=dict)
+
+    def glance(self) -> pd.DataFrame:
+        """One row: ``n_treated, n_matched, n_unmatched, n_controls_used, n_pairs, caliper, caliper_width``."""
+        return pd.DataFrame([{"model": "nearest-neighbour matching", "n_treated": self.n_treated,
+                              "n_matched": self.n_matched, "n_unmatched": self.n_unmatched,
+                              "n_controls_used": self.n_controls_used, "n_pairs": len(self.pairs),
+                              "caliper": self.caliper, "caliper_width": self.caliper_width}])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The matching options, the counts, versions and citation."""
+        g = self.glance().iloc[0].to_dict()
+        g.pop("model")
+        return provenance_record("nearest-neighbour matching", self.options, g, ("matching",))
 
     def summary(self) -> str:
         cal = (
@@ -1082,6 +1110,19 @@ class EValueResult:
     rr_high: float | None
     e_point: float
     e_ci: float | None
+
+    def glance(self) -> pd.DataFrame:
+        """One row: ``measure, estimate, conf_low, conf_high, rr, e_point, e_ci``."""
+        return pd.DataFrame([{"measure": self.measure, "estimate": self.estimate, "conf_low": self.conf_low,
+                              "conf_high": self.conf_high, "rr": self.rr, "e_point": self.e_point,
+                              "e_ci": self.e_ci}])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The inputs (measure, estimate, interval, rare, true), versions and citation."""
+        opts = {"measure": self.measure, "estimate": self.estimate, "conf_low": self.conf_low,
+                "conf_high": self.conf_high, "rare": self.rare, "true": self.true}
+        return provenance_record("E-value", opts, {}, ("e_value",))
 
     def to_frame(self) -> pd.DataFrame:
         """Rows: the estimate on its own scale, on the RR scale, and the E-values."""

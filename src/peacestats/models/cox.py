@@ -55,348 +55,20 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import stats
 
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
-from . import _design
-from .results import ModelResult
+from . import frame as _frame
+from . import vcov as _vcov
+from .cox_curves import CoxCurves
+from .engines.concordance import concordance as _concordance
+from .engines.cox import newton as _newton
+from .engines.cox import prepare as _prepare
+from .engines.cox import quad_test as _quad_test
+from .engines.cox import score_residuals as _score_residuals
+from .results import ModelResult, TestResult, formula_outcome
 
 __all__ = ["coxph", "CoxResult"]
-
-
-# ============================================================================ data preparation
-@dataclass
-class _CoxData:
-    """Sorted, beta-independent structure of one Cox problem (rows already complete)."""
-
-    X: np.ndarray  # n x p, centred by column means
-    xmean: np.ndarray
-    start: np.ndarray
-    stop: np.ndarray
-    event: np.ndarray  # bool
-    w: np.ndarray
-    strata: np.ndarray  # int codes
-    efron: bool
-    key_start: np.ndarray
-    key_stop: np.ndarray
-    etime_key: np.ndarray  # unique (stratum, event time) keys, sorted
-    pos_start: np.ndarray  # rows with key_start < event key, per event key
-    pos_stop: np.ndarray  # rows with key_stop < event key
-    order_start: np.ndarray
-    order_stop: np.ndarray
-    idx_lo: np.ndarray  # event keys <= key_start (per row)
-    idx_hi: np.ndarray  # event keys <= key_stop (per row)
-    dr: np.ndarray  # event rows, sorted by (stratum, time), ties by row order
-    dg: np.ndarray  # event-time index of each event row
-    dc: np.ndarray  # Efron down-weight k/m of each event row (0 for Breslow)
-    m: np.ndarray  # number of events at each event time
-    gstart: np.ndarray  # first position in dr of each event time
-    wsum: np.ndarray  # weighted events at each event time
-    time_of_key: np.ndarray  # time value of each key rank (for reporting)
-    ntimes: int
-
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def p(self) -> int:
-        return self.X.shape[1]
-
-
-def _prepare(X, start, stop, event, w, strata, efron) -> _CoxData:
-    n = X.shape[0]
-    xmean = X.mean(axis=0)
-    Xc = X - xmean
-    # integer keys: (stratum, time rank) so that strata never share a risk set
-    times = np.unique(np.concatenate([start, stop]))
-    T = len(times) + 1
-    key_start = strata * T + np.searchsorted(times, start)
-    key_stop = strata * T + np.searchsorted(times, stop)
-    etime_key = np.unique(key_stop[event])
-    order_start = np.argsort(key_start, kind="stable")
-    order_stop = np.argsort(key_stop, kind="stable")
-    pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
-    pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
-    idx_lo = np.searchsorted(etime_key, key_start, side="right")
-    idx_hi = np.searchsorted(etime_key, key_stop, side="right")
-    ev_rows = np.flatnonzero(event)
-    dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
-    dg = np.searchsorted(etime_key, key_stop[dr])
-    m = np.bincount(dg, minlength=len(etime_key))
-    gstart = np.concatenate([[0], np.cumsum(m)[:-1]])
-    k = np.arange(len(dr)) - gstart[dg]
-    dc = k / m[dg] if efron else np.zeros(len(dr))
-    wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
-    return _CoxData(
-        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
-        efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
-        pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
-        idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
-        time_of_key=times, ntimes=T,
-    )
-
-
-def _prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Prefix sums of the rows of ``Z`` taken in ``order``, with a leading zero row."""
-    out = np.empty((Z.shape[0] + 1, Z.shape[1]))
-    out[0] = 0.0
-    np.cumsum(Z[order], axis=0, out=out[1:])
-    return out
-
-
-@dataclass
-class _Eval:
-    loglik: float
-    U: np.ndarray
-    I: np.ndarray | None
-    eta: np.ndarray  # shifted linear predictor (centred X)
-    shift: float
-    # per event row / event time pieces, kept for residuals, zph and survfit
-    mean: np.ndarray | None = None  # D x p Efron means
-    mw: np.ndarray | None = None  # D: mean weight of the tied events
-    h: np.ndarray | None = None  # D: hazard pieces mw / d2
-    temp1: np.ndarray | None = None  # E
-    temp2: np.ndarray | None = None
-    wgt: np.ndarray | None = None  # n: hazard summed over each row's interval
-
-
-def _evaluate(cd: _CoxData, beta: np.ndarray, info: bool = True) -> _Eval:
-    """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    eta = cd.X @ beta
-    shift = float(eta.max()) if eta.size else 0.0
-    eta = eta - shift  # exp() never overflows; every ratio is unchanged
-    rr = np.exp(eta)
-    r = cd.w * rr
-    Z = np.empty((cd.n, cd.p + 1))
-    Z[:, 0] = r
-    np.multiply(cd.X, r[:, None], out=Z[:, 1:])
-    # risk-set sums at each event time: rows entered before t minus rows left before t
-    S = _prefix(Z, cd.order_start)[cd.pos_start] - _prefix(Z, cd.order_stop)[cd.pos_stop]
-    dr, dg, dc = cd.dr, cd.dg, cd.dc
-    Ed = np.add.reduceat(Z[dr], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
-    d2 = S[dg, 0] - dc * Ed[dg, 0]
-    if np.any(~(d2 > 0)):
-        return _Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
-    mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
-    mw = (cd.wsum / cd.m)[dg]
-    wd = cd.w[dr]
-    loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
-    U = wd @ cd.X[dr] - mw @ mean
-    out = _Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
-    if not info:
-        return out
-    h = mw / d2
-    E = len(cd.etime_key)
-    temp1 = np.bincount(dg, weights=h, minlength=E)
-    temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
-    A = np.concatenate([[0.0], np.cumsum(temp1)])
-    wgt = A[cd.idx_hi] - A[cd.idx_lo]
-    if cd.efron:
-        wgt[dr] -= (temp1 - temp2)[dg]
-    I = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
-    out.I = (I + I.T) / 2
-    out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
-    return out
-
-
-def _score_residuals(cd: _CoxData, ev: _Eval) -> np.ndarray:
-    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
-    E = len(cd.etime_key)
-    dg, dc, dr = cd.dg, cd.dc, cd.dr
-    mh1 = np.empty((E, cd.p))
-    mh2 = np.empty((E, cd.p))
-    mh3 = np.empty((E, cd.p))
-    for j in range(cd.p):
-        mh1[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h, minlength=E)
-        mh2[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
-        mh3[:, j] = np.bincount(dg, weights=ev.mean[:, j], minlength=E) / cd.m
-    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
-    Bd = B[cd.idx_hi] - B[cd.idx_lo]
-    if cd.efron:
-        Bd[dr] -= (mh1 - mh2)[dg]
-    rr = np.exp(ev.eta)
-    res = -rr[:, None] * (cd.X * ev.wgt[:, None] - Bd)
-    res[dr] += cd.X[dr] - mh3[dg]
-    return res
-
-
-def _schoenfeld(cd: _CoxData, ev: _Eval) -> np.ndarray:
-    """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
-    E = len(cd.etime_key)
-    mh3 = np.empty((E, cd.p))
-    for j in range(cd.p):
-        mh3[:, j] = np.bincount(cd.dg, weights=ev.mean[:, j], minlength=E) / cd.m
-    return cd.X[cd.dr] - mh3[cd.dg]
-
-
-def _chol_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
-    try:
-        c = linalg.cho_factor(A, lower=True, check_finite=True)
-        return linalg.cho_solve(c, b)
-    except (linalg.LinAlgError, ValueError):
-        return None
-
-
-def _quad_test(V: np.ndarray, b: np.ndarray) -> float:
-    """``b' V^-1 b`` (Wald or score statistic)."""
-    x = _chol_solve(V, b)
-    if x is None:
-        x = np.linalg.lstsq(V, b, rcond=None)[0]
-    return float(b @ x)
-
-
-# ============================================================================ Newton-Raphson
-@dataclass
-class _Fit:
-    beta: np.ndarray
-    ev: _Eval
-    ev0: _Eval
-    iterations: int
-    converged: bool
-    infinite: list[int]
-
-
-def _newton(cd: _CoxData, tol: float, max_iter: int, names: list[str]) -> _Fit:
-    beta = np.zeros(cd.p)
-    ev0 = _evaluate(cd, beta)
-    ev = ev0
-    toler_inf = np.sqrt(tol)
-    it = 0
-    converged = False
-    for it in range(1, max_iter + 1):
-        step = _chol_solve(ev.I, ev.U)
-        if step is None or not np.all(np.isfinite(step)):
-            step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
-        t = 1.0
-        while True:
-            nb = beta + t * step
-            new = _evaluate(cd, nb)
-            if np.isfinite(new.loglik) and new.loglik >= ev.loglik - 1e-12 * max(1.0, abs(ev.loglik)):
-                break
-            t /= 2.0
-            if t < 1e-12:
-                raise ConvergenceError(
-                    "Cox model: step-halving failed to increase the partial likelihood "
-                    f"(iteration {it}); the model is numerically degenerate. Check for "
-                    "covariates with extreme values or perfect separation."
-                )
-        change = abs(new.loglik - ev.loglik)
-        beta, ev = nb, new
-        if change <= tol * max(1.0, abs(ev.loglik)):
-            converged = True
-            break
-    if not converged:
-        raise ConvergenceError(
-            f"Cox model did not converge in {max_iter} Newton-Raphson iterations "
-            f"(last log-likelihood {ev.loglik:.6f}, coefficients "
-            + ", ".join(f"{n} = {b:.4g}" for n, b in zip(names, beta))
-            + "). Raise max_iter, or look for a covariate that perfectly predicts the "
-            "events (separation)."
-        )
-    step = _chol_solve(ev.I, ev.U)
-    if step is None:
-        step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
-    infinite = [j for j in range(cd.p) if not np.isfinite(step[j]) or abs(step[j]) > toler_inf * (1 + abs(beta[j]))]
-    return _Fit(beta, ev, ev0, it, converged, infinite)
-
-
-# ============================================================================ concordance
-def _prefix_rank_sums(pkey, prank, pw, qkey, qrank):
-    """For each query: weighted sums over points with ``pkey <= qkey`` split by rank.
-
-    Returns ``(less, equal, total)``: sums of ``pw`` over points with key <= the
-    query key and rank < / == the query rank, and all of them. A static merge-sort
-    tree built level by level with numpy (O(n log^2 n)), no Python loop over rows.
-    """
-    n = len(pkey)
-    nq = len(qkey)
-    less = np.zeros(nq)
-    leq = np.zeros(nq)
-    if n == 0 or nq == 0:
-        return less, leq, np.zeros(nq)
-    o = np.argsort(pkey, kind="stable")
-    pk, pr, pwv = pkey[o], prank[o].astype(np.int64), pw[o]
-    kq = np.searchsorted(pk, qkey, side="right")
-    total = np.concatenate([[0.0], np.cumsum(pwv)])[kq]
-    R = int(pr.max()) + 2
-    order = np.arange(n)
-    qrank = qrank.astype(np.int64)
-    s = 0
-    while (1 << s) <= n:
-        keys = (order >> s) * R + pr[order]
-        idx = np.argsort(keys, kind="stable")
-        order = order[idx]
-        keys = keys[idx]
-        cw = np.concatenate([[0.0], np.cumsum(pwv[order])])
-        sel = np.flatnonzero((kq >> s) & 1)
-        if sel.size:
-            b = (kq[sel] >> s) - 1
-            base = b << s
-            needle = b * R + qrank[sel]
-            so = np.argsort(needle)  # sorted needles make searchsorted cache-friendly
-            lo = np.empty(sel.size, dtype=np.int64)
-            hi = np.empty(sel.size, dtype=np.int64)
-            lo[so] = np.searchsorted(keys, needle[so], side="left")
-            hi[so] = np.searchsorted(keys, needle[so], side="right")
-            less[sel] += cw[lo] - cw[base]
-            leq[sel] += cw[hi] - cw[base]
-        s += 1
-    return less, leq - less, total
-
-
-def _concordance(cd: _CoxData, lp: np.ndarray, cluster_codes: np.ndarray | None):
-    """R's concordance for a Cox fit (``concordancefit(..., reverse = TRUE, timefix = FALSE)``).
-
-    Returns ``(concordance, std_err, counts)`` with counts of concordant, discordant and
-    tied-on-predictor pairs (weighted by ``w_i * w_j``). A pair is an event row *i* at
-    time *t* and a row *j* at risk at *t* (same stratum) that does not itself fail at
-    *t*; it is concordant when the failing row has the larger linear predictor. The
-    standard error is R's infinitesimal-jackknife one (clustered when the fit is).
-    """
-    _, rank = np.unique(lp, return_inverse=True)
-    w = cd.w
-    dr = cd.dr
-    ks, ke = cd.key_start, cd.key_stop
-    qk, qr = ke[dr], rank[dr]
-    # partners of each event: entered before t, minus left before t, minus events at t
-    l1, e1, t1 = _prefix_rank_sums(ks, rank, w, qk - 1, qr)
-    l2, e2, t2 = _prefix_rank_sums(ke, rank, w, qk - 1, qr)
-    # one pass over the events' tree for four query sets: events at t (<= t minus < t) and,
-    # for each row as a partner, events in (start, stop] ((start, stop) for an event row)
-    upper = ke - cd.event.astype(np.int64)
-    nd, n = len(dr), cd.n
-    lq, eq, tq = _prefix_rank_sums(ke[dr], rank[dr], w[dr], np.concatenate([qk, qk - 1, upper, ks]),
-                                   np.concatenate([qr, qr, rank, rank]))
-    cut = np.cumsum([nd, nd, n])
-    l3, l4, a_l, b_l = np.split(lq, cut)
-    e3, e4, a_e, b_e = np.split(eq, cut)
-    t3, t4, a_t, b_t = np.split(tq, cut)
-    p_less = l1 - l2 - (l3 - l4)
-    p_eq = e1 - e2 - (e3 - e4)
-    p_tot = t1 - t2 - (t3 - t4)
-    p_gt = p_tot - p_less - p_eq
-    wd = w[dr]
-    C = float(wd @ p_less)
-    D = float(wd @ p_gt)
-    T = float(wd @ p_eq)
-    q_less, q_eq, q_tot = a_l - b_l, a_e - b_e, a_t - b_t
-    q_gt = q_tot - q_less - q_eq
-    infC = q_gt.copy()
-    infD = q_less.copy()
-    infT = q_eq.copy()
-    infC[dr] += p_less
-    infD[dr] += p_gt
-    infT[dr] += p_eq
-    N = C + D + T
-    if N <= 0:
-        return float("nan"), float("nan"), (C, D, T)
-    somer = (C - D) / N
-    dfb = w * ((infC - infD) / N - (somer / N) * (infC + infD + infT))
-    if cluster_codes is not None:
-        dfb = np.bincount(cluster_codes, weights=dfb)
-    var = float(np.sum(dfb**2)) / 4.0
-    return (somer + 1) / 2, float(np.sqrt(var)), (C, D, T)
 
 
 # ============================================================================ checks
@@ -458,25 +130,9 @@ def _check_survival(df: pd.DataFrame, start, stop, event, id_col) -> None:
             )
 
 
-def _collinear(X: np.ndarray, names: list[str]) -> list[str]:
-    """Columns that are constant or linear combinations of earlier ones (pivoted QR)."""
-    Xc = X - X.mean(axis=0)
-    scale = np.sqrt((Xc**2).sum(axis=0))
-    dropped = [names[j] for j in np.flatnonzero(scale == 0)]
-    ok = np.flatnonzero(scale > 0)
-    if ok.size:
-        Z = Xc[:, ok] / scale[ok]
-        _, R, piv = linalg.qr(Z, mode="economic", pivoting=True)
-        d = np.abs(np.diag(R))
-        tol = d.max() * max(Z.shape) * np.finfo(float).eps * 1e3 if d.size else 0
-        rank = int((d > tol).sum())
-        dropped += [names[ok[j]] for j in sorted(piv[rank:])]
-    return dropped
-
-
 # ============================================================================ result
 @dataclass(repr=False)
-class CoxResult(ModelResult):
+class CoxResult(ModelResult, CoxCurves):
     """A fitted Cox model (see :func:`coxph`).
 
     Beyond :class:`~peacestats.models.results.ModelResult`:
@@ -520,21 +176,26 @@ class CoxResult(ModelResult):
 
     # ------------------------------------------------------------------ tests
     @property
-    def lr_test(self) -> tuple[float, int, float]:
-        """Likelihood-ratio test of all coefficients: ``(statistic, df, p)``."""
+    def lr_test(self) -> TestResult:
+        """Likelihood-ratio test of all coefficients (unpacks as ``(statistic, df, p)``)."""
         s = 2 * (self.loglik - self.loglik_null)
-        return s, self.df_model, float(stats.chi2.sf(s, self.df_model))
+        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "likelihood ratio")
 
     @property
-    def wald_test(self) -> tuple[float, int, float]:
-        """Wald test of all coefficients with ``vcov`` (robust when robust): ``(statistic, df, p)``."""
+    def wald_test(self) -> TestResult:
+        """Wald test of all coefficients with ``vcov`` (robust when robust) (unpacks as ``(statistic, df, p)``)."""
         s = _quad_test(self.vcov.to_numpy(), self.params.to_numpy())
-        return s, self.df_model, float(stats.chi2.sf(s, self.df_model))
+        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "Wald")
 
     @property
-    def logrank_test(self) -> tuple[float, int, float]:
-        """Score (log-rank) test at beta = 0 with the model information: ``(statistic, df, p)``."""
-        return self.score_test, self.df_model, float(stats.chi2.sf(self.score_test, self.df_model))
+    def logrank_test(self) -> TestResult:
+        """Score (log-rank) test at beta = 0 with the model information (unpacks as ``(statistic, df, p)``)."""
+        return TestResult(self.score_test, self.df_model, float(stats.chi2.sf(self.score_test, self.df_model)),
+                          "score (log-rank)")
+
+    def _bic_n(self) -> int:
+        """Cox models count events in BIC (as R's ``BIC(coxph)``)."""
+        return self.n_events if self.n_events else self.nobs
 
     def _concordance(self):
         st = self._state
@@ -652,235 +313,9 @@ class CoxResult(ModelResult):
         ``martingale``: a Series. ``schoenfeld``/``scaledsch``: a DataFrame with one row
         per event, sorted by stratum and time (column ``time`` gives the event time).
         """
-        st = self._state
-        cd: _CoxData = st["cd"]
-        ev: _Eval = st["ev"]
-        idx = st["index"]
-        cols = list(self.params.index)
-        w = cd.w
-        if kind in ("score", "dfbeta"):
-            res = st.get("score_resid")
-            if res is None:
-                res = st["score_resid"] = _score_residuals(cd, ev)
-            out = res
-            if kind == "dfbeta":
-                out = (res * w[:, None]) @ self.vcov_model.to_numpy()
-            elif weighted:
-                out = res * w[:, None]
-            return pd.DataFrame(out, index=idx, columns=cols)
-        if kind == "martingale":
-            m = cd.event.astype(float) - np.exp(ev.eta) * ev.wgt
-            if weighted:
-                m = m * w
-            return pd.Series(m, index=idx, name="martingale")
-        if kind in ("schoenfeld", "scaledsch"):
-            sch = _schoenfeld(cd, ev)
-            if kind == "scaledsch":
-                nd = len(cd.dr)
-                sch = sch @ self.vcov_model.to_numpy() * nd + self.params.to_numpy()
-            elif weighted:
-                sch = sch * w[cd.dr][:, None]
-            out = pd.DataFrame(sch, index=idx[cd.dr], columns=cols)
-            out.insert(0, "time", cd.stop[cd.dr])
-            return out
-        raise SpecificationError(
-            f"unknown residual kind {kind!r}; use 'score', 'dfbeta', 'martingale', 'schoenfeld' or 'scaledsch'."
-        )
+        from .cox_residuals import cox_residuals
 
-    # ------------------------------------------------------------------ survival curves
-    def _baseline_pieces(self):
-        """Per (stratum, stop time): n_risk, n_event, n_censor, hazard, variance and xbar increments (R's agsurv)."""
-        st = self._state
-        if "baseline" in st:
-            return st["baseline"]
-        cd: _CoxData = st["cd"]
-        ev: _Eval = st["ev"]
-        rr = np.exp(ev.eta)
-        r = cd.w * rr
-        p = cd.p
-        Z = np.column_stack([r, cd.X * r[:, None], cd.w])
-        ukey = np.unique(cd.key_stop)
-        ps = np.searchsorted(cd.key_start[cd.order_start], ukey, side="left")
-        pe = np.searchsorted(cd.key_stop[cd.order_stop], ukey, side="left")
-        S = _prefix(Z, cd.order_start)[ps] - _prefix(Z, cd.order_stop)[pe]
-        nrisk, xsum, irisk = S[:, 0], S[:, 1 : 1 + p], S[:, 1 + p]
-        u = np.searchsorted(ukey, cd.key_stop)
-        K = len(ukey)
-        ev_f = cd.event.astype(float)
-        nevent = np.bincount(u, weights=cd.w * ev_f, minlength=K)
-        ncens = np.bincount(u, weights=cd.w * (1 - ev_f), minlength=K)
-        ndeath = np.bincount(u, weights=ev_f, minlength=K)
-        haz = np.zeros(K)
-        varhaz = np.zeros(K)
-        xbar = np.zeros((K, p))
-        has = ndeath > 0
-        if cd.efron:
-            erisk = np.bincount(u, weights=r * ev_f, minlength=K)
-            xsum2 = np.zeros((K, p))
-            for j in range(p):
-                xsum2[:, j] = np.bincount(u, weights=r * ev_f * cd.X[:, j], minlength=K)
-            # expand per event row: k = 0..d-1 at each time (R's agsurv5)
-            dr = cd.dr
-            ud = u[dr]
-            k = np.arange(len(dr)) - np.searchsorted(ud, ud, side="left")
-            d = ndeath[ud]
-            den = nrisk[ud] - erisk[ud] * k / d
-            t1 = 1.0 / den
-            haz += np.bincount(ud, weights=t1 / d, minlength=K) * nevent
-            varhaz += np.bincount(ud, weights=t1 * t1 / d, minlength=K) * nevent
-            for j in range(p):
-                wj = (xsum[ud, j] - xsum2[ud, j] * k / d) * t1 * t1 / d
-                xbar[:, j] = np.bincount(ud, weights=wj, minlength=K) * nevent
-        else:
-            haz[has] = nevent[has] / nrisk[has]
-            varhaz[has] = nevent[has] / nrisk[has] ** 2
-            xbar[has] = xsum[has] / nrisk[has, None] * haz[has, None]
-        T = cd.ntimes
-        strat = ukey // T
-        time = cd.time_of_key[ukey % T]
-        out = dict(strat=strat, time=time, n_risk=irisk, n_event=nevent, n_censor=ncens,
-                   haz=haz, varhaz=varhaz, xbar=xbar)
-        st["baseline"] = out
-        return out
-
-    @staticmethod
-    def _seg_cumsum(x: np.ndarray, seg: np.ndarray) -> np.ndarray:
-        """Cumulative sums restarting where ``seg`` (sorted) changes; works on 1-d or 2-d ``x``."""
-        c = np.cumsum(x, axis=0)
-        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
-        first = np.repeat(starts, np.diff(np.r_[starts, len(seg)]))
-        prev = c[np.maximum(first - 1, 0)]
-        has_prev = (first > 0)[:, None] if c.ndim == 2 else first > 0
-        before = np.where(has_prev, prev, 0)
-        return c - before
-
-    def baseline_hazard(self, centered: bool = True) -> pd.DataFrame:
-        """Baseline cumulative hazard, as R's ``basehaz(fit, centered)``.
-
-        ``centered=True`` (R's default) gives the hazard at the mean of the covariates
-        (``fit$means``); ``False`` at covariates all zero. Columns: ``strata`` (if
-        stratified), ``time``, ``hazard`` (increment), ``cumhaz``.
-        """
-        b = self._baseline_pieces()
-        st = self._state
-        cd: _CoxData = st["cd"]
-        beta = self.params.to_numpy()
-        # our risk scores are exp((x - xmean) b - shift); R centres at fit$means, where
-        # columns holding only -1/0/1 (dummies) are not centred (agreg.fit's nocenter)
-        at = st["r_means"] if centered else np.zeros(cd.p)
-        c = (at - cd.xmean) @ beta - st["ev"].shift
-        haz = b["haz"] * np.exp(c)
-        out = pd.DataFrame({"time": b["time"], "hazard": haz, "cumhaz": self._seg_cumsum(haz, b["strat"])})
-        if self.strata:
-            out.insert(0, "strata", [st["strata_labels"][s] for s in b["strat"]])
-        return out
-
-    def survival_function(self, profiles: pd.DataFrame, conf_level: float = 0.95,
-                          conf_type: Literal["log", "log-log", "plain"] = "log") -> pd.DataFrame:
-        """Predicted survival curves for covariate profiles, as R's ``survfit(fit, newdata = profiles)``.
-
-        Breslow or Efron baseline hazard as the fit's ties (R's default ``ctype``),
-        ``S = exp(-H)``, the variance of ``H`` with the coefficient-uncertainty term
-        (using ``vcov``: the robust one when the fit is robust, as R does), and
-        ``conf.type = "log"`` intervals by default.
-
-        Parameters
-        ----------
-        profiles
-            One row per profile with the model's covariates (and the strata columns, for a
-            stratified model; without them every profile gets a curve in every stratum).
-            The index labels the curves.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Long format: ``profile, [strata,] time, n_risk, n_event, n_censor, cumhaz,
-            surv, std_err`` (R's ``$std.err``: the standard error of the cumulative hazard),
-            ``std_err_surv`` (``surv * std_err``, what ``summary(survfit)`` prints),
-            ``conf_low, conf_high``.
-        """
-        st = self._state
-        cd: _CoxData = st["cd"]
-        design: _design.Design = st["design"]
-        if not isinstance(profiles, pd.DataFrame):
-            raise SpecificationError("profiles must be a DataFrame with one row per covariate profile.")
-        _design.check_columns(profiles, st["rhs_columns"], "survival_function profiles")
-        x2 = design.transform(profiles) - cd.xmean
-        beta = self.params.to_numpy()
-        risk2 = np.exp(x2 @ beta - st["ev"].shift)
-        b = self._baseline_pieces()
-        V = self.vcov.to_numpy()
-        H = self._seg_cumsum(b["haz"], b["strat"])
-        VH = self._seg_cumsum(b["varhaz"], b["strat"])
-        XB = self._seg_cumsum(b["xbar"], b["strat"])
-        z = stats.norm.ppf(0.5 + conf_level / 2)
-        if self.strata:
-            have = all(c in profiles.columns for c in self.strata)
-            if have:
-                lab = st["strata_labels"]
-                lookup = {v: i for i, v in enumerate(lab)}
-                keyvals = (profiles[self.strata[0]].tolist() if len(self.strata) == 1
-                           else list(profiles[self.strata].itertuples(index=False, name=None)))
-                pstrat = []
-                for v in keyvals:
-                    if v not in lookup:
-                        raise SpecificationError(f"profile stratum {v!r} is not a stratum of the fitted model ({lab}).")
-                    pstrat.append([lookup[v]])
-            else:
-                pstrat = [list(range(len(st["strata_labels"])))] * len(profiles)
-        else:
-            pstrat = [[0]] * len(profiles)
-        frames = []
-        for i, lab_i in enumerate(profiles.index):
-            for s in pstrat[i]:
-                sel = b["strat"] == s
-                h = H[sel] * risk2[i]
-                dt = H[sel, None] * x2[i][None, :] - XB[sel]
-                varh = (VH[sel] + np.einsum("ij,jk,ik->i", dt, V, dt)) * risk2[i] ** 2
-                se = np.sqrt(varh)
-                surv = np.exp(-h)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    if conf_type == "log":
-                        lo, hi = surv * np.exp(-z * se), np.minimum(1.0, surv * np.exp(z * se))
-                    elif conf_type == "log-log":
-                        xx = np.log(h)
-                        wid = z * se / h
-                        lo, hi = np.exp(-np.exp(xx + wid)), np.exp(-np.exp(xx - wid))
-                    elif conf_type == "plain":
-                        lo, hi = np.maximum(0.0, surv - z * se * surv), np.minimum(1.0, surv + z * se * surv)
-                    else:
-                        raise SpecificationError(f"conf_type must be 'log', 'log-log' or 'plain', not {conf_type!r}.")
-                f = pd.DataFrame({
-                    "profile": lab_i, "time": b["time"][sel], "n_risk": b["n_risk"][sel],
-                    "n_event": b["n_event"][sel], "n_censor": b["n_censor"][sel], "cumhaz": h,
-                    "surv": surv, "std_err": se, "std_err_surv": se * surv, "conf_low": lo, "conf_high": hi,
-                })
-                if self.strata:
-                    f.insert(1, "strata", st["strata_labels"][s])
-                frames.append(f)
-        return pd.concat(frames, ignore_index=True)
-
-    def plot_survival(self, profiles: pd.DataFrame, ax=None, conf_level: float = 0.95, ci: bool = True):
-        """Step plot of :meth:`survival_function` for each profile, with confidence bands; returns the axes."""
-        import matplotlib.pyplot as plt
-
-        sf = self.survival_function(profiles, conf_level=conf_level)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        keys = ["profile", "strata"] if "strata" in sf else ["profile"]
-        for key, g in sf.groupby(keys, sort=False):
-            label = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
-            t = np.r_[0.0, g["time"].to_numpy()]
-            (line,) = ax.step(t, np.r_[1.0, g["surv"].to_numpy()], where="post", label=label)
-            if ci:
-                ax.fill_between(t, np.r_[1.0, g["conf_low"].to_numpy()], np.r_[1.0, g["conf_high"].to_numpy()],
-                                step="post", alpha=0.15, color=line.get_color())
-        ax.set_xlabel("time")
-        ax.set_ylabel("survival")
-        ax.set_ylim(0, 1.02)
-        ax.legend(title="profile", frameon=False)
-        ax.set_title(f"{self.model}: predicted survival")
-        return ax
+        return cox_residuals(self, kind, weighted)
 
     # ------------------------------------------------------------------ PH test
     def zph(self, transform: str = "km", terms: bool = True):
@@ -891,6 +326,124 @@ class CoxResult(ModelResult):
         from .zph import cox_zph
 
         return cox_zph(self, transform=transform, terms=terms)
+
+
+# ============================================================================ coxph's steps
+def _survival_terms(formula, start, stop, event, cluster, strata):
+    """The survival columns, right-hand side, strata and cluster of ``coxph``'s formula and arguments."""
+    sf = _frame.parse_surv_formula(formula)
+    strata_cols = _frame.as_list(strata)
+    if sf is not None:
+        for name, given, parsed in (("start", start, sf.start), ("stop", stop, sf.stop), ("event", event, sf.event)):
+            if given is not None and parsed is not None and given != parsed:
+                raise SpecificationError(f"{name}={given!r} conflicts with the formula's Surv() ({parsed!r}).")
+        start = start if start is not None else sf.start
+        stop, event = sf.stop, sf.event
+        rhs, f_strata, f_cluster = sf.rhs, sf.strata, sf.cluster
+    else:
+        rhs, f_strata, f_cluster = _frame.extract_specials(formula)
+    strata_cols = strata_cols + [s for s in f_strata if s not in strata_cols]
+    if f_cluster is not None:
+        if cluster is not None and cluster != f_cluster:
+            raise SpecificationError(f"cluster={cluster!r} conflicts with the formula's cluster({f_cluster}).")
+        cluster = f_cluster
+    if stop is None or event is None:
+        raise SpecificationError(
+            "give the survival columns: stop= and event= (and start= for (start, stop] data), "
+            "or an R-style formula 'Surv(start, stop, event) ~ x'."
+        )
+    return start, stop, event, rhs, strata_cols, cluster
+
+
+def _robust_clusters(df, robust, cluster, id, start, weights, w, event_v):
+    """R's rules for when the variance is robust, and on what clusters.
+
+    Returns ``(robust, cluster_codes, n_clusters, cluster_desc, n_groups)``.
+    """
+    n = len(df)
+    has_rwt = weights is not None and np.any(w != np.floor(w))
+    n_groups = None
+    id_multi = False
+    if id is not None:
+        ids = pd.factorize(df[id])[0]
+        n_groups = int(ids.max()) + 1
+        id_multi = bool(pd.Series(ids[event_v]).duplicated().any())
+    robust_given = robust is not None
+    if robust is None:
+        robust = cluster is not None or has_rwt or id_multi
+    cluster_codes = None
+    n_clusters = None
+    cluster_desc = None
+    if cluster is not None and not robust:
+        warnings.warn("cluster given with robust=False: the cluster is ignored (as R does).", stacklevel=3)
+    if robust:
+        if cluster is not None:
+            cluster_codes, labels = _frame.group_codes(df, cluster)
+            cluster_desc = f"clustered on {cluster!r}"
+        elif id is not None:
+            cluster_codes, labels = _frame.group_codes(df, id)
+            cluster_desc = f"clustered on {id!r}"
+        elif start is None or not robust_given:
+            cluster_codes, labels = np.arange(n), list(range(n))
+            cluster_desc = "each row its own cluster"
+        else:
+            raise SpecificationError(
+                "robust=True with (start, stop] data needs cluster= or id= (R: 'one of cluster or id is "
+                "needed'): the rows of one spell are not independent, so say which rows belong together."
+            )
+        n_clusters = len(labels)
+        if n_clusters < 2:
+            raise SpecificationError(
+                f"cluster {cluster or id!r} has a single value among the {n} rows used: a cluster-robust "
+                "variance needs at least two clusters. Drop cluster= or check the column."
+            )
+    return robust, cluster_codes, n_clusters, cluster_desc, n_groups
+
+
+def _infinite_terms(fit, names, on_separation):
+    """Coefficients running off to infinity (R's ``toler.inf`` check): raise or warn. ``(converged, terms)``."""
+    converged = True
+    infinite_terms = [names[j] for j in fit.infinite]
+    if infinite_terms:
+        msg = (
+            "Cox model: the partial likelihood is monotone in "
+            + ", ".join(f"{t} (coefficient {fit.beta[names.index(t)]:.3g})" for t in infinite_terms)
+            + ": the coefficient runs off to infinity (separation: e.g. no events, or only events, "
+            "in one category among rows at risk). The estimate and its standard error are meaningless; "
+            "drop or merge that covariate, or use a penalized (Firth) Cox model."
+        )
+        if on_separation == "raise":
+            raise ConvergenceError(msg)
+        warnings.warn(msg, stacklevel=3)
+        converged = False
+    return converged, infinite_terms
+
+
+def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction):
+    """Model and Lin-Wei variances and the robust score test: ``(V_model, V_robust, rscore, score_resid, vcov_type)``."""
+    ev = fit.ev
+    try:
+        V_model = np.linalg.inv(ev.I)
+    except np.linalg.LinAlgError:
+        V_model = np.linalg.pinv(ev.I)
+    V_model = (V_model + V_model.T) / 2
+
+    V_robust = None
+    rscore = None
+    score_resid = None
+    vcov_type = "model (inverse information)"
+    if robust:
+        score_resid = _score_residuals(cd, ev)
+        V_robust = _vcov.lin_wei(V_model, score_resid * w[:, None], cluster_codes, n_clusters,
+                                 cluster_df_correction)
+        # robust score test at beta = 0 (R's fit$rscore)
+        r0 = _score_residuals(cd, fit.ev0)
+        meat0, U0 = _vcov.cluster_meat(r0 * w[:, None], cluster_codes, n_clusters)
+        rscore = _quad_test(meat0, U0.sum(axis=0))
+        vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
+        if cluster_df_correction:
+            vcov_type += ", times G/(G-1)"
+    return V_model, V_robust, rscore, score_resid, vcov_type
 
 
 # ============================================================================ the estimator
@@ -982,51 +535,26 @@ def coxph(
         raise SpecificationError(f"ties must be 'efron' or 'breslow', not {ties!r} (R's 'exact' is not implemented).")
     if on_separation not in ("raise", "warn"):
         raise SpecificationError("on_separation must be 'raise' or 'warn'.")
-    sf = _design.parse_surv_formula(formula)
-    strata_cols = _design.as_list(strata)
-    if sf is not None:
-        for name, given, parsed in (("start", start, sf.start), ("stop", stop, sf.stop), ("event", event, sf.event)):
-            if given is not None and parsed is not None and given != parsed:
-                raise SpecificationError(f"{name}={given!r} conflicts with the formula's Surv() ({parsed!r}).")
-        start = start if start is not None else sf.start
-        stop, event = sf.stop, sf.event
-        rhs, f_strata, f_cluster = sf.rhs, sf.strata, sf.cluster
-    else:
-        rhs, f_strata, f_cluster = _design.extract_specials(formula)
-    strata_cols = strata_cols + [s for s in f_strata if s not in strata_cols]
-    if f_cluster is not None:
-        if cluster is not None and cluster != f_cluster:
-            raise SpecificationError(f"cluster={cluster!r} conflicts with the formula's cluster({f_cluster}).")
-        cluster = f_cluster
-    if stop is None or event is None:
-        raise SpecificationError(
-            "give the survival columns: stop= and event= (and start= for (start, stop] data), "
-            "or an R-style formula 'Surv(start, stop, event) ~ x'."
-        )
-    _design.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
-    _design.check_time_columns(data, [start, stop, event], "coxph")
+    start, stop, event, rhs, strata_cols, cluster = _survival_terms(formula, start, stop, event, cluster, strata)
+    _frame.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
+    _frame.check_time_columns(data, [start, stop, event], "coxph")
     try:
-        rhs_cols, unknown = _design.formula_columns(rhs, data.columns)
+        rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
     except Exception as e:  # patsy parse error
         raise SpecificationError(f"cannot parse the formula {rhs!r}: {e}") from None
     if unknown:
-        _design.check_columns(data, unknown, f"coxph formula {rhs!r}")
+        _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
     used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
     used_cols = list(dict.fromkeys(c for c in used if c is not None))
     sub = data[used_cols]  # only the columns the model uses (no copy of wide frames)
-    mask, n_dropped = _design.complete_rows(sub, used_cols)
+    mask, n_dropped = _frame.complete_rows(sub, used_cols)
     df = sub.loc[mask] if n_dropped else sub
     if len(df) == 0:
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
     _check_survival(df, start, stop, event, id)
-    design = _design.design_matrix(rhs, df)
+    design = _frame.design_matrix(rhs, df)
     X, names = design.X, design.columns
-    bad = _collinear(X, names)
-    if bad:
-        raise SpecificationError(
-            f"covariate(s) {', '.join(bad)} are constant or collinear with other covariates "
-            "(R would report NA for them); drop them or merge categories."
-        )
+    _frame.check_collinearity(X, names, centre=True)
     n = len(df)
     stop_v = df[stop].to_numpy(dtype=float)
     start_v = df[start].to_numpy(dtype=float) if start is not None else np.full(n, -np.inf)
@@ -1041,92 +569,21 @@ def coxph(
     else:
         w = np.ones(n)
     if strata_cols:
-        strata_codes, strata_labels = _design.group_codes(df, strata_cols)
+        strata_codes, strata_labels = _frame.group_codes(df, strata_cols)
     else:
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
 
-    # ---- R's rules for when the variance is robust, and on what clusters
-    has_rwt = weights is not None and np.any(w != np.floor(w))
-    n_groups = None
-    id_multi = False
-    if id is not None:
-        ids = pd.factorize(df[id])[0]
-        n_groups = int(ids.max()) + 1
-        id_multi = bool(pd.Series(ids[event_v]).duplicated().any())
-    robust_given = robust is not None
-    if robust is None:
-        robust = cluster is not None or has_rwt or id_multi
-    cluster_codes = None
-    n_clusters = None
-    cluster_desc = None
-    if cluster is not None and not robust:
-        warnings.warn("cluster given with robust=False: the cluster is ignored (as R does).", stacklevel=2)
-    if robust:
-        if cluster is not None:
-            cluster_codes, labels = _design.group_codes(df, cluster)
-            cluster_desc = f"clustered on {cluster!r}"
-        elif id is not None:
-            cluster_codes, labels = _design.group_codes(df, id)
-            cluster_desc = f"clustered on {id!r}"
-        elif start is None or not robust_given:
-            cluster_codes, labels = np.arange(n), list(range(n))
-            cluster_desc = "each row its own cluster"
-        else:
-            raise SpecificationError(
-                "robust=True with (start, stop] data needs cluster= or id= (R: 'one of cluster or id is "
-                "needed'): the rows of one spell are not independent, so say which rows belong together."
-            )
-        n_clusters = len(labels)
-        if n_clusters < 2:
-            raise SpecificationError(
-                f"cluster {cluster or id!r} has a single value among the {n} rows used: a cluster-robust "
-                "variance needs at least two clusters. Drop cluster= or check the column."
-            )
+    robust, cluster_codes, n_clusters, cluster_desc, n_groups = _robust_clusters(
+        df, robust, cluster, id, start, weights, w, event_v)
 
     cd = _prepare(X, start_v, stop_v, event_v, w, strata_codes, ties == "efron")
     fit = _newton(cd, tol, max_iter, names)
     beta, ev = fit.beta, fit.ev
-    converged = True
-    infinite_terms = [names[j] for j in fit.infinite]
-    if infinite_terms:
-        msg = (
-            "Cox model: the partial likelihood is monotone in "
-            + ", ".join(f"{t} (coefficient {beta[names.index(t)]:.3g})" for t in infinite_terms)
-            + ": the coefficient runs off to infinity (separation: e.g. no events, or only events, "
-            "in one category among rows at risk). The estimate and its standard error are meaningless; "
-            "drop or merge that covariate, or use a penalized (Firth) Cox model."
-        )
-        if on_separation == "raise":
-            raise ConvergenceError(msg)
-        warnings.warn(msg, stacklevel=2)
-        converged = False
+    converged, infinite_terms = _infinite_terms(fit, names, on_separation)
     if not np.all(np.isfinite(beta)) or not np.isfinite(ev.loglik):
         raise ConvergenceError("Cox model: non-finite estimates; check the covariates for extreme values.")
-    try:
-        V_model = np.linalg.inv(ev.I)
-    except np.linalg.LinAlgError:
-        V_model = np.linalg.pinv(ev.I)
-    V_model = (V_model + V_model.T) / 2
-
-    V_robust = None
-    rscore = None
-    score_resid = None
-    vcov_type = "model (inverse information)"
-    if robust:
-        score_resid = _score_residuals(cd, ev)
-        Ug = _design.cluster_sums(score_resid * w[:, None], cluster_codes, n_clusters)
-        dfb = Ug @ V_model
-        V_robust = dfb.T @ dfb
-        if cluster_df_correction:
-            V_robust = V_robust * n_clusters / (n_clusters - 1)
-        V_robust = (V_robust + V_robust.T) / 2
-        # robust score test at beta = 0 (R's fit$rscore)
-        r0 = _score_residuals(cd, fit.ev0)
-        U0 = _design.cluster_sums(r0 * w[:, None], cluster_codes, n_clusters)
-        rscore = _quad_test(U0.T @ U0, U0.sum(axis=0))
-        vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
-        if cluster_df_correction:
-            vcov_type += ", times G/(G-1)"
+    V_model, V_robust, rscore, score_resid, vcov_type = _cox_variance(
+        cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction)
     score0 = _quad_test(fit.ev0.I, fit.ev0.U)
     vcov = V_robust if robust else V_model
     idx = pd.Index(names)
@@ -1151,9 +608,12 @@ def coxph(
         options=dict(start=start, stop=stop, event=event, id=id, cluster=cluster, strata=strata_cols,
                      weights=weights, ties=ties, robust=bool(robust), cluster_df_correction=cluster_df_correction,
                      tol=tol, max_iter=max_iter),
-        data_info=dict(rows_in=len(data), rows_used=n, rows_dropped_na=n_dropped,
+        data_info=dict(n_input_rows=len(data), n_used=n, n_dropped=n_dropped,
+                       outcome=formula_outcome(formula, {"event": event}),
                        columns=[c for c in dict.fromkeys(c for c in used if c is not None)],
-                       source=data.attrs.get("source") if hasattr(data, "attrs") else None),
+                       source=data.attrs.get("source") if hasattr(data, "attrs") else None,
+                       # the names these had before data_info was the same across models
+                       rows_in=len(data), rows_used=n, rows_dropped_na=n_dropped),
         citations=tuple(methods),
         vcov_model=pd.DataFrame(V_model, index=idx, columns=idx),
         vcov_robust=pd.DataFrame(V_robust, index=idx, columns=idx) if V_robust is not None else None,

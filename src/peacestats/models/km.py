@@ -45,176 +45,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import SpecificationError, SurvivalDataError
-from ._design import as_list, check_columns, check_time_columns
+from ..errors import SpecificationError
+from .frame import as_list
+from .survival_data import _data_info, _fmt_level, _group_labels, _risk_counts, _show, _survival_data, _unique_index
 
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 
 CONF_TYPES = ("log", "log-log", "plain")
 
 
-# ----------------------------------------------------------------------------- input checks
-
-def _check_columns(data: pd.DataFrame, cols: Sequence[str], what: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"{what}: `data` must be a pandas DataFrame, not {type(data).__name__}")
-    check_columns(data, cols, what)  # the models' shared message (with "did you mean")
-
-
-def _unique_index(data):
-    """``data`` with a unique index (a RangeIndex when labels repeat, e.g. after ``index.repeat``)."""
-    if isinstance(data, pd.DataFrame) and not data.index.is_unique:
-        return data.reset_index(drop=True)
-    return data
-
-
-def _row_label(index_value) -> str:
-    if isinstance(index_value, (int, np.integer)):
-        return f"row {int(index_value) + 1} (index {index_value})"
-    return f"row with index {index_value!r}"
-
-
-def _survival_data(
-    data: pd.DataFrame,
-    *,
-    what: str,
-    duration: str,
-    event: str,
-    entry: str | None = None,
-    weights: str | None = None,
-    other: Sequence[str] = (),
-) -> tuple[pd.DataFrame, int]:
-    """Check and clean survival columns; drop rows with missing values (R's ``na.omit``).
-
-    Returns the kept rows (original index) with float columns ``_stop``, ``_event``,
-    ``_entry`` and ``_w``, and the number of rows dropped for missing values.
-    """
-    cols = [duration, event, *as_list(entry), *as_list(weights), *other]
-    _check_columns(data, cols, what)
-    check_time_columns(data, [duration, event, entry], what)
-    if len(data) == 0:
-        raise SpecificationError(f"{what}: the data have no rows")
-    sub = data[list(dict.fromkeys(cols))]
-    keep = sub.notna().all(axis=1)
-    n_dropped = int((~keep).sum())
-    sub = sub.loc[keep]
-    if len(sub) == 0:
-        raise SpecificationError(
-            f"{what}: no rows left after dropping rows with missing values in {cols}"
-        )
-    out = pd.DataFrame(index=sub.index)
-    for name, col in (("_stop", duration), ("_event", event)):
-        try:
-            out[name] = pd.to_numeric(sub[col]).astype(float)
-        except (TypeError, ValueError) as exc:
-            raise SurvivalDataError(f"{what}: column {col!r} must be numeric ({exc})") from exc
-    stop = out["_stop"].to_numpy()
-    ev = out["_event"].to_numpy()
-    if not np.all(np.isfinite(stop)):
-        bad = out.index[~np.isfinite(stop)][0]
-        raise SurvivalDataError(f"{what}: column {duration!r} is not finite at {_row_label(bad)}")
-    if np.any(stop < 0):
-        bad = out.index[stop < 0][0]
-        raise SurvivalDataError(
-            f"{what}: column {duration!r} has a negative time ({out.loc[bad, '_stop']}) at "
-            f"{_row_label(bad)}; survival times count from the start of the spell (>= 0)"
-        )
-    if not np.all(np.isin(ev, (0.0, 1.0))):
-        bad = out.index[~np.isin(ev, (0.0, 1.0))][0]
-        raise SurvivalDataError(
-            f"{what}: column {event!r} must be 0 (censored) or 1 (event); it is "
-            f"{out.loc[bad, '_event']} at {_row_label(bad)}"
-        )
-    if entry is not None:
-        try:
-            out["_entry"] = pd.to_numeric(sub[entry]).astype(float)
-        except (TypeError, ValueError) as exc:
-            raise SurvivalDataError(f"{what}: column {entry!r} must be numeric ({exc})") from exc
-        e = out["_entry"].to_numpy()
-        if np.any(e < 0):
-            bad = out.index[e < 0][0]
-            raise SurvivalDataError(
-                f"{what}: column {entry!r} has a negative entry time at {_row_label(bad)}"
-            )
-        if np.any(e >= stop):
-            bad = out.index[e >= stop][0]
-            raise SurvivalDataError(
-                f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']}) must be before the end "
-                f"({duration!r} = {out.loc[bad, '_stop']}) at {_row_label(bad)}: each row is a "
-                "(start, stop] interval with start < stop. Drop zero-length rows or fix the dates."
-            )
-    else:
-        out["_entry"] = -np.inf
-    if weights is not None:
-        try:
-            w = pd.to_numeric(sub[weights]).astype(float)
-        except (TypeError, ValueError) as exc:
-            raise SpecificationError(f"{what}: weights {weights!r} must be numeric ({exc})") from exc
-        if np.any(~np.isfinite(w)) or np.any(w < 0):
-            bad = w.index[(~np.isfinite(w)) | (w < 0)][0]
-            raise SpecificationError(
-                f"{what}: weights {weights!r} must be finite and >= 0; {w.loc[bad]} at {_row_label(bad)}"
-            )
-        out["_w"] = w
-    else:
-        out["_w"] = 1.0
-    for c in other:
-        out[c] = sub[c]
-    return out, n_dropped
-
-
-def _group_labels(df: pd.DataFrame, group: list[str]) -> tuple[pd.Series, list]:
-    """One label per row and the labels in sorted order (R's factor-level order)."""
-    if not group:
-        return pd.Series("all", index=df.index), ["all"]
-    if len(group) == 1:
-        g = df[group[0]]
-        levels = sorted(pd.unique(g), key=_sort_key)
-        return g, levels
-    keys = df[group].apply(tuple, axis=1)
-    levels = sorted(pd.unique(keys), key=lambda t: tuple(_sort_key(v) for v in t))
-    lab = {k: ", ".join(f"{n}={_fmt_level(v)}" for n, v in zip(group, k)) for k in levels}
-    return keys.map(lab), [lab[k] for k in levels]
-
-
-def _sort_key(v):
-    return (0, float(v), "") if isinstance(v, (int, float, np.integer, np.floating, bool)) else (1, 0.0, str(v))
-
-
-def _fmt_level(v) -> str:
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _show(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy for display: group labels as text (0.0 -> "0")."""
-    out = df.copy()
-    if "group" in out:
-        out["group"] = [_fmt_level(v) for v in out["group"]]
-    for c in ("time", "n_risk", "n_event", "n_censor", "n", "observed", "records", "n_max", "n_start", "events"):
-        if c in out:
-            out[c] = [f"{v:g}" for v in out[c]]
-    return out
-
-
 # ----------------------------------------------------------------------------- the estimator
-def _risk_counts(entry, stop, w, times):
-    """Weighted number at risk (entry < t <= stop) at each of ``times``."""
-    o = np.argsort(stop, kind="mergesort")
-    s_sorted, cw_stop = stop[o], np.concatenate([[0.0], np.cumsum(w[o])])
-    # sum of w with stop >= t
-    n = cw_stop[-1] - cw_stop[np.searchsorted(s_sorted, times, side="left")]
-    fin = np.isfinite(entry)
-    if fin.any():
-        e = entry[fin]
-        oe = np.argsort(e, kind="mergesort")
-        e_sorted, cw_e = e[oe], np.concatenate([[0.0], np.cumsum(w[fin][oe])])
-        # minus sum of w with entry >= t (those rows also have stop > t, counted above)
-        n = n - (cw_e[-1] - cw_e[np.searchsorted(e_sorted, times, side="left")])
-    return n
-
-
 def _km_curve(entry, stop, event, w) -> pd.DataFrame:
     """The product-limit curve at every distinct stop time (events and censorings)."""
     times = np.unique(stop)
@@ -398,17 +238,17 @@ class KaplanMeierResult:
             }
         ).reset_index(drop=True)
 
+    def glance(self) -> pd.DataFrame:
+        """One row about the curves: ``model, n, n_events, n_curves, conf_type, conf_level``."""
+        return pd.DataFrame([{"model": "Kaplan-Meier", "n": self.data_info.get("n_used"),
+                              "n_events": float(self.curve["n_event"].sum()), "n_curves": len(self.groups),
+                              "conf_type": self.conf_type, "conf_level": self.conf_level}])
+
     @property
     def provenance(self) -> dict[str, Any]:
-        from .results import package_versions
+        from .results import provenance_record
 
-        return {
-            "model": "Kaplan-Meier",
-            "options": dict(self.options),
-            "data": dict(self.data_info),
-            "versions": package_versions(),
-            "citations": list(self.citations),
-        }
+        return provenance_record("Kaplan-Meier", self.options, self.data_info, self.citations)
 
     # ------------------------------------------------------------------ display
     def _title(self) -> str:
@@ -622,7 +462,7 @@ def kaplan_meier(
     ]
     options = dict(duration=duration, event=event, entry=entry, group=groups, weights=weights,
                    conf_level=conf_level, conf_type=conf_type)
-    info = {"n": int(len(df)), "n_dropped": n_dropped}
+    info = _data_info(df, n_dropped, event, [entry, duration, event, weights, *groups])
     return KaplanMeierResult(
         table=table,
         curve=curve,
@@ -636,250 +476,4 @@ def kaplan_meier(
     )
 
 
-# ----------------------------------------------------------------------------- log-rank
-@dataclass
-class LogrankResult:
-    """Log-rank test (R's ``survdiff``), with the trend test when asked.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        Per group: ``group, n, observed, expected, oe2_e`` ((O-E)^2/E), ``oe2_v`` ((O-E)^2/V),
-        as ``print(survdiff(...))``.
-    chisq, df, p_value : float, int, float
-        The log-rank chi-square test of equal survival across groups.
-    var : numpy.ndarray
-        The variance matrix of O - E (R's ``survdiff(...)$var``).
-    trend_chisq, trend_p_value : float or None
-        Test for trend across ordered groups (1 df), when ``trend`` was asked.
-    """
-
-    table: pd.DataFrame
-    chisq: float
-    df: int
-    p_value: float
-    var: np.ndarray
-    scores: np.ndarray | None = None
-    trend_chisq: float | None = None
-    trend_p_value: float | None = None
-    trend_u: float | None = None
-    trend_var: float | None = None
-    n_strata: int = 1
-    options: dict[str, Any] = field(default_factory=dict)
-    data_info: dict[str, Any] = field(default_factory=dict)
-    citations: tuple[str, ...] = ("logrank",)
-
-    def tidy(self) -> pd.DataFrame:
-        """Per-group observed and expected events (as ``broom::tidy(survdiff)``)."""
-        return self.table.copy()
-
-    def glance(self) -> pd.DataFrame:
-        """The test(s): one row each, ``test, statistic, df, p_value``."""
-        rows = [{"test": "log-rank", "statistic": self.chisq, "df": self.df, "p_value": self.p_value}]
-        if self.trend_chisq is not None:
-            rows.append({"test": "trend", "statistic": self.trend_chisq, "df": 1, "p_value": self.trend_p_value})
-        return pd.DataFrame(rows)
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        from .results import package_versions
-
-        return {
-            "model": "log-rank test",
-            "options": dict(self.options),
-            "data": dict(self.data_info),
-            "versions": package_versions(),
-            "citations": list(self.citations),
-        }
-
-    def _title(self) -> str:
-        o = self.options
-        s = f"Surv({o['entry'] + ', ' if o.get('entry') else ''}{o['duration']}, {o['event']})"
-        rhs = " + ".join(o["group"])
-        if o.get("strata"):
-            rhs += " + strata(" + ", ".join(o["strata"]) + ")"
-        return f"Log-rank test: {s} ~ {rhs}"
-
-    def _lines(self) -> list[str]:
-        out = [f"Chisq = {self.chisq:.4f} on {self.df} degrees of freedom, p = {self.p_value:.4g}"]
-        if self.trend_chisq is not None:
-            sc = ", ".join(f"{v:g}" for v in self.scores)
-            out.append(f"Test for trend (scores {sc}): chi2(1) = {self.trend_chisq:.4f}, p = {self.trend_p_value:.4g}")
-        if self.n_strata > 1:
-            out.append(f"Stratified: {self.n_strata} strata")
-        if self.data_info.get("n_dropped"):
-            out.append(f"{self.data_info['n_dropped']} rows with missing values dropped")
-        return out
-
-    def summary(self) -> str:
-        tab = _show(self.table).to_string(index=False, float_format=lambda v: f"{v:.4f}")
-        return "\n".join([self._title(), "", tab, "", *self._lines()])
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        tab = _show(self.table).to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
-        foot = "<br>".join(html.escape(s) for s in self._lines())
-        return f"<div><strong>{html.escape(self._title())}</strong>{tab}<p>{foot}</p></div>"
-
-
-def _logrank_stratum(entry, stop, event, w, gidx, k):
-    """O, E and V (k x k) over the event times of one stratum."""
-    ev_times = np.unique(stop[event > 0])
-    if len(ev_times) == 0:
-        return np.zeros(k), np.zeros(k), np.zeros((k, k))
-    nj = np.column_stack(
-        [_risk_counts(entry[gidx == j], stop[gidx == j], w[gidx == j], ev_times) for j in range(k)]
-    )  # T x k at risk by group
-    pos = np.searchsorted(ev_times, stop)
-    is_ev = (event > 0) & (pos < len(ev_times))
-    is_ev[is_ev] &= ev_times[pos[is_ev]] == stop[is_ev]
-    dj = np.zeros((len(ev_times), k))
-    np.add.at(dj, (pos[is_ev], gidx[is_ev]), w[is_ev])
-    n = nj.sum(axis=1)
-    d = dj.sum(axis=1)
-    frac = nj / n[:, None]
-    obs = dj.sum(axis=0)
-    exp = (d[:, None] * frac).sum(axis=0)
-    # hypergeometric variance; the tie factor (n - d)/(n - 1) is 0 when n <= 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tie = np.where(n > 1, (n - d) / (n - 1), 0.0)
-    c = d * tie
-    var = np.einsum("t,tj,jk->jk", c, frac, np.eye(k)) - np.einsum("t,tj,tk->jk", c, frac, frac)
-    return obs, exp, var
-
-
-def logrank_test(
-    data: pd.DataFrame,
-    *,
-    duration: str,
-    event: str,
-    group: str | Sequence[str],
-    strata: str | Sequence[str] | None = None,
-    entry: str | None = None,
-    trend: bool | Sequence[float] = False,
-    weights: str | None = None,
-) -> LogrankResult:
-    """Log-rank test of equal survival across groups, as R's ``survdiff``.
-
-    At each event time *t* (within a stratum), with n_jt at risk and d_jt events in
-    group j (n_t, d_t in total): E_j = sum_t d_t n_jt / n_t and
-    V_jk = sum_t d_t (n_t - d_t)/(n_t - 1) (n_jt/n_t)(1[j=k] - n_kt/n_t). The statistic
-    is (O - E)' V^- (O - E) over the groups with E_j > 0 less the first, on
-    (number of such groups - 1) df. Strata add their O, E and V (``survdiff(... +
-    strata(s))``).
-
-    Parameters
-    ----------
-    data, duration, event
-        As :func:`kaplan_meier`.
-    group
-        Column(s) whose values define the groups compared.
-    strata
-        Column(s): compare groups within strata and add up (stratified log-rank).
-    entry
-        Delayed entry (R's ``survdiff`` allows right-censored data only; here a row is
-        at risk on (entry, duration], the risk set of the Cox score test, which equals
-        the log-rank test when event times are untied).
-    trend
-        ``True``: also test for a trend across ordered groups with the group values as
-        scores (Stata's ``sts test, trend``); or a sequence of scores, one per group in
-        sorted order. The statistic is U^2 / (s' V s) with U = s'(O - E) summed over
-        strata, on 1 df; it equals the score test of ``coxph(Surv(t, d) ~ score,
-        ties = "exact")``.
-    weights
-        Case (frequency) weights: all counts are sums of weights, so integer weights
-        give the same test as repeating rows. (R's ``survdiff`` takes no weights.)
-
-    Returns
-    -------
-    LogrankResult
-
-    References
-    ----------
-    Mantel (1966); Peto & Peto (1972); R ``survival::survdiff``; Stata ``sts test``
-    (the trend test: Collett, *Modelling Survival Data in Medical Research*, 3rd ed., 2.7).
-    """
-    groups = as_list(group)
-    if not groups:
-        raise SpecificationError("logrank_test: give `group`, the column(s) whose curves are compared")
-    strat = as_list(strata)
-    data = _unique_index(data)
-    df, n_dropped = _survival_data(
-        data, what="logrank_test", duration=duration, event=event, entry=entry, weights=weights,
-        other=list(dict.fromkeys(groups + strat)),
-    )
-    labels, levels = _group_labels(df, groups)
-    k = len(levels)
-    if k < 2:
-        raise SpecificationError(
-            f"logrank_test: {groups} has a single value ({levels[0]!r}) in the rows used; "
-            "a log-rank test needs two or more groups"
-        )
-    if df["_event"].sum() == 0:
-        raise SurvivalDataError("logrank_test: no events in the data (every row is censored); nothing to test")
-    gidx = pd.Categorical(labels, categories=levels).codes.astype(int)
-    slabels, slevels = _group_labels(df, strat)
-    e_, s_, d_, w_ = (df[c].to_numpy() for c in ("_entry", "_stop", "_event", "_w"))
-    O, E, V = np.zeros(k), np.zeros(k), np.zeros((k, k))
-    for sl in slevels:
-        m = (slabels == sl).to_numpy()
-        o, e, v = _logrank_stratum(e_[m], s_[m], d_[m], w_[m], gidx[m], k)
-        O += o
-        E += e
-        V += v
-    use = E > 0
-    dof = int(use.sum()) - 1
-    if dof < 1:
-        chisq = 0.0
-    else:
-        diff = (O - E)[use][1:]
-        vv = V[np.ix_(use, use)][1:, 1:]
-        try:
-            chisq = float(diff @ np.linalg.solve(vv, diff))
-        except np.linalg.LinAlgError:
-            chisq = float(diff @ np.linalg.pinv(vv) @ diff)
-    p = float(stats.chi2.sf(chisq, dof)) if dof >= 1 else 1.0
-    n_by = np.bincount(gidx, minlength=k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table = pd.DataFrame(
-            {
-                "group": levels,
-                "n": n_by,
-                "observed": O,
-                "expected": E,
-                "oe2_e": (O - E) ** 2 / E,
-                "oe2_v": (O - E) ** 2 / np.diag(V),
-            }
-        )
-    res = LogrankResult(
-        table=table, chisq=chisq, df=dof, p_value=p, var=V, n_strata=len(slevels),
-        options=dict(duration=duration, event=event, entry=entry, group=groups, strata=strat,
-                     weights=weights, trend=trend if isinstance(trend, bool) else list(trend)),
-        data_info={"n": int(len(df)), "n_dropped": n_dropped},
-    )
-    if trend is not False and trend is not None:
-        if trend is True:
-            if len(groups) != 1:
-                raise SpecificationError("logrank_test: trend=True needs a single numeric group column; pass scores")
-            try:
-                scores = np.asarray([float(v) for v in levels])
-            except (TypeError, ValueError) as exc:
-                raise SpecificationError(
-                    f"logrank_test: trend=True uses the values of {groups[0]!r} as scores, but they are not "
-                    "numeric; pass trend=[score for each group in sorted order]"
-                ) from exc
-        else:
-            scores = np.asarray(list(trend), dtype=float)
-            if scores.shape != (k,):
-                raise SpecificationError(f"logrank_test: trend needs {k} scores (groups {levels}), got {len(scores)}")
-        u = float(scores @ (O - E))
-        vt = float(scores @ V @ scores)
-        if not vt > 0:
-            raise SpecificationError("logrank_test: the trend variance is 0 (all scores equal?)")
-        res.scores = scores
-        res.trend_u, res.trend_var = u, vt
-        res.trend_chisq = u * u / vt
-        res.trend_p_value = float(stats.chi2.sf(res.trend_chisq, 1))
-    return res
+from .logrank import LogrankResult, logrank_test  # noqa: E402 - re-exported; logrank uses only survival_data

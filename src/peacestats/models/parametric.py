@@ -44,18 +44,21 @@ Springer. Cleves, M. et al. (2010). *An Introduction to Survival Analysis Using 
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import stats
 
-from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
-from . import _design
-from .km import _row_label, _survival_data, _unique_index
-from .results import ModelResult
+from ..errors import SpecificationError, SurvivalDataError
+from . import frame as _frame
+from . import vcov as _vcov
+from .engines.parametric import Data as _Data
+from .engines.parametric import fit as _fit
+from .engines.parametric import surv_w as _surv_w
+from .results import ModelResult, formula_outcome
+from .survival_data import _row_label, _survival_data, _unique_index
 
 __all__ = ["survreg", "ParametricResult", "DISTRIBUTIONS"]
 
@@ -64,176 +67,6 @@ _NAMES = {"weibull": "Weibull", "exponential": "Exponential", "loglogistic": "Lo
 INTERCEPT = "(Intercept)"
 LOG_SCALE = "log(scale)"
 LOG_P = "log(p)"
-_ZMAX = 700.0  # exp() overflow guard while the optimiser explores
-
-
-# ----------------------------------------------------------------------------- W distributions
-def _ev_terms(z, kind):
-    """log f_W or log S_W of the standard (minimum) extreme-value law, with 1st/2nd derivatives."""
-    ez = np.exp(np.minimum(z, _ZMAX))
-    if kind == "f":
-        return z - ez, 1.0 - ez, -ez
-    return -ez, -ez, -ez
-
-
-def _logis_terms(z, kind):
-    """log f_W or log S_W of the standard logistic law, with 1st/2nd derivatives."""
-    F = special.expit(z)
-    if kind == "f":
-        return z - 2.0 * np.logaddexp(0.0, z), 1.0 - 2.0 * F, -2.0 * F * (1.0 - F)
-    return -np.logaddexp(0.0, z), -F, -F * (1.0 - F)
-
-
-def _surv_w(z, dist):
-    """S_W(z)."""
-    if dist == "loglogistic":
-        return special.expit(-z)
-    return np.exp(-np.exp(np.minimum(z, _ZMAX)))
-
-
-# ----------------------------------------------------------------------------- likelihood
-@dataclass
-class _Data:
-    X: np.ndarray
-    y: np.ndarray  # log(stop)
-    y0: np.ndarray  # log(start) where start > 0 (else 0, masked by trunc)
-    trunc: np.ndarray  # bool: start > 0
-    ev: np.ndarray  # 0/1
-    w: np.ndarray
-    dist: str
-
-    @property
-    def fixed_scale(self) -> bool:
-        return self.dist == "exponential"
-
-
-def _loglik_parts(theta, D: _Data, need: int = 2):
-    """Log-likelihood, per-row scores (n x k) and the Hessian (k x k) at theta.
-
-    theta = (b, log sigma) (b only for the exponential). Writing each term as c * G(z)
-    with z = (y - mu)/sigma: dG/dmu = -G'/sigma, dG/ds = -z G', d2G/dmu2 = G''/sigma^2,
-    d2G/dmu ds = (z G'' + G')/sigma, d2G/ds2 = z G' + z^2 G'' (s = log sigma).
-    """
-    p = D.X.shape[1]
-    beta = theta[:p]
-    s = 0.0 if D.fixed_scale else float(theta[p])
-    sig = np.exp(s)
-    mu = D.X @ beta
-    z = (D.y - mu) / sig
-    terms = _logis_terms if D.dist == "loglogistic" else _ev_terms
-    ev = D.ev.astype(bool)
-    g = np.empty_like(z)
-    g1 = np.empty_like(z)
-    g2 = np.empty_like(z)
-    g[ev], g1[ev], g2[ev] = terms(z[ev], "f")
-    g[~ev], g1[~ev], g2[~ev] = terms(z[~ev], "S")
-    ll_i = g - ev * (s + D.y)
-    # truncation: - log S_W(z0)
-    z0 = np.zeros_like(z)
-    h = np.zeros_like(z)
-    h1 = np.zeros_like(z)
-    h2 = np.zeros_like(z)
-    tr = D.trunc
-    if tr.any():
-        z0[tr] = (D.y0[tr] - mu[tr]) / sig
-        h[tr], h1[tr], h2[tr] = terms(z0[tr], "S")
-        ll_i = ll_i - h
-    w = D.w
-    ll = float(np.sum(w * ll_i))
-    if need == 0:
-        return ll, None, None
-    d_mu = (-g1 + h1) / sig
-    d_s = -z * g1 - ev + z0 * h1
-    U = D.X * (w * d_mu)[:, None]
-    if not D.fixed_scale:
-        U = np.column_stack([U, w * d_s])
-    if need == 1:
-        return ll, U, None
-    d_mumu = (g2 - h2) / sig**2
-    d_mus = ((z * g2 + g1) - (z0 * h2 + h1)) / sig
-    d_ss = (z * g1 + z**2 * g2) - (z0 * h1 + z0**2 * h2)
-    Xw = D.X * w[:, None]
-    H_bb = Xw.T @ (D.X * d_mumu[:, None])
-    if D.fixed_scale:
-        return ll, U, H_bb
-    H_bs = Xw.T @ d_mus
-    H_ss = np.sum(w * d_ss)
-    H = np.block([[H_bb, H_bs[:, None]], [H_bs[None, :], np.array([[H_ss]])]])
-    return ll, U, H
-
-
-def _fit(D: _Data, start: np.ndarray, maxiter: int = 200):
-    """Maximise the log-likelihood: scipy's trust-region Newton (exact Hessian), then Newton polish.
-
-    Raises ConvergenceError unless the final point is finite, the Newton decrement
-    g' H^-1 g is below 1e-10 and -H is positive definite.
-    """
-
-    def fun(t):
-        ll, _, _ = _loglik_parts(t, D, need=0)
-        return -ll if np.isfinite(ll) else np.inf
-
-    def jac(t):
-        _, U, _ = _loglik_parts(t, D, need=1)
-        return -U.sum(axis=0)
-
-    def hess(t):
-        return -_loglik_parts(t, D, need=2)[2]
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        res = optimize.minimize(fun, start, jac=jac, hess=hess, method="trust-exact",
-                                options={"gtol": 1e-10, "maxiter": maxiter})
-    theta = np.asarray(res.x, dtype=float)
-    n_iter = int(res.nit)
-    # Newton polish with step halving (as R's survreg.fit does)
-    ll, U, H = _loglik_parts(theta, D)
-    dec = np.inf
-    for _ in range(50):
-        g = U.sum(axis=0)
-        try:
-            step = np.linalg.solve(-H, g)
-        except np.linalg.LinAlgError:
-            break
-        dec = float(g @ step)
-        if not np.isfinite(dec) or dec < 1e-20:
-            break
-        lam = 1.0
-        for _ in range(30):
-            cand = theta + lam * step
-            ll_c, U_c, H_c = _loglik_parts(cand, D)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * max(1.0, abs(ll)):
-                break
-            lam /= 2
-        else:
-            break
-        theta, ll, U, H = cand, ll_c, U_c, H_c
-        n_iter += 1
-    g = U.sum(axis=0)
-    ok = np.isfinite(ll) and np.all(np.isfinite(theta)) and np.all(np.isfinite(H))
-    info = -H
-    step_ok = False
-    if ok:
-        try:
-            np.linalg.cholesky(info)
-            step = np.linalg.solve(info, g)
-            dec = float(g @ step)
-            # A vanishing gradient is not enough: when a covariate separates failures from
-            # survivors the likelihood keeps rising as a coefficient runs off to infinity, the
-            # gradient fades but the Newton step does not. Require both to be tiny.
-            step_ok = bool(np.all(np.abs(step) <= 1e-6 * (1.0 + np.abs(theta))))
-        except np.linalg.LinAlgError:
-            ok = False
-    if not ok or not (dec < 1e-10) or not step_ok:
-        raise ConvergenceError(
-            "survreg: the maximum likelihood search did not converge "
-            f"(log-likelihood {ll:.6g}, Newton decrement {dec:.3g}, largest |coefficient| "
-            f"{np.max(np.abs(theta)):.3g}; scipy: {res.message}). Usual causes: a covariate "
-            "that separates failures from censored rows (its coefficient runs off to infinity), "
-            "very few events, or covariates on wildly different scales; drop or recode the "
-            "covariate, or rescale it."
-        )
-    return theta, ll, U, info, n_iter
 
 
 # ----------------------------------------------------------------------------- result
@@ -249,7 +82,7 @@ class ParametricResult(ModelResult):
     distribution: str = "weibull"
     metric: str = "ph"
     vcov_naive: pd.DataFrame | None = None
-    design: Any = None  # models._design.Design of the covariates (None: intercept only)
+    design: Any = None  # models.frame.Design of the covariates (None: intercept only)
     intercept: bool = True
     n_dropped: int = 0
     n_iter: int = 0
@@ -356,34 +189,19 @@ class ParametricResult(ModelResult):
 
     def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, metric: str | None = None):
         """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs; returns the axes."""
-        import matplotlib.pyplot as plt
-
         metric = self._check_metric(metric)
         t = self.tidy(conf_level, exponentiate=exponentiate, metric=metric)
         t = t[~t["term"].isin([INTERCEPT, LOG_SCALE, LOG_P])]
-        use_exp = "exp_estimate" in t
-        est = t["exp_estimate"] if use_exp else t["estimate"]
-        lo = t["exp_conf_low"] if use_exp else t["conf_low"]
-        hi = t["exp_conf_high"] if use_exp else t["conf_high"]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.8 + 0.4 * len(t)))
-        y = np.arange(len(t))[::-1]
-        ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="black", capsize=3)
-        ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
-        ax.set_yticks(y, t["term"])
-        lab = ("Hazard ratio" if metric == "ph" else "Time ratio") if use_exp else "Coefficient"
-        ax.set_xlabel(f"{lab} ({int(round(conf_level * 100))}% CI)")
-        if use_exp:
-            ax.set_xscale("log")
-        ax.set_title(self._title())
-        return ax
+        lab = ("Hazard ratio" if metric == "ph" else "Time ratio") if "exp_estimate" in t else "Coefficient"
+        return self._plot_intervals(t, ax, f"{lab} ({int(round(conf_level * 100))}% CI)", self._title(),
+                                    figsize=(6, 0.8 + 0.4 * len(t)))
 
     # -------------------------------------------------------------- predictions
     def _design_for(self, profiles: pd.DataFrame) -> np.ndarray:
         if not isinstance(profiles, pd.DataFrame):
             raise SpecificationError("profiles must be a DataFrame with one row per covariate profile")
         if self.design is not None:
-            _design.check_columns(profiles, self.data_info.get("rhs_columns", []), "survival_function profiles")
+            _frame.check_columns(profiles, self.data_info.get("rhs_columns", []), "survival_function profiles")
             Xc = self.design.transform(profiles)
         else:
             Xc = np.zeros((len(profiles), 0))
@@ -478,7 +296,7 @@ def survreg(
         (``factor(x)`` works like ``C(x)``; an intercept is included unless ``- 1``), or R
         style ``"Surv(start, stop, event) ~ pk_dum + victory + cluster(g)"`` in place of
         ``start``/``stop``/``event``/``cluster``. Formulas are read by
-        :mod:`peacestats.models._design`, as for :func:`~peacestats.models.cox.coxph`.
+        :mod:`peacestats.models.frame`, as for :func:`~peacestats.models.cox.coxph`.
     data
         One row per spell, or per (start, stop] segment (counting-process form).
     stop
@@ -534,7 +352,7 @@ def survreg(
         raise SpecificationError(f"survreg: metric must be 'ph' or 'aft', not {metric!r}")
     if metric == "ph" and dist == "loglogistic":
         raise SpecificationError("survreg: the log-logistic model has no PH metric; use metric='aft'")
-    sf = _design.parse_surv_formula(formula)
+    sf = _frame.parse_surv_formula(formula)
     if sf is not None:
         if sf.strata:
             raise SpecificationError(
@@ -559,11 +377,11 @@ def survreg(
         )
     rhs = rhs or "1"
     data = _unique_index(data)
-    _design.check_columns(data, [start, stop, event, cluster, weights], "survreg")
-    rhs_cols, unknown = _design.formula_columns(rhs, data.columns)
+    _frame.check_columns(data, [start, stop, event, cluster, weights], "survreg")
+    rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
     if unknown:
-        _design.check_columns(data, unknown, f"survreg formula {rhs!r}")
-    mask, n_drop = _design.complete_rows(data, [start, stop, event, cluster, weights, *rhs_cols])
+        _frame.check_columns(data, unknown, f"survreg formula {rhs!r}")
+    mask, n_drop = _frame.complete_rows(data, [start, stop, event, cluster, weights, *rhs_cols])
     df = data.loc[mask]
     if len(df) == 0:
         raise SpecificationError("survreg: no rows left after dropping rows with missing values")
@@ -584,7 +402,7 @@ def survreg(
 
     terms = patsy.ModelDesc.from_formula(rhs).rhs_termlist
     intercept = any(t == patsy.INTERCEPT for t in terms)
-    design = _design.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
+    design = _frame.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
     cols = ([INTERCEPT] if intercept else []) + (list(design.columns) if design is not None else [])
     parts = ([np.ones((len(df), 1))] if intercept else []) + ([design.X] if design is not None else [])
     if not parts:
@@ -592,20 +410,10 @@ def survreg(
     X = pd.DataFrame(np.column_stack(parts), index=df.index, columns=cols)
     Xa = X.to_numpy(float)
     # R's survreg.fit centres and scales the columns (with an intercept) before fitting, so a
-    # covariate of 1e8 plus noise is fitted, not called collinear: check the rank, and fit, on
+    # covariate of 1e8 plus noise is fitted, not called collinear: check collinearity, and fit, on
     # those columns when the design is badly conditioned (b = to_b @ g).
-    Xs, to_b = _design.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
-    rank = np.linalg.matrix_rank(Xs)
-    if rank < Xa.shape[1]:
-        # name a column that is a combination of the others
-        dup = []
-        for j in range(Xa.shape[1]):
-            if np.linalg.matrix_rank(np.delete(Xs, j, axis=1)) == rank:
-                dup.append(X.columns[j])
-        raise SpecificationError(
-            f"survreg: the covariates are collinear (rank {rank} < {Xa.shape[1]} columns); "
-            f"one of {dup} is a combination of the others (or constant). Drop it."
-        )
+    Xs, to_b = _frame.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
+    _frame.check_collinearity(Xs, cols)
     entry = surv["_entry"].to_numpy()
     trunc = np.isfinite(entry) & (entry > 0)
     y0 = np.zeros(len(entry))
@@ -637,13 +445,7 @@ def survreg(
         n_clusters = len(uniq)
         if n_clusters < 2:
             raise SpecificationError(f"survreg: cluster {cluster!r} has a single value; robust SEs need 2+ clusters")
-        Ug = np.zeros((n_clusters, U.shape[1]))
-        np.add.at(Ug, codes, U)
-        meat = Ug.T @ Ug
-        if cluster_df_correction:
-            meat = meat * n_clusters / (n_clusters - 1)
-        Vr = V @ meat @ V
-        V_naive, V = V, (Vr + Vr.T) / 2
+        V_naive, V = V, _vcov.lin_wei(V, U, codes, n_clusters, cluster_df_correction)
         if back is not None:
             V_naive = back @ V_naive @ back.T
         vcov_type = f"robust (clustered on {cluster}, {n_clusters} clusters" + (", times G/(G-1))" if cluster_df_correction else ")")
@@ -672,7 +474,8 @@ def survreg(
         converged=True,
         options=dict(stop=stop, event=event, start=start, dist=dist, cluster=cluster, metric=metric,
                      weights=weights, cluster_df_correction=cluster_df_correction),
-        data_info={"n": int(len(X)), "n_dropped": int(n_drop), "n_truncated": int(trunc.sum()),
+        data_info={"n_input_rows": int(len(data)), "n_used": int(len(X)), "n_dropped": int(n_drop),
+                   "outcome": formula_outcome(formula, {"event": event}), "n_truncated": int(trunc.sum()),
                    "rhs_columns": rhs_cols,
                    "columns": list(dict.fromkeys([stop, event] + [c for c in (start, cluster, weights) if c]))},
         citations=("cluster_robust",) if cluster is not None else (),

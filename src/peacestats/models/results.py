@@ -21,7 +21,18 @@ are read the same way:
     A dict: the model, formula, options, data description and package versions.
 
 Subclasses set the fitted attributes in their constructor and may override
-``_glance_extra`` and ``_title``.
+``_glance_extra``, ``_title`` and ``_bic_n`` (the n of BIC: events for Cox models).
+
+``data_info`` holds the same keys for every model (:data:`DATA_INFO_KEYS`):
+``n_input_rows`` (rows given), ``n_used`` (rows in the fit), ``n_dropped`` (rows
+dropped for missing values), ``outcome`` (what :attr:`ModelResult.outcome` and the
+tables show: the formula's left-hand side or the event column) and ``columns`` (data
+columns the model uses); a model adds its own (``dropped_by_column``, ``n_truncated``).
+
+Tests (the likelihood-ratio, Wald and score tests of a Cox model, the terms and
+global test of ``cox.zph``, the log-rank test) are :class:`TestResult`: ``statistic``,
+``df``, ``p_value`` with ``tidy()``/``glance()``/``summary()``; they still unpack and
+index as the ``(statistic, df, p)`` tuples they used to be.
 """
 
 from __future__ import annotations
@@ -37,6 +48,60 @@ from scipy import stats
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
 
+#: Keys of ``data_info`` that every model records.
+DATA_INFO_KEYS = ("n_input_rows", "n_used", "n_dropped", "outcome", "columns")
+
+
+def provenance_record(model: str, options: dict, data_info: dict, citations, **extra) -> dict[str, Any]:
+    """The ``provenance`` dict of any result: model, options, data description, versions, citations."""
+    out: dict[str, Any] = {"model": model, **extra}
+    out.update({"options": dict(options), "data": dict(data_info), "versions": package_versions(),
+                "citations": list(citations)})
+    return out
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test statistic with its degrees of freedom and p-value (chi-square unless said otherwise).
+
+    Unpacks and indexes as ``(statistic, df, p_value)``, the tuples that tests used to be.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float
+    df: float
+    p_value: float
+    test: str = ""
+    distribution: str = "chi-square"
+
+    def __iter__(self):
+        return iter((self.statistic, self.df, self.p_value))
+
+    def __getitem__(self, i):
+        return (self.statistic, self.df, self.p_value)[i]
+
+    def __len__(self) -> int:
+        return 3
+
+    def tidy(self) -> pd.DataFrame:
+        """One row: ``test, statistic, df, p_value``."""
+        return pd.DataFrame([{"test": self.test, "statistic": self.statistic, "df": self.df,
+                              "p_value": self.p_value}])
+
+    def glance(self) -> pd.DataFrame:
+        """The same row as :meth:`tidy` (a test is its own summary), plus the reference distribution."""
+        out = self.tidy()
+        out["distribution"] = self.distribution
+        return out
+
+    def summary(self) -> str:
+        name = f"{self.test}: " if self.test else ""
+        return f"{name}{self.distribution} = {self.statistic:.4g} on {self.df:g} df, p = {self.p_value:.4g}"
+
+    def __str__(self) -> str:
+        return self.summary()
+
 
 def package_versions() -> dict[str, str]:
     """Versions of peacestats and the numerical libraries, for provenance records."""
@@ -49,6 +114,17 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:  # pragma: no cover
             out[pkg] = "not installed"
     return out
+
+
+def formula_outcome(formula: str | None, options: dict | None = None) -> str:
+    """The outcome named by a formula (its left-hand side) or, without one, the ``event`` option."""
+    formula = formula or ""
+    if "~" in formula:
+        lhs = formula.split("~", 1)[0].strip()
+        if lhs:
+            return lhs
+    opts = options or {}
+    return str(opts["event"]) if opts.get("event") else ""
 
 
 @dataclass
@@ -111,10 +187,21 @@ class ModelResult:
     def aic(self) -> float:
         return float(-2 * self.loglik + 2 * self.df_model)
 
+    def _bic_n(self) -> int:
+        """The n of BIC: rows (Cox models count events)."""
+        return self.nobs
+
     @property
     def bic(self) -> float:
-        n = self.n_events if (self.model.startswith("Cox") and self.n_events) else self.nobs
-        return float(-2 * self.loglik + np.log(n) * self.df_model)
+        return float(-2 * self.loglik + np.log(self._bic_n()) * self.df_model)
+
+    @property
+    def outcome(self) -> str:
+        """The outcome: ``data_info["outcome"]``, else the formula's left-hand side, else the event column."""
+        v = (self.data_info or {}).get("outcome")
+        if isinstance(v, str) and v:
+            return v
+        return formula_outcome(self.formula, self.options)
 
     def _ref(self):
         if self.dist == "t" and self.df_resid:
@@ -178,15 +265,8 @@ class ModelResult:
     @property
     def provenance(self) -> dict[str, Any]:
         """What produced this result: model, formula, options, data and package versions."""
-        return {
-            "model": self.model,
-            "formula": self.formula,
-            "vcov_type": self.vcov_type,
-            "options": dict(self.options),
-            "data": dict(self.data_info),
-            "versions": package_versions(),
-            "citations": list(self.citations),
-        }
+        return provenance_record(self.model, self.options, self.data_info, self.citations,
+                                 formula=self.formula, vcov_type=self.vcov_type)
 
     # ------------------------------------------------------------------ display
     def _title(self) -> str:
@@ -228,21 +308,30 @@ class ModelResult:
 
     def plot(self, ax=None, exponentiate: bool | None = None, conf_level: float = 0.95):
         """Coefficient plot with confidence intervals; returns the matplotlib axes."""
-        import matplotlib.pyplot as plt
-
         t = self.tidy(conf_level, exponentiate=exponentiate)
         use_exp = "exp_estimate" in t
-        est = t["exp_estimate"] if use_exp else t["estimate"]
-        lo = t["exp_conf_low"] if use_exp else t["conf_low"]
-        hi = t["exp_conf_high"] if use_exp else t["conf_high"]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.5 + 0.4 * len(t)))
+        pct = int(conf_level * 100)
+        return self._plot_intervals(t, ax, f"{self.exp_label} ({pct}% CI)" if use_exp else f"Coefficient ({pct}% CI)",
+                                    self.model, figsize=(6, 0.5 + 0.4 * len(t)))
+
+    @staticmethod
+    def _plot_intervals(t: pd.DataFrame, ax, xlabel: str, title: str, figsize):
+        """Draw a ``tidy()`` table (exponentiated when it has ``exp_estimate``) with the report's interval routine."""
+        import matplotlib.pyplot as plt
+
+        from ..report._common import interval_plot
+
+        use_exp = "exp_estimate" in t
+        pre = "exp_" if use_exp else ""
         y = np.arange(len(t))[::-1]
-        ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="black", capsize=3)
-        ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
+        df = pd.DataFrame({"y": y, "estimate": t[pre + "estimate"].to_numpy(),
+                           "conf_low": t[pre + "conf_low"].to_numpy(), "conf_high": t[pre + "conf_high"].to_numpy()})
+        if ax is None:
+            _, ax = plt.subplots(figsize=figsize)
+        interval_plot(ax, df, exp=use_exp, line_kw=dict(color="black", linewidth=1.3),
+                      point_kw=dict(color="black", s=40, legend=False))
         ax.set_yticks(y, t["term"])
-        ax.set_xlabel(f"{self.exp_label} ({int(conf_level * 100)}% CI)" if use_exp else f"Coefficient ({int(conf_level * 100)}% CI)")
-        if use_exp:
-            ax.set_xscale("log")
-        ax.set_title(self.model)
+        ax.set_ylabel("")
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
         return ax

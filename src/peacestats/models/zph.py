@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError
+from .results import TestResult, provenance_record
 
 __all__ = ["cox_zph", "CoxZphResult"]
 
@@ -73,6 +74,29 @@ class CoxZphResult:
     def table(self) -> pd.DataFrame:
         """Per-term and global chi-square tests: columns ``chisq, df, p``."""
         return self.table_.copy()
+
+    @property
+    def tests(self) -> dict[str, TestResult]:
+        """Each row of :meth:`table` (terms and ``GLOBAL``) as a :class:`~peacestats.models.results.TestResult`."""
+        return {str(term): TestResult(float(r["chisq"]), float(r["df"]), float(r["p"]), str(term))
+                for term, r in self.table_.iterrows()}
+
+    @property
+    def global_test(self) -> TestResult:
+        """The global test of proportional hazards (R's ``GLOBAL`` row)."""
+        return self.tests["GLOBAL"]
+
+    def glance(self) -> pd.DataFrame:
+        """One row: ``transform``, ``n_events``, and the global test (``statistic, df, p_value``)."""
+        g = self.global_test
+        return pd.DataFrame([{"model": "cox.zph", "transform": self.transform, "n_events": len(self.time),
+                              "statistic": g.statistic, "df": g.df, "p_value": g.p_value}])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What produced this test: the Cox model's formula, the transform, versions, citation."""
+        return provenance_record("cox.zph", {"transform": self.transform}, {"n_events": len(self.time)},
+                                 ("cox_zph",), formula=self.model_formula)
 
     def summary(self) -> str:
         t = self.table_.to_string(float_format=lambda v: f"{v:.4g}")

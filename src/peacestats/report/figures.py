@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ._common import INTERCEPTS as _INTERCEPTS
+from ._common import as_results as _as_results
+from ._common import interval_plot
+from ._common import use_exp as _use_exp
 
-__all__ = ["coefplot", "forest_plot"]
-
-_INTERCEPTS = ("Intercept", "(Intercept)", "const", "_cons")
+__all__ = ["coefplot", "forest_plot", "interval_plot"]
 
 
 def _long(results, model_names, labels, exponentiate, conf_level, drop_intercept) -> pd.DataFrame:
-    from .tables import _as_results, _use_exp
-
     results, dict_names = _as_results(results)
     names = list(model_names) if model_names is not None else dict_names
     if names is None:
@@ -105,12 +105,9 @@ def coefplot(
     ypos = {t: len(terms) - 1 - i for i, t in enumerate(terms)}
     offset = {m: (len(models) - 1) / 2 * step - i * step for i, m in enumerate(models)}
     df["y"] = [ypos[t] + offset[m] for t, m in zip(df["label"], df["model"])]
-    ax.hlines(df["y"], df["conf_low"], df["conf_high"], colors=[palette[m] for m in df["model"]], linewidth=1.5)
-    sns.scatterplot(data=df, x="estimate", y="y", hue="model", style="model", palette=palette, s=45, ax=ax,
-                    legend=len(models) > 1, zorder=3)
-    ax.axvline(1.0 if use_exp else 0.0, color="grey", linestyle="--", linewidth=1)
-    if use_exp:
-        ax.set_xscale("log")
+    interval_plot(ax, df, exp=use_exp,
+                  line_kw=dict(colors=[palette[m] for m in df["model"]], linewidth=1.5),
+                  point_kw=dict(hue="model", style="model", palette=palette, s=45, legend=len(models) > 1))
     ax.set_yticks([ypos[t] for t in terms], terms)
     ax.set_ylabel("")
     pct = int(round(conf_level * 100))
@@ -168,11 +165,8 @@ def forest_plot(
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.8 + 0.4 * n))
     df["y"] = np.arange(n)[::-1]
-    ax.hlines(df["y"], df["conf_low"], df["conf_high"], color="black", linewidth=1.3)
-    sns.scatterplot(data=df, x="estimate", y="y", marker="s", color="black", s=40, ax=ax, legend=False, zorder=3)
-    ax.axvline(1.0 if exp else 0.0, color="grey", linestyle="--", linewidth=1)
-    if exp:
-        ax.set_xscale("log")
+    interval_plot(ax, df, exp=exp, line_kw=dict(color="black", linewidth=1.3),
+                  point_kw=dict(marker="s", color="black", s=40, legend=False))
     ax.set_yticks(df["y"], df["label"])
     ax.set_ylabel("")
     pct = int(round(conf_level * 100))

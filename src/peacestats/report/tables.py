@@ -31,6 +31,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ._common import INTERCEPTS as _INTERCEPTS
+from ._common import as_results as _as_results
+from ._common import use_exp as _use_exp
 
 __all__ = ["regtable", "tidy_long", "coefplot", "forest_plot"]
 
@@ -55,7 +58,6 @@ STAT_LABELS: dict[str, str] = {
     "scale": "Scale",
 }
 _COUNT_STATS = {"n", "n_groups", "n_events", "n_clusters"}
-_INTERCEPTS = ("Intercept", "(Intercept)", "const", "_cons")
 _INTERCEPT = "Intercept"
 _SUB_NOTE = {
     "se": "Standard errors in parentheses.",
@@ -68,55 +70,6 @@ _CSV_FLOAT = "{:.10g}"
 
 
 # ======================================================================= model facts
-def _outcome(res) -> str:
-    """The dependent variable / outcome of a result, from what it records."""
-    for key in ("outcome", "depvar", "dependent"):
-        v = getattr(res, key, None)
-        if isinstance(v, str) and v:
-            return v
-        for store in (getattr(res, "data_info", {}) or {}, getattr(res, "options", {}) or {}):
-            v = store.get(key)
-            if isinstance(v, str) and v:
-                return v
-    formula = getattr(res, "formula", "") or ""
-    if "~" in formula:
-        lhs = formula.split("~", 1)[0].strip()
-        if lhs:
-            return lhs
-    opts = getattr(res, "options", {}) or {}
-    if opts.get("event"):
-        return str(opts["event"])
-    return ""
-
-
-def _as_results(results) -> tuple[list, list[str] | None]:
-    from ..models.results import ModelResult
-
-    names = None
-    if isinstance(results, Mapping):
-        names = [str(k) for k in results]
-        results = list(results.values())
-    elif isinstance(results, ModelResult):
-        results = [results]
-    else:
-        results = list(results)
-    if not results:
-        raise SpecificationError("regtable: no results given")
-    for i, r in enumerate(results):
-        if not isinstance(r, ModelResult):
-            raise SpecificationError(
-                f"regtable: item {i + 1} is a {type(r).__name__}, not a fitted peacestats model "
-                "(a subclass of peacestats.models.results.ModelResult)"
-            )
-    return results, names
-
-
-def _use_exp(res, exponentiate) -> bool:
-    if exponentiate == "auto":
-        return bool(res.exponentiate)
-    return bool(exponentiate)
-
-
 # ======================================================================= the table
 @dataclass
 class _Table:
@@ -236,7 +189,7 @@ def _build(
     columns = [f"({i + 1})" for i in range(k)]
     header = [
         ("Model", [str(n) for n in model_names] if model_names is not None else [r.model for r in results]),
-        ("Outcome", [_outcome(r) for r in results]),
+        ("Outcome", [r.outcome for r in results]),
     ]
     if model_names is not None:
         header.append(("Estimator", [r.model for r in results]))
@@ -461,7 +414,7 @@ def tidy_long(
                 "model": names[i] if names is not None else f"({i + 1})",
                 "model_number": i + 1,
                 "estimator": r.model,
-                "outcome": _outcome(r),
+                "outcome": r.outcome,
                 "term": t["term"],
                 "label": [labels.get(x, x) for x in t["term"]],
                 "estimate": t["estimate"],
@@ -618,15 +571,10 @@ def regtable(
     return out
 
 
-def coefplot(*args, **kwargs):
-    """See :func:`peacestats.report.figures.coefplot`."""
-    from .figures import coefplot as f
+def __getattr__(name: str):
+    """``coefplot`` and ``forest_plot`` used to live here: kept importable (one way, no cycle)."""
+    if name in ("coefplot", "forest_plot"):
+        from . import figures
 
-    return f(*args, **kwargs)
-
-
-def forest_plot(*args, **kwargs):
-    """See :func:`peacestats.report.figures.forest_plot`."""
-    from .figures import forest_plot as f
-
-    return f(*args, **kwargs)
+        return getattr(figures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

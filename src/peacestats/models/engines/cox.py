@@ -1,0 +1,257 @@
+"""Cox engine: the partial likelihood of R's ``coxph`` and its Newton-Raphson fit.
+
+Counting-process data ``(start, stop]``, strata, case weights, Breslow or Efron ties;
+one pass over the sorted risk sets gives the log partial likelihood, score and
+information (:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step
+halving, ``toler.inf`` check for infinite coefficients). The score and Schoenfeld
+residuals live here too, because the robust variance and ``cox.zph`` need them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg
+
+from ...errors import ConvergenceError
+
+__all__ = ["CoxData", "prepare", "prefix", "Eval", "evaluate", "score_residuals", "schoenfeld",
+           "chol_solve", "quad_test", "Fit", "newton"]
+
+
+# ============================================================================ data preparation
+@dataclass
+class CoxData:
+    """Sorted, beta-independent structure of one Cox problem (rows already complete)."""
+
+    X: np.ndarray  # n x p, centred by column means
+    xmean: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    event: np.ndarray  # bool
+    w: np.ndarray
+    strata: np.ndarray  # int codes
+    efron: bool
+    key_start: np.ndarray
+    key_stop: np.ndarray
+    etime_key: np.ndarray  # unique (stratum, event time) keys, sorted
+    pos_start: np.ndarray  # rows with key_start < event key, per event key
+    pos_stop: np.ndarray  # rows with key_stop < event key
+    order_start: np.ndarray
+    order_stop: np.ndarray
+    idx_lo: np.ndarray  # event keys <= key_start (per row)
+    idx_hi: np.ndarray  # event keys <= key_stop (per row)
+    dr: np.ndarray  # event rows, sorted by (stratum, time), ties by row order
+    dg: np.ndarray  # event-time index of each event row
+    dc: np.ndarray  # Efron down-weight k/m of each event row (0 for Breslow)
+    m: np.ndarray  # number of events at each event time
+    gstart: np.ndarray  # first position in dr of each event time
+    wsum: np.ndarray  # weighted events at each event time
+    time_of_key: np.ndarray  # time value of each key rank (for reporting)
+    ntimes: int
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+
+def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
+    n = X.shape[0]
+    xmean = X.mean(axis=0)
+    Xc = X - xmean
+    # integer keys: (stratum, time rank) so that strata never share a risk set
+    times = np.unique(np.concatenate([start, stop]))
+    T = len(times) + 1
+    key_start = strata * T + np.searchsorted(times, start)
+    key_stop = strata * T + np.searchsorted(times, stop)
+    etime_key = np.unique(key_stop[event])
+    order_start = np.argsort(key_start, kind="stable")
+    order_stop = np.argsort(key_stop, kind="stable")
+    pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
+    pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
+    idx_lo = np.searchsorted(etime_key, key_start, side="right")
+    idx_hi = np.searchsorted(etime_key, key_stop, side="right")
+    ev_rows = np.flatnonzero(event)
+    dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
+    dg = np.searchsorted(etime_key, key_stop[dr])
+    m = np.bincount(dg, minlength=len(etime_key))
+    gstart = np.concatenate([[0], np.cumsum(m)[:-1]])
+    k = np.arange(len(dr)) - gstart[dg]
+    dc = k / m[dg] if efron else np.zeros(len(dr))
+    wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
+    return CoxData(
+        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
+        efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
+        pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
+        idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
+        time_of_key=times, ntimes=T,
+    )
+
+
+def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Prefix sums of the rows of ``Z`` taken in ``order``, with a leading zero row."""
+    out = np.empty((Z.shape[0] + 1, Z.shape[1]))
+    out[0] = 0.0
+    np.cumsum(Z[order], axis=0, out=out[1:])
+    return out
+
+
+@dataclass
+class Eval:
+    loglik: float
+    U: np.ndarray
+    I: np.ndarray | None
+    eta: np.ndarray  # shifted linear predictor (centred X)
+    shift: float
+    # per event row / event time pieces, kept for residuals, zph and survfit
+    mean: np.ndarray | None = None  # D x p Efron means
+    mw: np.ndarray | None = None  # D: mean weight of the tied events
+    h: np.ndarray | None = None  # D: hazard pieces mw / d2
+    temp1: np.ndarray | None = None  # E
+    temp2: np.ndarray | None = None
+    wgt: np.ndarray | None = None  # n: hazard summed over each row's interval
+
+
+def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
+    """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
+    eta = cd.X @ beta
+    shift = float(eta.max()) if eta.size else 0.0
+    eta = eta - shift  # exp() never overflows; every ratio is unchanged
+    rr = np.exp(eta)
+    r = cd.w * rr
+    Z = np.empty((cd.n, cd.p + 1))
+    Z[:, 0] = r
+    np.multiply(cd.X, r[:, None], out=Z[:, 1:])
+    # risk-set sums at each event time: rows entered before t minus rows left before t
+    S = prefix(Z, cd.order_start)[cd.pos_start] - prefix(Z, cd.order_stop)[cd.pos_stop]
+    dr, dg, dc = cd.dr, cd.dg, cd.dc
+    Ed = np.add.reduceat(Z[dr], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
+    d2 = S[dg, 0] - dc * Ed[dg, 0]
+    if np.any(~(d2 > 0)):
+        return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
+    mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
+    mw = (cd.wsum / cd.m)[dg]
+    wd = cd.w[dr]
+    loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
+    U = wd @ cd.X[dr] - mw @ mean
+    out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
+    if not info:
+        return out
+    h = mw / d2
+    E = len(cd.etime_key)
+    temp1 = np.bincount(dg, weights=h, minlength=E)
+    temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
+    A = np.concatenate([[0.0], np.cumsum(temp1)])
+    wgt = A[cd.idx_hi] - A[cd.idx_lo]
+    if cd.efron:
+        wgt[dr] -= (temp1 - temp2)[dg]
+    I = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
+    out.I = (I + I.T) / 2
+    out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
+    return out
+
+
+def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
+    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
+    E = len(cd.etime_key)
+    dg, dc, dr = cd.dg, cd.dc, cd.dr
+    mh1 = np.empty((E, cd.p))
+    mh2 = np.empty((E, cd.p))
+    mh3 = np.empty((E, cd.p))
+    for j in range(cd.p):
+        mh1[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h, minlength=E)
+        mh2[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
+        mh3[:, j] = np.bincount(dg, weights=ev.mean[:, j], minlength=E) / cd.m
+    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
+    Bd = B[cd.idx_hi] - B[cd.idx_lo]
+    if cd.efron:
+        Bd[dr] -= (mh1 - mh2)[dg]
+    rr = np.exp(ev.eta)
+    res = -rr[:, None] * (cd.X * ev.wgt[:, None] - Bd)
+    res[dr] += cd.X[dr] - mh3[dg]
+    return res
+
+
+def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
+    """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
+    E = len(cd.etime_key)
+    mh3 = np.empty((E, cd.p))
+    for j in range(cd.p):
+        mh3[:, j] = np.bincount(cd.dg, weights=ev.mean[:, j], minlength=E) / cd.m
+    return cd.X[cd.dr] - mh3[cd.dg]
+
+
+def chol_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    try:
+        c = linalg.cho_factor(A, lower=True, check_finite=True)
+        return linalg.cho_solve(c, b)
+    except (linalg.LinAlgError, ValueError):
+        return None
+
+
+def quad_test(V: np.ndarray, b: np.ndarray) -> float:
+    """``b' V^-1 b`` (Wald or score statistic)."""
+    x = chol_solve(V, b)
+    if x is None:
+        x = np.linalg.lstsq(V, b, rcond=None)[0]
+    return float(b @ x)
+
+
+# ============================================================================ Newton-Raphson
+@dataclass
+class Fit:
+    beta: np.ndarray
+    ev: Eval
+    ev0: Eval
+    iterations: int
+    converged: bool
+    infinite: list[int]
+
+
+def newton(cd: CoxData, tol: float, max_iter: int, names: list[str]) -> Fit:
+    beta = np.zeros(cd.p)
+    ev0 = evaluate(cd, beta)
+    ev = ev0
+    toler_inf = np.sqrt(tol)
+    it = 0
+    converged = False
+    for it in range(1, max_iter + 1):
+        step = chol_solve(ev.I, ev.U)
+        if step is None or not np.all(np.isfinite(step)):
+            step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
+        t = 1.0
+        while True:
+            nb = beta + t * step
+            new = evaluate(cd, nb)
+            if np.isfinite(new.loglik) and new.loglik >= ev.loglik - 1e-12 * max(1.0, abs(ev.loglik)):
+                break
+            t /= 2.0
+            if t < 1e-12:
+                raise ConvergenceError(
+                    "Cox model: step-halving failed to increase the partial likelihood "
+                    f"(iteration {it}); the model is numerically degenerate. Check for "
+                    "covariates with extreme values or perfect separation."
+                )
+        change = abs(new.loglik - ev.loglik)
+        beta, ev = nb, new
+        if change <= tol * max(1.0, abs(ev.loglik)):
+            converged = True
+            break
+    if not converged:
+        raise ConvergenceError(
+            f"Cox model did not converge in {max_iter} Newton-Raphson iterations "
+            f"(last log-likelihood {ev.loglik:.6f}, coefficients "
+            + ", ".join(f"{n} = {b:.4g}" for n, b in zip(names, beta))
+            + "). Raise max_iter, or look for a covariate that perfectly predicts the "
+            "events (separation)."
+        )
+    step = chol_solve(ev.I, ev.U)
+    if step is None:
+        step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
+    infinite = [j for j in range(cd.p) if not np.isfinite(step[j]) or abs(step[j]) > toler_inf * (1 + abs(beta[j]))]
+    return Fit(beta, ev, ev0, it, converged, infinite)

@@ -1,0 +1,589 @@
+"""The model frame: formulas to design matrices, missing rows, weights, offsets, clusters.
+
+One frame for every estimator in :mod:`peacestats.models` (``models/_design.py`` is
+a shim re-exporting this module).
+
+Any estimator in :mod:`peacestats.models` can use these; they follow R's
+``model.frame`` / ``model.matrix`` conventions so that our coefficients line up
+with R's term by term:
+
+:func:`parse_surv_formula`
+    Split ``"Surv(start, stop, event) ~ x1 + x2 + strata(s) + cluster(g)"`` (R style)
+    into its survival columns, right-hand side and special terms.
+:func:`formula_columns`
+    The data columns a patsy right-hand side uses (for NA handling and clear
+    "no such column" errors before patsy's own, harder to read, message).
+:func:`check_columns`
+    Raise :class:`~peacestats.errors.SpecificationError` naming missing columns, with
+    close matches ("did you mean ...", :func:`did_you_mean`).
+:func:`check_time_columns`, :func:`check_covariate_types`
+    Refuse columns whose type would be silently misread: dates or text as survival
+    times, text mixed with numbers in a covariate (which patsy would take for a factor).
+:func:`rescale_design`
+    Center and scale the columns of a badly conditioned design (a covariate of 1e8 plus
+    noise), as R's ``survreg`` always does, so the fit is done on well-scaled columns and
+    mapped back exactly.
+:func:`complete_rows`
+    R's ``na.omit``: the rows with no missing value in any used column, and how many
+    were dropped.
+:func:`design_matrix`
+    A patsy design matrix *without* the intercept column but with treatment coding as
+    if the intercept were there (R's ``model.matrix`` for Cox models: factors keep
+    their reference level), plus the term -> columns assignment R calls ``assign``.
+    ``factor(x)`` is accepted as a synonym of patsy's ``C(x)``. With
+    ``intercept=True`` the formula's own intercept is kept (R's ``lm``/``glm``), and a
+    left-hand side (``"y ~ x"``) gives the outcome too.
+:func:`group_codes`
+    Integer codes ``0..G-1`` for a cluster or strata column (one or several columns,
+    or an array of values), in sorted order of the values, as R's
+    ``match(x, sort(unique(x)))``.
+:func:`cluster_sums`
+    Per-cluster sums of per-row scores (the meat of a cluster-robust sandwich).
+:func:`model_frame`
+    The regressions' frame: :func:`design_matrix` with the intercept, plus weights,
+    offset, clusters and fixed-effect columns, on the complete rows (R's ``na.omit``).
+:func:`check_collinearity`
+    The one collinearity check (regressions, ``coxph``, ``survreg``): columns that R's QR
+    would alias, named with what they are a combination of.
+
+Everything here is deterministic and vectorised; nothing depends on the model. The
+formula parsing and column checks live in :mod:`peacestats.models.formula` and are
+re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecificationError
+from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
+    FORMULA_NAMESPACE,
+    SurvFormula,
+    _split_top_level,
+    as_list,
+    as_python,
+    check_columns,
+    check_covariate_types,
+    check_time_columns,
+    did_you_mean,
+    extract_specials,
+    formula_columns,
+    parse_surv_formula,
+)
+
+__all__ = [
+    "SurvFormula",
+    "parse_surv_formula",
+    "extract_specials",
+    "formula_columns",
+    "check_columns",
+    "did_you_mean",
+    "complete_rows",
+    "design_matrix",
+    "Design",
+    "group_codes",
+    "cluster_sums",
+    "as_list",
+    "as_python",
+    "FORMULA_NAMESPACE",
+    "check_time_columns",
+    "check_covariate_types",
+    "rescale_design",
+    "rescale_terms",
+    "as_column",
+    "model_frame",
+    "check_collinearity",
+    "GLM_TOL",
+]
+
+def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:
+    """R's ``na.omit``: a boolean mask of rows with no missing value in ``columns``.
+
+    Returns
+    -------
+    mask, n_dropped
+    """
+    cols = list(dict.fromkeys(c for c in columns if c is not None))
+    if not cols:
+        return np.ones(len(data), dtype=bool), 0
+    mask = ~data[cols].isna().any(axis=1).to_numpy()
+    return mask, int((~mask).sum())
+
+
+@dataclass
+class Design:
+    """A design matrix with R's term bookkeeping.
+
+    Attributes
+    ----------
+    X : numpy.ndarray
+        ``n x p`` float matrix (with an ``"Intercept"`` column only if built with
+        ``intercept=True`` and the formula has one).
+    columns : list of str
+        Column (coefficient) names, as patsy names them (``C(pkop)[T.2.0]``).
+    terms : dict
+        Term label -> list of column positions (R's ``assign``).
+    design_info : patsy.DesignInfo or None
+        To build the same columns for new data (:meth:`transform`); ``None`` when every
+        term is a plain numeric column (built without patsy, which is faster).
+    y : numpy.ndarray or None
+        The outcome, when the formula has a left-hand side.
+    y_name : str or None
+        Its name as written (``"np.log1p(osvAll)"``).
+    intercept : bool
+        Whether the formula's intercept column was kept.
+
+    The model frame (:func:`model_frame`, for the regressions) fills in the rest:
+
+    frame : pandas.DataFrame
+        The rows used (original index) and the columns the model uses.
+    variables : list of str
+        Data columns named on the right-hand side.
+    n_input : int
+        Rows of the data before missing values were dropped;
+    dropped_by : dict
+        Column -> number of missing values.
+    weights, offset, cluster : numpy.ndarray or None
+        On the rows used, with ``weights_name``, ``offset_name`` (the column name, or
+        ``None`` for an array) and ``cluster_name``.
+    fe : pandas.DataFrame or None
+        The fixed-effect columns on the rows used.
+    """
+
+    X: np.ndarray
+    columns: list[str]
+    terms: dict[str, list[int]]
+    design_info: object
+    y: np.ndarray | None = None
+    y_name: str | None = None
+    intercept: bool = False
+    frame: pd.DataFrame | None = None
+    variables: list[str] = field(default_factory=list)
+    n_input: int = 0
+    dropped_by: dict[str, int] = field(default_factory=dict)
+    weights: np.ndarray | None = None
+    weights_name: str | None = None
+    offset: np.ndarray | None = None
+    offset_name: str | None = None
+    cluster: np.ndarray | None = None
+    cluster_name: str | None = None
+    fe: pd.DataFrame | None = None
+
+    @property
+    def has_intercept(self) -> bool:
+        """Whether an ``"Intercept"`` column is among the columns."""
+        return "Intercept" in self.columns
+
+    def transform(self, new: pd.DataFrame) -> np.ndarray:
+        """The same columns for new data (factor levels as in the fitted data)."""
+        import patsy
+
+        if self.design_info is None:
+            check_columns(new, self.columns, "new data")
+            try:
+                return new[self.columns].to_numpy(dtype=float)
+            except (TypeError, ValueError) as e:
+                raise SpecificationError(f"new data: the model's columns must be numeric ({e}).") from None
+        try:
+            (m,) = patsy.build_design_matrices([self.design_info], new, NA_action="raise")
+        except patsy.PatsyError as e:
+            raise SpecificationError(f"cannot build the model's columns for the new data: {e}") from None
+        m = np.asarray(m, dtype=float)
+        keep = [i for i, n in enumerate(self.design_info.column_names) if self.intercept or n != "Intercept"]
+        return m[:, keep]
+
+
+def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, eval_env=None) -> Design:
+    """Build the design matrix of ``formula`` on ``data`` (complete rows only), R's way.
+
+    Parameters
+    ----------
+    formula
+        A right-hand side (``"x1 + C(x2)"``) or, to get the outcome as ``Design.y``
+        too, a two-sided formula (``"y ~ x1 + C(x2)"``).
+    data
+        The rows to use (missing values already dropped, see :func:`complete_rows`).
+    intercept
+        ``False`` (R's ``coxph`` and the covariates of ``survreg``): the intercept is
+        included while coding factors (so a factor drops its first level, as
+        ``model.matrix`` does inside ``coxph``) and then removed, whatever ``- 1`` the
+        formula says. ``True`` (R's ``lm``/``glm``): the formula's own intercept is kept
+        as column ``"Intercept"`` (there unless the formula says ``- 1`` or ``0 +``).
+    eval_env
+        A ``patsy.EvalEnvironment`` where names that are not columns are looked up (a
+        caller's frame, so that its variables and functions work in the formula). The
+        names in :data:`FORMULA_NAMESPACE` (``np``, ``log``, ``log1p``, ...) are always
+        available.
+
+    Raises
+    ------
+    SpecificationError
+        Patsy errors, non-finite values, an outcome that is not one numeric column, or
+        (``intercept=False``) no covariate columns at all.
+    """
+    import patsy
+
+    formula = formula.strip()
+    lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
+    try:
+        used = [c for side in (lhs, rhs) if side for c in formula_columns(side, data.columns)[0]]
+    except Exception:  # noqa: BLE001 - patsy reports an unparsable formula below, with its own message
+        used = []
+    check_covariate_types(data, used, f"formula {formula!r}")
+    if not intercept and (not rhs or rhs in {"1", "0", "-1"}):
+        raise SpecificationError(
+            "the formula has no covariates; a Cox model needs at least one term "
+            "(for a survival curve without covariates use kaplan_meier)."
+        )
+    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed. Not
+    # with an intercept or outcome: those callers keep patsy's design_info to predict.
+    plain = [t.strip() for t in _split_top_level(rhs, "+")]
+    if (not intercept and lhs is None and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain)
+            and len(set(plain)) == len(plain)):
+        if all(t in data.columns and pd.api.types.is_numeric_dtype(data[t])
+               and not isinstance(data[t].dtype, pd.CategoricalDtype) for t in plain):
+            X = data[plain].to_numpy(dtype=float)
+            _check_finite(X, plain, data.index)
+            return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+    # R's factor(x) -> patsy's C(x)
+    formula_p = re.sub(r"\bfactor\s*\(", "C(", formula)
+    # R's coxph always codes factors as if there were an intercept (and then drops
+    # it), whatever "- 1" the user wrote: re-adding "+ 1" at the end does the same.
+    if not intercept:
+        formula_p = f"{formula_p} + 1"
+    if eval_env is None:
+        env = patsy.EvalEnvironment([FORMULA_NAMESPACE])
+        # Rows with missing values are already gone: skip patsy's per-factor missing-value
+        # checks, which cost milliseconds per call on pandas columns.
+        na_action = patsy.NAAction(NA_types=[])
+    else:
+        env = eval_env.with_outer_namespace(FORMULA_NAMESPACE)
+        # Names taken from eval_env are not data columns, so complete_rows did not check
+        # them: let patsy refuse their missing values.
+        na_action = "raise"
+    try:
+        if lhs is None:
+            m = patsy.dmatrix(formula_p, data, NA_action=na_action, return_type="matrix", eval_env=env)
+            ym = None
+        else:
+            ym, m = patsy.dmatrices(formula_p, data, NA_action=na_action, return_type="matrix", eval_env=env)
+    except patsy.PatsyError as e:
+        raise SpecificationError(f"cannot build the design matrix of {formula!r}: {e}") from None
+    y = y_name = None
+    if ym is not None:
+        y_cols = list(ym.design_info.column_names)
+        if len(y_cols) != 1:
+            raise SpecificationError(
+                f"the outcome of {formula!r} must be one numeric column; it expands to {y_cols} "
+                "(a text or categorical outcome). Code it as 0/1 or a count first."
+            )
+        y, y_name = np.asarray(ym, dtype=float)[:, 0], y_cols[0]
+    info = m.design_info
+    names = list(info.column_names)
+    X = np.asarray(m, dtype=float)
+    keep = [i for i, n in enumerate(names) if intercept or n != "Intercept"]
+    if len(keep) < len(names):  # (a copy in another memory order: skip it when nothing is dropped)
+        X = X[:, keep]
+    cols = [names[i] for i in keep]
+    pos = {old: new for new, old in enumerate(keep)}
+    terms: dict[str, list[int]] = {}
+    for term_name, sl in info.term_name_slices.items():
+        idx = [pos[i] for i in range(sl.start, sl.stop) if i in pos]
+        if idx:
+            terms[term_name] = idx
+    if X.shape[1] == 0 and not intercept:
+        raise SpecificationError(f"formula {formula!r} produced no covariate columns.")
+    _check_finite(X, cols, data.index)
+    if y is not None:
+        bad = ~np.isfinite(y)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise SpecificationError(f"the outcome {y_name!r} is {y[i]} at row {as_python(data.index[i])!r}")
+    return Design(X, cols, terms, info, y, y_name, intercept)
+
+
+def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
+    """Raise naming the first term and row with an infinite or NaN value."""
+    bad = ~np.isfinite(X)
+    if bad.any():
+        j = int(np.argmax(bad.any(axis=0)))
+        i = int(np.argmax(bad[:, j]))
+        raise SpecificationError(
+            f"term {cols[j]!r} is {X[i, j]} at row {as_python(index[i])!r} (e.g. log of 0); "
+            "transform or drop those rows first."
+        )
+
+
+# ----------------------------------------------------------------------------- scaling
+#: Above this condition number of the column-normalised design, models fit on centred
+#: and scaled columns (well-conditioned designs are fitted as they are, bit for bit).
+RESCALE_CONDITION = 1e6
+
+
+def rescale_design(X: np.ndarray, intercept: int | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Centred and scaled columns for a badly conditioned design with an intercept.
+
+    When the design has an intercept column and the condition number of ``X`` with
+    unit-norm columns exceeds :data:`RESCALE_CONDITION`, every column that is not 0/1
+    is replaced by ``(x - mean) / sd`` (R's ``survreg.fit`` does this always). A linear
+    predictor is the same in both: ``X @ b == Z @ g`` with ``b = T @ g``, so a model fitted
+    on ``Z`` gives ``b = T @ g`` and ``vcov(b) = T @ vcov(g) @ T.T`` exactly, without
+    forming the ill-conditioned ``X'X``.
+
+    Returns
+    -------
+    Z, T
+        ``(X, None)`` when nothing needs rescaling.
+    """
+    n, k = X.shape
+    if intercept is None or k < 2 or n < 2:
+        return X, None
+    norms = np.sqrt((X**2).sum(axis=0))
+    if np.any(norms == 0):
+        return X, None
+    try:
+        cond = np.linalg.cond(X / norms)
+    except np.linalg.LinAlgError:  # pragma: no cover - SVD failure on non-finite input
+        return X, None
+    if cond <= RESCALE_CONDITION:
+        return X, None
+    binary = np.all((X == 0) | (X == 1), axis=0)
+    center = np.where(binary, 0.0, X.mean(axis=0))
+    sd = np.where(binary, 1.0, X.std(axis=0, ddof=1))
+    center[intercept], sd[intercept] = 0.0, 1.0
+    sd[sd == 0] = 1.0
+    Z = (X - center) / sd
+    T = np.diag(1.0 / sd)
+    T[intercept, :] -= center / sd
+    T[intercept, intercept] = 1.0
+    return Z, T
+
+
+# ----------------------------------------------------------------------------- clusters
+def group_codes(data, columns: str | Sequence[str] | None = None) -> tuple[np.ndarray, list]:
+    """Integer codes ``0..G-1`` of one or several grouping columns, in sorted order of the values.
+
+    Parameters
+    ----------
+    data
+        A DataFrame holding ``columns``; or, with ``columns=None``, the grouping values
+        themselves (an array or Series, one per row).
+    columns
+        One or several column names.
+
+    Returns
+    -------
+    codes, labels
+        ``codes[i]`` is the group of row ``i``; ``labels[g]`` the value (a tuple for
+        several columns).
+    """
+    if columns is None:
+        codes, uniques = pd.factorize(pd.Series(data), sort=True)
+        return codes.astype(np.int64), list(uniques)
+    cols = as_list(columns)
+    if len(cols) == 1:
+        codes, uniques = pd.factorize(data[cols[0]], sort=True)
+        return codes.astype(np.int64), list(uniques)
+    keys = pd.MultiIndex.from_frame(data[cols])
+    codes, uniques = pd.factorize(keys, sort=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def cluster_sums(scores: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
+    """Sum the rows of ``scores`` (n x p) within each cluster: a ``G x p`` matrix."""
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 1:
+        scores = scores[:, None]
+    g = int(codes.max()) + 1 if n_groups is None else n_groups
+    out = np.empty((g, scores.shape[1]))
+    for j in range(scores.shape[1]):
+        out[:, j] = np.bincount(codes, weights=scores[:, j], minlength=g)
+    return out
+
+
+# ----------------------------------------------------------------------------- model frame
+def as_column(arg, data: pd.DataFrame, what: str) -> tuple[pd.Series | None, str | None]:
+    """A column name or an array aligned with ``data`` -> Series on data's index."""
+    if arg is None:
+        return None, None
+    if isinstance(arg, str):
+        if arg not in data.columns:
+            hint = did_you_mean(arg, data.columns)
+            raise SpecificationError(f"{what} column {arg!r} is not in the data{hint}.")
+        return data[arg], arg
+    values = np.asarray(arg)
+    if values.ndim != 1 or len(values) != len(data):
+        raise SpecificationError(
+            f"{what} must be a column name or an array with one value per data row "
+            f"({len(data)}), not shape {values.shape}"
+        )
+    return pd.Series(values, index=data.index, name=what), None
+
+
+def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=None,
+                cluster=None, fe=None) -> Design:
+    """The model frame of a regression: :func:`design_matrix` with the intercept, plus weights,
+    offset, clusters and fixed-effect columns, on the rows complete in all of them (R's ``na.omit``).
+
+    ``weights``, ``offset`` and ``cluster`` are column names or arrays aligned with ``data``;
+    ``fe`` one or several column names. Raises :class:`SpecificationError` naming the problem.
+    """
+    import patsy
+
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    if not isinstance(formula, str) or "~" not in formula:
+        raise SpecificationError(f"formula must be a string like 'y ~ x1 + x2', not {formula!r}")
+    if len(data) == 0:
+        raise SpecificationError("data has no rows")
+    try:
+        desc = patsy.ModelDesc.from_formula(formula)
+    except patsy.PatsyError as exc:
+        raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from None
+    if not desc.lhs_termlist:
+        raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
+
+    # The data columns the model uses, outcome first; names that are neither columns,
+    # formula functions nor the caller's variables are reported with close matches.
+    lhs, rhs = formula.split("~", 1)
+    lhs_used, lhs_unknown = formula_columns(lhs, data.columns, eval_env=env)
+    rhs_used, rhs_unknown = formula_columns(rhs, data.columns, eval_env=env)
+    check_columns(data, dict.fromkeys(lhs_unknown + rhs_unknown), f"formula {formula!r}")
+    variables = [c for c in rhs_used if c not in lhs_used]
+    used = lhs_used + variables
+
+    w_s, w_name = as_column(weights, data, "weights")
+    o_s, o_name = as_column(offset, data, "offset")
+    c_s, c_name = as_column(cluster, data, "cluster")
+    fe_cols: list[str] = []
+    if fe is not None:
+        fe_cols = [fe] if isinstance(fe, str) else list(fe)
+        for col in fe_cols:
+            as_column(col, data, "fixed-effect")
+
+    # Rows used: complete on every column of the model frame (R's na.omit).
+    parts = {c: data[c] for c in used}
+    for c in fe_cols:
+        parts[c] = data[c]
+    if w_s is not None:
+        parts[w_name or "(weights)"] = w_s
+    if o_s is not None:
+        parts[o_name or "(offset)"] = o_s
+    frame_all = pd.DataFrame(parts, index=data.index)
+    keep, _ = complete_rows(frame_all, list(frame_all.columns))
+    dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
+    if not keep.any():
+        raise SpecificationError(
+            f"no row is complete on the model's columns (missing values: {dropped_by})"
+        )
+    sub = data.loc[keep]
+    if c_s is not None:
+        c_used = c_s[keep]
+        if c_used.isna().any():
+            raise SpecificationError(
+                f"cluster {c_name or 'array'!s} has {int(c_used.isna().sum())} missing value(s) among the "
+                f"{int(keep.sum())} rows the model uses (first at row {as_python(c_used[c_used.isna()].index[0])!r}). "
+                "R's vcovCL refuses these too: drop those rows from data or fill the cluster ids."
+            )
+
+    design = design_matrix(formula, sub, intercept=True, eval_env=env)
+
+    def arr(s):
+        return None if s is None else s[keep].to_numpy(dtype=float)
+
+    w = arr(w_s)
+    if w is not None and (not np.all(np.isfinite(w)) or np.any(w <= 0)):
+        i = int(np.argmax(~np.isfinite(w) | (w <= 0)))
+        raise SpecificationError(
+            f"weights must be finite and positive; row {as_python(sub.index[i])!r} has {w[i]}. "
+            "Drop rows with zero weight first."
+        )
+    o = arr(o_s)
+    if o is not None and not np.all(np.isfinite(o)):
+        i = int(np.argmax(~np.isfinite(o)))
+        raise SpecificationError(f"offset is {o[i]} at row {as_python(sub.index[i])!r}; it must be finite")
+
+    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
+                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
+    design.frame = sub[frame_cols].copy()
+    design.variables = variables
+    design.n_input = len(data)
+    design.dropped_by = dropped_by
+    design.weights, design.weights_name = w, w_name
+    design.offset, design.offset_name = o, o_name
+    design.cluster = None if c_s is None else c_s[keep].to_numpy()
+    design.cluster_name = c_name or (None if c_s is None else "cluster")
+    design.fe = sub[fe_cols].copy() if fe_cols else None
+    return design
+
+
+#: R's ``glm.fit`` aliases columns with ``qr(tol = min(1e-7, control$epsilon / 1000))`` = 1e-11;
+#: ``lm`` uses 1e-7. (A covariate of 1e8 plus unit noise is fitted by ``glm``, aliased by ``lm``.)
+GLM_TOL = 1e-11
+
+
+def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
+                        absorbed_by: str | None = None, tol: float = 1e-7, centre: bool = False) -> None:
+    """Raise naming perfectly collinear columns, as R's QR (``tol = 1e-7``) would alias them.
+
+    Columns are taken in order; a column whose residual on the earlier kept columns
+    has norm below ``tol`` times its own norm is aliased (R reports NA for it).
+    ``reference`` holds the columns before fixed effects were swept out, so that a
+    regressor absorbed by them is named as such. ``centre=True`` is for models whose
+    likelihood ignores constants (``coxph``, no intercept): the columns are centred
+    first, so a constant column is refused as such.
+
+    Used by every estimator: the GLMs with ``tol=GLM_TOL``, ``ols`` (with fixed
+    effects, ``reference``/``absorbed_by``), ``coxph`` (``centre=True``) and ``survreg``
+    (on its centred and scaled columns, :func:`rescale_design`).
+    """
+    zero = "is zero in every row used"
+    if centre:
+        X = X - X.mean(axis=0)
+        zero = "is constant in every row used"
+    n, k = X.shape
+    ref = X if reference is None else reference
+    Q = np.zeros((n, 0))
+    kept: list[int] = []
+    problems: list[str] = []
+    for j in range(k):
+        x = X[:, j]
+        norm0 = np.linalg.norm(ref[:, j])
+        if norm0 == 0:
+            problems.append(f"{terms[j]!r} {zero}")
+            continue
+        r = x - Q @ (Q.T @ x) if kept else x.copy()
+        if kept:
+            r = r - Q @ (Q.T @ r)
+        nr = np.linalg.norm(r)
+        if nr < tol * norm0:
+            if not kept or np.linalg.norm(x) < tol * norm0:
+                problems.append(
+                    f"{terms[j]!r} is constant within the fixed effects ({absorbed_by})"
+                    if absorbed_by
+                    else f"{terms[j]!r} {zero}"
+                )
+            else:
+                coef, *_ = np.linalg.lstsq(X[:, kept], x, rcond=None)
+                cut = 1e-8 * max(1, np.abs(coef).max())
+                big = [terms[kept[i]] for i in np.argsort(-np.abs(coef)) if abs(coef[i]) > cut]
+                where = f" (after absorbing {absorbed_by})" if absorbed_by else ""
+                problems.append(f"{terms[j]!r} is a linear combination of {', '.join(map(repr, big))}{where}")
+        else:
+            Q = np.column_stack([Q, r / nr])
+            kept.append(j)
+    if problems:
+        raise SpecificationError(
+            "perfectly collinear regressors: " + "; ".join(problems)
+            + ". R would report NA for these; drop them (or one of each collinear set) from the formula."
+        )
+
+
+def rescale_terms(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`rescale_design` with the intercept found among ``terms``."""
+    return rescale_design(X, terms.index("Intercept") if "Intercept" in terms else None)
