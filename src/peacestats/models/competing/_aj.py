@@ -13,7 +13,7 @@ from scipy import stats
 
 from ...errors import SpecificationError
 from .._design import as_list
-from ..km import _fmt_level, _group_labels
+from ..survival_data import _fmt_level, _group_labels
 from ._data import CENSORED_LABEL, check_spells, competing_data
 
 CONF_TYPES = ("log", "plain", "log-log")

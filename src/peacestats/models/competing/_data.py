@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
 from .._design import as_list, as_python, check_columns
-from ..km import _fmt_level, _row_label, _sort_key
+from ..survival_data import _fmt_level, _row_label, _sort_key
 
 CENSORED_LABEL = "(s0)"  # R's name of the initial (event-free) state
 

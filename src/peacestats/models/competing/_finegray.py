@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
-from .. import _design
+from .. import frame as _design
 from ..cox import CoxResult, coxph
-from ..km import _fmt_level, _km_curve, _row_label
+from ..km import _km_curve
+from ..survival_data import _fmt_level, _row_label
 from ._data import competing_data
 
 
