@@ -127,7 +127,7 @@ def test_spell_rows_for_reproduces_the_built_table(run):
     processed, _ = run
     built = read_table("spell_rows", processed)
     again = spell_rows_for(read_table("spells", processed), read_table("mission_months", processed),
-                           read_table("mission_conflicts", processed))
+                           read_table("mission_conflicts", processed), read_table("intervention_months", processed))
     pd.testing.assert_frame_equal(again[built.columns].reset_index(drop=True), built,
                                   check_dtype=False, check_categorical=False)
 

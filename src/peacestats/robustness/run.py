@@ -244,6 +244,7 @@ def run_multiverse(
         worked), sorted by ``spec``. ``attrs["fitted_now"]`` counts the specifications
         fitted by this call (the others were read from ``output``).
     """
+    _analysis(multiverse.analysis)[0](multiverse.dimensions)  # bad options fail before any data is read
     fingerprint = data_fingerprint(processed)
     specs = multiverse.expand(fingerprint)
     out_dir = Path(output) if output is not None else None
@@ -310,6 +311,7 @@ def run_null(
     """
     if int(resamples) < 0:
         raise MultiverseError(f"resamples must be >= 0, not {resamples}")
+    _analysis(multiverse.analysis)[0](multiverse.dimensions)  # bad options fail before any data is read
     fingerprint = data_fingerprint(processed)
     specs = multiverse.expand(fingerprint)
     base = f"{int(seed)}-{unit}"

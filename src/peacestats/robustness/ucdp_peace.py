@@ -168,7 +168,9 @@ def prepare_data(recurrence: list[str] | None = None, processed: str | Path | No
                 from ..harmonize.spells import add_spell_covariates, create_spells
 
                 spells = create_spells(read_table("episodes", processed), min_gap_days=MIN_GAP_DAYS)
-                rows = _prepare_rows(spell_rows_for(add_spell_covariates(spells)))
+                rows = _prepare_rows(spell_rows_for(
+                    add_spell_covariates(spells), read_table("mission_months", processed),
+                    read_table("mission_conflicts", processed), read_table("intervention_months", processed)))
                 if cache is not None:
                     cache.parent.mkdir(parents=True, exist_ok=True)
                     tmp = cache.with_suffix(".tmp")
