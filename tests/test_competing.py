@@ -416,15 +416,11 @@ def test_finegray_event_before_last_row_and_gaps():
 
 
 # ----------------------------------------------------------------------------- the fixtures
-def test_real_fixture_is_the_built_table():
-    """The CSV is what ``peacestats build`` gives (skipped when the tables are not built)."""
+def test_real_fixture_is_the_built_table(built_tables):
+    """The CSV is what ``peacestats build`` gives (the session's build of every table)."""
     from peacestats.build import read_table
-    from peacestats.errors import HarmonizeError
 
-    try:
-        d = read_table("spells_location")
-    except HarmonizeError:
-        pytest.skip("data/processed not built (peacestats build)")
+    d = read_table("spells_location", built_tables)
     same = (d["next_conflict_id"] == d["conflict_id"]).fillna(False).to_numpy(bool)
     built = pd.DataFrame({
         "spell_id": d["spell_id"],

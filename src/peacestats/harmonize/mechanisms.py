@@ -410,10 +410,12 @@ def intervention_changes(spells: pd.DataFrame, months: pd.DataFrame | None = Non
     hits = sm.merge(loc, on="spell_id").merge(mm, on=["gwcode", "date"])
     hits = hits.drop_duplicates(["spell_id", "date", "imi_row"])
     other = hits[~hits["peacekeeping"].astype(bool)]
-    g = other.groupby(["spell_id", "date"])
+    motives = ("domestic_dispute", "strategic", "humanitarian", "pursuit_border")
+    flags = pd.DataFrame({m: (other[m].fillna(0) > 0).astype("int64") for m in motives}, index=other.index)
+    g = flags.assign(spell_id=other["spell_id"], date=other["date"]).groupby(["spell_id", "date"])
     agg = pd.DataFrame({"imi_interventions": g.size()})
-    for motive in ("domestic_dispute", "strategic", "humanitarian", "pursuit_border"):
-        agg[f"imi_{motive}"] = g[motive].apply(lambda s: int((s.fillna(0) > 0).any()))
+    for motive in motives:  # 1 if any intervention that month has the motive (vectorised max of 0/1)
+        agg[f"imi_{motive}"] = g[motive].max()
     pk = hits[hits["peacekeeping"].astype(bool)].groupby(["spell_id", "date"]).size().rename("imi_peacekeeping")
     panel = sm.merge(agg.reset_index(), on=["spell_id", "date"], how="left").merge(
         pk.reset_index(), on=["spell_id", "date"], how="left")
