@@ -393,8 +393,6 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
         tppm_obsnums=k["mission_id"].map(obs), origin="kathman",
     )
     # where TPPM also lists the mission, its day-precise dates replace Kathman's months
-    tp = tppm.merge(same[["obsnum", "mission_id"]], on="obsnum").groupby("mission_id").agg(
-        t_start=("start_date", "min"), t_end=("end_date", "max"), t_ongoing=("ongoing", "any"))
     k = k.join(tp, on="mission_id")
     has_t = k["t_start"].notna()
     k.loc[has_t, "start_date"] = k.loc[has_t, "t_start"]
