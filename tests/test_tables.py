@@ -403,3 +403,144 @@ def test_project_cox_model_shows_R_numbers():
     assert rf" & [{np.exp(b - q * se):.3f}, {np.exp(b + q * se):.3f}] \\" in tex
     assert r"Observations & 155 \\" in tex and r"Events & 83 \\" in tex
     assert rf"Log-likelihood & {R_COX_LOGLIK:.3f} \\" in tex and rf"AIC & {R_COX_AIC:.3f} \\" in tex
+
+
+# ======================================================================= other libraries' results
+@pytest.fixture(scope="module")
+def fortna_spells():
+    from peacestats.sources import fortna_ceasefires
+
+    f = fortna_ceasefires.load().sort_values(["id", "st_t0"])
+    s = f.groupby("id").first()[["pk_dum", "victory", "treaty", "logdead"]].join(
+        f.groupby("id").agg(time=("st_t", "max"), event=("st_d", "max")))
+    return s.dropna().reset_index(drop=True)
+
+
+def test_regtable_statsmodels_results(ds):
+    """statsmodels OLS, Logit and GLM results straight into regtable: R's lm/glm numbers (module docstring)."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    from peacestats.report._adapt import adapt
+
+    f = "pbs2s3 ~ untype4 + treaty + logcost"
+    o = smf.ols(f, ds).fit()
+    lg = smf.logit(f, ds).fit(disp=0, method="newton", tol=1e-12, maxiter=100)
+    gl = smf.glm(f, ds, family=sm.families.Binomial()).fit(tol=1e-13)
+    t = adapt(o).tidy().set_index("term")
+    b, se, p = R_OLS_UNTYPE4
+    assert t.loc["untype4", "estimate"] == pytest.approx(b, rel=1e-6)
+    assert t.loc["untype4", "std_error"] == pytest.approx(se, rel=1e-6)
+    assert t.loc["untype4", "p_value"] == pytest.approx(p, rel=1e-6)
+    # t-based interval of lm, as statsmodels' conf_int (confint(ols) in R)
+    np.testing.assert_allclose(t[["conf_low", "conf_high"]].to_numpy(), o.conf_int().to_numpy(), rtol=1e-10)
+    for res in (lg, gl):
+        tl = adapt(res).tidy().set_index("term")
+        for term, (bb, ss, _, pp) in R_M1.items():
+            assert tl.loc[term, "estimate"] == pytest.approx(bb, rel=1e-6)
+            assert tl.loc[term, "std_error"] == pytest.approx(ss, rel=1e-6)
+            assert tl.loc[term, "p_value"] == pytest.approx(pp, rel=1e-5)
+    md = regtable([o, lg, gl], format="markdown", stats=("n", "loglik", "aic", "r2", "pseudo_r2"))
+    lines = md.splitlines()
+    assert "| Model | OLS | Logit | GLM (Binomial, logit link) |" in lines
+    assert "| Outcome | pbs2s3 | pbs2s3 | pbs2s3 |" in lines
+    assert r"| untype4 | 0.419\*\* | 2.237\* | 2.237\* |" in lines
+    assert "| Observations | 123 | 123 | 123 |" in lines  # a count, not 123.000
+    assert f"| Log-likelihood | {R_OLS_LOGLIK:.3f} | {R_M1_LOGLIK:.3f} | {R_M1_LOGLIK:.3f} |" in lines
+    assert f"| AIC | {R_OLS_AIC:.3f} | {R_M1_AIC:.3f} | {R_M1_AIC:.3f} |" in lines
+    assert any(x.startswith(f"| R\u00b2 | {o.rsquared:.3f} |") for x in lines)
+    ex = regtable([lg], format="markdown", exponentiate="auto")
+    assert f"{np.exp(R_M1['untype4'][0]):.3f}" in ex and "Exponentiated coefficients (OR)" in ex
+    # clustered statsmodels SEs: R's vcovCL(m1, cluster = ~cluster, type = "HC1")
+    d = ds.dropna(subset=["pbs2s3", "untype4", "treaty", "logcost"])
+    cl = smf.glm(f, d, family=sm.families.Binomial()).fit(tol=1e-13, cov_type="cluster",
+                                                           cov_kwds={"groups": d["cluster"]})
+    a = adapt(cl)
+    assert a.tidy().set_index("term").loc["treaty", "std_error"] == pytest.approx(R_M1_CL_SE["treaty"], rel=1e-6)
+    assert a.n_clusters == 70 and a.vcov_type == "cluster (statsmodels)"
+
+
+def test_regtable_lifelines_cox(fortna_spells, cox):
+    """A lifelines CoxPHFitter: R's coxph numbers (Efron ties), events and N as integers."""
+    from lifelines import CoxPHFitter
+
+    cph = CoxPHFitter().fit(fortna_spells, duration_col="time", event_col="event",
+                            fit_options={"precision": 1e-12, "r_precision": 1e-14})
+    from peacestats.report._adapt import adapt
+
+    t = adapt(cph).tidy().set_index("term")
+    for term, (b, se, p) in R_COX.items():
+        assert t.loc[term, "estimate"] == pytest.approx(b, rel=1e-6)
+        assert t.loc[term, "std_error"] == pytest.approx(se, rel=1e-6)
+        assert t.loc[term, "p_value"] == pytest.approx(p, rel=1e-5)
+    md = regtable({"lifelines": cph, "peacestats": cox}, format="markdown", exponentiate="auto",
+                  stats=("n", "n_events", "loglik", "aic"))
+    lines = md.splitlines()
+    assert "| Estimator | Cox PH (lifelines) | Cox PH |" in lines
+    assert "| Observations | 155 | 155 |" in lines and "| Events | 83 | 83 |" in lines
+    assert f"| Log-likelihood | {R_COX_LOGLIK:.3f} | {R_COX_LOGLIK:.3f} |" in lines
+    assert f"| AIC | {R_COX_AIC:.3f} | {R_COX_AIC:.3f} |" in lines
+    hr = f"{np.exp(R_COX['pk_dum'][0]):.3f}"
+    assert rf"| pk_dum | {hr}\* | {hr}\* |" in lines
+
+
+def test_regtable_tidy_frame_and_duck_typing(cox):
+    """A tidy DataFrame (any library's output) and an object with tidy() (pyfixest's Feols shape)."""
+    from peacestats.report import tidy_result
+
+    t = cox.tidy()[["term", "estimate", "std_error"]]
+    md = regtable(t, format="markdown", stats=("n",))
+    assert "| | (1) |" in md.splitlines()[0:1]
+    assert r"| pk_dum | -0.496\* |" in md and "| | (0.275) |" in md
+    wrapped = tidy_result(t, model="Cox PH (R)", outcome="ceasefire failure", stats={"n": 155, "n_events": 83.0},
+                          exponentiate=True, exp_label="HR")
+    lines = regtable([wrapped, cox], format="markdown", exponentiate="auto").splitlines()
+    assert "| Model | Cox PH (R) | Cox PH |" in lines
+    assert "| Events | 83 | 83 |" in lines
+    # the same numbers as the peacestats result (normal-based intervals from the SEs)
+    np.testing.assert_allclose(wrapped.tidy(0.9)[["conf_low", "conf_high"]], cox.tidy(0.9)[["conf_low", "conf_high"]])
+    broom = t.rename(columns={"std_error": "std.error"}).assign(**{"p.value": cox.tidy()["p_value"]})
+    assert regtable(broom, format="markdown") == regtable(t, format="markdown")
+
+    class Feols:  # what pyfixest's Feols offers: tidy() with R-style column names, _N, _depvar
+        _N, _depvar, _vcov_type = 155, "event", "hetero"
+
+        def tidy(self):
+            return pd.DataFrame({"Estimate": [0.5, -0.25], "Std. Error": [0.1, 0.05], "t value": [5.0, -5.0],
+                                 "Pr(>|t|)": [1e-6, 2e-6], "2.5%": [0.3, -0.35], "97.5%": [0.7, -0.15]},
+                                index=pd.Index(["x1", "x2"], name="Coefficient"))
+
+    lines = regtable(Feols(), format="markdown", stat="ci").splitlines()
+    assert "| Model | Feols |" in lines and "| Outcome | event |" in lines
+    assert r"| x1 | 0.500\*\*\* |" in lines and "| | [0.300, 0.700] |" in lines
+    assert "| Observations | 155 |" in lines
+    with pytest.raises(SpecificationError, match=r"needs columns \['term', 'estimate', 'std_error'\]"):
+        regtable(pd.DataFrame({"term": ["a"], "estimate": [1.0]}))
+    with pytest.raises(SpecificationError, match="item 2: .*not a fitted peacestats model"):
+        regtable([cox, object()])
+
+
+def test_latex_float_header_and_number_formats(m1, cox):
+    tex = regtable([m1, cox], format="latex", caption="Peacebuilding and ceasefires", label="tab:main",
+                   model_names=["(1)", "(2)"])
+    lines = tex.splitlines()
+    assert lines[:4] == [r"\begin{table}[htbp]", r"\centering", r"\caption{Peacebuilding and ceasefires}",
+                         r"\label{tab:main}"]
+    assert lines[4] == r"\begin{tabular}{lcc}" and lines[-2:] == [r"\end{tabular}", r"\end{table}"]
+    assert sum("(1)" in x for x in lines) == 1  # the model number prints once
+    assert r"Observations & 123 & 155 \\" in lines
+    assert regtable([m1], format="latex", float=True, title="T").splitlines()[2] == r"\caption{T}"
+    assert r"\begin{table}" not in regtable([m1], format="latex")
+    md = regtable({"Small": m1}, format="markdown", header={"numbers": None, "Model": "Specification",
+                                                            "Outcome": None})
+    lines = md.splitlines()
+    assert lines[0] == "| Specification | Small |" and not any("pbs2s3" in x or "(1)" in x for x in lines)
+    with pytest.raises(SpecificationError, match="header keys"):
+        regtable([m1], header={"Modle": "x"})
+    # a small SE keeps significant digits; a tiny p-value prints as <0.001; counts as integers
+    small = pd.DataFrame({"term": ["gdp"], "estimate": [0.000312], "std_error": [0.0000231]})
+    md = regtable(small, format="markdown", stats=None)
+    assert r"| gdp | 0.000312\*\*\* |" in md and "| | (0.0000231) |" in md
+    assert "| Model |" not in md  # a frame without a model name: no empty header row
+    assert "| | (<0.001) |" in regtable(small, format="markdown", stat="p").splitlines()
+    assert r"| gdp | -0.003\*\*\* |" in regtable(small.assign(estimate=-0.0025001), format="markdown")

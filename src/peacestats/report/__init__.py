@@ -5,7 +5,7 @@ Importing this package is cheap; the table and figure modules load on first use.
 
 from __future__ import annotations
 
-__all__ = ["regtable", "tidy_long", "coefplot", "forest_plot"]
+__all__ = ["regtable", "tidy_long", "tidy_result", "coefplot", "forest_plot"]
 
 
 def __getattr__(name: str):
@@ -13,6 +13,10 @@ def __getattr__(name: str):
         from . import tables
 
         return getattr(tables, name)
+    if name == "tidy_result":
+        from . import _adapt
+
+        return _adapt.tidy_result
     if name in ("coefplot", "forest_plot"):
         from . import figures
 

@@ -24,26 +24,32 @@ __all__ = ["INTERCEPTS", "as_results", "use_exp", "interval_plot"]
 INTERCEPTS = ("Intercept", "(Intercept)", "const", "_cons")
 
 
-def as_results(results) -> tuple[list, list[str] | None]:
-    from ..models.results import ModelResult
+def as_results(results, what: str = "regtable") -> tuple[list, list[str] | None]:
+    """A result, a list or a ``{name: result}`` dict -> (models, names or None).
+
+    Each model is a peacestats result or what :func:`peacestats.report._adapt.adapt`
+    makes of a statsmodels result, a lifelines fitter, an object with ``tidy()`` or a
+    tidy DataFrame. A single DataFrame is one model (not a list of columns).
+    """
+    from ._adapt import adapt
 
     names = None
     if isinstance(results, Mapping):
         names = [str(k) for k in results]
         results = list(results.values())
-    elif isinstance(results, ModelResult):
+    elif isinstance(results, (pd.DataFrame, str)) or not hasattr(results, "__iter__"):
         results = [results]
-    else:
+    else:  # a list, a tuple, a generator of models
         results = list(results)
     if not results:
-        raise SpecificationError("regtable: no results given")
+        raise SpecificationError(f"{what}: no results given")
+    out = []
     for i, r in enumerate(results):
-        if not isinstance(r, ModelResult):
-            raise SpecificationError(
-                f"regtable: item {i + 1} is a {type(r).__name__}, not a fitted peacestats model "
-                "(a subclass of peacestats.models.results.ModelResult)"
-            )
-    return results, names
+        try:
+            out.append(adapt(r, what))
+        except SpecificationError as e:
+            raise SpecificationError(f"{what}: item {i + 1}: {e}") from None
+    return out, names
 
 
 def use_exp(res, exponentiate) -> bool:

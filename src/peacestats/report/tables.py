@@ -1,8 +1,8 @@
 """Publication tables: several fitted models side by side.
 
-:func:`regtable` takes any fitted models that subclass
-:class:`peacestats.models.results.ModelResult` (Cox, Weibull, logit, negative
-binomial, OLS, a propensity-score model) and lays them out as journals do: one
+:func:`regtable` takes fitted models (peacestats results, statsmodels results,
+lifelines fitters, objects with ``tidy()`` such as pyfixest's, tidy DataFrames: one
+adapter layer, :mod:`peacestats.report._adapt`) and lays them out as journals do: one
 column per model, a header naming the model and its outcome, a coefficient row
 with the standard error (or confidence interval, statistic, p-value) below it, a
 block of fit statistics, and a note on the stars and on each model's standard
@@ -18,12 +18,10 @@ or a tidy long CSV that is byte-for-byte reproducible.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ from ..errors import SpecificationError
 from ._common import INTERCEPTS as _INTERCEPTS
 from ._common import as_results as _as_results
 from ._common import use_exp as _use_exp
+from ._render import Table, render_frame, render_html, render_latex, render_markdown
 
 __all__ = ["regtable", "tidy_long", "coefplot", "forest_plot"]
 
@@ -70,27 +69,39 @@ _CSV_FLOAT = "{:.10g}"
 
 
 # ======================================================================= model facts
-# ======================================================================= the table
-@dataclass
-class _Table:
-    columns: list[str]  # "(1)", "(2)", ...
-    header: list[tuple[str, list[str]]]  # (row label, one cell per model)
-    coef: list[tuple[str, list[str], list[str]]]  # (label, estimate cells, sub cells)
-    stars: list[list[str]]  # per coef row: star string per model
-    stats: list[tuple[str, list[str]]]
-    notes: list[str] = field(default_factory=list)
-    title: str | None = None
-
-
 def _fmt(v: float, digits: int) -> str:
+    """``digits`` decimals; a non-zero value that would round to zero keeps ``digits`` significant digits."""
     if v is None:
         return ""
     if not math.isfinite(v):  # shown, never hidden: a NaN in a fit is a problem to see
         return "NA" if math.isnan(v) else ("Inf" if v > 0 else "-Inf")
+    if v != 0 and abs(v) < 0.5 * 10.0**-digits:  # 0.00042, not 0.000
+        decimals = digits - 1 - math.floor(math.log10(abs(v)))
+        return f"{v:.{decimals}f}" if decimals <= 12 else f"{v:.{max(digits, 1)}g}"
     s = f"{v:.{digits}f}"
     if re.fullmatch(r"-0\.?0*", s):  # no "-0.000"
         s = s[1:]
     return s
+
+
+def _fmt_p(p: float, digits: int) -> str:
+    """A p-value: ``digits`` decimals, ``<0.001`` below the smallest one shown."""
+    if p is not None and math.isfinite(p) and digits > 0 and p < 10.0**-digits:
+        return f"<{10.0**-digits:.{digits}f}"
+    return _fmt(p, digits)
+
+
+def _fmt_stat(key: str, v, digits: int) -> str:
+    """A fit statistic: counts and integers as integers (``64``, not ``64.000``), the rest as :func:`_fmt`."""
+    if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and not np.isfinite(v)):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if key in _COUNT_STATS or isinstance(v, (int, np.integer)):
+        return f"{int(round(float(v))):,}"
+    if isinstance(v, (float, np.floating)):
+        return _fmt(float(v), digits)
+    return str(v)
 
 
 def _n_stars(p: float, stars: Sequence[float]) -> int:
@@ -113,7 +124,8 @@ def _build(
     order,
     drop,
     title,
-) -> _Table:
+    header=None,
+) -> Table:
     results, dict_names = _as_results(results)
     k = len(results)
     if model_names is None:
@@ -180,34 +192,22 @@ def _build(
             elif stat == "t":
                 sub = f"({_fmt(row['statistic'], 2 if digits > 2 else digits)})"
             else:
-                sub = f"({_fmt(row['p_value'], digits)})"
+                sub = f"({_fmt_p(row['p_value'], digits)})"
             sub_cells.append(sub)
         coef.append((_row_label(term, labels, [f for f, t in zip(exp_flags, tidies) if term in t.index]),
                      est_cells, sub_cells))
         star_rows.append(st)
 
     columns = [f"({i + 1})" for i in range(k)]
-    header = [
-        ("Model", [str(n) for n in model_names] if model_names is not None else [r.model for r in results]),
-        ("Outcome", [r.outcome for r in results]),
-    ]
-    if model_names is not None:
-        header.append(("Estimator", [r.model for r in results]))
+    raw = {"Model": [str(n) for n in model_names] if model_names is not None else [r.model for r in results],
+           "Outcome": [r.outcome for r in results]}
+    header_rows, numbers = _header_rows(raw, columns, [r.model for r in results] if model_names is not None else None,
+                                        header)
 
     stat_rows = []
     glances = [r.glance().iloc[0] for r in results]
     for key in stats or ():
-        cells = []
-        for g in glances:
-            v = g.get(key) if key in g.index else None
-            if v is None or (isinstance(v, (float, np.floating)) and not np.isfinite(v)) or v is pd.NA:
-                cells.append("")
-            elif key in _COUNT_STATS:
-                cells.append(f"{int(v):,}")
-            elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-                cells.append(_fmt(float(v), digits))
-            else:
-                cells.append(str(v))
+        cells = [_fmt_stat(key, g.get(key) if key in g.index else None, digits) for g in glances]
         if any(cells):
             stat_rows.append((STAT_LABELS.get(key, key), cells))
 
@@ -230,7 +230,36 @@ def _build(
         notes.append(f"Standard errors: {vtypes[0]}.")
     else:
         notes.append("Standard errors: " + "; ".join(f"{c} {v}" for c, v in zip(columns, vtypes)) + ".")
-    return _Table(columns, header, coef, star_rows, stat_rows, notes, title)
+    return Table(columns, header_rows, coef, star_rows, stat_rows, notes, title, numbers, raw)
+
+
+_HEADER_KEYS = ("numbers", "Model", "Outcome", "Estimator")
+
+
+def _header_rows(raw: dict[str, list[str]], columns: list[str], estimators: list[str] | None,
+                 header: Mapping[str, str | None] | None) -> tuple[list[tuple[str, list[str]]], bool]:
+    """The header rows after ``header=`` relabels or hides them; whether the model numbers show.
+
+    A model row that only repeats the numbers (``model_names=["(1)", "(2)"]``) is left out,
+    so the numbers never print twice.
+    """
+    header = dict(header or {})
+    bad = [k for k in header if k not in _HEADER_KEYS]
+    if bad:
+        raise SpecificationError(f"regtable: header keys must be among {_HEADER_KEYS}, not {bad}")
+    rows = [("Model", raw["Model"]), ("Outcome", raw["Outcome"])]
+    if estimators is not None:
+        rows.append(("Estimator", estimators))
+    out = []
+    for name, cells in rows:
+        if name == "Model" and [c.strip() for c in cells] == columns:
+            continue
+        if name in ("Model", "Outcome") and not any(cells):
+            continue
+        if name in header and header[name] is None:
+            continue
+        out.append((str(header.get(name) or name), cells))
+    return out, header.get("numbers", True) not in (None, False)
 
 
 def _row_label(term: str, labels: Mapping[str, str], exp_flags: list[bool]) -> str:
@@ -252,138 +281,6 @@ def _g(x: float) -> str:
 
 
 # ======================================================================= renderers
-def _html(tab: _Table) -> str:
-    e = html.escape
-    n = len(tab.columns)
-    out = ['<table class="peacestats-regtable">']
-    if tab.title:
-        out.append(f"<caption>{e(tab.title)}</caption>")
-    out.append("<thead>")
-    out.append("<tr><th></th>" + "".join(f'<th style="text-align:center">{e(c)}</th>' for c in tab.columns) + "</tr>")
-    for label, cells in tab.header:
-        out.append(
-            f"<tr><th style=\"text-align:left\">{e(label)}</th>"
-            + "".join(f'<td style="text-align:center">{e(c)}</td>' for c in cells)
-            + "</tr>"
-        )
-    out.append("</thead>")
-    out.append("<tbody>")
-    for (label, est, sub), st in zip(tab.coef, tab.stars):
-        out.append(
-            f"<tr><td style=\"text-align:left\">{e(label)}</td>"
-            + "".join(
-                f'<td style="text-align:center">{e(x)}{f"<sup>{s}</sup>" if s else ""}</td>' for x, s in zip(est, st)
-            )
-            + "</tr>"
-        )
-        out.append("<tr><td></td>" + "".join(f'<td style="text-align:center">{e(x)}</td>' for x in sub) + "</tr>")
-    out.append("</tbody>")
-    if tab.stats:
-        out.append('<tbody style="border-top:1px solid">')
-        for label, cells in tab.stats:
-            out.append(
-                f"<tr><td style=\"text-align:left\">{e(label)}</td>"
-                + "".join(f'<td style="text-align:center">{e(c)}</td>' for c in cells)
-                + "</tr>"
-            )
-        out.append("</tbody>")
-    out.append(
-        f'<tfoot><tr><td colspan="{n + 1}" style="text-align:left"><small>'
-        + "<br>".join(e(x) for x in tab.notes)
-        + "</small></td></tr></tfoot>"
-    )
-    out.append("</table>")
-    return "\n".join(out) + "\n"
-
-
-_LATEX_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "\u00b2": r"$^2$",
-}
-
-
-def _tex(s: str) -> str:
-    return "".join(_LATEX_ESCAPES.get(ch, ch) for ch in s)
-
-
-def _latex(tab: _Table) -> str:
-    n = len(tab.columns)
-    lines = []
-    if tab.title:
-        lines.append(f"% {_tex(tab.title)}")
-    lines.append(r"\begin{tabular}{l" + "c" * n + "}")
-    lines.append(r"\toprule")
-    lines.append(" & " + " & ".join(tab.columns) + r" \\")
-    for label, cells in tab.header:
-        lines.append(_tex(label) + " & " + " & ".join(_tex(c) for c in cells) + r" \\")
-    lines.append(r"\midrule")
-    for (label, est, sub), st in zip(tab.coef, tab.stars):
-        cells = [_tex(x) + (f"$^{{{s}}}$" if s else "") for x, s in zip(est, st)]
-        lines.append(_tex(label) + " & " + " & ".join(cells) + r" \\")
-        lines.append(" & " + " & ".join(_tex(x) for x in sub) + r" \\")
-    if tab.stats:
-        lines.append(r"\midrule")
-        for label, cells in tab.stats:
-            lines.append(_tex(label) + " & " + " & ".join(_tex(c) for c in cells) + r" \\")
-    lines.append(r"\bottomrule")
-    for note in tab.notes:
-        lines.append(rf"\multicolumn{{{n + 1}}}{{l}}{{\footnotesize {_tex(note)}}} \\")
-    lines.append(r"\end{tabular}")
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(s: str) -> str:
-    return s.replace("|", r"\|").replace("*", r"\*")
-
-
-def _markdown(tab: _Table) -> str:
-    n = len(tab.columns)
-    lines = []
-    if tab.title:
-        lines.append(f"**{_md_cell(tab.title)}**")
-        lines.append("")
-    lines.append("| | " + " | ".join(tab.columns) + " |")
-    lines.append("|:--|" + ":-:|" * n)
-    for label, cells in tab.header:
-        lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(c) for c in cells) + " |")
-    for (label, est, sub), st in zip(tab.coef, tab.stars):
-        lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(x + s) for x, s in zip(est, st)) + " |")
-        lines.append("| | " + " | ".join(_md_cell(x) for x in sub) + " |")
-    for label, cells in tab.stats:
-        lines.append(f"| {_md_cell(label)} | " + " | ".join(_md_cell(c) for c in cells) + " |")
-    lines.append("")
-    lines.extend(_md_cell(x) + "  " for x in tab.notes)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _frame(tab: _Table) -> pd.DataFrame:
-    model_row = dict(tab.header).get("Model", tab.columns)
-    cols = pd.MultiIndex.from_arrays(
-        [tab.columns, model_row, dict(tab.header)["Outcome"]], names=["", "model", "outcome"]
-    )
-    idx, rows = [], []
-    for (label, est, sub), st in zip(tab.coef, tab.stars):
-        idx.append((label, "estimate"))
-        rows.append([x + s for x, s in zip(est, st)])
-        idx.append((label, "stat"))
-        rows.append(sub)
-    for label, cells in tab.stats:
-        idx.append((label, ""))
-        rows.append(cells)
-    out = pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(idx, names=["term", "row"]), columns=cols)
-    out.attrs["notes"] = list(tab.notes)
-    return out
-
-
 # ======================================================================= tidy long / CSV
 def tidy_long(
     results,
@@ -479,6 +376,10 @@ def regtable(
     drop: str | Sequence[str] | None = None,
     title: str | None = None,
     path: str | Path | None = None,
+    header: Mapping[str, str | None] | None = None,
+    float: bool | None = None,
+    caption: str | None = None,
+    label: str | None = None,
 ):
     """Several fitted models side by side, as in a journal table.
 
@@ -486,8 +387,13 @@ def regtable(
     ----------
     results
         A fitted model, a list of them, or a dict ``{name: result}`` (names become
-        ``model_names``). Anything subclassing
-        :class:`~peacestats.models.results.ModelResult`.
+        ``model_names``). A model is a peacestats result (a subclass of
+        :class:`~peacestats.models.results.ModelResult`), a statsmodels result (OLS,
+        GLM, Logit, Probit, Poisson, NegativeBinomial, PHReg), a lifelines fitter
+        (``CoxPHFitter``, ...), an object with a ``tidy()`` method such as pyfixest's
+        ``Feols``, or a tidy DataFrame (``term``, ``estimate``, ``std_error``; optionally
+        ``statistic``, ``p_value``, ``conf_low``, ``conf_high``): see
+        :func:`peacestats.report.tidy_result` to give it a name, an outcome and statistics.
     labels
         ``{term: label}`` for the row names (``{"pk_dum": "Peacekeeping"}``).
     model_names
@@ -506,7 +412,10 @@ def regtable(
         Significance levels; p < the smallest level gets the most stars. ``None`` or
         ``()``: no stars.
     digits
-        Decimals of coefficients, SEs, CIs, p-values and fit statistics.
+        Decimals of coefficients, SEs, CIs, p-values and fit statistics. A non-zero
+        value that would show as ``0.000`` keeps ``digits`` significant digits
+        (``0.000423``); a p-value below ``10**-digits`` shows as ``<0.001``; counts and
+        integer statistics print as integers (``1,234``).
     stats
         Keys of ``glance()`` for the bottom block (rows empty for every model are left
         out). Known labels: n, n_groups, n_events, n_clusters, loglik, aic, bic, r2,
@@ -525,9 +434,21 @@ def regtable(
     drop
         Terms to leave out: names or regular expressions (full match).
     title
-        Caption (HTML, Markdown) or a comment line (LaTeX).
+        Caption (HTML, Markdown) or a comment line (LaTeX; the caption of a LaTeX float).
     path
         Also write the output there (UTF-8; ``"frame"`` is written as CSV).
+    header
+        Relabel or hide header rows: ``{"Model": "Specification", "Outcome": None}``.
+        Keys: ``"numbers"`` (the "(1)", "(2)" row; ``None`` or ``False`` hides it),
+        ``"Model"``, ``"Outcome"``, ``"Estimator"`` (shown when ``model_names`` are
+        given); a string relabels the row, ``None`` hides it. A model row that repeats
+        the numbers (``model_names=["(1)", "(2)"]``) is left out; an outcome row empty
+        for every model too.
+    float
+        LaTeX: wrap the tabular in a ``table`` float (``[htbp]``, ``\\centering``).
+        Default: when ``caption`` or ``label`` is given.
+    caption, label
+        LaTeX: ``\\caption`` (default ``title``) and ``\\label`` of the float.
 
     Returns
     -------
@@ -561,8 +482,12 @@ def regtable(
             order=order,
             drop=drop,
             title=title,
+            header=header,
         )
-        out = {"html": _html, "latex": _latex, "markdown": _markdown, "frame": _frame}[format](tab)
+        if format == "latex":
+            out = render_latex(tab, float=float, caption=caption, label=label)
+        else:
+            out = {"html": render_html, "markdown": render_markdown, "frame": render_frame}[format](tab)
     if path is not None:
         from .. import io as atomic_io
 
