@@ -187,14 +187,15 @@ class ParametricResult(ModelResult):
         metric = "PH" if self._check_metric(None) == "ph" else "AFT"
         return f"{_NAMES[self.distribution]} {metric}: {self.formula}"
 
-    def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, metric: str | None = None):
-        """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs; returns the axes."""
+    def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, metric: str | None = None,
+             labels=None):
+        """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs; ``labels``: term -> name; returns the axes."""
         metric = self._check_metric(metric)
         t = self.tidy(conf_level, exponentiate=exponentiate, metric=metric)
         t = t[~t["term"].isin([INTERCEPT, LOG_SCALE, LOG_P])]
         lab = ("Hazard ratio" if metric == "ph" else "Time ratio") if "exp_estimate" in t else "Coefficient"
         return self._plot_intervals(t, ax, f"{lab} ({int(round(conf_level * 100))}% CI)", self._title(),
-                                    figsize=(6, 0.8 + 0.4 * len(t)))
+                                    figsize=(6, 0.8 + 0.4 * len(t)), labels=labels)
 
     # -------------------------------------------------------------- predictions
     def _design_for(self, profiles: pd.DataFrame) -> np.ndarray:

@@ -306,31 +306,35 @@ class ModelResult:
         foot = "<br>".join(html.escape(s) for s in self._glance_lines())
         return f"<div><strong>{html.escape(self._title())}</strong>{table}<p>{foot}</p></div>"
 
-    def plot(self, ax=None, exponentiate: bool | None = None, conf_level: float = 0.95):
-        """Coefficient plot with confidence intervals; returns the matplotlib axes."""
+    def plot(self, ax=None, exponentiate: bool | None = None, conf_level: float = 0.95, labels=None):
+        """Coefficient plot with confidence intervals; returns the matplotlib axes.
+
+        ``labels`` maps terms to the names shown (``{"pk_dum": "Peacekeeping"}``). A new
+        figure has constrained layout (a plain ``savefig`` clips nothing); an
+        exponentiated plot has a log axis with plain-decimal ticks (0.5, 1, 2).
+        """
         t = self.tidy(conf_level, exponentiate=exponentiate)
         use_exp = "exp_estimate" in t
         pct = int(conf_level * 100)
         return self._plot_intervals(t, ax, f"{self.exp_label} ({pct}% CI)" if use_exp else f"Coefficient ({pct}% CI)",
-                                    self.model, figsize=(6, 0.5 + 0.4 * len(t)))
+                                    self.model, figsize=(6, 0.5 + 0.4 * len(t)), labels=labels)
 
     @staticmethod
-    def _plot_intervals(t: pd.DataFrame, ax, xlabel: str, title: str, figsize):
+    def _plot_intervals(t: pd.DataFrame, ax, xlabel: str, title: str, figsize, labels=None):
         """Draw a ``tidy()`` table (exponentiated when it has ``exp_estimate``) with the report's interval routine."""
-        import matplotlib.pyplot as plt
-
-        from ..report._common import interval_plot
+        from ..report._common import interval_plot, new_axes, relabel
 
         use_exp = "exp_estimate" in t
         pre = "exp_" if use_exp else ""
         y = np.arange(len(t))[::-1]
         df = pd.DataFrame({"y": y, "estimate": t[pre + "estimate"].to_numpy(),
                            "conf_low": t[pre + "conf_low"].to_numpy(), "conf_high": t[pre + "conf_high"].to_numpy()})
+        names = relabel(t["term"], labels)
         if ax is None:
-            _, ax = plt.subplots(figsize=figsize)
+            ax = new_axes(figsize, names, title)
         interval_plot(ax, df, exp=use_exp, line_kw=dict(color="black", linewidth=1.3),
                       point_kw=dict(color="black", s=40, legend=False))
-        ax.set_yticks(y, t["term"])
+        ax.set_yticks(y, names)
         ax.set_ylabel("")
         ax.set_xlabel(xlabel)
         ax.set_title(title)

@@ -144,7 +144,8 @@ class CoxZphResult:
 
         terms = [term] if term is not None else list(self.y.columns)
         if ax is None:
-            _, axes = plt.subplots(1, len(terms), figsize=(4.5 * len(terms), 3.6), squeeze=False)
+            _, axes = plt.subplots(1, len(terms), figsize=(4.5 * len(terms), 3.6), squeeze=False,
+                                   layout="constrained")
             axes = axes[0]
         else:
             axes = np.atleast_1d(ax)

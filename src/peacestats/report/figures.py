@@ -1,9 +1,11 @@
 """Figures of fitted models: coefficient plots across models and forest plots.
 
-Both functions take results subclassing
-:class:`peacestats.models.results.ModelResult`, draw with seaborn/matplotlib
-(imported on first use) and return the matplotlib axes, so a caller can add to
-them or save them (``ax.figure.savefig(...)``).
+Both functions take the models :func:`peacestats.report.regtable` takes (peacestats
+results, statsmodels and lifelines results, tidy DataFrames), draw with
+seaborn/matplotlib (imported on first use) and return the matplotlib axes, so a
+caller can add to them or save them. A figure they create has constrained layout: a
+plain ``ax.figure.savefig(...)`` keeps every label inside; ratio axes (log scale)
+read 0.5, 1, 2; the legend sits to the right of the axes, off the data.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ import pandas as pd
 from ..errors import SpecificationError
 from ._common import INTERCEPTS as _INTERCEPTS
 from ._common import as_results as _as_results
-from ._common import interval_plot
+from ._common import interval_plot, new_axes
 from ._common import use_exp as _use_exp
 
 __all__ = ["coefplot", "forest_plot", "interval_plot"]
 
 
 def _long(results, model_names, labels, exponentiate, conf_level, drop_intercept) -> pd.DataFrame:
-    results, dict_names = _as_results(results)
+    results, dict_names = _as_results(results, "coefplot")
     names = list(model_names) if model_names is not None else dict_names
     if names is None:
         names = [f"({i + 1}) {r.model}" for i, r in enumerate(results)]
@@ -87,7 +89,6 @@ def coefplot(
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
     import seaborn as sns
 
     df = _long(results, model_names, labels, exponentiate, conf_level, drop_intercept)
@@ -99,7 +100,8 @@ def coefplot(
     terms = list(dict.fromkeys(df["label"]))
     models = list(dict.fromkeys(df["model"]))
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 0.8 + 0.45 * len(terms) * max(1, len(models) ** 0.5)))
+        ax = new_axes((6.5 + (1.5 if len(models) > 1 else 0), 0.8 + 0.45 * len(terms) * max(1, len(models) ** 0.5)),
+                      terms)
     palette = dict(zip(models, sns.color_palette("colorblind", len(models))))
     step = 0.7 / max(len(models), 1)
     ypos = {t: len(terms) - 1 - i for i, t in enumerate(terms)}
@@ -113,8 +115,8 @@ def coefplot(
     pct = int(round(conf_level * 100))
     lab = "/".join(sorted(set(df["exp_label"]))) if use_exp else "Coefficient"
     ax.set_xlabel(f"{lab} ({pct}% CI)")
-    if len(models) > 1 and ax.get_legend() is not None:
-        ax.get_legend().set_title("")
+    if len(models) > 1 and ax.get_legend() is not None:  # beside the axes, off the data
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=None)
     return ax
 
 
@@ -134,7 +136,7 @@ def forest_plot(
     Parameters
     ----------
     result
-        One fitted model.
+        One fitted model (anything :func:`coefplot` takes).
     labels
         ``{term: label}``.
     exponentiate
@@ -152,18 +154,16 @@ def forest_plot(
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from ..models.results import ModelResult
-
-    if not isinstance(result, ModelResult):
-        raise SpecificationError(f"forest_plot takes one fitted model, not {type(result).__name__}")
+    if isinstance(result, (list, tuple, dict)):
+        raise SpecificationError(f"forest_plot takes one fitted model, not a {type(result).__name__}")
+    (result,), _ = _as_results([result], "forest_plot")
     exp = result.exponentiate if exponentiate is None else bool(exponentiate)
     df = _long([result], ["model"], labels, exp, conf_level, drop_intercept)
     n = len(df)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.8 + 0.4 * n))
+        ax = new_axes((7, 0.8 + 0.4 * n), df["label"], result.model)
     df["y"] = np.arange(n)[::-1]
     interval_plot(ax, df, exp=exp, line_kw=dict(color="black", linewidth=1.3),
                   point_kw=dict(marker="s", color="black", s=40, legend=False))
