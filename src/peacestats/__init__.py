@@ -5,8 +5,11 @@ Importing the package is cheap: the names below load their module on first use, 
 ``ps.read_table("spell_rows")`` work without knowing the module paths, and ``dir(ps)`` lists them.
 
 Data
-    ``load`` (a source by registry key), ``read_table`` (a built table), ``spell_rows_for``,
-    ``cite`` (``peacestats.build.build`` builds the tables; ``peacestats.build`` is its module)
+    ``load`` (a source by registry key), ``read_table`` (a built table; ``dtypes="numpy"`` for
+    patsy/statsmodels), ``to_numpy_frame`` (nullable dtypes -> numpy ones), ``spell_rows_for``,
+    ``cite`` (BibTeX for dataset keys, a fit or a built table: ``ps.cite(fit)`` names the data the
+    fit came from, its methods and peacestats) (``peacestats.build.build`` builds the tables;
+    ``peacestats.build`` is its module)
 Harmonize
     ``create_stateyears``, ``add_ucdp_acd``, ``add_pko``, ``add_polity``, ``add_gdp``, ``add_creg``,
     ``add_rugged``, ``create_conflict_months``, ``create_episodes``, ``add_termination``,
@@ -21,7 +24,8 @@ Models
     ``balance_table``, ``e_value``, ``simulate_qoi``, ``cumulative_incidence``, ``finegray``,
     ``finegray_data``
 Report
-    ``regtable``, ``coefplot``, ``forest_plot``, ``Report``
+    ``regtable``, ``coefplot``, ``forest_plot`` (peacestats, statsmodels and lifelines results,
+    tidy DataFrames), ``tidy_result`` (a tidy table with a model name and statistics), ``Report``
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ _LAZY: dict[str, str] = {
     "read_table": "peacestats.build",
     "spell_rows_for": "peacestats.build",
     "cite": "peacestats.citations",
+    "to_numpy_frame": "peacestats.frames",
     # harmonize
     **{n: "peacestats.harmonize.panels" for n in (
         "create_stateyears", "create_conflict_months", "add_ucdp_acd", "add_pko", "add_polity", "add_gdp",
@@ -64,6 +69,7 @@ _LAZY: dict[str, str] = {
     **{n: "peacestats.models.competing" for n in ("cumulative_incidence", "finegray", "finegray_data")},
     # report
     **{n: "peacestats.report.tables" for n in ("regtable", "coefplot", "forest_plot")},
+    "tidy_result": "peacestats.report._adapt",
     "Report": "peacestats.report.html",
 }
 

@@ -425,14 +425,30 @@ def _merge_resources(out: Path, fresh: list[dict]) -> list[dict]:
     return [by_name[t.name] for t in TABLES if t.name in by_name]
 
 
-def read_table(name: str, processed: str | Path | None = None) -> pd.DataFrame:
+def read_table(name: str, processed: str | Path | None = None, dtypes: str = "pandas") -> pd.DataFrame:
     """Read a harmonized table from ``data/processed`` (built by ``peacestats build`` / ``make build``).
 
-    List-valued columns come back as Python lists; everything else as written.
+    List-valued columns come back as Python lists; everything else as written, unless
+    ``dtypes="numpy"``: then nullable columns become numpy ones
+    (:func:`peacestats.frames.to_numpy_frame`; what patsy/statsmodels formulas such as
+    ``C(gwcode)`` need). ``attrs["source"]`` records the table's lineage (the datasets it
+    was built from, from ``datapackage.json``: :mod:`peacestats.lineage`); a model fitted
+    on the frame cites them (``ps.cite(fit)``).
     """
     if name not in {t.name for t in TABLES}:
         raise HarmonizeError(f"unknown table {name!r}; known: {[t.name for t in TABLES]}")
-    path = (Path(processed) if processed else config.processed_dir()) / f"{name}.parquet"
+    if dtypes not in ("pandas", "numpy"):
+        raise HarmonizeError(f"read_table: dtypes must be 'pandas' or 'numpy', not {dtypes!r}")
+    folder = Path(processed) if processed else config.processed_dir()
+    path = folder / f"{name}.parquet"
     if not path.is_file():
         raise HarmonizeError(f"{path} does not exist: run `make build` (or `peacestats build`) first")
-    return pd.read_parquet(path)
+    from .lineage import ATTRS_KEY, table_lineage
+
+    df = pd.read_parquet(path)
+    if dtypes == "numpy":
+        from .frames import to_numpy_frame
+
+        df = to_numpy_frame(df)
+    df.attrs[ATTRS_KEY] = table_lineage(name, folder, next(t.sources for t in TABLES if t.name == name))
+    return df

@@ -1,8 +1,14 @@
 """BibTeX for the datasets and methods an analysis used.
 
 ``citations.bib`` (in ``peacestats/resources``) holds every reference; the
-registry names the keys each dataset needs, and model code names the keys of
-the methods it implements (``METHOD_CITATIONS``).
+registry names the keys each dataset needs, the project's authored tables have
+theirs (:data:`peacestats.project_data.PROJECT_DATA`), model code names the keys of
+the methods it implements (``METHOD_CITATIONS``), and ``"peacestats"`` is the
+package itself.
+
+:func:`cite` takes names, or a fitted model (the datasets its data came from, when
+it was fitted on :func:`peacestats.build.read_table` frames, its methods and
+peacestats), or a frame read with ``read_table``.
 
 Examples
 --------
@@ -40,6 +46,7 @@ METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
     "ipw": ("robins2000marginal",),
     "matching": ("austin2011introduction",),
     "e_value": ("vanderweele2017sensitivity",),
+    "peacestats": ("peacestats2026software",),
 }
 
 
@@ -69,22 +76,50 @@ def bibtex_keys_for(names: Iterable[str]) -> list[str]:
     return keys
 
 
-def cite(names: Iterable[str]) -> str:
-    """BibTeX for dataset keys (``"ucdp_acd"``) and method names (``"coxph"``).
+def names_for(obj) -> list[str]:
+    """What :func:`cite` cites for one object: a name as is; for a fitted model, the datasets
+    behind its data (``result.data_info["source"]``), its methods (``result.citations``) and
+    ``"peacestats"``; for a frame from ``read_table``, its datasets and ``"peacestats"``.
+    """
+    from .lineage import datasets_of
+
+    if isinstance(obj, str):
+        return [obj]
+    if hasattr(obj, "citations") and hasattr(obj, "data_info"):  # a fitted model
+        return [*datasets_of(obj), *obj.citations, "peacestats"]
+    if hasattr(obj, "attrs") and hasattr(obj, "columns"):  # a DataFrame
+        found = datasets_of(obj)
+        if not found:
+            raise PeacestatsError("cite: this DataFrame records no datasets (attrs['source']); read it with "
+                                  "peacestats.read_table, or name the datasets: cite(['ucdp_acd', ...])")
+        return [*found, "peacestats"]
+    raise PeacestatsError(f"cite: cannot cite a {type(obj).__name__}; give dataset keys, method names, "
+                          "a fitted model or a frame from read_table")
+
+
+def cite(names) -> str:
+    """BibTeX for dataset keys (``"ucdp_acd"``), method names (``"coxph"``), fitted models and built tables.
 
     Parameters
     ----------
     names
-        Registry keys and/or keys of :data:`METHOD_CITATIONS`.
+        A name, a fitted model (``ps.cite(fit)``: the datasets its data came from when
+        read with :func:`peacestats.build.read_table`, its methods, peacestats), a frame
+        from ``read_table``, or a list of any of these. Names are registry keys, the
+        project's data keys (``"peacestats_missions"``), keys of
+        :data:`METHOD_CITATIONS` and ``"peacestats"``.
 
     Returns
     -------
     str
-        The BibTeX entries, separated by blank lines.
+        The BibTeX entries, de-duplicated, in order of first use, separated by blank lines.
     """
+    single = isinstance(names, str) or hasattr(names, "data_info") or hasattr(names, "columns")
+    items = [names] if single or not isinstance(names, Iterable) else list(names)
+    flat = [n for obj in items for n in names_for(obj)]
     entries = _entries()
     out = []
-    for k in bibtex_keys_for(names):
+    for k in bibtex_keys_for(flat):
         if k not in entries:
             raise PeacestatsError(f"citations.bib has no entry {k!r}; add it next to the others")
         out.append(entries[k])

@@ -477,7 +477,7 @@ def survreg(
                      weights=weights, cluster_df_correction=cluster_df_correction),
         data_info={"n_input_rows": int(len(data)), "n_used": int(len(X)), "n_dropped": int(n_drop),
                    "outcome": formula_outcome(formula, {"event": event}), "n_truncated": int(trunc.sum()),
-                   "rhs_columns": rhs_cols,
+                   "rhs_columns": rhs_cols, "source": data.attrs.get("source"),
                    "columns": list(dict.fromkeys([stop, event] + [c for c in (start, cluster, weights) if c]))},
         citations=("cluster_robust",) if cluster is not None else (),
         distribution=dist,

@@ -253,6 +253,7 @@ def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, 
             "dropped_by_column": dict(d.dropped_by),
             "outcome": d.y_name,
             "columns": list(d.frame.columns),
+            "source": d.frame.attrs.get("source"),  # the lineage read_table recorded (peacestats.lineage)
         },
         citations=tuple(citations),
         family="gaussian" if lm else fam.name,

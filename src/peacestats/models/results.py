@@ -53,10 +53,16 @@ DATA_INFO_KEYS = ("n_input_rows", "n_used", "n_dropped", "outcome", "columns")
 
 
 def provenance_record(model: str, options: dict, data_info: dict, citations, **extra) -> dict[str, Any]:
-    """The ``provenance`` dict of any result: model, options, data description, versions, citations."""
+    """The ``provenance`` dict of any result: model, options, data description, versions, citations.
+
+    ``datasets`` lists the datasets behind the data when it came from
+    :func:`peacestats.build.read_table` (``data_info["source"]``, :mod:`peacestats.lineage`).
+    """
+    from ..lineage import datasets_in
+
     out: dict[str, Any] = {"model": model, **extra}
     out.update({"options": dict(options), "data": dict(data_info), "versions": package_versions(),
-                "citations": list(citations)})
+                "citations": list(citations), "datasets": datasets_in(data_info)})
     return out
 
 
@@ -263,8 +269,15 @@ class ModelResult:
         return pd.DataFrame([row])
 
     @property
+    def datasets(self) -> list[str]:
+        """Keys of the datasets behind the data, when it came from :func:`peacestats.build.read_table`."""
+        from ..lineage import datasets_in
+
+        return datasets_in(self.data_info)
+
+    @property
     def provenance(self) -> dict[str, Any]:
-        """What produced this result: model, formula, options, data and package versions."""
+        """What produced this result: model, formula, options, data (``datasets``) and package versions."""
         return provenance_record(self.model, self.options, self.data_info, self.citations,
                                  formula=self.formula, vcov_type=self.vcov_type)
 

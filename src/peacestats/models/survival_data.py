@@ -64,6 +64,7 @@ def _survival_data(
             f"{what}: no rows left after dropping rows with missing values in {cols}"
         )
     out = pd.DataFrame(index=sub.index)
+    out.attrs = dict(data.attrs)  # the table's lineage (peacestats.lineage) reaches data_info
     for name, col in (("_stop", duration), ("_event", event)):
         try:
             out[name] = pd.to_numeric(sub[col]).astype(float)
@@ -179,4 +180,5 @@ def _data_info(df: pd.DataFrame, n_dropped: int, event: str, columns) -> dict[st
     """``data_info`` with the keys every result records (``n`` is kept as the old name of ``n_used``)."""
     n = int(len(df))
     return {"n": n, "n_input_rows": n + int(n_dropped), "n_used": n, "n_dropped": n_dropped,
-            "outcome": event, "columns": list(dict.fromkeys(c for c in columns if c is not None))}
+            "outcome": event, "columns": list(dict.fromkeys(c for c in columns if c is not None)),
+            "source": df.attrs.get("source")}  # the lineage read_table recorded (peacestats.lineage)
