@@ -140,9 +140,11 @@ def timeline(case: dict, d: dict):
     x0 = pd.Timestamp(year=min(s.year for s in starts) - 2, month=1, day=1)
     x1 = pd.Timestamp("2026-01-01")
 
-    fig = plt.figure(figsize=(12, 7.8))
-    gs = fig.add_gridspec(2, 1, height_ratios=[max(3.0, 0.42 * (len(conflicts) + len(pres)) + 0.8), 2.3],
-                          hspace=0.42)
+    # report width (60rem, about 960 px): a figure about 8.5 in wide at 150 dpi is shown at three
+    # quarters of its size, so 8-9 pt text stays readable; legends go below their panel, not beside it
+    top = max(3.0, 0.42 * (len(conflicts) + len(pres)) + 0.8)
+    fig = plt.figure(figsize=(8.5, top + 2.3 + 3.2), layout="constrained")
+    gs = fig.add_gridspec(2, 1, height_ratios=[top + 1.3, 2.3 + 0.9])
     ax = fig.add_subplot(gs[0])
     axp = fig.add_subplot(gs[1])
 
@@ -195,15 +197,15 @@ def timeline(case: dict, d: dict):
         bold = p["mission"] == case["mission"].split(" (")[0]
         labels.append((y, f"{p['mission']} ({p['org']} operation)" + ("  \u25c0" if bold else "")))
     ax.axhline(-len(conflicts) + 0.35, color="#999999", lw=0.6)
-    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=8)
+    ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=8.5)
     ax.set_ylim(y0 - max(len(pres), 1) + 0.4, 0.75)
     ax.set_xlim(x0, x1)
     ax.xaxis.set_major_locator(mdates.YearLocator(10 if (x1.year - x0.year) > 45 else 5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.axvline(acd_end, color="#999999", ls=":", lw=0.8)
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(f"{case['country']} (GW {code}): armed conflicts, peace spells, agreements and peace operations",
-                 fontsize=11, loc="left")
+    fig.suptitle(f"{case['country']} (GW {code}): armed conflicts, peace spells, agreements and peace operations",
+                 fontsize=11)
     handles = [
         Patch(color=COLORS["minor"], label="active year, minor (25-999 deaths)"),
         Patch(color=COLORS["war"], label="active year, war (1,000+)"),
@@ -214,7 +216,8 @@ def timeline(case: dict, d: dict):
         Patch(color=COLORS["UN"], label="UN operation present"),
         Patch(color=COLORS["non-UN"], label="non-UN operation present"),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=2.0, ncol=2,
+              fontsize=8.5, frameon=False)
 
     # --- UN personnel by month (Kathman), with what the data cannot say
     idx = pd.date_range(*PERSONNEL_WINDOW, freq="MS", inclusive="left")
@@ -263,7 +266,7 @@ def timeline(case: dict, d: dict):
     axp.set_xlim(*PERSONNEL_WINDOW)
     axp.set_ylim(0, ymax * 1.18)
     axp.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    axp.xaxis.set_major_locator(mdates.YearLocator(2))
+    axp.xaxis.set_major_locator(mdates.YearLocator(4))
     axp.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axp.tick_params(axis="x", labelsize=8)
     axp.set_ylabel("UN personnel (persons)")
@@ -272,7 +275,8 @@ def timeline(case: dict, d: dict):
     h2, _ = axp.get_legend_handles_labels()
     h2 += [Patch(facecolor="none", edgecolor="#969696", hatch="////", label="UN present, personnel not recorded"),
            Patch(color=COLORS["non-UN"], label="non-UN operation present (no personnel data)")]
-    axp.legend(handles=h2, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    axp.legend(handles=h2, loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=2.0, ncol=2,
+               fontsize=8.5, frameon=False)
     return fig, {"split": split, "total_only": total_only, "silent": silent, "total": total, "present": present,
                  "idx": idx}
 
