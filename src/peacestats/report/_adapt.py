@@ -269,7 +269,7 @@ def _duck(obj) -> TidyResult:
                                      or "as reported"))
 
 
-def adapt(obj, what: str = "regtable"):
+def adapt(obj):
     """A peacestats result as is; anything else supported as a :class:`TidyResult`.
 
     Raises
@@ -292,6 +292,6 @@ def adapt(obj, what: str = "regtable"):
     if callable(getattr(obj, "tidy", None)):
         return _duck(obj)
     raise SpecificationError(
-        f"{what}: a {type(obj).__name__} is not a fitted peacestats model (a subclass of "
+        f"a {type(obj).__name__} is not a fitted peacestats model (a subclass of "
         "peacestats.models.results.ModelResult) nor a supported result: statsmodels and lifelines results, "
         "objects with a tidy() method (pyfixest) and tidy DataFrames (term, estimate, std_error) are")

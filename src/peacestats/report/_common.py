@@ -51,7 +51,7 @@ def as_results(results, what: str = "regtable") -> tuple[list, list[str] | None]
     out = []
     for i, r in enumerate(results):
         try:
-            out.append(adapt(r, what))
+            out.append(adapt(r))
         except SpecificationError as e:
             raise SpecificationError(f"{what}: item {i + 1}: {e}") from None
     return out, names
