@@ -169,3 +169,22 @@ def test_coefplot_takes_other_libraries(fits):
     ax = coefplot({"statsmodels": sm, "tidy": tidy}, labels={"x": "X"})
     assert {"X", "z", "pk_dum"} <= {t.get_text() for t in ax.get_yticklabels()}
     assert texts_outside(ax.figure) == []
+
+
+def test_spec_curve_ratio_axis_reads_decimals():
+    """The specification curve of hazard ratios: plain-decimal ticks on its log axis, nothing clipped."""
+    from peacestats.robustness import spec_curve_figure
+
+    rng = np.random.default_rng(5)
+    n = 40
+    est = np.sort(rng.normal(-0.3, 0.2, n))
+    res = pd.DataFrame({"spec": [f"s{i:02d}" for i in range(n)], "index": range(n),
+                        "sample": np.where(np.arange(n) % 2, "all", "post-1989"), "estimate": est,
+                        "std_error": 0.15, "conf_low": est - 0.3, "conf_high": est + 0.3, "p_value": 0.04,
+                        "error_type": None})
+    fig = spec_curve_figure(res, exponentiate=True, ylabel="Hazard ratio")
+    top = fig.axes[0]
+    assert top.get_yscale() == "log"
+    ticks = _tick_texts(top.yaxis)
+    assert len(ticks) >= 3 and all(float(t) > 0 for t in ticks)
+    assert texts_outside(fig) == []

@@ -139,6 +139,9 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     if exponentiate:
         est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
         top.set_yscale("log")
+        from ..report._common import ratio_axis
+
+        ratio_axis(top.yaxis)  # 0.5, 1, 2: plain decimals
     sig = ok["p_value"].to_numpy(float) < alpha
     colour = np.where(sig, "#b2182b", "#4d4d4d")
     top.vlines(x, lo, hi, colors=colour, alpha=0.35, linewidth=1 if n < 300 else 0.5)
