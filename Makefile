@@ -29,7 +29,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,lab]'
 	@touch $@
 
-venv: $(STAMP) ## Create .venv and install peacestats with its dependencies
+# The project's JupyterLab settings (jupyter/overrides.json: the analyses, jupytext .py files, open
+# as notebooks), installed where Lab reads the defaults of this environment.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+	install -D -m 0644 $< $@
+
+venv: $(STAMP) $(LAB_SETTINGS) ## Create .venv and install peacestats with its dependencies
 
 data: $(STAMP) ## Fetch and verify every source dataset into data/raw
 	$(BIN)/peacestats data fetch --all
@@ -71,8 +78,13 @@ bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \
 	 else echo "no benchmarks yet"; fi
 
-lab: $(STAMP) ## Open JupyterLab on analyses/
-	$(BIN)/jupyter lab analyses/
+# MPLBACKEND is unset for Lab so that its kernels draw inline; as root (most containers) Lab
+# refuses to start without --allow-root, which is then added, and said.
+JUPYTER_LAB ?= $(BIN)/jupyter lab
+lab: $(STAMP) $(LAB_SETTINGS) ## Open JupyterLab on analyses/ (the analyses open as notebooks)
+	@flags=""; if [ "$$(id -u)" = 0 ]; then flags="--allow-root"; \
+	  echo "make lab: running as root (uid 0), so JupyterLab is started with --allow-root"; fi; \
+	env -u MPLBACKEND $(JUPYTER_LAB) $$flags analyses/
 
 clean: ## Remove derived files (data/processed, reports); keeps data/raw and .venv
 	rm -rf data/processed data/interim benchmarks/results

@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,20 @@ def _md(text: str) -> str:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (JupyterLab, nbclient), not a plain script."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def _show(*objs) -> None:
+    """Display ``objs`` inline (callers check :func:`in_kernel` first: scripts never import IPython)."""
+    from IPython.display import display
+
+    display(*objs)
 
 
 def git_revision(root: Path | None = None) -> str:
@@ -106,8 +121,12 @@ class Report:
                 self.methods.append(m)
 
     def text(self, markdown: str) -> None:
-        """A block of Markdown (headings, paragraphs, lists, tables)."""
+        """A block of Markdown (headings, paragraphs, lists, tables); shown inline in a notebook."""
         self._blocks.append(_md(markdown))
+        if in_kernel():
+            from IPython.display import Markdown
+
+            _show(Markdown(markdown))
 
     def table(self, name: str, obj, caption: str, *, csv: pd.DataFrame | None = None, **regtable_kwargs) -> pd.DataFrame:
         """A table: a DataFrame, or fitted models (one or a list) rendered with :func:`regtable`.
@@ -130,10 +149,12 @@ class Report:
         fname = f"{self.name}-{name}.csv"
         self._pending[("table", fname)] = tidy
         self._tables.append(fname)
-        self._blocks.append(
-            f'<div class="table"><p class="caption"><strong>Table: {html.escape(caption)}</strong> '
-            f'(<a href="tables/{fname}">CSV</a>)</p>{body}</div>'
-        )
+        caption_html = f'<p class="caption"><strong>Table: {html.escape(caption)}</strong>'
+        self._blocks.append(f'<div class="table">{caption_html} (<a href="tables/{fname}">CSV</a>)</p>{body}</div>')
+        if in_kernel():
+            from IPython.display import HTML
+
+            _show(HTML(f"{caption_html}</p>{body}"))
         return tidy
 
     def figure(self, name: str, fig, caption: str) -> None:
@@ -150,6 +171,10 @@ class Report:
             f'<figure><img src="figures/{base}.png" alt="{html.escape(caption)}">'
             f'<figcaption>Figure: {html.escape(caption)} (<a href="figures/{base}.svg">SVG</a>)</figcaption></figure>'
         )
+        if in_kernel():  # the PNG the report shows (the figure itself is closed: no second copy)
+            from IPython.display import Image, Markdown
+
+            _show(Image(data=self._pending[("figure", f"{base}.png")], format="png"), Markdown(f"*Figure: {caption}*"))
 
     # ------------------------------------------------------------------ output
     def provenance(self) -> dict:
