@@ -17,7 +17,7 @@ endif
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv data build reports test test-faults test-fast bench lab clean distclean
+.PHONY: help venv data build reports test test-faults test-fast bench lab docs clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,lab]'
+	$(BIN)/pip install --quiet -e '.[dev,lab,docs]'
 	@touch $@
 
 # The project's JupyterLab settings (jupyter/overrides.json: the analyses, jupytext .py files, open
@@ -86,8 +86,14 @@ lab: $(STAMP) $(LAB_SETTINGS) ## Open JupyterLab on analyses/ (the analyses open
 	  echo "make lab: running as root (uid 0), so JupyterLab is started with --allow-root"; fi; \
 	env -u MPLBACKEND $(JUPYTER_LAB) $$flags analyses/
 
+# The site's getting-started notebook runs in a kernel: MPLBACKEND is unset so that its figures
+# draw inline. The API reference is read from src/ (mkdocs.yml), the pages of docs/hooks.py.
+docs: $(STAMP) ## Build the documentation site into site/ (mkdocs --strict: a warning fails)
+	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	@echo "Open site/index.html"
+
 clean: ## Remove derived files (data/processed, reports); keeps data/raw and .venv
-	rm -rf data/processed data/interim benchmarks/results
+	rm -rf data/processed data/interim benchmarks/results site
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 distclean: clean ## Also remove data/raw and the virtual environment
