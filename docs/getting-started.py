@@ -22,6 +22,8 @@
 # (in a checkout) or in your user data folder (an installed wheel).
 
 # %%
+from IPython.display import HTML
+
 import peacestats as ps
 
 d = ps.load("fortna_ceasefires")
@@ -47,8 +49,6 @@ fit.tidy(exponentiate=True)
 # for a paper), with labels for the terms.
 
 # %%
-from IPython.display import HTML
-
 controls = ps.coxph("pk_dum + victory + treaty + wardur + logdead + wartype", d, start="st_t0", stop="st_t",
                     event="st_d", cluster="cluster", ties="breslow")
 HTML(ps.regtable([fit, controls], model_names=["Peacekeeping", "With controls"], exponentiate=True,

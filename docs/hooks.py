@@ -126,7 +126,8 @@ def datasets_index() -> str:
              "project's authored tables. `peacestats data list` shows which are fetched.", "",
              "| key | dataset | version | unit | coverage |", "|---|---|---|---|---|"]
     for ds in registry.datasets():
-        lines.append(f"| [`{ds.key}`]({ds.key}.md) | {ds.title} | {ds.version} | {ds.unit} | {ds.coverage_label or '-'} |")
+        coverage = ds.coverage_label or "-"
+        lines.append(f"| [`{ds.key}`]({ds.key}.md) | {ds.title} | {ds.version} | {ds.unit} | {coverage} |")
     for key, entry in PROJECT_DATA.items():
         lines.append(f"| [`{key}`]({key}.md) | {entry['title']} | peacestats {peacestats.__version__} | authored | - |")
     return "\n".join(lines) + "\n"
@@ -148,7 +149,8 @@ def on_config(config):
     nav = list(config["nav"])
     nav.append({"Top-level API": "api.md"})
     nav.append({"Reference": [{title: reference[title]} for title, _ in _GROUPS if title in reference]})
-    nav.append({"Datasets": ["datasets/index.md", *[{k: f"datasets/{k}.md"} for k in [*registry.keys(), *PROJECT_DATA]]]})
+    datasets = [{k: f"datasets/{k}.md"} for k in [*registry.keys(), *PROJECT_DATA]]
+    nav.append({"Datasets": ["datasets/index.md", *datasets]})
     config["nav"] = nav
     return config
 

@@ -56,7 +56,8 @@ code{font-size:.9em} .note{font-size:.85rem;color:#555}
 
 #: Report pages only (the index keeps its bytes): the table of contents.
 _TOC_CSS = """
-.toc{background:#f6f6f6;padding:.6rem 1rem;margin:1.5rem 0;font-size:.9rem} .toc-title{margin:0 0 .3rem;font-weight:bold}
+.toc{background:#f6f6f6;padding:.6rem 1rem;margin:1.5rem 0;font-size:.9rem}
+.toc-title{margin:0 0 .3rem;font-weight:bold}
 .toc ol{margin:0;padding-left:1.4rem} .toc ul{margin:0;padding-left:1.2rem;list-style:circle}
 """
 
