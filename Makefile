@@ -17,7 +17,7 @@ endif
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv data build reports test test-faults test-fast bench lab clean distclean
+.PHONY: help venv data build reports test test-faults test-fast bench lab docs clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,10 +26,17 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,lab]'
+	$(BIN)/pip install --quiet -e '.[dev,lab,docs]'
 	@touch $@
 
-venv: $(STAMP) ## Create .venv and install peacestats with its dependencies
+# The project's JupyterLab settings (jupyter/overrides.json: the analyses, jupytext .py files, open
+# as notebooks), installed where Lab reads the defaults of this environment.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_SETTINGS): jupyter/overrides.json $(STAMP)
+	install -D -m 0644 $< $@
+
+venv: $(STAMP) $(LAB_SETTINGS) ## Create .venv and install peacestats with its dependencies
 
 data: $(STAMP) ## Fetch and verify every source dataset into data/raw
 	$(BIN)/peacestats data fetch --all
@@ -71,11 +78,22 @@ bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \
 	 else echo "no benchmarks yet"; fi
 
-lab: $(STAMP) ## Open JupyterLab on analyses/
-	$(BIN)/jupyter lab analyses/
+# MPLBACKEND is unset for Lab so that its kernels draw inline; as root (most containers) Lab
+# refuses to start without --allow-root, which is then added, and said.
+JUPYTER_LAB ?= $(BIN)/jupyter lab
+lab: $(STAMP) $(LAB_SETTINGS) ## Open JupyterLab on analyses/ (the analyses open as notebooks)
+	@flags=""; if [ "$$(id -u)" = 0 ]; then flags="--allow-root"; \
+	  echo "make lab: running as root (uid 0), so JupyterLab is started with --allow-root"; fi; \
+	env -u MPLBACKEND $(JUPYTER_LAB) $$flags analyses/
+
+# The site's getting-started notebook runs in a kernel: MPLBACKEND is unset so that its figures
+# draw inline. The API reference is read from src/ (mkdocs.yml), the pages of docs/hooks.py.
+docs: $(STAMP) ## Build the documentation site into site/ (mkdocs --strict: a warning fails)
+	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	@echo "Open site/index.html"
 
 clean: ## Remove derived files (data/processed, reports); keeps data/raw and .venv
-	rm -rf data/processed data/interim benchmarks/results
+	rm -rf data/processed data/interim benchmarks/results site
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 distclean: clean ## Also remove data/raw and the virtual environment

@@ -21,10 +21,6 @@
 # `.venv/bin/python analyses/case_studies.py`.
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker

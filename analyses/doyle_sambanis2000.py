@@ -22,10 +22,6 @@
 # Run from the repository root: `.venv/bin/python analyses/doyle_sambanis2000.py`.
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

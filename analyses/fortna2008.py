@@ -23,10 +23,6 @@
 # (writes `reports/fortna2008.html`, its tables and figures).
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -24,10 +24,6 @@
 # Nothing here is random: the script is deterministic.
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -4,9 +4,11 @@ Every other module asks this one where things live, so that a user can move
 the data or the mirror with environment variables and nothing else:
 
 ``PEACESTATS_HOME``
-    The project root (default: the repository that contains this package,
-    else the current working directory). ``data/raw``, ``data/processed`` and
-    ``reports`` live below it.
+    The project root. ``data/raw``, ``data/processed`` and ``reports`` live
+    below it. Default: the source checkout this package is imported from
+    (``<root>/src/peacestats``); for an installed wheel, the user data folder
+    (``platformdirs.user_data_path("peacestats")``, e.g.
+    ``~/.local/share/peacestats`` on Linux), never the working directory.
 ``PEACESTATS_DATA_MIRROR``
     A folder laid out like ``../shared/data`` (``<source>/<file>``), or an
     ``http(s)://`` address of a web server holding the same layout. When set,
@@ -24,16 +26,38 @@ from pathlib import Path
 
 
 def project_root() -> Path:
-    """The project root: ``$PEACESTATS_HOME``, else the source checkout, else the cwd."""
+    """The project root: ``$PEACESTATS_HOME``, else the source checkout, else the user data folder.
+
+    A checkout is recognised by this file's place, ``<root>/src/peacestats/config.py`` beside
+    ``<root>/pyproject.toml`` (an editable install counts); a wheel installed anywhere, even in a
+    virtual environment inside a checkout, uses the user data folder of :func:`user_data_root`.
+    """
     env = os.environ.get("PEACESTATS_HOME")
     if env:
         return Path(env).expanduser().resolve()
-    here = Path(__file__).resolve()
-    # src/peacestats/config.py -> repository root two levels above src/
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and (parent / "src" / "peacestats").is_dir():
-            return parent
-    return Path.cwd()
+    checkout = source_checkout()
+    return checkout if checkout is not None else user_data_root()
+
+
+def source_checkout() -> Path | None:
+    """The repository root when this package is imported from ``<root>/src/peacestats``, else ``None``."""
+    package = Path(__file__).resolve().parent
+    root = package.parent.parent
+    if package.name == "peacestats" and package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def user_data_root() -> Path:
+    """The per-user data folder of an installed peacestats (as pooch keeps its cache per user).
+
+    ``platformdirs.user_data_path("peacestats")``: ``$XDG_DATA_HOME/peacestats`` or
+    ``~/.local/share/peacestats`` on Linux, ``~/Library/Application Support/peacestats`` on
+    macOS, ``%LOCALAPPDATA%\\peacestats`` on Windows. Created when first written to.
+    """
+    import platformdirs
+
+    return platformdirs.user_data_path("peacestats", appauthor=False)
 
 
 def raw_dir() -> Path:

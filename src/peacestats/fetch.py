@@ -66,7 +66,9 @@ def mirror_file(key: str, mirror: Path) -> Path:
 
 def _copy_with_progress(src: Path, dst, progressbar: bool) -> None:
     """Copy ``src`` into ``dst`` (a path or an open binary file), with an optional tqdm bar."""
-    from tqdm.auto import tqdm
+    from ._progress import tqdm_class
+
+    tqdm = tqdm_class()
 
     total = src.stat().st_size
     own = not hasattr(dst, "write")
@@ -171,7 +173,9 @@ _POOCH_TEMP = re.compile(r"tmp[A-Za-z0-9_]{8}")
 
 def _fetch(key: str, ds, target: Path, progressbar: bool, mirror) -> FetchResult:
     """:func:`fetch` once the cache has been checked: copy or download under the folder's lock."""
-    import pooch
+    from ._progress import import_pooch
+
+    pooch = import_pooch()
 
     if mirror == "env":
         mirror = config.data_mirror()

@@ -16,7 +16,8 @@ An analysis script (``analyses/<name>.py``, a jupytext notebook) builds a
 ``write()`` puts ``reports/<name>.html``, ``reports/tables/<name>-<table>.csv``
 (tidy), ``reports/figures/<name>-<figure>.png`` and ``.svg`` and
 ``reports/<name>.json`` (the index entry); :func:`write_index` makes
-``reports/index.html`` from the entries. Every file is written atomically and
+``reports/index.html`` from the entries. A report with several sections, tables and figures
+opens with a table of contents linking each of them. Every file is written atomically and
 deterministically: no timestamps; the provenance footer names the datasets
 (key, version, sha256), the peacestats version, the git revision and the
 BibTeX of every source and method used.
@@ -26,7 +27,9 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +54,102 @@ code{font-size:.9em} .note{font-size:.85rem;color:#555}
 """
 
 
+#: Report pages only (the index keeps its bytes): the table of contents.
+_TOC_CSS = """
+.toc{background:#f6f6f6;padding:.6rem 1rem;margin:1.5rem 0;font-size:.9rem}
+.toc-title{margin:0 0 .3rem;font-weight:bold}
+.toc ol{margin:0;padding-left:1.4rem} .toc ul{margin:0;padding-left:1.2rem;list-style:circle}
+"""
+
+#: A report gets a table of contents when it has at least this many sections, tables and figures.
+TOC_MIN_ENTRIES = 4
+
+_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+
+
+def _slug(label: str, taken: set[str]) -> str:
+    """A page-unique anchor for ``label`` (``"Cox models"`` -> ``"cox-models"``, then ``"cox-models-2"``)."""
+    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "section"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _short(caption: str, limit: int = 90) -> str:
+    """A caption's first sentence (or clause), cut at a word before ``limit`` characters: a ToC label."""
+    first = re.split(r"(?<=[.;:])\s", caption.strip(), maxsplit=1)[0].rstrip(".;:")
+    cut = len(first) > limit
+    if cut:
+        first = first[: first.rfind(" ", 0, limit - 1)]
+    if first.count("(") > first.count(")"):  # the cut fell inside a parenthesis: drop it
+        first, cut = first[: first.rfind("(")], True
+    return first.rstrip(" ,") + ("…" if cut else "")
+
+
+def _anchor_headings(block: str, taken: set[str]) -> tuple[str, list[tuple[int, str, str]]]:
+    """``block`` with an ``id`` on every ``h2``/``h3``, and their (level, anchor, label) entries."""
+    entries: list[tuple[int, str, str]] = []
+
+    def add_id(m: re.Match) -> str:
+        label = html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip()
+        anchor = _slug(label, taken)
+        entries.append((int(m.group(1)), anchor, label))
+        return f'<h{m.group(1)} id="{anchor}">{m.group(2)}</h{m.group(1)}>'
+
+    return _HEADING.sub(add_id, block), entries
+
+
+def toc_html(entries: Sequence[tuple[int, str, str]]) -> str:
+    """A table of contents: sections (level 2) numbered, their subsections, tables and figures below.
+
+    ``entries`` are ``(level, anchor, label)`` in page order; level-3 entries before the first
+    section are listed at the top level.
+    """
+    items: list[str] = []
+    sub: list[str] = []
+    in_section = False
+
+    def close() -> None:
+        if sub:
+            items[-1] = items[-1][:-len("</li>")] + f"<ul>{''.join(sub)}</ul></li>"
+            sub.clear()
+
+    for level, anchor, label in entries:
+        link = f'<li><a href="#{anchor}">{html.escape(label)}</a></li>'
+        if level == 2:
+            close()
+            items.append(link)
+            in_section = True
+        elif in_section:
+            sub.append(link)
+        else:
+            items.append(link)
+    close()
+    return (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
+            f"<ol>{''.join(items)}</ol></nav>")
+
+
 def _md(text: str) -> str:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (JupyterLab, nbclient), not a plain script."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def _show(*objs) -> None:
+    """Display ``objs`` inline (callers check :func:`in_kernel` first: scripts never import IPython)."""
+    from IPython.display import display
+
+    display(*objs)
 
 
 def git_revision(root: Path | None = None) -> str:
@@ -71,7 +166,29 @@ def git_revision(root: Path | None = None) -> str:
 
 @dataclass
 class Report:
-    """One analysis report (see the module docstring)."""
+    """One analysis report (see the module docstring).
+
+    Parameters
+    ----------
+    name : str
+        File name stem: ``reports/<name>.html`` (a plain name, no path).
+    title, question : str
+        The page's heading and the question the analysis answers.
+    datasets : sequence of str
+        Registry keys (or the project's authored tables) the analysis uses, for provenance.
+    methods : sequence of str
+        Method names (``coxph``, ``kaplan_meier``, ...) whose BibTeX the footer lists.
+    out_dir : path, optional
+        The reports folder (default :func:`peacestats.config.reports_dir`).
+    toc : bool, optional
+        A table of contents linking every section, table and figure: ``None`` (default) adds it
+        to reports with at least ``TOC_MIN_ENTRIES`` of them, ``True``/``False`` always/never.
+
+    Notes
+    -----
+    Run in a Jupyter kernel (JupyterLab), :meth:`text`, :meth:`table` and :meth:`figure` also
+    display their content inline; the files :meth:`write` writes are the same either way.
+    """
 
     name: str
     title: str
@@ -79,7 +196,10 @@ class Report:
     datasets: Sequence[str] = ()
     methods: Sequence[str] = ()
     out_dir: Path | None = None
+    toc: bool | None = None
     _blocks: list[str] = field(default_factory=list, repr=False)
+    _toc: list[tuple[int, str, str]] = field(default_factory=list, repr=False)
+    _anchors: set[str] = field(default_factory=lambda: {"provenance"}, repr=False)
     _tables: list[str] = field(default_factory=list, repr=False)
     _figures: list[str] = field(default_factory=list, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)
@@ -106,8 +226,14 @@ class Report:
                 self.methods.append(m)
 
     def text(self, markdown: str) -> None:
-        """A block of Markdown (headings, paragraphs, lists, tables)."""
-        self._blocks.append(_md(markdown))
+        """A block of Markdown (headings, paragraphs, lists, tables); shown inline in a notebook."""
+        block, entries = _anchor_headings(_md(markdown), self._anchors)
+        self._blocks.append(block)
+        self._toc.extend(entries)
+        if in_kernel():
+            from IPython.display import Markdown
+
+            _show(Markdown(markdown))
 
     def table(self, name: str, obj, caption: str, *, csv: pd.DataFrame | None = None, **regtable_kwargs) -> pd.DataFrame:
         """A table: a DataFrame, or fitted models (one or a list) rendered with :func:`regtable`.
@@ -130,10 +256,15 @@ class Report:
         fname = f"{self.name}-{name}.csv"
         self._pending[("table", fname)] = tidy
         self._tables.append(fname)
-        self._blocks.append(
-            f'<div class="table"><p class="caption"><strong>Table: {html.escape(caption)}</strong> '
-            f'(<a href="tables/{fname}">CSV</a>)</p>{body}</div>'
-        )
+        caption_html = f'<p class="caption"><strong>Table: {html.escape(caption)}</strong>'
+        anchor = _slug(f"table-{name}", self._anchors)
+        self._toc.append((3, anchor, f"Table: {_short(caption)}"))
+        self._blocks.append(f'<div class="table" id="{anchor}">{caption_html} (<a href="tables/{fname}">CSV</a>)'
+                            f"</p>{body}</div>")
+        if in_kernel():
+            from IPython.display import HTML
+
+            _show(HTML(f"{caption_html}</p>{body}"))
         return tidy
 
     def figure(self, name: str, fig, caption: str) -> None:
@@ -146,10 +277,16 @@ class Report:
             self._pending[("figure", f"{base}.{ext}")] = io.figure_bytes(fig, ext)
         plt.close(fig)
         self._figures.append(base)
+        anchor = _slug(f"figure-{name}", self._anchors)
+        self._toc.append((3, anchor, f"Figure: {_short(caption)}"))
         self._blocks.append(
-            f'<figure><img src="figures/{base}.png" alt="{html.escape(caption)}">'
+            f'<figure id="{anchor}"><img src="figures/{base}.png" alt="{html.escape(caption)}">'
             f'<figcaption>Figure: {html.escape(caption)} (<a href="figures/{base}.svg">SVG</a>)</figcaption></figure>'
         )
+        if in_kernel():  # the PNG the report shows (the figure itself is closed: no second copy)
+            from IPython.display import Image, Markdown
+
+            _show(Image(data=self._pending[("figure", f"{base}.png")], format="png"), Markdown(f"*Figure: {caption}*"))
 
     # ------------------------------------------------------------------ output
     def provenance(self) -> dict:
@@ -174,7 +311,7 @@ class Report:
         )
         bib = cite([*self.datasets, *self.methods]) if (self.datasets or self.methods) else ""
         return (
-            '<section class="provenance"><h2>Provenance</h2>'
+            '<section class="provenance" id="provenance"><h2>Provenance</h2>'
             f"<p>peacestats {html.escape(prov['peacestats_version'])}, git revision "
             f"<code>{html.escape(prov['git_revision'])}</code>. Built by <code>make reports</code> from the raw "
             "data (checksums below) through <code>peacestats build</code>.</p>"
@@ -182,6 +319,11 @@ class Report:
             f"<tbody>{rows}</tbody></table>"
             f"<h3>References (BibTeX)</h3><pre>{html.escape(bib)}</pre></section>"
         )
+
+    def _toc_block(self) -> str:
+        """The table of contents (``toc=True``, or ``None`` and at least ``TOC_MIN_ENTRIES`` entries)."""
+        show = self.toc if self.toc is not None else len(self._toc) >= TOC_MIN_ENTRIES
+        return toc_html([*self._toc, (2, "provenance", "Provenance")]) + "\n" if show else ""
 
     def write(self) -> Path:
         """Write the report, its tables, figures and index entry as one unit; returns the HTML path.
@@ -209,9 +351,10 @@ class Report:
         prov = self.provenance()
         page = (
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>"
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}{_TOC_CSS}</style></head><body>"
             '<p><a href="index.html">&larr; all reports</a></p>'
             f"<h1>{html.escape(self.title)}</h1><p class=\"question\">{html.escape(self.question)}</p>"
+            + self._toc_block()
             + "\n".join(self._blocks)
             + self._footer(prov)
             + "</body></html>\n"

@@ -164,8 +164,9 @@ def _chunk_name(prefix: str, keys: list[str]) -> str:
 
 
 def _progress(total: int, desc: str, progress: bool | None):
-    from tqdm.auto import tqdm
+    from .._progress import tqdm_class
 
+    tqdm = tqdm_class()
     disable = (not sys.stderr.isatty()) if progress is None else not progress
     return tqdm(total=total, desc=desc, unit="spec", disable=disable)
 
