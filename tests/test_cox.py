@@ -1,94 +1,9 @@
 """The Cox model against R's ``survival::coxph`` (3.5-3, R 4.2.2) on Fortna's ceasefire spells.
 
-Golden values live in ``tests/data/cox_fortna_r.json``, written by this R script
-(run from the repository root; 12 significant digits are kept, the tolerance is
-1e-6 relative):
-
-.. code-block:: r
-
-    # Writes tests/data/cox_fortna_r.json (run from the repository root).
-    library(survival); library(foreign)
-    d <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-    d$st_t0 <- d[["_t0"]]; d$st_t <- d[["_t"]]; d$st_d <- d[["_d"]]
-    d$m0 <- ceiling(d$st_t0 / 30); d$m1 <- ceiling(d$st_t / 30)  # months: tied event times
-    d$w <- 1 + d$id %% 3                                         # integer case weights
-    d1 <- subset(d, st_t0 == 0)                                  # first segments: right-censored data
-    num <- function(x) paste0("[", paste(ifelse(is.na(x), "null", sprintf("%.12g", x)), collapse = ", "), "]")
-    obj <- function(l) paste0("{", paste(sprintf('"%s": %s', names(l), unlist(l)), collapse = ", "), "}")
-    fits <- list(
-      pk_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster),
-      full_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                           data = d, ties = "breslow", cluster = cluster),
-      pkop_breslow = coxph(Surv(st_t0, st_t, st_d) ~ factor(pkop), data = d, ties = "breslow", cluster = cluster),
-      full_efron = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                         data = d, ties = "efron", cluster = cluster),
-      months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                           data = d, ties = "efron", cluster = cluster),
-      months_breslow = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                             data = d, ties = "breslow", cluster = cluster),
-      strata_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + strata(wartype),
-                             data = d, ties = "breslow", cluster = cluster),
-      strata_months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + strata(wartype),
-                                  data = d, ties = "efron", cluster = cluster),
-      weights_months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                   data = d, weights = w, ties = "efron", cluster = cluster),
-      nocluster_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                data = d, ties = "breslow"),
-      id_robust_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                              data = d, ties = "efron", id = id, robust = TRUE),
-      first_breslow = coxph(Surv(st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                            data = d1, ties = "breslow"),
-      first_efron_robust = coxph(Surv(m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                 data = d1, ties = "efron", robust = TRUE)
-    )
-    profiles <- data.frame(pk_dum = c(0, 1), victory = 0, treaty = 1, wardur = 24, logdead = 10, wartype = 1)
-    out <- c()
-    for (nm in names(fits)) {
-      f <- fits[[nm]]
-      naive <- if (is.null(f$naive.var)) f$var else f$naive.var
-      z <- cox.zph(f)
-      l <- list(coef = num(coef(f)), se_model = num(sqrt(diag(naive))),
-                se_robust = num(if (is.null(f$naive.var)) NA else sqrt(diag(f$var))),
-                loglik = num(f$loglik), score = num(f$score), wald = num(f$wald.test),
-                rscore = num(if (is.null(f$rscore)) NA else f$rscore),
-                concordance = num(f$concordance[c("concordance", "std")]),
-                n = num(f$n), nevent = num(f$nevent), iter = num(f$iter),
-                zph_chisq = num(z$table[, "chisq"]), zph_df = num(z$table[, "df"]), zph_p = num(z$table[, "p"]),
-                zph_time = num(z$time))
-      detail <- nm %in% c("full_breslow", "pkop_breslow", "months_efron", "strata_months_efron",
-                          "weights_months_efron", "first_efron_robust")
-      if (detail) {
-        l$zph_x <- num(z$x); l$zph_y <- num(z$y)
-        l$resid_score <- num(residuals(f, type = "score"))
-        l$resid_martingale <- num(residuals(f, type = "martingale"))
-      }
-      if (nm %in% c("full_breslow", "months_efron")) {
-        l$resid_schoenfeld <- num(residuals(f, type = "schoenfeld"))
-        l$resid_scaledsch <- num(residuals(f, type = "scaledsch"))
-      }
-      curves <- nm %in% c("full_breslow", "months_efron", "strata_months_efron", "weights_months_efron")
-      if (curves && !grepl("strata", nm)) {
-        sf <- survfit(f, newdata = profiles)
-        l$sf_time <- num(sf$time); l$sf_surv <- num(sf$surv); l$sf_cumhaz <- num(sf$cumhaz)
-        l$sf_std_err <- num(sf$std.err); l$sf_lower <- num(sf$lower); l$sf_upper <- num(sf$upper)
-        l$sf_n_risk <- num(sf$n.risk); l$sf_n_event <- num(sf$n.event)
-        bh <- basehaz(f, centered = FALSE); l$bh_time <- num(bh$time); l$bh_hazard <- num(bh$hazard)
-        bc <- basehaz(f, centered = TRUE); l$bhc_hazard <- num(bc$hazard)
-      } else if (curves) {
-        p2 <- data.frame(pk_dum = c(0, 1), victory = 0, treaty = 1, wardur = 24, logdead = 10, wartype = c(1, 0))
-        sf <- survfit(f, newdata = p2)
-        l$sf_time <- num(sf$time); l$sf_surv <- num(sf$surv); l$sf_std_err <- num(sf$std.err)
-        l$sf_strata <- num(sf$strata); l$sf_lower <- num(sf$lower); l$sf_upper <- num(sf$upper)
-      }
-      out <- c(out, sprintf('"%s": %s', nm, obj(l)))
-    }
-    z2 <- cox.zph(fits$full_breslow, transform = "identity"); z3 <- cox.zph(fits$full_breslow, transform = "rank")
-    z4 <- cox.zph(fits$full_breslow, transform = "log"); z5 <- cox.zph(fits$pkop_breslow, terms = FALSE)
-    out <- c(out, sprintf('"zph_variants": %s', obj(list(
-      identity = num(z2$table[, "chisq"]), rank = num(z3$table[, "chisq"]), log = num(z4$table[, "chisq"]),
-      pkop_terms_false = num(z5$table[, "chisq"]), pkop_terms_false_y = num(z5$y)))))
-    out <- c(out, sprintf('"meta": {"R": "%s", "survival": "%s"}', R.version.string, packageVersion("survival")))
-    writeLines(paste0("{\\n", paste(out, collapse = ",\\n"), "\\n}"), "tests/data/cox_fortna_r.json")
+Golden values live in ``tests/data/cox_fortna_r.json``, written by ``tests/r/cox_fortna.R``
+(run from the repository root: ``Rscript tests/r/cox_fortna.R``; 12 significant digits are
+kept, the tolerance is 1e-6 relative) and read through ``tests/rfixtures.py``. Its 13 models
+and ours side by side are in ``tests/cox_r_models.py``.
 
 Fortna's data have no tied failure days, so Efron equals Breslow there; the monthly
 version (``ceiling(day / 30)``) has 15 tied event times (up to 6 events at once) and
@@ -138,7 +53,7 @@ def _matrix(flat, ncol):
 def test_coefficients_and_standard_errors_equal_R(fits, name):
     """coef, se(coef), robust se, loglik, n and events as R's ``coxph`` for each fixture model.
 
-    R (see the module docstring for the full script), e.g.::
+    R (``tests/r/cox_fortna.R`` has the full script), e.g.::
 
         coxph(Surv(st_t0, st_t, st_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster)
         coxph(Surv(st_t0, st_t, st_d) ~ factor(pkop), data = d, ties = "breslow", cluster = cluster)
@@ -173,7 +88,7 @@ def test_tests_and_concordance_equal_R(fits, name):
     """Score (log-rank), Wald and robust score tests and the concordance (with its SE) as R prints them.
 
     R: ``f$score; f$wald.test; f$rscore; f$concordance[c("concordance", "std")]`` for each
-    model of the module docstring (``summary(f)`` prints the same numbers, rounded).
+    model of ``tests/r/cox_fortna.R`` (``summary(f)`` prints the same numbers, rounded).
     """
     m, r = fits[name], R[name]
     _close([m.score_test], r["score"], scale_atol=False)
