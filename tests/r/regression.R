@@ -54,16 +54,20 @@ res$poisson_offset <- list(loglik = as.numeric(logLik(poo)), coef = named(coef(p
 
 # NB2, HKS Table 1 Model 1. glm.nb(fh, data = h) stops with "NA/NaN/Inf in 'x'" (IRLS diverges
 # from its default start), so start it at the NB2 optimum found by optim():
+fit_nb <- function(f) {
+  mf <- model.frame(f, h); X <- model.matrix(f, mf); y <- model.response(mf)
+  nll <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
+    mu <- exp(eta); -sum(lgamma(th + y) - lgamma(th) - lgamma(y + 1) + th * log(th) + y * eta - (th + y) * log(th + mu)) }
+  gr <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
+    mu <- exp(eta); -c(crossprod(X, (y - mu) * th / (th + mu)),
+      th * sum(digamma(th + y) - digamma(th) + log(th) + 1 - log(th + mu) - (th + y) / (th + mu))) }
+  o <- optim(c(log(mean(y)), rep(0, ncol(X) - 1), log(0.1)), nll, gr, method = "BFGS",
+             control = list(maxit = 10000, reltol = 1e-14))
+  glm.nb(f, data = h, start = setNames(o$par[-length(o$par)], colnames(X)),
+         init.theta = exp(o$par[length(o$par)]), control = tight)
+}
+nb <- fit_nb(fh)
 mf <- model.frame(fh, h); X <- model.matrix(fh, mf); y <- model.response(mf)
-nll <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
-  mu <- exp(eta); -sum(lgamma(th + y) - lgamma(th) - lgamma(y + 1) + th * log(th) + y * eta - (th + y) * log(th + mu)) }
-gr <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
-  mu <- exp(eta); -c(crossprod(X, (y - mu) * th / (th + mu)),
-    th * sum(digamma(th + y) - digamma(th) + log(th) + 1 - log(th + mu) - (th + y) / (th + mu))) }
-o <- optim(c(log(mean(y)), rep(0, ncol(X) - 1), log(0.1)), nll, gr, method = "BFGS",
-           control = list(maxit = 10000, reltol = 1e-14))
-nb <- glm.nb(fh, data = h, start = setNames(o$par[-length(o$par)], colnames(X)),
-             init.theta = exp(o$par[length(o$par)]), control = tight)
 nd <- data.frame(troopLag = c(0, 8), policeLag = 0, militaryobserversLag = 0, brv_AllLag = mean(mf$brv_AllLag),
                  osvAllLagDum = 1, incomp = 2, epduration = mean(mf$epduration), lntpop = mean(mf$lntpop),
                  row.names = c("no_troops", "troops_8000"))
@@ -93,6 +97,10 @@ res$negbin <- list(nobs = nobs(nb), loglik = as.numeric(logLik(nb)), aic = AIC(n
                    cl_hc1 = se(vcovCL(nb, cluster = ~conflict_id, type = "HC1")),
                    cl_hc0 = se(vcovCL(nb, cluster = ~conflict_id, type = "HC0")),   # = vcovCL's negbin default
                    stata_cluster = named(stata), pred = named(predict(nb, nd, type = "response")))
+
+# HKS Model 2: troops without police and observers
+nb2 <- fit_nb(osvAll ~ troopLag + brv_AllLag + osvAllLagDum + incomp + epduration + lntpop)
+res$negbin_model2 <- list(nobs = nobs(nb2), coef = named(coef(nb2)))
 
 # NB2 with prior weights and an exposure offset (glm.nb converges from its default start)
 h$w <- 1 + h$incomp / 2
