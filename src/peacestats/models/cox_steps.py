@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
 from . import frame as _frame
 from . import vcov as _vcov
+from .formula import check_surv_arguments
 from .engines.cox import quad_test as _quad_test
 from .engines.cox import score_residuals as _score_residuals
 
@@ -90,9 +91,7 @@ def _survival_terms(formula, start, stop, event, cluster, strata):
     sf = _frame.parse_surv_formula(formula)
     strata_cols = _frame.as_list(strata)
     if sf is not None:
-        for name, given, parsed in (("start", start, sf.start), ("stop", stop, sf.stop), ("event", event, sf.event)):
-            if given is not None and parsed is not None and given != parsed:
-                raise SpecificationError(f"{name}={given!r} conflicts with the formula's Surv() ({parsed!r}).")
+        check_surv_arguments(sf, "coxph", start=start, stop=stop, event=event)
         start = start if start is not None else sf.start
         stop, event = sf.stop, sf.event
         rhs, f_strata, f_cluster = sf.rhs, sf.strata, sf.cluster

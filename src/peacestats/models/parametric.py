@@ -57,6 +57,7 @@ from . import vcov as _vcov
 from .engines.parametric import Data as _Data
 from .engines.parametric import fit as _fit
 from .engines.parametric import surv_w as _surv_w
+from .formula import check_surv_arguments
 from .results import ModelResult, formula_outcome
 from .survival_data import _row_label, _survival_data, _unique_index
 
@@ -432,12 +433,7 @@ def _survreg_terms(formula, dist, metric, start, stop, event, cluster):
             raise SpecificationError(
                 "survreg: strata() is not supported (in R's survreg it gives each stratum its own scale)"
             )
-        for name, given, written in (("start", start, sf.start), ("stop", stop, sf.stop),
-                                     ("event", event, sf.event), ("cluster", cluster, sf.cluster)):
-            if given is not None and written is not None and given != written:
-                raise SpecificationError(
-                    f"survreg: {name}={given!r} contradicts the formula's {written!r}; give it once"
-                )
+        check_surv_arguments(sf, "survreg", start=start, stop=stop, event=event, cluster=cluster)
         start = sf.start if sf.start is not None else start
         stop, event = sf.stop, sf.event
         cluster = sf.cluster if sf.cluster is not None else cluster
