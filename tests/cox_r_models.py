@@ -1,20 +1,18 @@
 """Fortna data and the R model list shared by test_cox.py and test_zph.py.
 
-The golden values (tests/data/cox_fortna_r.json) come from the R script in the
-docstring of test_cox.py; ``fit_r_model(name, d)`` is our call for each of its models.
+The golden values (tests/data/cox_fortna_r.json) come from ``tests/r/cox_fortna.R``;
+``fit_r_model(name, d)`` is our call for each of its models.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from peacestats.models.cox import CoxResult, coxph
+from rfixtures import load
 
-R = json.loads((Path(__file__).parent / "data" / "cox_fortna_r.json").read_text())
+R = load("cox_fortna")
 FULL = "pk_dum + victory + treaty + wardur + logdead + wartype"
 S5 = "pk_dum + victory + treaty + wardur + logdead"
 DAYS = dict(start="st_t0", stop="st_t", event="st_d")

@@ -1,7 +1,8 @@
 """Selection adjustment: propensity scores, IPW, matching, balance and E-values.
 
-Golden values come from R 4.x (base ``glm``; the R code is in each test's
-docstring; R reads the original file) or from the published examples of
+Golden values come from R 4.x (base ``glm``, ``survival::coxph``): ``tests/r/causal.R``
+writes ``tests/data/causal_r.json`` (R reads the original files), read through
+``tests/rfixtures.py``; or from the published examples of
 VanderWeele & Ding (2017) and the R package EValue's vignette. The simulations
 are seeded: a known treatment effect with confounding, where the naive
 difference is biased and the adjusted estimate recovers the truth.
@@ -16,49 +17,22 @@ import pytest
 from peacestats.errors import ModelError, SpecificationError
 from peacestats.models import causal
 
+import rfixtures  # noqa: E402 - the tests folder's fixture reader
+
 PS_FORMULA = "un2int ~ wartype + logcost + wardur + factnum + trnsfcap + treaty + develop + exp + decade"
 COVS = ["wartype", "logcost", "wardur", "factnum", "trnsfcap", "treaty", "develop", "exp", "decade"]
 
-# R: see test_propensity_score_against_R
-R_COEF = {
-    "Intercept": -3.13103271191340e00,
-    "wartype": 1.58574321454808e-01,
-    "logcost": 8.88558334420724e-02,
-    "wardur": -5.01258221802216e-03,
-    "factnum": 1.43311278401579e-01,
-    "trnsfcap": 8.30595310370780e-05,
-    "treaty": 1.92985051155343e00,
-    "develop": -2.94954947005652e-05,
-    "exp": -5.05925060889887e00,
-    "decade": 3.78132795305575e-01,
-}
-R_SE = {
-    "Intercept": 1.361125600884668607,
-    "wartype": 0.479349318192827001,
-    "logcost": 0.104681172639813927,
-    "wardur": 0.002884036993042429,
-    "factnum": 0.162532541852584062,
-    "trnsfcap": 0.001601285771126530,
-    "treaty": 0.547459913803888920,
-    "develop": 0.000297972377299601,
-    "exp": 2.820791237643769378,
-    "decade": 0.171042735215496566,
-}
-R_ROWS = [0, 1, 10, 49, 123]  # 0-based rows of peace.csv
-R_PS = [0.459278972846234, 0.310059756963637, 0.110059928919599, 0.175013931154266, 0.269396671326478]
-R_W_ATE = [0.803112009963245, 0.914785805515539, 3.351378313953357, 2.107560561514781, 0.863871701939154]
-R_W_ATT = [1.0, 0.768974850508795, 1.0, 1.0, 0.630941058590594]
-# smd, smd_adj (stabilized ATE weights), var ratio, var ratio adj
+# R: tests/r/causal.R (scalars come as one-element lists)
+R_DS = rfixtures.load("causal")["doyle_sambanis"]
+R_IPW = rfixtures.load("causal")["fortna_ipw"]
+R_COEF = dict(zip(R_DS["terms"], R_DS["coef"]))
+R_SE = dict(zip(R_DS["terms"], R_DS["se"]))
+R_ROWS = R_DS["rows"]  # 0-based rows of peace.csv
+R_PS, R_W_ATE, R_W_ATT = R_DS["ps"], R_DS["w_ate"], R_DS["w_att"]
+# smd, smd_adj (stabilized ATE weights), var ratio, var ratio adj (NaN: binary covariate)
 R_BAL = {
-    "wartype": (0.0905617305946965, 0.04868170908094049, np.nan, np.nan),
-    "logcost": (0.4264222065079254, 0.01214629510767405, 0.756956919485841, 1.090133038443851),
-    "wardur": (-0.0733416490892512, -0.03177668723862360, 0.531004076326335, 0.587356779332802),
-    "factnum": (0.3023477172812409, -0.01804047961380881, 0.810348359089589, 0.327171516749012),
-    "trnsfcap": (0.1415991551587597, -0.03936918217127393, 0.943571359026636, 0.419136844375658),
-    "treaty": (0.8135055313758532, -0.00966210540786331, np.nan, np.nan),
-    "develop": (0.0175577621722927, 0.01335478235404392, 0.656448471746954, 0.717076234729815),
-    "exp": (-0.1194411640929448, 0.00188735815940135, 1.053245497762043, 1.272810229119446),
-    "decade": (0.6018522015138685, 0.13846042455347096, 1.001973094170404, 1.108214291039148),
+    cov: tuple(np.nan if b[k][0] is None else b[k][0] for k in ("smd", "smd_adj", "var_ratio", "var_ratio_adj"))
+    for cov, b in R_DS["balance"].items()
 }
 
 
@@ -78,29 +52,20 @@ def ps_ds(ds):
 def test_propensity_score_against_R(ds, ps_ds):
     """Doyle & Sambanis: UN intervention (un2int) on war characteristics, logit.
 
-    R 4.x::
-
-        d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
-        f <- glm(un2int ~ wartype + logcost + wardur + factnum + trnsfcap + treaty + develop
-                 + exp + decade, family = binomial, data = d,
-                 control = glm.control(epsilon = 1e-14, maxit = 100))
-        options(digits = 15)
-        coef(f); sqrt(diag(vcov(f))); logLik(f); nobs(f)          # -64.5265034366723, 122
-        setdiff(seq_len(nrow(d)), as.integer(names(fitted(f)))) - 1L   # 18 46 (0-based)
-        ps <- rep(NA, nrow(d)); ps[as.integer(names(fitted(f)))] <- fitted(f)
-        ps[c(1, 2, 11, 50, 124)]
+    R: ``glm(un2int ~ ..., family = binomial, control = glm.control(epsilon = 1e-14))`` in
+    ``tests/r/causal.R``: coefficients, SEs, logLik, nobs, the rows without a score, scores.
     """
     tidy = ps_ds.fit.tidy().set_index("term")
     for term, v in R_COEF.items():
         assert tidy.loc[term, "estimate"] == pytest.approx(v, rel=1e-6)
         assert tidy.loc[term, "std_error"] == pytest.approx(R_SE[term], rel=1e-6)
-    assert ps_ds.fit.loglik == pytest.approx(-64.5265034366723, rel=1e-9)
-    assert ps_ds.fit.nobs == 122
+    assert ps_ds.fit.loglik == pytest.approx(R_DS["loglik"][0], rel=1e-9)
+    assert ps_ds.fit.nobs == R_DS["nobs"][0] == 122
     assert ps_ds.treatment[ps_ds.used].sum() == 45  # treated among the rows used
     # scores aligned to the data's index; the two rows with missing covariates flagged
     assert ps_ds.scores.index.equals(ds.index)
     assert len(ps_ds.scores) == 124
-    assert ps_ds.dropped.tolist() == [18, 46]
+    assert ps_ds.dropped.tolist() == R_DS["dropped"] == [18, 46]
     assert ps_ds.n_dropped == 2
     assert ps_ds.scores.iloc[[18, 46]].isna().all()
     assert ds.loc[18, ["logcost", "trnsfcap"]].isna().any() and ds.loc[46, ["logcost", "trnsfcap"]].isna().any()
@@ -137,18 +102,13 @@ def test_probit_and_displays(ds):
 def test_ipw_weights_against_R(ps_ds):
     """Stabilized ATE and ATT weights from the R scores above.
 
-    R 4.x (continuing the code of test_propensity_score_against_R)::
-
-        t <- d$un2int; ok <- !is.na(ps); p1 <- mean(t[ok])
-        w <- ifelse(t == 1, p1 / ps, (1 - p1) / (1 - ps))
-        w[c(1, 2, 11, 50, 124)]; sum(w[ok])                     # 121.501459560746
-        watt <- ifelse(t == 1, 1, ps / (1 - ps) * (1 - p1) / p1)
-        watt[c(1, 2, 11, 50, 124)]
+    R: ``ifelse(t == 1, p1 / ps, (1 - p1) / (1 - ps))`` and the ATT weights, from R's scores
+    (``tests/r/causal.R``).
     """
     w = causal.ipw_weights(ps_ds.treatment, ps_ds)
     assert w.index.equals(ps_ds.scores.index)
     np.testing.assert_allclose(w.iloc[R_ROWS].to_numpy(), R_W_ATE, rtol=1e-7)
-    assert w.sum() == pytest.approx(121.501459560746, rel=1e-8)
+    assert w.sum() == pytest.approx(R_DS["w_ate_sum"][0], rel=1e-8)
     assert w.iloc[[18, 46]].isna().all() and w.attrs["n_missing"] == 2
     assert w.attrs["p_treated"] == pytest.approx(45 / 122)
     watt = causal.ipw_weights(ps_ds.treatment, ps_ds.scores, estimand="ATT")
@@ -162,23 +122,8 @@ def test_ipw_weights_against_R(ps_ds):
 def test_balance_against_R(ds, ps_ds):
     """SMDs and variance ratios before and after stabilized ATE weighting.
 
-    R 4.x (continuing test_ipw_weights_against_R)::
-
-        smd <- function(x, t, w = rep(1, length(x))) {
-          bin <- all(x %in% c(0, 1))
-          v <- function(z) if (bin) mean(z) * (1 - mean(z)) else var(z)
-          s <- sqrt((v(x[t == 1]) + v(x[t == 0])) / 2)
-          (weighted.mean(x[t == 1], w[t == 1]) - weighted.mean(x[t == 0], w[t == 0])) / s
-        }
-        wvar <- function(x, w) { m <- weighted.mean(x, w)
-          sum(w * (x - m)^2) * sum(w) / (sum(w)^2 - sum(w^2)) }
-        covs <- c("wartype", "logcost", "wardur", "factnum", "trnsfcap", "treaty",
-                  "develop", "exp", "decade")
-        dd <- d[ok, ]; tt <- t[ok]; ww <- w[ok]
-        t(sapply(covs, function(v) { x <- dd[[v]]
-          c(smd = smd(x, tt), smd_adj = smd(x, tt, ww),
-            vr = var(x[tt == 1]) / var(x[tt == 0]),
-            vr_adj = wvar(x[tt == 1], ww[tt == 1]) / wvar(x[tt == 0], ww[tt == 0])) }))
+    R: ``smd()`` (pooled SD of the unadjusted sample, p(1 - p) for binary covariates) and the
+    reliability-weighted variance ratios of ``tests/r/causal.R``, with R's stabilized weights.
     """
     w = causal.ipw_weights(ps_ds.treatment, ps_ds)
     bal = causal.balance_table(ds, treatment="un2int", covariates=COVS, weights=w)
@@ -559,24 +504,8 @@ def test_ipw_weights_in_the_cox_model_against_R():
     effect that weighting reveals (0.585). The weights are passed to
     :func:`peacestats.models.cox.coxph` as a column (``weights="w"``).
 
-    R 4.x::
-
-        library(survival); library(foreign)
-        f <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-        f <- f[order(f$id, f$"_t0"), ]
-        first <- f[!duplicated(f$id), ]
-        last <- aggregate(cbind(time = f$"_t", event = f$"_d") ~ id, data = f, FUN = max)
-        s <- merge(first[, c("id", "cluster", "pk_dum", "victory", "treaty", "logdead", "wardur",
-                             "wartype")], last, by = "id")
-        s <- s[complete.cases(s), ]                                     # 154 spells, 82 failures
-        ps <- fitted(glm(pk_dum ~ victory + treaty + logdead + wardur + wartype, family = binomial,
-                         data = s, control = glm.control(epsilon = 1e-14, maxit = 100)))
-        p1 <- mean(s$pk_dum)
-        s$w <- ifelse(s$pk_dum == 1, p1 / ps, (1 - p1) / (1 - ps))
-        sum(s$w); s$w[1:3]
-        naive <- coxph(Surv(time, event) ~ pk_dum, data = s, cluster = cluster)
-        ipw <- coxph(Surv(time, event) ~ pk_dum, data = s, weights = w, cluster = cluster)
-        coef(ipw); sqrt(diag(vcov(ipw))); ipw$loglik
+    R: the spells, the logit scores, the stabilized weights and ``coxph(Surv(time, event) ~ pk_dum,
+    weights = w, cluster = cluster)`` in ``tests/r/causal.R``.
     """
     cox = pytest.importorskip("peacestats.models.cox")
     from peacestats.sources import fortna_ceasefires
@@ -589,18 +518,17 @@ def test_ipw_weights_in_the_cox_model_against_R():
         .dropna()
         .reset_index()
     )
-    assert len(s) == 154 and s["event"].sum() == 82
+    assert len(s) == R_IPW["n"][0] == 154 and s["event"].sum() == R_IPW["events"][0] == 82
     ps = causal.propensity_score("pk_dum ~ victory + treaty + logdead + wardur + wartype", s)
     s["w"] = causal.ipw_weights(s["pk_dum"], ps)
-    assert s["w"].sum() == pytest.approx(159.594573484216, rel=1e-8)
-    np.testing.assert_allclose(s["w"].iloc[:3], [0.820471166953504, 1.687438190749919, 0.864098399200206],
-                               rtol=1e-8)
+    assert s["w"].sum() == pytest.approx(R_IPW["w_sum"][0], rel=1e-8)
+    np.testing.assert_allclose(s["w"].iloc[:3], R_IPW["w_first3"], rtol=1e-8)
     naive = cox.coxph("pk_dum", s, stop="time", event="event", cluster="cluster")
     fit = cox.coxph("pk_dum", s, stop="time", event="event", weights="w", cluster="cluster")
-    assert naive.params["pk_dum"] == pytest.approx(-0.0196123691293314, rel=1e-6)
-    assert fit.params["pk_dum"] == pytest.approx(-0.536154005213104, rel=1e-6)
-    assert fit.std_errors["pk_dum"] == pytest.approx(0.350849131266823, rel=1e-6)
-    assert fit.loglik == pytest.approx(-382.940096002696, rel=1e-9)
+    assert naive.params["pk_dum"] == pytest.approx(R_IPW["naive_coef"][0], rel=1e-6)
+    assert fit.params["pk_dum"] == pytest.approx(R_IPW["ipw_coef"][0], rel=1e-6)
+    assert fit.std_errors["pk_dum"] == pytest.approx(R_IPW["ipw_se"][0], rel=1e-6)
+    assert fit.loglik == pytest.approx(R_IPW["ipw_loglik"][0], rel=1e-9)
     # how strong would unmeasured confounding have to be? Failure is common (82 of 154).
     t = fit.tidy().set_index("term").loc["pk_dum"]
     ev = causal.e_value(np.exp(t["estimate"]), np.exp(t["conf_low"]), np.exp(t["conf_high"]),

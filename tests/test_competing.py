@@ -17,9 +17,6 @@ coefficients come from two Newton iterations stopped at their own tolerances).
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +29,12 @@ from peacestats.models.competing import FineGrayResult, cumulative_incidence, fi
 from peacestats.models.cox import coxph
 from peacestats.models.km import kaplan_meier
 
+import rfixtures  # noqa: E402 - the tests folder's fixture reader
+
 HERE = Path(__file__).parent
 DATA = HERE / "data"
 RTOL = 1e-6
-R_GOLDEN = json.loads((DATA / "competing_r.json").read_text())
+R_GOLDEN = rfixtures.load("competing")
 
 
 def spells() -> pd.DataFrame:
@@ -433,13 +432,10 @@ def test_real_fixture_is_the_built_table(built_tables):
 
 
 @pytest.mark.needs_r
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript is not on PATH (the JSON fixture is checked instead)")
+@pytest.mark.skipif(not rfixtures.have_r(), reason="Rscript is not on PATH (the JSON fixture is checked instead)")
 def test_live_r(tmp_path):
     """Run tests/r/competing.R now and compare with our estimates (and with the stored fixture)."""
-    out = tmp_path / "competing_r.json"
-    subprocess.run(["Rscript", str(HERE / "r" / "competing.R"), str(out)], cwd=HERE.parent, check=True,
-                   capture_output=True, timeout=600)
-    live = json.loads(out.read_text())
+    live = rfixtures.regenerate("competing", tmp_path)
     for name in AJ_CASES:
         check_aj_case(name, live)
         check_aj_at(name, live)

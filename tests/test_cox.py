@@ -1,94 +1,9 @@
 """The Cox model against R's ``survival::coxph`` (3.5-3, R 4.2.2) on Fortna's ceasefire spells.
 
-Golden values live in ``tests/data/cox_fortna_r.json``, written by this R script
-(run from the repository root; 12 significant digits are kept, the tolerance is
-1e-6 relative):
-
-.. code-block:: r
-
-    # Writes tests/data/cox_fortna_r.json (run from the repository root).
-    library(survival); library(foreign)
-    d <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-    d$st_t0 <- d[["_t0"]]; d$st_t <- d[["_t"]]; d$st_d <- d[["_d"]]
-    d$m0 <- ceiling(d$st_t0 / 30); d$m1 <- ceiling(d$st_t / 30)  # months: tied event times
-    d$w <- 1 + d$id %% 3                                         # integer case weights
-    d1 <- subset(d, st_t0 == 0)                                  # first segments: right-censored data
-    num <- function(x) paste0("[", paste(ifelse(is.na(x), "null", sprintf("%.12g", x)), collapse = ", "), "]")
-    obj <- function(l) paste0("{", paste(sprintf('"%s": %s', names(l), unlist(l)), collapse = ", "), "}")
-    fits <- list(
-      pk_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster),
-      full_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                           data = d, ties = "breslow", cluster = cluster),
-      pkop_breslow = coxph(Surv(st_t0, st_t, st_d) ~ factor(pkop), data = d, ties = "breslow", cluster = cluster),
-      full_efron = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                         data = d, ties = "efron", cluster = cluster),
-      months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                           data = d, ties = "efron", cluster = cluster),
-      months_breslow = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                             data = d, ties = "breslow", cluster = cluster),
-      strata_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + strata(wartype),
-                             data = d, ties = "breslow", cluster = cluster),
-      strata_months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + strata(wartype),
-                                  data = d, ties = "efron", cluster = cluster),
-      weights_months_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                   data = d, weights = w, ties = "efron", cluster = cluster),
-      nocluster_breslow = coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                data = d, ties = "breslow"),
-      id_robust_efron = coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                              data = d, ties = "efron", id = id, robust = TRUE),
-      first_breslow = coxph(Surv(st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                            data = d1, ties = "breslow"),
-      first_efron_robust = coxph(Surv(m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                                 data = d1, ties = "efron", robust = TRUE)
-    )
-    profiles <- data.frame(pk_dum = c(0, 1), victory = 0, treaty = 1, wardur = 24, logdead = 10, wartype = 1)
-    out <- c()
-    for (nm in names(fits)) {
-      f <- fits[[nm]]
-      naive <- if (is.null(f$naive.var)) f$var else f$naive.var
-      z <- cox.zph(f)
-      l <- list(coef = num(coef(f)), se_model = num(sqrt(diag(naive))),
-                se_robust = num(if (is.null(f$naive.var)) NA else sqrt(diag(f$var))),
-                loglik = num(f$loglik), score = num(f$score), wald = num(f$wald.test),
-                rscore = num(if (is.null(f$rscore)) NA else f$rscore),
-                concordance = num(f$concordance[c("concordance", "std")]),
-                n = num(f$n), nevent = num(f$nevent), iter = num(f$iter),
-                zph_chisq = num(z$table[, "chisq"]), zph_df = num(z$table[, "df"]), zph_p = num(z$table[, "p"]),
-                zph_time = num(z$time))
-      detail <- nm %in% c("full_breslow", "pkop_breslow", "months_efron", "strata_months_efron",
-                          "weights_months_efron", "first_efron_robust")
-      if (detail) {
-        l$zph_x <- num(z$x); l$zph_y <- num(z$y)
-        l$resid_score <- num(residuals(f, type = "score"))
-        l$resid_martingale <- num(residuals(f, type = "martingale"))
-      }
-      if (nm %in% c("full_breslow", "months_efron")) {
-        l$resid_schoenfeld <- num(residuals(f, type = "schoenfeld"))
-        l$resid_scaledsch <- num(residuals(f, type = "scaledsch"))
-      }
-      curves <- nm %in% c("full_breslow", "months_efron", "strata_months_efron", "weights_months_efron")
-      if (curves && !grepl("strata", nm)) {
-        sf <- survfit(f, newdata = profiles)
-        l$sf_time <- num(sf$time); l$sf_surv <- num(sf$surv); l$sf_cumhaz <- num(sf$cumhaz)
-        l$sf_std_err <- num(sf$std.err); l$sf_lower <- num(sf$lower); l$sf_upper <- num(sf$upper)
-        l$sf_n_risk <- num(sf$n.risk); l$sf_n_event <- num(sf$n.event)
-        bh <- basehaz(f, centered = FALSE); l$bh_time <- num(bh$time); l$bh_hazard <- num(bh$hazard)
-        bc <- basehaz(f, centered = TRUE); l$bhc_hazard <- num(bc$hazard)
-      } else if (curves) {
-        p2 <- data.frame(pk_dum = c(0, 1), victory = 0, treaty = 1, wardur = 24, logdead = 10, wartype = c(1, 0))
-        sf <- survfit(f, newdata = p2)
-        l$sf_time <- num(sf$time); l$sf_surv <- num(sf$surv); l$sf_std_err <- num(sf$std.err)
-        l$sf_strata <- num(sf$strata); l$sf_lower <- num(sf$lower); l$sf_upper <- num(sf$upper)
-      }
-      out <- c(out, sprintf('"%s": %s', nm, obj(l)))
-    }
-    z2 <- cox.zph(fits$full_breslow, transform = "identity"); z3 <- cox.zph(fits$full_breslow, transform = "rank")
-    z4 <- cox.zph(fits$full_breslow, transform = "log"); z5 <- cox.zph(fits$pkop_breslow, terms = FALSE)
-    out <- c(out, sprintf('"zph_variants": %s', obj(list(
-      identity = num(z2$table[, "chisq"]), rank = num(z3$table[, "chisq"]), log = num(z4$table[, "chisq"]),
-      pkop_terms_false = num(z5$table[, "chisq"]), pkop_terms_false_y = num(z5$y)))))
-    out <- c(out, sprintf('"meta": {"R": "%s", "survival": "%s"}', R.version.string, packageVersion("survival")))
-    writeLines(paste0("{\\n", paste(out, collapse = ",\\n"), "\\n}"), "tests/data/cox_fortna_r.json")
+Golden values live in ``tests/data/cox_fortna_r.json``, written by ``tests/r/cox_fortna.R``
+(run from the repository root: ``Rscript tests/r/cox_fortna.R``; 12 significant digits are
+kept, the tolerance is 1e-6 relative) and read through ``tests/rfixtures.py``. Its 13 models
+and ours side by side are in ``tests/cox_r_models.py``.
 
 Fortna's data have no tied failure days, so Efron equals Breslow there; the monthly
 version (``ceiling(day / 30)``) has 15 tied event times (up to 6 events at once) and
@@ -107,6 +22,9 @@ from peacestats.errors import ConvergenceError, SpecificationError, SurvivalData
 from peacestats.models.cox import CoxResult, coxph
 
 from cox_r_models import DAYS, FULL, MODELS, MONTHS, R, RTOL, S5, fit_r_model, fortna_data  # noqa: E402
+from rfixtures import load  # noqa: E402
+
+PRECISE = load("cox_precision")  # R run to full precision: tests/r/cox_precision.R
 
 _fit = fit_r_model
 
@@ -138,7 +56,7 @@ def _matrix(flat, ncol):
 def test_coefficients_and_standard_errors_equal_R(fits, name):
     """coef, se(coef), robust se, loglik, n and events as R's ``coxph`` for each fixture model.
 
-    R (see the module docstring for the full script), e.g.::
+    R (``tests/r/cox_fortna.R`` has the full script), e.g.::
 
         coxph(Surv(st_t0, st_t, st_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster)
         coxph(Surv(st_t0, st_t, st_d) ~ factor(pkop), data = d, ties = "breslow", cluster = cluster)
@@ -173,7 +91,7 @@ def test_tests_and_concordance_equal_R(fits, name):
     """Score (log-rank), Wald and robust score tests and the concordance (with its SE) as R prints them.
 
     R: ``f$score; f$wald.test; f$rscore; f$concordance[c("concordance", "std")]`` for each
-    model of the module docstring (``summary(f)`` prints the same numbers, rounded).
+    model of ``tests/r/cox_fortna.R`` (``summary(f)`` prints the same numbers, rounded).
     """
     m, r = fits[name], R[name]
     _close([m.score_test], r["score"], scale_atol=False)
@@ -186,30 +104,28 @@ def test_tests_and_concordance_equal_R(fits, name):
 
 
 def test_fortna_full_model_headline_numbers(fits):
-    """The numbers ``summary()`` of R prints for the full model (literal, from R's console).
+    """The numbers R's ``summary()`` prints for the full model, at its printed precision.
 
-    R::
-
-        summary(coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                      data = d, ties = "efron", cluster = cluster))
-        # n= 190, number of events= 82 (2 observations deleted due to missingness)
-        # pk_dum  -0.60984   0.54344  0.28643   0.28151 -2.166  0.03029
-        # Concordance= 0.734  (se = 0.026 )
-        # Likelihood ratio test= 49.24  on 6 df,   p=7e-09
-        # Wald test            = 61.81  on 6 df,   p=2e-11
-        # Score (logrank) test = 55.74  on 6 df,   p=3e-10,   Robust = 23.83  p=6e-04
+    R: ``summary(coxph(Surv(st_t0, st_t, st_d) ~ ..., ties = "efron", cluster = cluster))``, the
+    ``full_efron`` model of ``tests/r/cox_fortna.R``: n = 190, 82 events, 2 rows dropped, pk_dum
+    -0.60984 (HR 0.54344, se 0.28643, robust se 0.28151), concordance 0.734 (se 0.026),
+    likelihood ratio 49.24 and Wald 61.81 on 6 df, score 55.74, robust score 23.83.
     """
+    r = R["full_efron"]
     m = fits["full_efron"]
     g = m.glance().iloc[0]
     assert (g["n"], g["n_events"], g["n_clusters"], g["n_dropped"]) == (190, 82, 96, 2)
-    assert round(m.params["pk_dum"], 5) == -0.60984
-    assert round(np.exp(m.params["pk_dum"]), 5) == 0.54344
-    assert round(np.sqrt(m.vcov_model.loc["pk_dum", "pk_dum"]), 5) == 0.28643
-    assert round(m.std_errors["pk_dum"], 5) == 0.28151
-    assert round(g["concordance"], 3) == 0.734 and round(g["concordance_se"], 3) == 0.026
-    assert round(g["lr_stat"], 2) == 49.24 and g["lr_df"] == 6
-    assert round(g["wald_stat"], 2) == 61.81
-    assert round(g["score_stat"], 2) == 55.74 and round(g["robust_score_stat"], 2) == 23.83
+    assert (g["n"], g["n_events"]) == (r["n"][0], r["nevent"][0])
+    assert round(m.params["pk_dum"], 5) == round(r["coef"][0], 5) == -0.60984
+    assert round(np.exp(m.params["pk_dum"]), 5) == round(np.exp(r["coef"][0]), 5) == 0.54344
+    assert round(np.sqrt(m.vcov_model.loc["pk_dum", "pk_dum"]), 5) == round(r["se_model"][0], 5) == 0.28643
+    assert round(m.std_errors["pk_dum"], 5) == round(r["se_robust"][0], 5) == 0.28151
+    assert round(g["concordance"], 3) == round(r["concordance"][0], 3) == 0.734
+    assert round(g["concordance_se"], 3) == round(r["concordance"][1], 3) == 0.026
+    assert round(g["lr_stat"], 2) == round(2 * (r["loglik"][1] - r["loglik"][0]), 2) == 49.24 and g["lr_df"] == 6
+    assert round(g["wald_stat"], 2) == round(r["wald"][0], 2) == 61.81
+    assert round(g["score_stat"], 2) == round(r["score"][0], 2) == 55.74
+    assert round(g["robust_score_stat"], 2) == round(r["rscore"][0], 2) == 23.83
     text = m.summary()
     assert "Concordance = 0.734 (se = 0.026)" in text
     assert "2 rows dropped for missing values" in text
@@ -218,57 +134,39 @@ def test_fortna_full_model_headline_numbers(fits):
 def test_optimum_equals_R_run_to_full_precision(fortna):
     """With R's convergence tightened, coefficients agree to 1e-9 relative (R's default eps is 1e-9 on the loglik).
 
-    R::
-
-        f <- coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype, data = d,
-                   ties = "efron", cluster = cluster, control = coxph.control(eps = 1e-14, iter.max = 100))
-        sprintf("%.17g", coef(f)); sprintf("%.17g", sqrt(diag(f$var))); sprintf("%.17g", f$loglik)
-        f <- coxph(Surv(st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype, data = d1,
-                   ties = "breslow", control = coxph.control(eps = 1e-14, iter.max = 100))
+    R: ``coxph(..., control = coxph.control(eps = 1e-14, iter.max = 100))`` for the monthly Efron
+    model with clusters and the first-segment Breslow model (``tests/r/cox_precision.R``).
     """
+    r = PRECISE["months_efron"]
     m = coxph(FULL, fortna, **MONTHS, ties="efron", cluster="cluster")
-    np.testing.assert_allclose(
-        m.params,
-        [-0.60665602493923831, -2.00095554946631, -0.92554851949792039, -0.046203918320033559,
-         0.16375349777440998, 0.11631762470349072], rtol=1e-9)
-    np.testing.assert_allclose(
-        m.std_errors,
-        [0.2812969022510397, 0.30411437771040967, 0.29438695106527585, 0.018088149415012928,
-         0.052913974402209268, 0.27841613456500536], rtol=1e-9)
-    assert m.loglik == pytest.approx(-353.98668115076197, rel=1e-12)
+    np.testing.assert_allclose(m.params, r["coef"], rtol=1e-9)
+    np.testing.assert_allclose(m.std_errors, r["se"], rtol=1e-9)
+    assert m.loglik == pytest.approx(r["loglik"][1], rel=1e-12)
+    r = PRECISE["first_breslow"]
     d1 = fortna[fortna["st_t0"] == 0]
     m = coxph(FULL, d1, stop="st_t", event="st_d", ties="breslow")
-    np.testing.assert_allclose(
-        m.params,
-        [-0.82805827121301323, -2.2597202153821909, -1.0502314688737551, -0.04087809412708563,
-         0.15164295559217653, 0.073895543205877781], rtol=1e-9)
-    assert m.loglik == pytest.approx(-316.60407011375406, rel=1e-12)
+    np.testing.assert_allclose(m.params, r["coef"], rtol=1e-9)
+    assert m.loglik == pytest.approx(r["loglik"][1], rel=1e-12)
 
 
 def test_entering_row_is_not_at_risk_at_its_entry_time():
     """A row entering at t is not in the risk set at t (R's rule); statsmodels' PHReg counts it.
 
-    R::
-
-        tiny <- data.frame(start = c(0, 5, 0, 2, 0, 3, 1), stop = c(5, 10, 8, 6, 4, 9, 7),
-                           event = c(1, 1, 0, 1, 1, 0, 1), x = c(1, 0, 0, 1, 0, 1, 0))
-        f <- coxph(Surv(start, stop, event) ~ x, data = tiny, ties = "breslow",
-                   control = coxph.control(eps = 1e-14, toler.chol = 1e-15))
-        c(coef(f), sqrt(f$var), f$loglik)
-        # 0.270061647098852 1.03726683689661 -6.39692965521615 -6.36309931925314
-        # the same with the second row entering at 4.999 (at risk at 5): coef 0.370470292160552
+    R: the seven-row ``tiny`` example of ``tests/r/cox_precision.R`` (Breslow, eps = 1e-14), and
+    the same with the second row entering at 4.999 (so at risk at 5), which PHReg's answer matches.
     """
     import statsmodels.api as sm
 
     tiny = pd.DataFrame(dict(start=[0, 5, 0, 2, 0, 3, 1], stop=[5, 10, 8, 6, 4, 9, 7],
                              event=[1, 1, 0, 1, 1, 0, 1], x=[1, 0, 0, 1, 0, 1, 0]))
     m = coxph("x", tiny, start="start", stop="stop", event="event", ties="breslow")
-    assert m.params["x"] == pytest.approx(0.270061647098852, rel=1e-9)
-    assert m.std_errors["x"] == pytest.approx(1.03726683689661, rel=1e-9)
-    assert [m.loglik_null, m.loglik] == pytest.approx([-6.39692965521615, -6.36309931925314], rel=1e-12)
+    r = PRECISE["tiny"]
+    assert m.params["x"] == pytest.approx(r["coef"][0], rel=1e-9)
+    assert m.std_errors["x"] == pytest.approx(r["se"][0], rel=1e-9)
+    assert [m.loglik_null, m.loglik] == pytest.approx(r["loglik"], rel=1e-12)
     smfit = sm.PHReg(tiny["stop"].to_numpy(), tiny[["x"]].to_numpy(), status=tiny["event"].to_numpy(),
                      entry=tiny["start"].to_numpy(), ties="breslow").fit()
-    assert smfit.params[0] == pytest.approx(0.370470292160552, rel=1e-6)  # R's answer for entry 4.999
+    assert smfit.params[0] == pytest.approx(PRECISE["tiny_entry_4999"]["coef"][0], rel=1e-6)  # R's, entry 4.999
     assert abs(smfit.params[0] - m.params["x"]) > 0.05
 
 
@@ -312,13 +210,9 @@ def test_robust_variance_is_the_sandwich_of_cluster_score_sums(fits):
 def test_survival_curves_for_two_profiles_equal_R(fits, name):
     """``survfit(f, newdata = profiles)``: surv, cumhaz, std.err (of the cumulative hazard), log CI.
 
-    R::
-
-        profiles <- data.frame(pk_dum = c(0, 1), victory = 0, treaty = 1, wardur = 24,
-                               logdead = 10, wartype = 1)
-        sf <- survfit(f, newdata = profiles)   # f clustered, so R uses the robust variance
-        sf$time; sf$surv; sf$cumhaz; sf$std.err; sf$lower; sf$upper; sf$n.risk; sf$n.event
-        basehaz(f, centered = FALSE)$hazard; basehaz(f, centered = TRUE)$hazard
+    R: ``survfit(f, newdata = profiles)`` (pk_dum 0 and 1, victory 0, treaty 1, wardur 24, logdead
+    10, wartype 1; ``f`` is clustered, so R uses the robust variance) and ``basehaz(f, centered =
+    FALSE / TRUE)`` in ``tests/r/cox_fortna.R``.
     """
     m, r = fits[name], R[name]
     prof = pd.DataFrame({"pk_dum": [0, 1], "victory": 0, "treaty": 1, "wardur": 24, "logdead": 10, "wartype": 1},

@@ -1,8 +1,8 @@
 """A covariate of 1e8 plus noise: fitted as R fits it, not rejected as collinear (issue 10).
 
-The data and R's fits come from ``tests/data/scale_1e8_r.R`` (R 4.2.2, survival 3.5.3), which
-writes ``scale_1e8.csv`` and ``scale_1e8_r.json`` beside itself; run it from the repository root
-with ``Rscript tests/data/scale_1e8_r.R``. R's ``glm`` aliases columns with QR tolerance 1e-11
+The data and R's fits come from ``tests/r/scale_1e8.R`` (R 4.2.2, survival 3.5.3), which
+writes ``tests/data/scale_1e8_r.json`` and, beside it, ``scale_1e8.csv``; run it from the
+repository root with ``Rscript tests/r/scale_1e8.R``. R's ``glm`` aliases columns with QR tolerance 1e-11
 and ``survreg`` centres and scales the design before fitting, so both fit ``xb = 1e8 + z``;
 ``lm`` uses tolerance 1e-7 and reports NA for ``xb`` (we raise, as for any aliased column) but
 fits ``xw = 1e8 + 100 z``.
@@ -10,7 +10,6 @@ fits ``xw = 1e8 + 100 z``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +20,12 @@ from peacestats.errors import SpecificationError
 from peacestats.models import _design
 from peacestats.models.parametric import survreg
 from peacestats.models.regression import logit, ols, poisson
+from rfixtures import load
 
 pytestmark = pytest.mark.faults
 
 HERE = Path(__file__).parent / "data"
-R = json.loads((HERE / "scale_1e8_r.json").read_text())
+R = load("scale_1e8")
 
 
 @pytest.fixture(scope="module")

@@ -7,33 +7,11 @@ missing ``wardur``/``logdead``, 96 clusters). R's ``survreg`` cannot fit left-tr
 independently in this file from scipy.stats' Weibull, exponential and log-logistic
 (``fisk``) laws, maximised by scipy, with numerical derivatives for the SEs.
 
-The golden values were printed by this R code (survival 3.5.3; run from the repository
-root beside ``../shared/data``; values rounded to 12 significant digits)::
-
-    library(survival); library(foreign)
-    d <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-    d <- d[order(d$id, d$"_t0"), ]
-    first <- d[!duplicated(d$id), ]; last <- d[!duplicated(d$id, fromLast = TRUE), ]
-    sp <- first; sp$stop <- last$"_t"; sp$event <- last$"_d"; sp$wi <- 1 + (sp$id %% 3)
-    P <- function(name, x) cat(sprintf("%s = [%s]\\n", name,
-        paste(ifelse(is.na(x), "nan", sprintf("%.17g", x)), collapse = ", ")))
-    f <- Surv(stop, event) ~ pk_dum + victory + treaty + wardur + logdead + wartype
-    for (dist in c("weibull", "exponential", "loglogistic")) {
-      m <- survreg(f, data = sp, dist = dist)
-      mr <- survreg(f, data = sp, dist = dist, cluster = cluster)
-      pre <- dist
-      P(paste0(pre, "_coef"), if (dist == "exponential") coef(m) else c(coef(m), log(m$scale)))
-      P(paste0(pre, "_se"), sqrt(diag(vcov(m)))); P(paste0(pre, "_loglik"), m$loglik[2])
-      P(paste0(pre, "_n"), nobs(m)); P(paste0(pre, "_robust_vcov"), as.vector(vcov(mr)))
-    }
-    # case weights; R's robust variance uses unweighted dfbeta residuals, the second
-    # line is the sandwich with weighted scores (what peacestats computes)
-    m <- survreg(Surv(stop, event) ~ pk_dum + victory + treaty, data = sp, weights = wi)
-    P("wt_coef", c(coef(m), log(m$scale))); P("wt_se", sqrt(diag(vcov(m)))); P("wt_loglik", m$loglik[2])
-    mr <- survreg(Surv(stop, event) ~ pk_dum + victory + treaty, data = sp, weights = wi, cluster = cluster)
-    P("wt_robust_se_R_default", sqrt(diag(vcov(mr))))
-    D <- residuals(m, type = "dfbeta", weighted = TRUE)
-    P("wt_robust_se_weighted_scores", sqrt(diag(crossprod(rowsum(D, sp$cluster)))))
+The golden values come from ``tests/r/parametric.R`` (survival 3.5.3; ``Rscript
+tests/r/parametric.R`` from the repository root), which writes ``tests/data/parametric_r.json``,
+read through ``tests/rfixtures.py``: ``survreg`` for the three laws with and without
+``cluster = cluster`` and, for case weights, R's robust SEs and the sandwich with weighted
+scores (``residuals(fit, "dfbeta", weighted = TRUE)``).
 
 Measured agreement with R: coefficients and log(scale) to 6e-10 relative, SEs to 5e-11,
 log-likelihoods to 2e-16, robust covariances to 3e-8 (R stops its Newton iterations
@@ -54,6 +32,7 @@ from peacestats.errors import ConvergenceError, SpecificationError, SurvivalData
 from peacestats.models.parametric import ParametricResult, survreg
 from peacestats.models.results import ModelResult
 from peacestats.sources import fortna_ceasefires
+from rfixtures import load
 
 COVS = ["pk_dum", "victory", "treaty", "wardur", "logdead", "wartype"]
 FORMULA = " + ".join(COVS)
@@ -485,85 +464,4 @@ def test_separation_raises_convergence_error(spells):
 
 
 # ----------------------------------------------------------------------------- R fixtures
-R_SURVREG = {
-    "weibull_coef": [
-        9.53664766092, 1.2923864713, 4.03365496424, 1.61704534752, 0.083488098802, -0.314453698374,
-        -0.2575699692, 0.601284551755,
-    ],
-    "weibull_se": [
-        1.07578624175, 0.521456217414, 0.585019852294, 0.537723704801, 0.0324867925601, 0.10494320812,
-        0.502286510536, 0.0923941219863,
-    ],
-    "weibull_loglik": [-742.934126988],
-    "weibull_n": [154],
-    "weibull_robust_vcov": [
-        1.54533026678, -0.271596317515, -0.393493381048, -0.0160645346365, -0.00522146605768,
-        -0.0949085588428, -0.374384096776, -0.00696043737225, -0.271596317515, 0.349044420216, 0.157703370465,
-        -0.0319341891925, 0.00426577913501, 0.00673031132559, 0.083747762482, 0.00663348084434,
-        -0.393493381048, 0.157703370465, 0.394472934036, 0.0775428094468, 0.00817185056552, 0.005101705259,
-        0.180161102373, 0.00768010285416, -0.0160645346365, -0.0319341891925, 0.0775428094468, 0.280417355945,
-        0.0012058270447, -0.0100048068809, 0.0255833738075, -0.00969754192228, -0.00522146605768,
-        0.00426577913501, 0.00817185056552, 0.0012058270447, 0.00128340561505, -0.000968560449127,
-        0.00584897712868, 0.000885156680903, -0.0949085588428, 0.00673031132559, 0.005101705259,
-        -0.0100048068809, -0.000968560449127, 0.00964482532833, 0.000131835327649, 0.000589630339157,
-        -0.374384096776, 0.083747762482, 0.180161102373, 0.0255833738075, 0.00584897712868, 0.000131835327649,
-        0.325997583334, 0.00381145811404, -0.00696043737225, 0.00663348084434, 0.00768010285416,
-        -0.00969754192228, 0.000885156680903, 0.000589630339157, 0.00381145811404, 0.00499953385935,
-    ],
-    "exponential_coef": [
-        8.92018658284, 0.895095326196, 3.01578096022, 1.26867018069, 0.0458881874697, -0.198263522492,
-        -0.247026592546,
-    ],
-    "exponential_se": [
-        0.624455658975, 0.289615078015, 0.318492888146, 0.308179122178, 0.0172692468336, 0.0593273576289,
-        0.278413211068,
-    ],
-    "exponential_loglik": [-771.087874453],
-    "exponential_n": [154],
-    "exponential_robust_vcov": [
-        0.975169008725, -0.189905713969, -0.190840131907, 0.0511141980419, -0.00513347867728,
-        -0.0658381720147, -0.19792635184, -0.189905713969, 0.204623435544, 0.101091699091, 0.000191222602161,
-        0.00191993740413, 0.00607895798461, 0.0451326905927, -0.190840131907, 0.101091699091, 0.224914628385,
-        0.0899958126969, 0.00444430740173, -0.00337626220495, 0.0914349418531, 0.0511141980419,
-        0.000191222602161, 0.0899958126969, 0.197083990834, 0.00115467477895, -0.0154546192826,
-        0.0165084915737, -0.00513347867728, 0.00191993740413, 0.00444430740173, 0.00115467477895,
-        0.000561803798374, -0.000293064297684, 0.00283203920572, -0.0658381720147, 0.00607895798461,
-        -0.00337626220495, -0.0154546192826, -0.000293064297684, 0.0070287153528, 0.000716444085053,
-        -0.19792635184, 0.0451326905927, 0.0914349418531, 0.0165084915737, 0.00283203920572,
-        0.000716444085053, 0.162998078866,
-    ],
-    "loglogistic_coef": [
-        8.69057909883, 1.2747092436, 4.12066885451, 1.72282146393, 0.0955888472044, -0.337822185776,
-        -0.204367049404, 0.283216143358,
-    ],
-    "loglogistic_se": [
-        1.08177257236, 0.555954004265, 0.550259551604, 0.550865403951, 0.0306929865691, 0.107116867283,
-        0.486743997294, 0.0929289667892,
-    ],
-    "loglogistic_loglik": [-736.974742725],
-    "loglogistic_n": [154],
-    "loglogistic_robust_vcov": [
-        1.56010554424, -0.00326127197554, -0.390361954367, -0.147876837993, -0.000913311923076,
-        -0.104583697921, -0.322384708067, 0.00175608336542, -0.00326127197554, 0.422369356333, 0.120274500205,
-        -0.149650463579, 0.00670265184332, -0.0177037043165, 0.0825829189982, 0.0162855077509,
-        -0.390361954367, 0.120274500205, 0.337751443973, 0.028976823392, 0.00596511693232, 0.0118300722848,
-        0.156069585955, 0.0139071140933, -0.147876837993, -0.149650463579, 0.028976823392, 0.307781596177,
-        -0.000104006279094, 0.0102182454889, 0.0118565107647, -0.010182239927, -0.000913311923076,
-        0.00670265184332, 0.00596511693232, -0.000104006279094, 0.000900310376493, -0.00104400608687,
-        0.00389019619418, 0.00076295561644, -0.104583697921, -0.0177037043165, 0.0118300722848,
-        0.0102182454889, -0.00104400608687, 0.0103254138556, -0.000187077953082, -0.000620922334738,
-        -0.322384708067, 0.0825829189982, 0.156069585955, 0.0118565107647, 0.00389019619418,
-        -0.000187077953082, 0.289382534858, 0.0040643494776, 0.00175608336542, 0.0162855077509,
-        0.0139071140933, -0.010182239927, 0.00076295561644, -0.000620922334738, 0.0040643494776,
-        0.00653518861615,
-    ],
-    "wt_coef": [6.74182688641, 0.894580480382, 3.75626627879, 2.14391800706, 0.605068668708],
-    "wt_se": [0.232644886497, 0.352316073774, 0.362193496691, 0.380490759843, 0.0659627235354],
-    "wt_loglik": [-1498.87527507],
-    "wt_robust_se_R_default": [
-        0.183378031686, 0.315350012742, 0.291360070201, 0.285997267098, 0.0335872383665,
-    ],
-    "wt_robust_se_weighted_scores": [
-        0.36944699886, 0.640825319614, 0.609698706816, 0.600914264029, 0.0668316578281,
-    ],
-}
+R_SURVREG = load("parametric")  # tests/r/parametric.R

@@ -3,7 +3,7 @@
 The simulations are checked against what they estimate, computed exactly:
 
 * the quantity at the point estimates equals R's ``predict(fit, newdata, type = "response")``
-  (R code in the docstrings);
+  (``tests/r/regression.R``, kept in ``tests/data/regression_r.json``);
 * the mean of the draws converges to the expectation of the quantity under
   ``b ~ N(b_hat, V)``: for a log link ``exp(m + s^2/2)`` (lognormal mean), for the logit
   the normal-logistic integral (80-point Gauss-Hermite), for OLS ``m`` itself, with
@@ -21,6 +21,10 @@ from scipy.special import expit
 from peacestats.errors import SpecificationError
 from peacestats.models import regression as reg
 from peacestats.models.qoi import simulate_qoi
+
+import rfixtures  # noqa: E402 - the tests folder's fixture reader
+
+R = rfixtures.load("regression")  # R's predictions: tests/r/regression.R
 
 HKS_FORMULA = (
     "osvAll ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + osvAllLagDum"
@@ -70,23 +74,15 @@ def linear_parts(fit, table) -> dict[str, tuple[float, float]]:
 def test_expected_counts_hks_against_R_and_lognormal_mean(nb_fit):
     """Expected civilian deaths with 0 vs 8,000 UN troops (HKS 2013 Model 1, NB2).
 
-    ``at_estimates`` is R's prediction at the estimates. R code::
-
-        library(MASS)
-        h <- read.delim("../shared/data/hks2013/HKS_AJPS_2013.tab")
-        # nb: glm.nb fit of Model 1 started at the optim() optimum, exactly as in
-        # tests/test_regression.py::test_negbin_hks_model1_against_R
-        mf <- model.frame(nb)
-        nd <- data.frame(troopLag = c(0, 8), policeLag = 0, militaryobserversLag = 0,
-                         brv_AllLag = mean(mf$brv_AllLag), osvAllLagDum = 1, incomp = 2,
-                         epduration = mean(mf$epduration), lntpop = mean(mf$lntpop))
-        predict(nb, nd, type = "response")   # 69.5050807199169 0.997829245344675
+    ``at_estimates`` is R's prediction at the estimates: ``predict(nb, nd, type = "response")``
+    for the glm.nb fit of Model 1 in ``tests/r/regression.R`` (``res$negbin$pred``).
     """
     t = simulate_qoi(nb_fit, TROOPS, n_sims=200_000, seed=11)
     t = t.set_index("scenario")
     assert list(t.index) == ["no troops", "8,000 troops", "8,000 troops - no troops"]
-    assert t.loc["no troops", "at_estimates"] == pytest.approx(69.5050807199169, rel=1e-6)
-    assert t.loc["8,000 troops", "at_estimates"] == pytest.approx(0.997829245344675, rel=1e-6)
+    pred = R["negbin"]["pred"]
+    assert t.loc["no troops", "at_estimates"] == pytest.approx(pred["no_troops"][0], rel=1e-6)
+    assert t.loc["8,000 troops", "at_estimates"] == pytest.approx(pred["troops_8000"][0], rel=1e-6)
     assert t.loc["8,000 troops - no troops", "quantity"] == "first difference"
     for name, (m, s2) in linear_parts(nb_fit, t).items():
         exact = np.exp(m + s2 / 2)  # E exp(x'b), b ~ N(b_hat, V)
@@ -114,24 +110,16 @@ def test_simulated_mean_converges(nb_fit):
 def test_probabilities_doyle_sambanis_against_R_and_logistic_normal(ds):
     """Predicted probability of peacebuilding success without / with a multidimensional UN mission.
 
-    R code (``at_estimates``)::
-
-        d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
-        m <- glm(pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 +
-                 treaty + develop + exp + decade, family = binomial, data = d,
-                 control = glm.control(epsilon = 1e-14, maxit = 100))
-        mf <- model.frame(m)
-        nd <- data.frame(wartype = 1, logcost = mean(mf$logcost), wardur = mean(mf$wardur),
-                         factnum = 2, factnum2 = 4, trnsfcap = mean(mf$trnsfcap), untype4 = c(0, 1),
-                         treaty = 0, develop = mean(mf$develop), exp = mean(mf$exp), decade = 3)
-        predict(m, nd, type = "response")   # 0.23883400893249 0.878264980610831
+    R (``at_estimates``): ``predict(m, nd, type = "response")`` for the logit of
+    ``tests/r/regression.R`` (``res$logit$pred``), at the means of the model frame.
     """
     fit = reg.logit(DS_FORMULA, ds)
     common = {"wartype": 1, "factnum": 2, "factnum2": 4, "treaty": 0, "decade": 3}
     scen = pd.DataFrame([{**common, "untype4": 0}, {**common, "untype4": 1}], index=["none", "multidimensional"])
     t = simulate_qoi(fit, scen, n_sims=200_000, seed=7).set_index("scenario")
-    assert t.loc["none", "at_estimates"] == pytest.approx(0.23883400893249, rel=1e-7)
-    assert t.loc["multidimensional", "at_estimates"] == pytest.approx(0.878264980610831, rel=1e-7)
+    pred = R["logit"]["pred"]
+    assert t.loc["none", "at_estimates"] == pytest.approx(pred["none"][0], rel=1e-7)
+    assert t.loc["multidimensional", "at_estimates"] == pytest.approx(pred["multidimensional"][0], rel=1e-7)
     z, wts = np.polynomial.hermite_e.hermegauss(80)
     wts = wts / wts.sum()
     for name, (m, s2) in linear_parts(fit, t).items():

@@ -1,22 +1,10 @@
 """The Doyle & Sambanis (2000) report end to end: files, and the logit equal to R's glm.
 
 The analysis ``analyses/doyle_sambanis2000.py`` runs as a script into a temporary
-reports folder (twice, to check byte-identical outputs). Golden values from R 4.x,
-run from the repository root::
-
-    options(digits = 15)
-    d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
-    fit <- glm(pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty +
-               develop + exp + decade, family = binomial, data = d)
-    print(coef(fit)); print(sqrt(diag(vcov(fit)))); print(nobs(fit)); print(logLik(fit))
-    # predicted probabilities with the other covariates at their means in the estimation sample
-    mf <- model.frame(fit)
-    at <- as.data.frame(t(colMeans(mf[, -1])))
-    at0 <- at; at0$untype4 <- 0; at1 <- at; at1$untype4 <- 1
-    print(predict(fit, newdata = rbind(at0, at1), type = "response"))
-    fit2 <- glm(pbs2s3 ~ untype2 + untype3 + untype4 + untype5 + wartype + logcost + wardur + factnum +
-                factnum2 + trnsfcap + treaty + develop + exp + decade, family = binomial, data = d)
-    print(coef(fit2)[2:5])
+reports folder (twice, to check byte-identical outputs). Golden values from R 4.x:
+``tests/r/doyle_sambanis2000.R`` (the logit with glm's default control, predicted
+probabilities at the means of the estimation sample, the mission-type model) writes
+``tests/data/doyle_sambanis2000_r.json``, read through ``tests/rfixtures.py``.
 
 Tolerance 1e-6 relative (the CSV stores 10 significant digits).
 """
@@ -31,22 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "doyle_sambanis2000"
 FORMULA = "pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop + exp + decade"
 
-R_COEF = {
-    "Intercept": 8.608861975413832468, "wartype": -1.742004339353466991, "logcost": -0.444849938896593966,
-    "wardur": 0.006385732241477420, "factnum": -1.258933332255953719, "factnum2": 0.061669592421368352,
-    "trnsfcap": 0.004093445584850970, "untype4": 3.135184306989172054, "treaty": 2.124368112255019536,
-    "develop": 0.000790077605549198, "exp": -6.016178866841260131, "decade": -0.298775833769634902,
-}
-R_SE_UNTYPE4 = 1.493480378270162667
-R_LOGLIK = -45.6486717548044
-R_PRED_AT_MEANS = (0.238195318096622, 0.877888508348083)
-R_TYPES = {"untype2": 1.56287698091303, "untype3": 1.56638322791021, "untype4": 4.40136540705940,
-           "untype5": 2.08103479424116}
+_R = rfixtures.load("doyle_sambanis2000")
+R_COEF = dict(zip(_R["logit"]["terms"], _R["logit"]["coef"]))
+R_SE_UNTYPE4 = dict(zip(_R["logit"]["terms"], _R["logit"]["se"]))["untype4"]
+R_LOGLIK = _R["logit"]["loglik"][0]
+R_PRED_AT_MEANS = tuple(_R["logit"]["pred_at_means"])
+R_TYPES = {term: v[0] for term, v in _R["types"].items()}
 
 
 def _run(out: Path) -> None:

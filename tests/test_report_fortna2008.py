@@ -2,35 +2,9 @@
 
 The analysis ``analyses/fortna2008.py`` runs as a script into a temporary reports
 folder (twice, to check that the outputs are byte-identical). Golden values come from
-R 4.x with survival 3.x, run from the repository root::
-
-    library(survival)
-    options(digits = 15)
-    d <- read.csv("../shared/data/fortna2008/pk_and_pkept.csv")
-    f1 <- coxph(Surv(X_t0, X_t, X_d) ~ pk_dum, data = d, ties = "breslow", cluster = cluster)
-    f2 <- coxph(Surv(X_t0, X_t, X_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                data = d, ties = "breslow", cluster = cluster)
-    print(coef(f1)); print(sqrt(diag(vcov(f1))))
-    print(coef(f2)); print(sqrt(diag(vcov(f2))))
-    print(cox.zph(f2)$table)
-    # one row per spell: pk_dum at the spell's start, time to failure or censoring at its end
-    d <- d[order(d$id, d$X_t0), ]
-    first <- d[!duplicated(d$id), ]
-    last <- d[!duplicated(d$id, fromLast = TRUE), ]
-    sp <- data.frame(id = first$id, pk_start = first$pk_dum, time = last$X_t, event = last$X_d)
-    print(c(nrow(sp), sum(sp$event), sum(sp$pk_start)))
-    lr <- survdiff(Surv(time, event) ~ pk_start, data = sp)
-    print(lr$chisq); print(lr$obs); print(lr$exp)
-    # IPW: stabilized ATE weights from a logit of pk at the spell's start
-    sp <- data.frame(id = first$id, cluster = first$cluster, pk_start = first$pk_dum, victory = first$victory,
-                     treaty = first$treaty, wardur = first$wardur, logdead = first$logdead,
-                     wartype = first$wartype, time = last$X_t, event = last$X_d)
-    sp <- na.omit(sp)
-    ps <- fitted(glm(pk_start ~ victory + treaty + wardur + logdead + wartype, family = binomial, data = sp))
-    p1 <- mean(sp$pk_start)
-    sp$ipw <- ifelse(sp$pk_start == 1, p1 / ps, (1 - p1) / (1 - ps))
-    fw <- coxph(Surv(time, event) ~ pk_start, data = sp, weights = ipw, cluster = cluster, ties = "breslow")
-    print(coef(fw)); print(sqrt(diag(vcov(fw))))
+R 4.x with survival 3.x: ``tests/r/fortna2008.R`` (the two Cox models with clustered SEs,
+``cox.zph``, the log-rank test on one row per spell and the IPW-weighted Cox model) writes
+``tests/data/fortna2008_r.json``, read through ``tests/rfixtures.py``.
 
 The CSV tables store floats with 10 significant digits, so 1e-6 relative is the
 project's tolerance with room to spare.
@@ -47,23 +21,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "fortna2008"
 
-R_COX1 = {"pk_dum": (0.0764269172907883, 0.241961190569398)}
-R_COX2 = {
-    "pk_dum": (-0.6098351473941720, 0.2815068111920158),
-    "victory": (-2.0116244541675394, 0.3057219526616228),
-    "treaty": (-0.9370389786257770, 0.2950544119630993),
-    "wardur": (-0.0464152041910333, 0.0180038849702083),
-    "logdead": (0.1656532199724080, 0.0531746303963838),
-    "wartype": (0.1153445975915311, 0.2793430110230012),
-}
-R_ZPH = {"pk_dum": 0.0112622633788586, "victory": 2.8280570979238568, "GLOBAL": 9.7421861535900067}
-R_ZPH_GLOBAL_P = 0.1359374412001387
-R_LOGRANK = {"chisq": 0.0131117230011144, "obs": (64, 20), "exp": (63.5533728605304, 20.4466271394696)}
-R_IPW = (-0.536154005213105, 0.350849131266823)
+_R = rfixtures.load("fortna2008")
+
+
+def _terms(fit: dict) -> dict[str, tuple[float, float]]:
+    return {term: (c, s) for term, c, s in zip(fit["terms"], fit["coef"], fit["se"])}
+
+
+R_COX1 = _terms(_R["cox"])
+R_COX2 = _terms(_R["cox_controls"])
+_ZPH = dict(zip(_R["zph"]["terms"], _R["zph"]["chisq"]))
+R_ZPH = {term: _ZPH[term] for term in ("pk_dum", "victory", "GLOBAL")}
+R_ZPH_GLOBAL_P = _R["zph"]["p"][-1]
+R_LOGRANK = {"chisq": _R["logrank"]["chisq"][0], "obs": tuple(_R["logrank"]["obs"]), "exp": tuple(_R["logrank"]["exp"])}
+R_IPW = (_R["ipw"]["coef"][0], _R["ipw"]["se"][0])
 
 
 def _run(out: Path) -> None:

@@ -4,39 +4,10 @@ The troop coefficient of Model 1 in the tidy CSV must equal the model refitted h
 the package, and that must equal R's ``MASS::glm.nb`` (NB2) with ``sandwich::vcovCL``
 (CR1 = ``type = "HC1"``) standard errors clustered by conflict.
 
-R code (R 4.x, MASS, sandwich; run from the repository root)::
-
-    library(MASS); library(sandwich)
-    h <- read.delim("../shared/data/hks2013/HKS_AJPS_2013.tab")
-    # glm.nb(f, data = h) stops with "NA/NaN/Inf in 'x'" from its default start, so start
-    # it at the NB2 optimum found by optim() (as in tests/test_regression.py):
-    fit_nb <- function(f) {
-      mf <- model.frame(f, h); X <- model.matrix(f, mf); y <- model.response(mf)
-      nll <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
-        mu <- exp(eta); -sum(lgamma(th + y) - lgamma(th) - lgamma(y + 1) + th * log(th) +
-                             y * eta - (th + y) * log(th + mu)) }
-      gr <- function(p) { b <- p[-length(p)]; th <- exp(p[length(p)]); eta <- drop(X %*% b)
-        mu <- exp(eta); -c(crossprod(X, (y - mu) * th / (th + mu)),
-          th * sum(digamma(th + y) - digamma(th) + log(th) + 1 - log(th + mu) - (th + y) / (th + mu))) }
-      o <- optim(c(log(mean(y)), rep(0, ncol(X) - 1), log(0.1)), nll, gr, method = "BFGS",
-                 control = list(maxit = 10000, reltol = 1e-14))
-      glm.nb(f, data = h, start = setNames(o$par[-length(o$par)], colnames(X)),
-             init.theta = exp(o$par[length(o$par)]), control = glm.control(epsilon = 1e-14, maxit = 100))
-    }
-    f1 <- osvAll ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + osvAllLagDum +
-          incomp + epduration + lntpop
-    f2 <- osvAll ~ troopLag + brv_AllLag + osvAllLagDum + incomp + epduration + lntpop
-    nb <- fit_nb(f1); nb2 <- fit_nb(f2)
-    options(digits = 15)
-    nobs(nb)                                                                    # 3746
-    coef(nb)["troopLag"]                                                        # -0.530446620992615
-    sqrt(diag(vcovCL(nb, cluster = ~conflict_id, type = "HC1")))["troopLag"]   # 0.0700735927242444
-    coef(nb2)["troopLag"]                                                       # 1.0587270509728
-    mf <- model.frame(f1, h)
-    nd <- data.frame(troopLag = c(0, 8), policeLag = 0, militaryobserversLag = 0,
-                     brv_AllLag = mean(mf$brv_AllLag), osvAllLagDum = 1, incomp = 2,
-                     epduration = mean(mf$epduration), lntpop = mean(mf$lntpop))
-    predict(nb, nd, type = "response")                          # 69.5050807199169 0.997829245344675
+R: ``tests/r/regression.R`` (R 4.x, MASS, sandwich) fits Model 1 (``res$negbin``: the troop
+coefficient, its CR1 SE, the predictions at 0 and 8,000 troops) and Model 2
+(``res$negbin_model2``) with ``glm.nb`` started at ``optim()``'s NB2 optimum, and writes
+``tests/data/regression_r.json``, read through ``tests/rfixtures.py``.
 """
 
 from __future__ import annotations
@@ -49,13 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 
-R_TROOPS = -0.530446620992615
-R_TROOPS_SE_CR1 = 0.0700735927242444
-R_TROOPS_ONLY = 1.0587270509728
-R_PRED = {"0 troops": 69.5050807199169, "8,000 troops": 0.997829245344675}
+_R = rfixtures.load("regression")
+R_TROOPS = _R["negbin"]["coef"]["troopLag"][0]
+R_TROOPS_SE_CR1 = _R["negbin"]["cl_hc1"]["troopLag"][0]
+R_TROOPS_ONLY = _R["negbin_model2"]["coef"]["troopLag"][0]
+R_PRED = {"0 troops": _R["negbin"]["pred"]["no_troops"][0], "8,000 troops": _R["negbin"]["pred"]["troops_8000"][0]}
 FORMULA = ("osvAll ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + osvAllLagDum"
            " + incomp + epduration + lntpop")
 

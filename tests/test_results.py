@@ -71,6 +71,38 @@ def test_km_logrank_and_causal_have_glance_and_provenance(d):
     assert ev.glance()["e_point"].iloc[0] == ev.e_point and ev.provenance["citations"] == ["e_value"]
 
 
+def test_non_model_results_share_the_result_base(d):
+    """KM, log-rank, zph, cumulative incidence and the causal results answer tidy/glance/summary alike."""
+    from peacestats.models.causal import ipw_weights, match_nearest, propensity_score
+    from peacestats.models.competing import cumulative_incidence
+    from peacestats.models.result_base import ResultBase
+
+    ps = propensity_score("g ~ x", d)
+    results = {
+        "km": kaplan_meier(d, duration="t", event="e", group="g"),
+        "logrank": logrank_test(d, duration="t", event="e", group="g"),
+        "zph": coxph("x + g", d, stop="t", event="e").zph(),
+        "cif": cumulative_incidence(d, stop="t", event="e"),
+        "ps": ps,
+        "match": match_nearest(d, treatment="g", ps=ps, caliper=None),
+        "evalue": e_value(1.5, conf_low=1.1, conf_high=2.0, measure="HR"),
+    }
+    for name, r in results.items():
+        assert isinstance(r, ResultBase), name
+        assert isinstance(r.tidy(), pd.DataFrame) and len(r.tidy()) > 0, name
+        assert len(r.glance()) == 1, name
+        assert str(r) == r.summary() and r.summary(), name
+        assert r._repr_html_().startswith("<div>"), name
+    z = results["zph"]
+    assert z.tidy().set_index("term")["statistic"].to_dict() == pytest.approx(z.table()["chisq"].to_dict())
+    assert results["ps"].tidy().equals(ps.fit.tidy())
+    m = results["match"]
+    assert m.tidy().equals(m.pairs) and len(m.tidy()) == m.n_matched
+    ev = results["evalue"].tidy().set_index("scale")
+    assert ev.loc["E-value", "point"] == results["evalue"].e_point
+    assert ipw_weights(ps.treatment, ps).notna().all()
+
+
 def test_data_info_keys_are_the_same_across_models(d):
     dd = d.assign(x=d["x"].mask(d.index < 3))
     fits = {

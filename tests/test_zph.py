@@ -1,9 +1,10 @@
 """The proportional-hazards test against R's ``cox.zph`` (survival 3.5-3) on Fortna's ceasefire spells.
 
-The golden tables come from ``tests/data/cox_fortna_r.json``; the R script that writes
-it is in the docstring of ``tests/test_cox.py`` (``z <- cox.zph(f)`` for every model,
+The golden tables come from ``tests/data/cox_fortna_r.json``, written by
+``tests/r/cox_fortna.R`` (``z <- cox.zph(f)`` for every model,
 ``z$table``, ``z$x``, ``z$y``, ``z$time``, and ``cox.zph(f, transform = ...)`` /
-``cox.zph(f, terms = FALSE)`` for the variants). Tolerance 1e-6 relative.
+``cox.zph(f, terms = FALSE)`` for the variants), and ``tests/data/zph_smooth_r.json``
+(``tests/r/zph_smooth.R``: the plot's smooth). Tolerance 1e-6 relative.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from peacestats.models.cox import coxph
 from peacestats.models.zph import CoxZphResult, cox_zph
 
 from cox_r_models import DAYS, FULL, MODELS, MONTHS, R, RTOL, S5, fit_r_model, fortna_data  # noqa: E402
+from rfixtures import load  # noqa: E402
 
 _fit = fit_r_model
 
@@ -37,14 +39,8 @@ def fits(fortna):
 def test_zph_table_equals_R(fits, name):
     """Per-term and GLOBAL chi-square, df and p of ``cox.zph(f)`` (km transform, terms = TRUE).
 
-    R (models as in tests/test_cox.py)::
-
-        z <- cox.zph(coxph(Surv(st_t0, st_t, st_d) ~ factor(pkop), data = d, ties = "breslow",
-                           cluster = cluster))
-        z$table     # factor(pkop) is one term with df = 5
-        z <- cox.zph(coxph(Surv(m0, m1, st_d) ~ pk_dum + victory + treaty + wardur + logdead +
-                           strata(wartype), data = d, ties = "efron", cluster = cluster))
-        z$table
+    R: ``cox.zph(f)$table`` for every model of ``tests/r/cox_fortna.R`` (``factor(pkop)`` is one
+    term with df = 5; ``strata(wartype)`` models test within strata).
     """
     z = fits[name].zph()
     r = R[name]
@@ -58,22 +54,15 @@ def test_zph_table_equals_R(fits, name):
 
 
 def test_full_model_table_literal(fits):
-    """The table R prints for the full model (literal from the console; no term violates PH at 5%).
+    """The table R prints for the full model, at its printed precision (no term violates PH at 5%).
 
-    R::
-
-        cox.zph(coxph(Surv(st_t0, st_t, st_d) ~ pk_dum + victory + treaty + wardur + logdead + wartype,
-                      data = d, ties = "efron", cluster = cluster))
-        #           chisq df    p
-        # pk_dum   0.0113  1 0.92
-        # victory  2.8281  1 0.09
-        # ...
-        # GLOBAL   9.7422  6 0.14
+    R: ``cox.zph(f)`` for ``full_efron`` of ``tests/r/cox_fortna.R`` prints pk_dum 0.0113,
+    victory 2.8281, ..., GLOBAL 9.7422 on 6 df (p = 0.14).
     """
     t = fits["full_efron"].zph().table()
-    assert round(t.loc["pk_dum", "chisq"], 4) == 0.0113
-    assert round(t.loc["victory", "chisq"], 4) == 2.8281
-    assert round(t.loc["GLOBAL", "chisq"], 4) == 9.7422
+    r = dict(zip(t.index, R["full_efron"]["zph_chisq"]))
+    for term, printed in (("pk_dum", 0.0113), ("victory", 2.8281), ("GLOBAL", 9.7422)):
+        assert round(t.loc[term, "chisq"], 4) == round(r[term], 4) == printed
     assert (t["p"] > 0.05).all()
 
 
@@ -95,12 +84,8 @@ def test_scaled_schoenfeld_residuals_and_transformed_times_equal_R(fits, name):
 def test_transforms_and_terms_false_equal_R(fits):
     """``cox.zph(f, transform = "identity" | "rank" | "log")`` and ``cox.zph(f, terms = FALSE)``.
 
-    R::
-
-        cox.zph(fits$full_breslow, transform = "identity")$table[, "chisq"]
-        cox.zph(fits$full_breslow, transform = "rank")$table[, "chisq"]
-        cox.zph(fits$full_breslow, transform = "log")$table[, "chisq"]
-        z5 <- cox.zph(fits$pkop_breslow, terms = FALSE); z5$table[, "chisq"]; z5$y
+    R: ``cox.zph(f, transform = ...)$table[, "chisq"]`` for ``full_breslow`` and
+    ``cox.zph(pkop_breslow, terms = FALSE)`` (``$table``, ``$y``) in ``tests/r/cox_fortna.R``.
     """
     v = R["zph_variants"]
     m = fits["full_breslow"]
@@ -119,25 +104,16 @@ def test_transforms_and_terms_false_equal_R(fits):
 def test_plot_smooth_equals_R(fits):
     """The smooth and band of ``plot(cox.zph(f)[1])`` (natural spline, df = 4, +/- 2 SE).
 
-    R (plot.cox.zph's own computation)::
-
-        z <- cox.zph(fits$full_breslow); xx <- z$x; yy <- z$y[, "pk_dum"]
-        pred.x <- seq(min(xx), max(xx), length = 40)
-        lmat <- splines::ns(c(pred.x, xx), df = 4, intercept = TRUE)
-        pmat <- lmat[1:40, ]; xmat <- lmat[-(1:40), ]; qmat <- qr(xmat)
-        yhat <- pmat %*% qr.coef(qmat, yy)
-        bk <- backsolve(qmat$qr[1:4, 1:4], diag(4)); xtx <- bk %*% t(bk)
-        seval <- ((pmat %*% xtx) * pmat) %*% rep(1, 4)
-        band <- 2 * sqrt(z$var[1, 1] * seval)
-        yhat[c(1, 10, 20, 30, 40)]; band[c(1, 10, 20, 30, 40)]
+    R: plot.cox.zph's own computation (``splines::ns`` on the grid and ``z$x``, QR fit, band from
+    ``z$var``) at grid points 1, 10, 20, 30, 40, in ``tests/r/zph_smooth.R``.
     """
     z = fits["full_breslow"].zph()
     grid, fit, lo, hi = z.smooth("pk_dum")
-    i = [0, 9, 19, 29, 39]
-    np.testing.assert_allclose(fit[i], [-2.49557358841, -0.422966627975, -0.0150527387445, -0.627490447403,
-                                        -0.964112430796], rtol=1e-6)
-    np.testing.assert_allclose((hi - fit)[i], [1.90230487629, 0.981866566281, 0.855277303599, 0.981668909406,
-                                               2.38697200997], rtol=1e-6)
+    rs = load("zph_smooth")
+    i = rs["at"]
+    np.testing.assert_allclose(grid[i], rs["grid"], rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(fit[i], rs["fit"], rtol=1e-6)
+    np.testing.assert_allclose((hi - fit)[i], rs["band"], rtol=1e-6)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -48,6 +48,7 @@ Pospieszna (2011) CWM and UCDP/PRIO ACD 25.1.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -55,6 +56,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LinkTableError, UnmatchedCodeError
+from ._tables import table_error
+
+_fail = functools.partial(table_error, LinkTableError)  # file, column, row and what, as a LinkTableError
 
 __all__ = [
     "LINKS_FILE",
@@ -105,11 +109,6 @@ def resource_path(name: str) -> Path:
 
 
 # ----------------------------------------------------------------------------- reading
-def _fail(path: Path, column: str, i: int | None, what: str) -> LinkTableError:
-    where = f"{path.name}, column {column!r}" + (f", row {i + 1}" if i is not None else "")
-    return LinkTableError(f"{where}: {what} [{path}]")
-
-
 def _first(mask: pd.Series) -> int:
     return int(np.flatnonzero(mask.to_numpy())[0])
 
@@ -133,36 +132,36 @@ def _check_ids(df: pd.DataFrame, path: Path, allowed_basis: tuple[str, ...] | No
     for c in ("cwm_row", "match", "note") + (("basis", "source") if allowed_basis else ()):
         blank = df[c].isna() | df[c].str.strip().eq("")
         if blank.any():
-            raise _fail(path, c, _first(blank), "is empty")
+            raise _fail(path, c, _first(blank), None, "is empty")
     bad = ~df["cwm_row"].str.fullmatch(r"\d+")
     if bad.any():
         i = _first(bad)
-        raise _fail(path, "cwm_row", i, f"{df.at[i, 'cwm_row']!r} is not a CWM row number (a whole number)")
+        raise _fail(path, "cwm_row", i, None, f"{df.at[i, 'cwm_row']!r} is not a CWM row number (a whole number)")
     bad = ~df["match"].isin(MATCH_VALUES)
     if bad.any():
         i = _first(bad)
-        raise _fail(path, "match", i, f"{df.at[i, 'match']!r} is not one of {list(MATCH_VALUES)}")
+        raise _fail(path, "match", i, None, f"{df.at[i, 'match']!r} is not one of {list(MATCH_VALUES)}")
     if allowed_basis:
         bad = ~df["basis"].isin(allowed_basis)
         if bad.any():
             i = _first(bad)
-            raise _fail(path, "basis", i, f"{df.at[i, 'basis']!r} is not one of {list(allowed_basis)}")
+            raise _fail(path, "basis", i, None, f"{df.at[i, 'basis']!r} is not one of {list(allowed_basis)}")
     ok = df["conflict_id"].isna() | df["conflict_id"].str.fullmatch(r"\d+")
     if not ok.all():
         i = _first(~ok)
-        raise _fail(path, "conflict_id", i, f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
+        raise _fail(path, "conflict_id", i, None, f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
     none = df["match"].eq("none")
     wrong = none != df["conflict_id"].isna()
     if wrong.any():
         i = _first(wrong)
-        raise _fail(path, "conflict_id", i, "match 'none' has no conflict_id" if none.iat[i]
+        raise _fail(path, "conflict_id", i, None, "match 'none' has no conflict_id" if none.iat[i]
                     else f"match {df.at[i, 'match']!r} needs a conflict_id (use match 'none' for no conflict)")
     dup = df.duplicated(["cwm_row", "conflict_id"], keep=False)
     if dup.any():
-        raise _fail(path, "conflict_id", _first(dup), "this (cwm_row, conflict_id) pair appears in more than one row")
+        raise _fail(path, "conflict_id", _first(dup), None, "this (cwm_row, conflict_id) pair appears in more than one row")
     mixed = df.groupby("cwm_row")["match"].transform(lambda s: s.eq("none").any() and len(s) > 1)
     if mixed.any():
-        raise _fail(path, "match", _first(mixed), "a CWM row with match 'none' cannot also be linked to a conflict")
+        raise _fail(path, "match", _first(mixed), None, "a CWM row with match 'none' cannot also be linked to a conflict")
 
 
 def cwm_conflicts(path: str | Path | None = None) -> pd.DataFrame:
@@ -193,7 +192,7 @@ def cwm_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     _check_ids(df, path, MATCH_BASES)
     wrong = df["match"].eq("none") != df["basis"].eq("none")
     if wrong.any():
-        raise _fail(path, "basis", _first(wrong), "basis 'none' goes with match 'none' and only with it")
+        raise _fail(path, "basis", _first(wrong), None, "basis 'none' goes with match 'none' and only with it")
     df["cwm_row"] = df["cwm_row"].astype("int64")
     df["conflict_id"] = pd.array([int(v) if isinstance(v, str) else pd.NA for v in df["conflict_id"]], dtype="Int64")
     return df.sort_values(["cwm_row", "conflict_id"], kind="stable").reset_index(drop=True)

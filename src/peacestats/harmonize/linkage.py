@@ -56,13 +56,17 @@ resolutions named per row, Mullenbach (2013) TPPM 3.1, and UCDP/PRIO ACD 25.1.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import LinkTableError
+from ._tables import table_error
 from .missions import resource_path
+
+_fail = functools.partial(table_error, LinkTableError)  # file, column, row and what, as a LinkTableError
 
 __all__ = [
     "LINKS_FILE",
@@ -99,13 +103,6 @@ PRESENCE_COVARIATES: dict[str, object] = {
     "non_un_present_country": 0,
 }
 _PERSONNEL = ("troops", "police", "observers", "total")
-
-
-def _fail(path: Path, column: str, i: int | None, df: pd.DataFrame | None, what: str) -> LinkTableError:
-    where = f"{path.name}, column {column!r}"
-    if i is not None and df is not None:
-        where += f", row {i + 1} ({df.at[i, 'mission_id']})"
-    return LinkTableError(f"{where}: {what} [{path}]")
 
 
 def mission_conflicts(path: str | Path | None = None) -> pd.DataFrame:

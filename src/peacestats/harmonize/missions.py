@@ -129,6 +129,8 @@ from ..errors import (  # noqa: F401 - the mission errors are part of this modul
     MissionValueError,
     UnmatchedCodeError,
 )
+from ._tables import row_label as _row
+from ._tables import table_error as _fail
 
 __all__ = [
     "MISSION_TYPES",
@@ -244,22 +246,6 @@ def gw_state_codes() -> frozenset[int]:
     import os
 
     return _gw_codes_cached(os.environ.get("PEACESTATS_DATA_MIRROR", ""))
-
-
-def _row(i: int, df: pd.DataFrame) -> str:
-    key = df.columns[0]
-    acr = df.at[i, key] if key in df.columns else None
-    label = f"row {i + 1}"
-    if isinstance(acr, str) and acr:
-        label += f" ({acr})"
-    return label
-
-
-def _fail(cls, path, column, i, df, what) -> MissionTableError:
-    where = f"{Path(path).name}, column {column!r}"
-    if i is not None:
-        where += f", {_row(i, df)}"
-    return cls(f"{where}: {what} [{path}]")
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from ..errors import SpecificationError
 __all__ = [
     "SurvFormula",
     "parse_surv_formula",
+    "check_surv_arguments",
     "extract_specials",
     "formula_columns",
     "check_columns",
@@ -124,6 +125,20 @@ def parse_surv_formula(formula: str) -> SurvFormula | None:
     rest, strata, cluster = extract_specials(rhs)
     return SurvFormula(start, stop, event, rest, strata, cluster)
 
+
+def check_surv_arguments(sf: SurvFormula, what: str, **given: str | None) -> None:
+    """Raise :class:`SpecificationError` when a column given as an argument contradicts the formula.
+
+    ``given`` maps ``start`` (or ``entry``), ``stop``, ``event`` and ``cluster`` to the
+    column named by the caller's argument (None when not given); each must equal the
+    column the formula's ``Surv()`` (or ``cluster()``) names, when both name one.
+    """
+    written = {"start": sf.start, "entry": sf.start, "stop": sf.stop, "event": sf.event, "cluster": sf.cluster}
+    for name, value in given.items():
+        if value is not None and written[name] is not None and value != written[name]:
+            raise SpecificationError(
+                f"{what}: {name}={value!r} contradicts the formula, which names {written[name]!r}; give it once"
+            )
 
 def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
     """Take R's ``strata(a, b)`` and ``cluster(g)`` terms out of a right-hand side.
@@ -247,6 +262,22 @@ def _first_text(s: pd.Series):
     return (bad.index[0], bad.iloc[0]) if len(bad) else None
 
 
+def _present(data: pd.DataFrame, columns: Iterable[str | None]):
+    """``(name, column, dtype kind)`` for each distinct named column that ``data`` has."""
+    for c in dict.fromkeys(c for c in columns if c is not None):
+        if c in data.columns:
+            yield c, data[c], getattr(data[c].dtype, "kind", "O")
+
+
+def _temporal(s: pd.Series) -> str | None:
+    """``"dates"`` or ``"durations"`` for a datetime or timedelta column, else None."""
+    kind = getattr(s.dtype, "kind", "O")
+    if kind == "m":
+        return "durations"
+    if kind == "M" or isinstance(s.dtype, pd.DatetimeTZDtype):
+        return "dates"
+    return None
+
 def check_time_columns(data: pd.DataFrame, columns: Iterable[str | None], what: str) -> None:
     """Raise :class:`~peacestats.errors.SurvivalDataError` unless every time/event column is numeric.
 
@@ -255,14 +286,10 @@ def check_time_columns(data: pd.DataFrame, columns: Iterable[str | None], what: 
     """
     from ..errors import SurvivalDataError
 
-    for c in dict.fromkeys(c for c in columns if c is not None):
-        if c not in data.columns:
-            continue
-        s = data[c]
-        kind = getattr(s.dtype, "kind", "O")
-        if kind in "mM" or isinstance(s.dtype, pd.DatetimeTZDtype):
+    for c, s, kind in _present(data, columns):
+        if _temporal(s) is not None:
             raise SurvivalDataError(
-                f"{what}: column {c!r} holds {'durations' if kind == 'm' else 'dates'} ({s.dtype}); survival "
+                f"{what}: column {c!r} holds {_temporal(s)} ({s.dtype}); survival "
                 f"times must be numbers in one unit, e.g. days since the spell began: "
                 f"(df[{c!r}] - df['start_date']).dt.days. Convert it (and the other time columns) first."
             )
@@ -283,14 +310,10 @@ def check_covariate_types(data: pd.DataFrame, columns: Iterable[str], what: str 
     spreadsheet import) would become a factor with one level per distinct value; a
     date column would enter as nanoseconds since 1970.
     """
-    for c in dict.fromkeys(columns):
-        if c not in data.columns:
-            continue
-        s = data[c]
-        kind = getattr(s.dtype, "kind", "O")
-        if kind in "mM" or isinstance(s.dtype, pd.DatetimeTZDtype):
+    for c, s, kind in _present(data, columns):
+        if _temporal(s) is not None:
             raise SpecificationError(
-                f"{what}: covariate {c!r} holds {'durations' if kind == 'm' else 'dates'} ({s.dtype}); use a "
+                f"{what}: covariate {c!r} holds {_temporal(s)} ({s.dtype}); use a "
                 f"number (e.g. df[{c!r}].dt.year, or days since a reference date) instead."
             )
         if kind != "O":

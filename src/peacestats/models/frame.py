@@ -425,14 +425,8 @@ def as_column(arg, data: pd.DataFrame, what: str) -> tuple[pd.Series | None, str
     return pd.Series(values, index=data.index, name=what), None
 
 
-def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=None,
-                cluster=None, fe=None) -> Design:
-    """The model frame of a regression: :func:`design_matrix` with the intercept, plus weights,
-    offset, clusters and fixed-effect columns, on the rows complete in all of them (R's ``na.omit``).
-
-    ``weights``, ``offset`` and ``cluster`` are column names or arrays aligned with ``data``;
-    ``fe`` one or several column names. Raises :class:`SpecificationError` naming the problem.
-    """
+def _check_regression_formula(formula: str, data: pd.DataFrame) -> None:
+    """Raise SpecificationError unless ``data`` is a non-empty DataFrame and ``formula`` reads ``y ~ x``."""
     import patsy
 
     if not isinstance(data, pd.DataFrame):
@@ -447,6 +441,36 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
         raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from None
     if not desc.lhs_termlist:
         raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
+
+
+def _weights_offset(w_s, o_s, keep, sub) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The weights (finite, > 0) and offset (finite) of the rows kept, as arrays (None when not given)."""
+    def arr(s):
+        return None if s is None else s[keep].to_numpy(dtype=float)
+
+    w = arr(w_s)
+    if w is not None and (not np.all(np.isfinite(w)) or np.any(w <= 0)):
+        i = int(np.argmax(~np.isfinite(w) | (w <= 0)))
+        raise SpecificationError(
+            f"weights must be finite and positive; row {as_python(sub.index[i])!r} has {w[i]}. "
+            "Drop rows with zero weight first."
+        )
+    o = arr(o_s)
+    if o is not None and not np.all(np.isfinite(o)):
+        i = int(np.argmax(~np.isfinite(o)))
+        raise SpecificationError(f"offset is {o[i]} at row {as_python(sub.index[i])!r}; it must be finite")
+    return w, o
+
+
+def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=None,
+                cluster=None, fe=None) -> Design:
+    """The model frame of a regression: :func:`design_matrix` with the intercept, plus weights,
+    offset, clusters and fixed-effect columns, on the rows complete in all of them (R's ``na.omit``).
+
+    ``weights``, ``offset`` and ``cluster`` are column names or arrays aligned with ``data``;
+    ``fe`` one or several column names. Raises :class:`SpecificationError` naming the problem.
+    """
+    _check_regression_formula(formula, data)
 
     # The data columns the model uses, outcome first; names that are neither columns,
     # formula functions nor the caller's variables are reported with close matches.
@@ -493,20 +517,7 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
 
     design = design_matrix(formula, sub, intercept=True, eval_env=env)
 
-    def arr(s):
-        return None if s is None else s[keep].to_numpy(dtype=float)
-
-    w = arr(w_s)
-    if w is not None and (not np.all(np.isfinite(w)) or np.any(w <= 0)):
-        i = int(np.argmax(~np.isfinite(w) | (w <= 0)))
-        raise SpecificationError(
-            f"weights must be finite and positive; row {as_python(sub.index[i])!r} has {w[i]}. "
-            "Drop rows with zero weight first."
-        )
-    o = arr(o_s)
-    if o is not None and not np.all(np.isfinite(o)):
-        i = int(np.argmax(~np.isfinite(o)))
-        raise SpecificationError(f"offset is {o[i]} at row {as_python(sub.index[i])!r}; it must be finite")
+    w, o = _weights_offset(w_s, o_s, keep, sub)
 
     frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
                                            + ([w_name] if w_name else []) + ([o_name] if o_name else []))]

@@ -47,7 +47,16 @@ from scipy import stats
 
 from ..errors import SpecificationError
 from .frame import as_list
-from .survival_data import _data_info, _fmt_level, _group_labels, _risk_counts, _show, _survival_data, _unique_index
+from .result_base import ResultBase
+from .survival_data import (
+    _data_info,
+    _fmt_level,
+    _group_labels,
+    _risk_counts,
+    _show,
+    _survival_data,
+    _unique_index,
+)
 
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 
@@ -118,7 +127,7 @@ def _first_below_half(time, y, tol=np.sqrt(np.finfo(float).eps)):
 
 
 @dataclass
-class KaplanMeierResult:
+class KaplanMeierResult(ResultBase):
     """Kaplan-Meier curves by group (R's ``survfit``).
 
     Attributes
@@ -271,9 +280,6 @@ class KaplanMeierResult:
         body = tab.to_string(index=False, float_format=fmt, max_rows=max_rows)
         med = _show(self.median()).to_string(index=False, float_format=lambda v: f"{v:g}")
         return "\n".join([self._title(), "", med, "", body, "", self._foot()])
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def _repr_html_(self) -> str:
         med = _show(self.median()).to_html(index=False, float_format=lambda v: f"{v:g}", border=0)

@@ -16,13 +16,21 @@ from scipy import stats
 
 from ..errors import SpecificationError, SurvivalDataError
 from .frame import as_list
-from .survival_data import _data_info, _group_labels, _risk_counts, _show, _survival_data, _unique_index
+from .result_base import ResultBase
+from .survival_data import (
+    _data_info,
+    _group_labels,
+    _risk_counts,
+    _show,
+    _survival_data,
+    _unique_index,
+)
 
 __all__ = ["logrank_test", "LogrankResult"]
 
 
 @dataclass
-class LogrankResult:
+class LogrankResult(ResultBase):
     """Log-rank test (R's ``survdiff``), with the trend test when asked.
 
     Attributes
@@ -106,9 +114,6 @@ class LogrankResult:
     def summary(self) -> str:
         tab = _show(self.table).to_string(index=False, float_format=lambda v: f"{v:.4f}")
         return "\n".join([self._title(), "", tab, "", *self._lines()])
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def _repr_html_(self) -> str:
         tab = _show(self.table).to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
@@ -221,18 +226,7 @@ def logrank_test(
         O += o
         E += e
         V += v
-    use = E > 0
-    dof = int(use.sum()) - 1
-    if dof < 1:
-        chisq = 0.0
-    else:
-        diff = (O - E)[use][1:]
-        vv = V[np.ix_(use, use)][1:, 1:]
-        try:
-            chisq = float(diff @ np.linalg.solve(vv, diff))
-        except np.linalg.LinAlgError:
-            chisq = float(diff @ np.linalg.pinv(vv) @ diff)
-    p = float(stats.chi2.sf(chisq, dof)) if dof >= 1 else 1.0
+    chisq, dof, p = _logrank_chisq(O, E, V)
     n_by = np.bincount(gidx, minlength=k)
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
@@ -252,20 +246,7 @@ def logrank_test(
         data_info=_data_info(df, n_dropped, event, [entry, duration, event, weights, *groups, *strat]),
     )
     if trend is not False and trend is not None:
-        if trend is True:
-            if len(groups) != 1:
-                raise SpecificationError("logrank_test: trend=True needs a single numeric group column; pass scores")
-            try:
-                scores = np.asarray([float(v) for v in levels])
-            except (TypeError, ValueError) as exc:
-                raise SpecificationError(
-                    f"logrank_test: trend=True uses the values of {groups[0]!r} as scores, but they are not "
-                    "numeric; pass trend=[score for each group in sorted order]"
-                ) from exc
-        else:
-            scores = np.asarray(list(trend), dtype=float)
-            if scores.shape != (k,):
-                raise SpecificationError(f"logrank_test: trend needs {k} scores (groups {levels}), got {len(scores)}")
+        scores = _trend_scores(trend, groups, levels)
         u = float(scores @ (O - E))
         vt = float(scores @ V @ scores)
         if not vt > 0:
@@ -275,3 +256,41 @@ def logrank_test(
         res.trend_chisq = u * u / vt
         res.trend_p_value = float(stats.chi2.sf(res.trend_chisq, 1))
     return res
+
+
+def _logrank_chisq(O: np.ndarray, E: np.ndarray, V: np.ndarray) -> tuple[float, int, float]:
+    """The log-rank chi-square over the groups with expected events, its df and p-value (R's ``survdiff``)."""
+    use = E > 0
+    dof = int(use.sum()) - 1
+    if dof < 1:
+        chisq = 0.0
+    else:
+        diff = (O - E)[use][1:]
+        vv = V[np.ix_(use, use)][1:, 1:]
+        try:
+            chisq = float(diff @ np.linalg.solve(vv, diff))
+        except np.linalg.LinAlgError:
+            chisq = float(diff @ np.linalg.pinv(vv) @ diff)
+    p = float(stats.chi2.sf(chisq, dof)) if dof >= 1 else 1.0
+    return chisq, dof, p
+
+
+def _trend_scores(trend: Any, groups: list[str], levels: list[Any]) -> np.ndarray:
+    """The scores of the trend test: the group values (``trend=True``) or the given list, one per group."""
+    k = len(levels)
+    if trend is True:
+        if len(groups) != 1:
+            raise SpecificationError("logrank_test: trend=True needs a single numeric group column; pass scores")
+        try:
+            scores = np.asarray([float(v) for v in levels])
+        except (TypeError, ValueError) as exc:
+            raise SpecificationError(
+                f"logrank_test: trend=True uses the values of {groups[0]!r} as scores, but they are not "
+                "numeric; pass trend=[score for each group in sorted order]"
+            ) from exc
+    else:
+        scores = np.asarray(list(trend), dtype=float)
+        if scores.shape != (k,):
+            raise SpecificationError(
+                f"logrank_test: trend needs {k} scores (groups {levels}), got {len(scores)}")
+    return scores

@@ -57,6 +57,7 @@ from . import vcov as _vcov
 from .engines.parametric import Data as _Data
 from .engines.parametric import fit as _fit
 from .engines.parametric import surv_w as _surv_w
+from .formula import check_surv_arguments
 from .results import ModelResult, formula_outcome
 from .survival_data import _row_label, _survival_data, _unique_index
 
@@ -345,38 +346,8 @@ def survreg(
         raise SpecificationError(f"survreg: data must be a pandas DataFrame, not {type(data).__name__}")
     if not isinstance(formula, str):
         raise SpecificationError("survreg: formula must be a string such as 'pk_dum + victory'")
-    if dist not in DISTRIBUTIONS:
-        raise SpecificationError(f"survreg: dist must be one of {DISTRIBUTIONS}, not {dist!r}")
-    if metric is None:
-        metric = "aft" if dist == "loglogistic" else "ph"
-    if metric not in ("ph", "aft"):
-        raise SpecificationError(f"survreg: metric must be 'ph' or 'aft', not {metric!r}")
-    if metric == "ph" and dist == "loglogistic":
-        raise SpecificationError("survreg: the log-logistic model has no PH metric; use metric='aft'")
-    sf = _frame.parse_surv_formula(formula)
-    if sf is not None:
-        if sf.strata:
-            raise SpecificationError(
-                "survreg: strata() is not supported (in R's survreg it gives each stratum its own scale)"
-            )
-        for name, given, written in (("start", start, sf.start), ("stop", stop, sf.stop),
-                                     ("event", event, sf.event), ("cluster", cluster, sf.cluster)):
-            if given is not None and written is not None and given != written:
-                raise SpecificationError(
-                    f"survreg: {name}={given!r} contradicts the formula's {written!r}; give it once"
-                )
-        start = sf.start if sf.start is not None else start
-        stop, event = sf.stop, sf.event
-        cluster = sf.cluster if sf.cluster is not None else cluster
-        rhs = sf.rhs.strip()
-    else:
-        rhs = formula.strip()
-    if stop is None or event is None:
-        raise SpecificationError(
-            "survreg: give stop= and event= (and start= for delayed entry), or a formula "
-            "'Surv(start, stop, event) ~ covariates'"
-        )
-    rhs = rhs or "1"
+    metric, start, stop, event, cluster, rhs = _survreg_terms(formula, dist, metric, start, stop, event,
+                                                              cluster)
     data = _unique_index(data)
     _frame.check_columns(data, [start, stop, event, cluster, weights], "survreg")
     rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
@@ -399,63 +370,18 @@ def survreg(
         raise SurvivalDataError(
             f"survreg: no events in {event!r} (every row is censored); the likelihood has no maximum"
         )
-    import patsy
-
-    terms = patsy.ModelDesc.from_formula(rhs).rhs_termlist
-    intercept = any(t == patsy.INTERCEPT for t in terms)
-    design = _frame.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
-    cols = ([INTERCEPT] if intercept else []) + (list(design.columns) if design is not None else [])
-    parts = ([np.ones((len(df), 1))] if intercept else []) + ([design.X] if design is not None else [])
-    if not parts:
-        raise SpecificationError(f"survreg: the formula {formula!r} has neither an intercept nor covariates")
-    X = pd.DataFrame(np.column_stack(parts), index=df.index, columns=cols)
-    Xa = X.to_numpy(float)
-    # R's survreg.fit centres and scales the columns (with an intercept) before fitting, so a
-    # covariate of 1e8 plus noise is fitted, not called collinear: check collinearity, and fit, on
-    # those columns when the design is badly conditioned (b = to_b @ g).
-    Xs, to_b = _frame.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
-    _frame.check_collinearity(Xs, cols)
+    X, Xs, to_b, design, intercept = _survreg_design(rhs, df, formula)
     entry = surv["_entry"].to_numpy()
     trunc = np.isfinite(entry) & (entry > 0)
     y0 = np.zeros(len(entry))
     y0[trunc] = np.log(entry[trunc])
     D = _Data(X=Xs, y=np.log(surv["_stop"].to_numpy()), y0=y0, trunc=trunc,
               ev=surv["_event"].to_numpy(), w=surv["_w"].to_numpy(), dist=dist)
-    # start: exponential MLE of the intercept (log of exposure per event), other b = 0, log sigma = 0
-    k = Xa.shape[1]
-    b0 = np.zeros(k)
-    exposure = np.sum(D.w * (surv["_stop"].to_numpy() - np.where(trunc, entry, 0.0)))
-    if INTERCEPT in X.columns:
-        b0[list(X.columns).index(INTERCEPT)] = np.log(exposure / np.sum(D.w * D.ev))
-    theta0 = b0 if D.fixed_scale else np.concatenate([b0, [0.0]])
-    if to_b is not None:  # the start in the rescaled columns: the same intercept, other g = 0
-        theta0[: k] = np.linalg.solve(to_b, b0)
+    theta0 = _survreg_start(D, X, surv, entry, trunc, to_b)
     theta, ll, U, info, n_iter = _fit(D, theta0)
     names = list(X.columns) + ([] if D.fixed_scale else [LOG_SCALE])
-    V = np.linalg.inv(info)
-    V = (V + V.T) / 2
-    back = None
-    if to_b is not None:
-        back = np.eye(len(theta))
-        back[:k, :k] = to_b
-    vcov_type = "model (inverse information)"
-    n_clusters = None
-    if cluster is not None:
-        cl = surv[cluster]
-        codes, uniq = pd.factorize(cl, sort=True)
-        n_clusters = len(uniq)
-        if n_clusters < 2:
-            raise SpecificationError(f"survreg: cluster {cluster!r} has a single value; robust SEs need 2+ clusters")
-        V_naive, V = V, _vcov.lin_wei(V, U, codes, n_clusters, cluster_df_correction)
-        if back is not None:
-            V_naive = back @ V_naive @ back.T
-        vcov_type = f"robust (clustered on {cluster}, {n_clusters} clusters" + (", times G/(G-1))" if cluster_df_correction else ")")
-    if back is not None:
-        theta, V = back @ theta, back @ V @ back.T
-        V = (V + V.T) / 2
-        U = U @ np.linalg.inv(back)  # scores with respect to b: dl/db = dl/dg @ inv(to_b)
-    if cluster is None:
-        V_naive = V
+    theta, V, V_naive, U, vcov_type, n_clusters = _survreg_variance(
+        theta, info, U, surv, cluster, to_b, cluster_df_correction)
     params = pd.Series(theta, index=names)
     vcov = pd.DataFrame(V, index=names, columns=names)
     model = f"{_NAMES[dist]} {'PH' if metric == 'ph' else 'AFT'}"
@@ -489,3 +415,109 @@ def survreg(
         n_iter=n_iter,
         scores=U,
     )
+
+
+# ============================================================================ survreg's steps
+def _survreg_terms(formula, dist, metric, start, stop, event, cluster):
+    """Check the options and read the formula's Surv() and cluster(): ``(metric, start, stop, event, cluster, rhs)``."""
+    if dist not in DISTRIBUTIONS:
+        raise SpecificationError(f"survreg: dist must be one of {DISTRIBUTIONS}, not {dist!r}")
+    if metric is None:
+        metric = "aft" if dist == "loglogistic" else "ph"
+    if metric not in ("ph", "aft"):
+        raise SpecificationError(f"survreg: metric must be 'ph' or 'aft', not {metric!r}")
+    if metric == "ph" and dist == "loglogistic":
+        raise SpecificationError("survreg: the log-logistic model has no PH metric; use metric='aft'")
+    sf = _frame.parse_surv_formula(formula)
+    if sf is not None:
+        if sf.strata:
+            raise SpecificationError(
+                "survreg: strata() is not supported (in R's survreg it gives each stratum its own scale)"
+            )
+        check_surv_arguments(sf, "survreg", start=start, stop=stop, event=event, cluster=cluster)
+        start = sf.start if sf.start is not None else start
+        stop, event = sf.stop, sf.event
+        cluster = sf.cluster if sf.cluster is not None else cluster
+        rhs = sf.rhs.strip()
+    else:
+        rhs = formula.strip()
+    if stop is None or event is None:
+        raise SpecificationError(
+            "survreg: give stop= and event= (and start= for delayed entry), or a formula "
+            "'Surv(start, stop, event) ~ covariates'"
+        )
+    rhs = rhs or "1"
+    return metric, start, stop, event, cluster, rhs
+
+
+def _survreg_design(rhs, df, formula):
+    """The design with its intercept, rescaled as R's ``survreg.fit`` does when badly conditioned.
+
+    Returns ``(X, Xs, to_b, design, intercept)``: the design as a DataFrame, the columns fitted
+    (``Xs``; the coefficients are ``b = to_b @ g``, ``to_b`` None when not rescaled), the
+    covariate design and whether the formula has an intercept.
+    """
+    import patsy
+
+    terms = patsy.ModelDesc.from_formula(rhs).rhs_termlist
+    intercept = any(t == patsy.INTERCEPT for t in terms)
+    design = _frame.design_matrix(rhs, df) if any(t != patsy.INTERCEPT for t in terms) else None
+    cols = ([INTERCEPT] if intercept else []) + (list(design.columns) if design is not None else [])
+    parts = ([np.ones((len(df), 1))] if intercept else []) + ([design.X] if design is not None else [])
+    if not parts:
+        raise SpecificationError(f"survreg: the formula {formula!r} has neither an intercept nor covariates")
+    X = pd.DataFrame(np.column_stack(parts), index=df.index, columns=cols)
+    Xa = X.to_numpy(float)
+    # R's survreg.fit centres and scales the columns (with an intercept) before fitting, so a
+    # covariate of 1e8 plus noise is fitted, not called collinear: check collinearity, and fit, on
+    # those columns when the design is badly conditioned (b = to_b @ g).
+    Xs, to_b = _frame.rescale_design(Xa, cols.index(INTERCEPT) if intercept else None)
+    _frame.check_collinearity(Xs, cols)
+    return X, Xs, to_b, design, intercept
+
+
+def _survreg_start(D, X, surv, entry, trunc, to_b):
+    """Starting values: the exponential MLE of the intercept (log exposure per event), other b = 0, log sigma = 0."""
+    k = X.shape[1]
+    b0 = np.zeros(k)
+    exposure = np.sum(D.w * (surv["_stop"].to_numpy() - np.where(trunc, entry, 0.0)))
+    if INTERCEPT in X.columns:
+        b0[list(X.columns).index(INTERCEPT)] = np.log(exposure / np.sum(D.w * D.ev))
+    theta0 = b0 if D.fixed_scale else np.concatenate([b0, [0.0]])
+    if to_b is not None:  # the start in the rescaled columns: the same intercept, other g = 0
+        theta0[: k] = np.linalg.solve(to_b, b0)
+    return theta0
+
+
+def _survreg_variance(theta, info, U, surv, cluster, to_b, cluster_df_correction):
+    """Model or Lin-Wei variance, mapped back from the rescaled columns.
+
+    Returns ``(theta, V, V_naive, U, vcov_type, n_clusters)`` on the scale of the coefficients.
+    """
+    V = np.linalg.inv(info)
+    V = (V + V.T) / 2
+    back = None
+    if to_b is not None:
+        back = np.eye(len(theta))
+        back[: to_b.shape[0], : to_b.shape[0]] = to_b
+    vcov_type = "model (inverse information)"
+    n_clusters = None
+    if cluster is not None:
+        cl = surv[cluster]
+        codes, uniq = pd.factorize(cl, sort=True)
+        n_clusters = len(uniq)
+        if n_clusters < 2:
+            raise SpecificationError(
+                f"survreg: cluster {cluster!r} has a single value; robust SEs need 2+ clusters")
+        V_naive, V = V, _vcov.lin_wei(V, U, codes, n_clusters, cluster_df_correction)
+        if back is not None:
+            V_naive = back @ V_naive @ back.T
+        vcov_type = (f"robust (clustered on {cluster}, {n_clusters} clusters"
+                     + (", times G/(G-1))" if cluster_df_correction else ")"))
+    if back is not None:
+        theta, V = back @ theta, back @ V @ back.T
+        V = (V + V.T) / 2
+        U = U @ np.linalg.inv(back)  # scores with respect to b: dl/db = dl/dg @ inv(to_b)
+    if cluster is None:
+        V_naive = V
+    return theta, V, V_naive, U, vcov_type, n_clusters

@@ -189,85 +189,20 @@ def simulate_qoi(
     simulated; the fixed effects are held at their estimates, and ``at="means"``
     needs the level of each fixed effect in every scenario.
     """
-    if quantity not in ("expected", "predicted"):
-        raise SpecificationError(f"quantity must be 'expected' or 'predicted', not {quantity!r}")
-    if at not in ("means", "observed"):
-        raise SpecificationError(f"at must be 'means' or 'observed', not {at!r}")
-    if not isinstance(n_sims, (int, np.integer)) or n_sims < 2:
-        raise SpecificationError(f"n_sims must be an integer >= 2, not {n_sims!r}")
-    if not 0 < conf_level < 1:
-        raise SpecificationError(f"conf_level must be between 0 and 1, not {conf_level!r}")
-    if getattr(result, "design_info", None) is None or getattr(result, "model_frame", None) is None:
-        raise SpecificationError("simulate_qoi needs a RegressionResult from peacestats.models.regression")
+    _check_qoi_options(result, quantity, at, n_sims, conf_level)
 
     settings = _scenario_settings(scenarios)
-    frame = result.model_frame
-    variables = list(result.variables)
-    allowed = set(variables) | set(result.fe_names)
-    if result.offset_name:
-        allowed.add(result.offset_name)
-    for name, setting in settings.items():
-        unknown = [c for c in setting if c not in allowed]
-        if unknown:
-            raise SpecificationError(
-                f"scenario {name!r} sets {unknown}, which the model does not use; its covariates are "
-                f"{sorted(allowed)}"
-            )
-    array_offset = result.offset_values is not None and result.offset_name is None
-
-    # Covariate frames: one row per scenario ("means") or the whole sample ("observed").
-    typical_cols = variables + ([result.offset_name] if result.offset_name else [])
-    base = _typical_row(frame, typical_cols) if at == "means" else None
-    designs = {}
-    profiles = {}
-    for name, setting in settings.items():
-        if at == "means":
-            missing_fe = [f for f in result.fe_names if f not in setting]
-            if missing_fe:
-                raise SpecificationError(
-                    f"scenario {name!r} must give the level of the fixed effect(s) {missing_fe} "
-                    "(the model absorbs them), or use at='observed'"
-                )
-            row = {**base, **setting}
-            nd = pd.DataFrame([row])
-            off = float(np.mean(result.offset_values)) if array_offset else None
-            profiles[name] = row
-        else:
-            nd = frame.copy()
-            for c, v in setting.items():
-                nd[c] = v
-            off = result.offset_values if array_offset else None
-            profiles[name] = dict(setting)
-        designs[name] = result._design_for(nd, offset=off)
+    designs, profiles = _scenario_designs(result, settings, at)
 
     rng = np.random.default_rng(seed)
     params = result.params.to_numpy(dtype=float)
     V = result.vcov.to_numpy(dtype=float)
     B = _draw_coefficients(params, V, int(n_sims), rng)  # n_sims x k
 
-    ev: dict[str, np.ndarray] = {}
-    pv: dict[str, np.ndarray] = {}
-    point: dict[str, float] = {}
-    for name, (X, extra) in designs.items():
-        eta = X @ B.T + extra[:, None]  # rows x n_sims
-        mu = result._inverse_link(eta)
-        ev[name] = mu.mean(axis=0)
-        point[name] = float(np.mean(result._inverse_link(X @ params + extra)))
-        if quantity == "predicted":
-            pv[name] = _draw_outcomes(result, mu, rng).mean(axis=0)
+    ev, pv, point = _simulate(result, designs, params, B, quantity, rng)
 
-    pairs: list[tuple[str, str]] = []
     names = list(settings)
-    if differences is True:
-        pairs = [(n, names[0]) for n in names[1:]]
-    elif differences:
-        for pair in differences:
-            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-                raise SpecificationError(f"differences must be (scenario, baseline) pairs, not {pair!r}")
-            bad = [p for p in pair if p not in settings]
-            if bad:
-                raise SpecificationError(f"differences name unknown scenario(s) {bad}; scenarios are {names}")
-            pairs.append((str(pair[0]), str(pair[1])))
+    pairs = _difference_pairs(differences, settings)
 
     lo_q, hi_q = (1 - conf_level) / 2, 1 - (1 - conf_level) / 2
     rows = []
@@ -331,3 +266,97 @@ def _draw_outcomes(result, mu: np.ndarray, rng: np.random.Generator) -> np.ndarr
     if result.family == "gaussian":
         return mu + result.sigma * rng.standard_normal(mu.shape)
     raise SpecificationError(f"no predicted values for family {result.family!r}")  # pragma: no cover
+
+
+# ============================================================================ simulate_qoi's steps
+def _check_qoi_options(result, quantity, at, n_sims, conf_level) -> None:
+    """Raise SpecificationError for a bad option of :func:`simulate_qoi` or a model it cannot simulate."""
+    if quantity not in ("expected", "predicted"):
+        raise SpecificationError(f"quantity must be 'expected' or 'predicted', not {quantity!r}")
+    if at not in ("means", "observed"):
+        raise SpecificationError(f"at must be 'means' or 'observed', not {at!r}")
+    if not isinstance(n_sims, (int, np.integer)) or n_sims < 2:
+        raise SpecificationError(f"n_sims must be an integer >= 2, not {n_sims!r}")
+    if not 0 < conf_level < 1:
+        raise SpecificationError(f"conf_level must be between 0 and 1, not {conf_level!r}")
+    if getattr(result, "design_info", None) is None or getattr(result, "model_frame", None) is None:
+        raise SpecificationError("simulate_qoi needs a RegressionResult from peacestats.models.regression")
+
+
+def _scenario_designs(result, settings, at):
+    """Each scenario's design: one row at typical values (``"means"``) or the whole sample (``"observed"``).
+
+    Returns ``(designs, profiles)``: ``name -> (X, offset)`` and the covariate profile of each scenario.
+    """
+    frame = result.model_frame
+    variables = list(result.variables)
+    allowed = set(variables) | set(result.fe_names)
+    if result.offset_name:
+        allowed.add(result.offset_name)
+    for name, setting in settings.items():
+        unknown = [c for c in setting if c not in allowed]
+        if unknown:
+            raise SpecificationError(
+                f"scenario {name!r} sets {unknown}, which the model does not use; its covariates are "
+                f"{sorted(allowed)}"
+            )
+    array_offset = result.offset_values is not None and result.offset_name is None
+
+    # Covariate frames: one row per scenario ("means") or the whole sample ("observed").
+    typical_cols = variables + ([result.offset_name] if result.offset_name else [])
+    base = _typical_row(frame, typical_cols) if at == "means" else None
+    designs = {}
+    profiles = {}
+    for name, setting in settings.items():
+        if at == "means":
+            missing_fe = [f for f in result.fe_names if f not in setting]
+            if missing_fe:
+                raise SpecificationError(
+                    f"scenario {name!r} must give the level of the fixed effect(s) {missing_fe} "
+                    "(the model absorbs them), or use at='observed'"
+                )
+            row = {**base, **setting}
+            nd = pd.DataFrame([row])
+            off = float(np.mean(result.offset_values)) if array_offset else None
+            profiles[name] = row
+        else:
+            nd = frame.copy()
+            for c, v in setting.items():
+                nd[c] = v
+            off = result.offset_values if array_offset else None
+            profiles[name] = dict(setting)
+        designs[name] = result._design_for(nd, offset=off)
+    return designs, profiles
+
+
+def _simulate(result, designs, params, B, quantity, rng):
+    """Expected (and predicted) values per scenario and draw, and the values at the point estimates."""
+    ev: dict[str, np.ndarray] = {}
+    pv: dict[str, np.ndarray] = {}
+    point: dict[str, float] = {}
+    for name, (X, extra) in designs.items():
+        eta = X @ B.T + extra[:, None]  # rows x n_sims
+        mu = result._inverse_link(eta)
+        ev[name] = mu.mean(axis=0)
+        point[name] = float(np.mean(result._inverse_link(X @ params + extra)))
+        if quantity == "predicted":
+            pv[name] = _draw_outcomes(result, mu, rng).mean(axis=0)
+    return ev, pv, point
+
+
+def _difference_pairs(differences, settings) -> list[tuple[str, str]]:
+    """The (scenario, baseline) pairs of the first differences: all against the first with ``True``."""
+    names = list(settings)
+    pairs: list[tuple[str, str]] = []
+    names = list(settings)
+    if differences is True:
+        pairs = [(n, names[0]) for n in names[1:]]
+    elif differences:
+        for pair in differences:
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise SpecificationError(f"differences must be (scenario, baseline) pairs, not {pair!r}")
+            bad = [p for p in pair if p not in settings]
+            if bad:
+                raise SpecificationError(f"differences name unknown scenario(s) {bad}; scenarios are {names}")
+            pairs.append((str(pair[0]), str(pair[1])))
+    return pairs

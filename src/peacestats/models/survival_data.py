@@ -92,19 +92,7 @@ def _survival_data(
             out["_entry"] = pd.to_numeric(sub[entry]).astype(float)
         except (TypeError, ValueError) as exc:
             raise SurvivalDataError(f"{what}: column {entry!r} must be numeric ({exc})") from exc
-        e = out["_entry"].to_numpy()
-        if np.any(e < 0):
-            bad = out.index[e < 0][0]
-            raise SurvivalDataError(
-                f"{what}: column {entry!r} has a negative entry time at {_row_label(bad)}"
-            )
-        if np.any(e >= stop):
-            bad = out.index[e >= stop][0]
-            raise SurvivalDataError(
-                f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']}) must be before the end "
-                f"({duration!r} = {out.loc[bad, '_stop']}) at {_row_label(bad)}: each row is a "
-                "(start, stop] interval with start < stop. Drop zero-length rows or fix the dates."
-            )
+        _check_entry(out, entry, duration, what)
     else:
         out["_entry"] = -np.inf
     if weights is not None:
@@ -182,3 +170,24 @@ def _data_info(df: pd.DataFrame, n_dropped: int, event: str, columns) -> dict[st
     return {"n": n, "n_input_rows": n + int(n_dropped), "n_used": n, "n_dropped": n_dropped,
             "outcome": event, "columns": list(dict.fromkeys(c for c in columns if c is not None)),
             "source": df.attrs.get("source")}  # the lineage read_table recorded (peacestats.lineage)
+
+
+def _check_entry(out: pd.DataFrame, entry: str, stop: str, what: str) -> None:
+    """Raise SurvivalDataError for a negative entry time or an entry not before the end of its row.
+
+    ``out`` holds the numeric ``_entry`` and ``_stop`` columns; ``entry`` and ``stop`` name
+    the user's columns in the message.
+    """
+    e, s = out["_entry"].to_numpy(), out["_stop"].to_numpy()
+    if np.any(e < 0):
+        bad = out.index[e < 0][0]
+        raise SurvivalDataError(
+            f"{what}: column {entry!r} has a negative entry time ({e[e < 0][0]:g}) at {_row_label(bad)}"
+        )
+    if np.any(e >= s):
+        bad = out.index[e >= s][0]
+        raise SurvivalDataError(
+            f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']:g}) must be before the end "
+            f"({stop!r} = {out.loc[bad, '_stop']:g}) at {_row_label(bad)}: each row is a "
+            "(start, stop] interval with start < stop. Drop zero-length rows or fix the dates."
+        )

@@ -36,13 +36,14 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError
+from .result_base import ResultBase
 from .results import TestResult, provenance_record
 
 __all__ = ["cox_zph", "CoxZphResult"]
 
 
 @dataclass
-class CoxZphResult:
+class CoxZphResult(ResultBase):
     """The result of :func:`cox_zph`.
 
     Attributes
@@ -86,6 +87,12 @@ class CoxZphResult:
         """The global test of proportional hazards (R's ``GLOBAL`` row)."""
         return self.tests["GLOBAL"]
 
+    def tidy(self) -> pd.DataFrame:
+        """One row per term and ``GLOBAL``: ``term, statistic, df, p_value`` (R's ``$table``)."""
+        t = self.table_
+        return pd.DataFrame({"term": [str(i) for i in t.index], "statistic": t["chisq"].to_numpy(float),
+                             "df": t["df"].to_numpy(float), "p_value": t["p"].to_numpy(float)})
+
     def glance(self) -> pd.DataFrame:
         """One row: ``transform``, ``n_events``, and the global test (``statistic, df, p_value``)."""
         g = self.global_test
@@ -102,9 +109,6 @@ class CoxZphResult:
         t = self.table_.to_string(float_format=lambda v: f"{v:.4g}")
         return (f"Proportional-hazards test (R's cox.zph, transform = {self.transform!r})"
                 f"{': ' + self.model_formula if self.model_formula else ''}\n\n{t}")
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def _repr_html_(self) -> str:
         head = html.escape(f"Proportional-hazards test (cox.zph, transform = {self.transform!r})")
@@ -225,26 +229,43 @@ def cox_zph(fit, transform: str | Callable = "km", terms: bool = True) -> CoxZph
         ``table()`` gives ``chisq, df, p`` with a ``GLOBAL`` row.
     """
     st = fit._state
-    cd = st["cd"]
-    ev = st["ev"]
-    p = cd.p
+    cd, ev = st["cd"], st["ev"]
     names = list(fit.params.index)
-    beta = fit.params.to_numpy()
+    ttimes, tname = _transform_times(cd, transform)
+    term_map: dict[str, list[int]] = st["terms"] if terms else {n: [j] for j, n in enumerate(names)}
+    table, I11 = _zph_tests(cd, ev, ttimes, tname, term_map)
+    y, dro, strat_d, vmean = _scaled_schoenfeld(cd, ev, I11, fit.params.to_numpy(), names, term_map, terms)
+    return CoxZphResult(
+        table_=table,
+        x=ttimes[dro],
+        time=cd.stop[dro],
+        y=y,
+        var=np.linalg.inv(vmean),
+        transform=tname,
+        strata=strat_d if fit.strata else None,
+        model_formula=fit.formula,
+    )
+
+
+def _transform_times(cd, transform) -> tuple[np.ndarray, str]:
+    """The transformed times ``g(t)`` of every row and the transform's name."""
     times = cd.stop
     if callable(transform):
-        ttimes = np.asarray(transform(times), dtype=float)
-        tname = getattr(transform, "__name__", "user")
-    elif transform == "km":
-        ttimes = _km_transform(cd)
-        tname = "km"
-    elif transform == "identity":
-        ttimes, tname = times.astype(float), "identity"
-    elif transform == "rank":
-        ttimes, tname = stats.rankdata(times), "rank"
-    elif transform == "log":
-        ttimes, tname = np.log(times), "log"
-    else:
-        raise SpecificationError(f"transform must be 'km', 'identity', 'rank', 'log' or a function, not {transform!r}.")
+        return np.asarray(transform(times), dtype=float), getattr(transform, "__name__", "user")
+    if transform == "km":
+        return _km_transform(cd), "km"
+    if transform == "identity":
+        return times.astype(float), "identity"
+    if transform == "rank":
+        return stats.rankdata(times), "rank"
+    if transform == "log":
+        return np.log(times), "log"
+    raise SpecificationError(f"transform must be 'km', 'identity', 'rank', 'log' or a function, not {transform!r}.")
+
+
+def _zph_tests(cd, ev, ttimes, tname, term_map) -> tuple[pd.DataFrame, np.ndarray]:
+    """The score tests of ``x * g(t)`` at gamma = 0 per term and globally, and the information block I11."""
+    p = cd.p
     dr, dg = cd.dr, cd.dg
     gtime = ttimes - ttimes[dr].mean()
     E = len(cd.etime_key)
@@ -272,7 +293,6 @@ def cox_zph(fit, transform: str | Callable = "km", terms: bool = True) -> CoxZph
     I12 = info(g)
     I22 = info(g * g)
     imat = np.block([[I11, I12], [I12.T, I22]])
-    term_map: dict[str, list[int]] = st["terms"] if terms else {n: [j] for j, n in enumerate(names)}
     rows, chis, dfs = [], [], []
     for tname_i, jj in term_map.items():
         kk = list(range(p)) + [j + p for j in jj]
@@ -286,7 +306,17 @@ def cox_zph(fit, transform: str | Callable = "km", terms: bool = True) -> CoxZph
     rows.append("GLOBAL")
     table = pd.DataFrame({"chisq": chis, "df": dfs}, index=pd.Index(rows, name="term"))
     table["p"] = stats.chi2.sf(table["chisq"], table["df"])
+    return table, I11
 
+
+def _scaled_schoenfeld(cd, ev, I11, beta, names, term_map, terms):
+    """R's scaled Schoenfeld residuals plus the coefficient (``$y``), per term when ``terms``.
+
+    Returns ``(y, dro, strat_d, vmean)``: the residuals, the event rows in R's order, their
+    strata and the per-stratum mean information (whose inverse is R's ``$var``).
+    """
+    p, dr, dg, mean = cd.p, cd.dr, cd.dg, ev.mean
+    E = len(cd.etime_key)
     # scaled Schoenfeld residuals in R's order: stratum, time, then tied rows in data order
     # for right-censored data (R's zph1) or in reverse data order for (start, stop] data (zph2)
     sch = cd.X[dr] - np.vstack([np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m for j in range(p)]).T[dg]
@@ -334,13 +364,4 @@ def cox_zph(fit, transform: str | Callable = "km", terms: bool = True) -> CoxZph
             sres[np.ix_(j, k)] = np.linalg.solve(vmean[np.ix_(k, k)], sch[np.ix_(j, k)].T).T
     sres = sres + add
     y = pd.DataFrame(sres, columns=colnames, index=pd.Index(np.round(cd.stop[dro], 10), name="time"))
-    return CoxZphResult(
-        table_=table,
-        x=ttimes[dro],
-        time=cd.stop[dro],
-        y=y,
-        var=np.linalg.inv(vmean),
-        transform=tname,
-        strata=strat_d if fit.strata else None,
-        model_formula=fit.formula,
-    )
+    return y, dro, strat_d, vmean

@@ -13,6 +13,7 @@ from scipy import stats
 
 from ...errors import SpecificationError
 from .._design import as_list
+from ..result_base import ResultBase
 from ..survival_data import _fmt_level, _group_labels
 from ._data import CENSORED_LABEL, check_spells, competing_data
 
@@ -102,7 +103,7 @@ def confint(p, se, conf_type: str, conf_level: float):
 
 
 @dataclass
-class CumulativeIncidenceResult:
+class CumulativeIncidenceResult(ResultBase):
     """Cumulative incidence curves of competing causes (Aalen-Johansen), by group.
 
     Attributes
@@ -260,9 +261,6 @@ class CumulativeIncidenceResult:
         g = self.glance().drop(columns="model").assign(group=lambda d: [_fmt_level(v) for v in d["group"]])
         return "\n".join([self._title(), "", g.to_string(index=False, float_format=lambda v: f"{v:g}"), "",
                           self._summary_table().to_string(index=False, float_format=fmt), "", self._foot()])
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def _repr_html_(self) -> str:
         tab = self._summary_table().to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)

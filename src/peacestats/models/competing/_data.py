@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
 from .._design import as_list, as_python, check_columns
-from ..survival_data import _fmt_level, _row_label, _sort_key
+from ..survival_data import _check_entry, _fmt_level, _row_label, _sort_key
 
 CENSORED_LABEL = "(s0)"  # R's name of the initial (event-free) state
 
@@ -101,17 +101,7 @@ def competing_data(
         )
     if entry is not None:
         out["_entry"] = numeric(entry)
-        e = out["_entry"].to_numpy()
-        if np.any(e < 0):
-            bad = out.index[e < 0][0]
-            raise SurvivalDataError(f"{what}: column {entry!r} has a negative entry time ({e[e < 0][0]:g}) at {_row_label(bad)}")
-        if np.any(e >= s):
-            bad = out.index[e >= s][0]
-            raise SurvivalDataError(
-                f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']:g}) must be before the end "
-                f"({stop!r} = {out.loc[bad, '_stop']:g}) at {_row_label(bad)}: each row is an "
-                "(entry, stop] interval with entry < stop. Drop zero-length rows or fix the dates."
-            )
+        _check_entry(out, entry, stop, what)
     else:
         out["_entry"] = -np.inf
     ev = sub[event]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ...errors import SpecificationError, SurvivalDataError
 from .. import frame as _design
+from ..formula import check_surv_arguments
 from ..cox import CoxResult, coxph
 from ..km import _km_curve
 from ..survival_data import _fmt_level, _row_label
@@ -309,9 +310,7 @@ def finegray(
     """
     sf = _design.parse_surv_formula(formula)
     if sf is not None:
-        for name, given, parsed in (("entry", entry, sf.start), ("stop", stop, sf.stop), ("event", event, sf.event)):
-            if given is not None and parsed is not None and given != parsed:
-                raise SpecificationError(f"finegray: {name}={given!r} conflicts with the formula's Surv() ({parsed!r})")
+        check_surv_arguments(sf, "finegray", entry=entry, stop=stop, event=event)
         entry = entry if entry is not None else sf.start
         stop, event, rhs = sf.stop, sf.event, sf.rhs
         if sf.strata or sf.cluster:

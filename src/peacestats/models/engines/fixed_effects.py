@@ -62,11 +62,8 @@ def _fe_rank(groups: list[np.ndarray], sizes: list[int]) -> int:
     return int(np.linalg.matrix_rank(D))
 
 
-def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, offset, fe) -> RegressionResult:
-    """:func:`peacestats.models.regression.ols` (``env``: where the formula's names are looked up)."""
-    import statsmodels.api as sm
-
-    model = "OLS"
+def _split_fe(formula: str, fe) -> tuple[str, list[str] | None]:
+    """The formula without its ``| fe1 + fe2`` part, and the fixed-effect columns (``fe=`` first), or None."""
     if isinstance(formula, str) and "|" in formula:
         formula, fe_part = formula.split("|", 1)
         formula = formula.strip()
@@ -75,6 +72,15 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
     fe_cols = None if fe is None else ([fe] if isinstance(fe, str) else list(fe))
     if fe_cols is not None and not fe_cols:
         fe_cols = None
+    return formula, fe_cols
+
+
+def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, offset, fe) -> RegressionResult:
+    """:func:`peacestats.models.regression.ols` (``env``: where the formula's names are looked up)."""
+    import statsmodels.api as sm
+
+    model = "OLS"
+    formula, fe_cols = _split_fe(formula, fe)
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
     flavour = _vcov.resolve(vcov, d.cluster is not None)
     codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)

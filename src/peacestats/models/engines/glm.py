@@ -146,7 +146,6 @@ def nb_loglik_i(y, eta, tau):
     from scipy.special import gammaln
 
     th = np.exp(tau)
-    mu = np.exp(eta)
     # th*log(th/(th+mu)) + y*log(mu/(th+mu)), written to stay finite for large mu
     log_th_mu = np.logaddexp(tau, eta)
     return gammaln(y + th) - gammaln(th) - gammaln(y + 1) + th * (tau - log_th_mu) + y * (eta - log_th_mu)

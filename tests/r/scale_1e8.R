@@ -1,8 +1,10 @@
 # Golden values for tests/test_faults_scale.py: models with a covariate of 1e8 plus noise.
-# Writes scale_1e8.csv (the data) and scale_1e8_r.json (R's fits) beside this script.
-# Run from the repository root:  Rscript tests/data/scale_1e8_r.R
-# (R 4.x with survival; the tests read the two files and do not need R.)
-library(survival)
+#   Rscript tests/r/scale_1e8.R [out.json]     (from the repository root)
+# Writes tests/data/scale_1e8_r.json (R's fits; or the path given) and, beside it,
+# scale_1e8.csv (the seeded data the fits read). R 4.x with survival.
+suppressPackageStartupMessages(library(survival))
+source("tests/r/_common.R")  # out_path()
+out_file <- out_path("scale_1e8")
 set.seed(20261201)
 n <- 300
 z <- rnorm(n)
@@ -14,7 +16,7 @@ d <- data.frame(
   t   = rweibull(n, shape = 1.3, scale = exp(2 + 0.5 * z)),
   e   = rbinom(n, 1, 0.75)
 )
-here <- "tests/data"
+here <- dirname(out_file)
 write.csv(format(d, digits = 17), file.path(here, "scale_1e8.csv"), row.names = FALSE, quote = FALSE)
 d <- read.csv(file.path(here, "scale_1e8.csv"))  # fit exactly the numbers the tests read
 out <- function(fit, vc = vcov(fit)) list(coef = unname(coef(fit)), se = unname(sqrt(diag(vc))))
@@ -36,11 +38,11 @@ res <- list(
   r_version = R.version.string,
   survival_version = as.character(packageVersion("survival"))
 )
-# a small JSON writer (no jsonlite needed): numbers with 17 significant digits
-js <- function(x) {
-  if (is.list(x)) return(paste0("{", paste0('"', names(x), '": ', vapply(x, js, ""), collapse = ", "), "}"))
+# this fixture's own flat writer (scalars as true/false and "text", not arrays as in _common.R's js)
+js_flat <- function(x) {
+  if (is.list(x)) return(paste0("{", paste0('"', names(x), '": ', vapply(x, js_flat, ""), collapse = ", "), "}"))
   if (is.character(x)) return(paste0('"', x, '"'))
   if (is.logical(x)) return(tolower(as.character(x)))
   paste0("[", paste(sprintf("%.17g", x), collapse = ", "), "]")
 }
-writeLines(js(res), file.path(here, "scale_1e8_r.json"))
+writeLines(js_flat(res), out_file)

@@ -1,0 +1,262 @@
+"""The steps of :func:`peacestats.models.cox.coxph`: input checks, the model's data, R's robust-variance rules.
+
+Each step is a function of what the one before returns, so ``coxph`` reads as the
+list of them: parse the survival terms, select and check the rows
+(:func:`_cox_inputs`), decide the variance (:func:`_robust_clusters`), fit (the
+engine :mod:`peacestats.models.engines.cox`), flag infinite coefficients, and
+compute the model and Lin-Wei variances (:func:`_cox_variance`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConvergenceError, SpecificationError, SurvivalDataError
+from . import frame as _frame
+from . import vcov as _vcov
+from .formula import check_surv_arguments
+from .engines.cox import quad_test as _quad_test
+from .engines.cox import score_residuals as _score_residuals
+
+
+# ============================================================================ checks
+def _row_list(index, positions, k: int = 5) -> str:
+    labs = [str(index[i]) for i in positions[:k]]
+    more = f" and {len(positions) - k} more" if len(positions) > k else ""
+    return ", ".join(labs) + more
+
+
+def _check_survival(df: pd.DataFrame, start, stop, event, id_col) -> None:
+    st = df[stop].to_numpy(dtype=float)
+    if not np.all(np.isfinite(st)):
+        bad = np.flatnonzero(~np.isfinite(st))
+        raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(df.index, bad)}.")
+    ev = df[event].to_numpy(dtype=float)
+    badev = np.flatnonzero(~np.isin(ev, [0.0, 1.0]))
+    if badev.size:
+        raise SurvivalDataError(
+            f"column {event!r} must be 0/1 (or True/False); rows {_row_list(df.index, badev)} hold "
+            f"{sorted(set(ev[badev].tolist()))[:5]}. Recode the event indicator."
+        )
+    if start is not None:
+        s0 = df[start].to_numpy(dtype=float)
+        if not np.all(np.isfinite(s0)):
+            bad = np.flatnonzero(~np.isfinite(s0))
+            raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(df.index, bad)}.")
+        bad = np.flatnonzero(st <= s0)
+        if bad.size:
+            raise SurvivalDataError(
+                f"{bad.size} row(s) have {stop!r} <= {start!r} (zero or negative length intervals): "
+                f"rows {_row_list(df.index, bad)}. Each (start, stop] interval must have stop > start; "
+                "drop or fix these rows (a spell that fails on its first day needs stop > start)."
+            )
+    if ev.sum() == 0:
+        raise SurvivalDataError(
+            f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
+        )
+    if id_col is not None:
+        s0 = df[start].to_numpy(dtype=float) if start is not None else np.zeros(len(df))
+        ids = pd.factorize(df[id_col])[0]
+        o = np.lexsort((st, s0, ids))
+        same = ids[o][1:] == ids[o][:-1]
+        overlap = np.flatnonzero(same & (s0[o][1:] < st[o][:-1]))
+        if overlap.size:
+            rows = o[overlap + 1]
+            raise SurvivalDataError(
+                f"overlapping intervals within {id_col!r}: rows {_row_list(df.index, rows)} start before the "
+                f"previous row of the same {id_col!r} ends (e.g. {id_col} = {df[id_col].iloc[rows[0]]}). "
+                "Each subject may be at risk only once at any time; fix the split."
+            )
+        ev_o = ev[o]
+        notlast = np.flatnonzero(same & (ev_o[:-1] == 1))
+        if notlast.size:
+            rows = o[notlast]
+            raise SurvivalDataError(
+                f"an event on a row that is not the last of its {id_col!r}: rows {_row_list(df.index, rows)} "
+                f"(e.g. {id_col} = {df[id_col].iloc[rows[0]]}). In single-event spells the event belongs "
+                "on the last interval; check the split or use one id per spell."
+            )
+
+
+
+
+# ============================================================================ coxph's steps
+def _survival_terms(formula, start, stop, event, cluster, strata):
+    """The survival columns, right-hand side, strata and cluster of ``coxph``'s formula and arguments."""
+    sf = _frame.parse_surv_formula(formula)
+    strata_cols = _frame.as_list(strata)
+    if sf is not None:
+        check_surv_arguments(sf, "coxph", start=start, stop=stop, event=event)
+        start = start if start is not None else sf.start
+        stop, event = sf.stop, sf.event
+        rhs, f_strata, f_cluster = sf.rhs, sf.strata, sf.cluster
+    else:
+        rhs, f_strata, f_cluster = _frame.extract_specials(formula)
+    strata_cols = strata_cols + [s for s in f_strata if s not in strata_cols]
+    if f_cluster is not None:
+        if cluster is not None and cluster != f_cluster:
+            raise SpecificationError(f"cluster={cluster!r} conflicts with the formula's cluster({f_cluster}).")
+        cluster = f_cluster
+    if stop is None or event is None:
+        raise SpecificationError(
+            "give the survival columns: stop= and event= (and start= for (start, stop] data), "
+            "or an R-style formula 'Surv(start, stop, event) ~ x'."
+        )
+    return start, stop, event, rhs, strata_cols, cluster
+
+
+def _robust_clusters(df, robust, cluster, id, start, weights, w, event_v):
+    """R's rules for when the variance is robust, and on what clusters.
+
+    Returns ``(robust, cluster_codes, n_clusters, cluster_desc, n_groups)``.
+    """
+    n = len(df)
+    has_rwt = weights is not None and np.any(w != np.floor(w))
+    n_groups = None
+    id_multi = False
+    if id is not None:
+        ids = pd.factorize(df[id])[0]
+        n_groups = int(ids.max()) + 1
+        id_multi = bool(pd.Series(ids[event_v]).duplicated().any())
+    robust_given = robust is not None
+    if robust is None:
+        robust = cluster is not None or has_rwt or id_multi
+    cluster_codes = None
+    n_clusters = None
+    cluster_desc = None
+    if cluster is not None and not robust:
+        warnings.warn("cluster given with robust=False: the cluster is ignored (as R does).", stacklevel=3)
+    if robust:
+        if cluster is not None:
+            cluster_codes, labels = _frame.group_codes(df, cluster)
+            cluster_desc = f"clustered on {cluster!r}"
+        elif id is not None:
+            cluster_codes, labels = _frame.group_codes(df, id)
+            cluster_desc = f"clustered on {id!r}"
+        elif start is None or not robust_given:
+            cluster_codes, labels = np.arange(n), list(range(n))
+            cluster_desc = "each row its own cluster"
+        else:
+            raise SpecificationError(
+                "robust=True with (start, stop] data needs cluster= or id= (R: 'one of cluster or id is "
+                "needed'): the rows of one spell are not independent, so say which rows belong together."
+            )
+        n_clusters = len(labels)
+        if n_clusters < 2:
+            raise SpecificationError(
+                f"cluster {cluster or id!r} has a single value among the {n} rows used: a cluster-robust "
+                "variance needs at least two clusters. Drop cluster= or check the column."
+            )
+    return robust, cluster_codes, n_clusters, cluster_desc, n_groups
+
+
+def _infinite_terms(fit, names, on_separation):
+    """Coefficients running off to infinity (R's ``toler.inf`` check): raise or warn. ``(converged, terms)``."""
+    converged = True
+    infinite_terms = [names[j] for j in fit.infinite]
+    if infinite_terms:
+        msg = (
+            "Cox model: the partial likelihood is monotone in "
+            + ", ".join(f"{t} (coefficient {fit.beta[names.index(t)]:.3g})" for t in infinite_terms)
+            + ": the coefficient runs off to infinity (separation: e.g. no events, or only events, "
+            "in one category among rows at risk). The estimate and its standard error are meaningless; "
+            "drop or merge that covariate, or use a penalized (Firth) Cox model."
+        )
+        if on_separation == "raise":
+            raise ConvergenceError(msg)
+        warnings.warn(msg, stacklevel=3)
+        converged = False
+    return converged, infinite_terms
+
+
+def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction):
+    """Model and Lin-Wei variances and the robust score test: ``(V_model, V_robust, rscore, score_resid, vcov_type)``."""
+    ev = fit.ev
+    try:
+        V_model = np.linalg.inv(ev.I)
+    except np.linalg.LinAlgError:
+        V_model = np.linalg.pinv(ev.I)
+    V_model = (V_model + V_model.T) / 2
+
+    V_robust = None
+    rscore = None
+    score_resid = None
+    vcov_type = "model (inverse information)"
+    if robust:
+        score_resid = _score_residuals(cd, ev)
+        V_robust = _vcov.lin_wei(V_model, score_resid * w[:, None], cluster_codes, n_clusters,
+                                 cluster_df_correction)
+        # robust score test at beta = 0 (R's fit$rscore)
+        r0 = _score_residuals(cd, fit.ev0)
+        meat0, U0 = _vcov.cluster_meat(r0 * w[:, None], cluster_codes, n_clusters)
+        rscore = _quad_test(meat0, U0.sum(axis=0))
+        vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
+        if cluster_df_correction:
+            vcov_type += ", times G/(G-1)"
+    return V_model, V_robust, rscore, score_resid, vcov_type
+
+
+
+
+@dataclass
+class _CoxInputs:
+    """The rows and arrays a Cox fit uses, after the complete-case selection and the checks."""
+
+    df: pd.DataFrame
+    n_dropped: int
+    used: list[Any]
+    rhs_cols: list[str]
+    design: Any
+    start_v: np.ndarray
+    stop_v: np.ndarray
+    event_v: np.ndarray
+    w: np.ndarray
+    strata_codes: np.ndarray
+    strata_labels: list[Any]
+
+
+def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols) -> _CoxInputs:
+    """Select the used columns, drop incomplete rows (R's ``na.omit``), check them, build the design."""
+    _frame.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
+    _frame.check_time_columns(data, [start, stop, event], "coxph")
+    try:
+        rhs_cols, unknown = _frame.formula_columns(rhs, data.columns)
+    except Exception as e:  # patsy parse error
+        raise SpecificationError(f"cannot parse the formula {rhs!r}: {e}") from None
+    if unknown:
+        _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
+    used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
+    used_cols = list(dict.fromkeys(c for c in used if c is not None))
+    sub = data[used_cols]  # only the columns the model uses (no copy of wide frames)
+    mask, n_dropped = _frame.complete_rows(sub, used_cols)
+    df = sub.loc[mask] if n_dropped else sub
+    if len(df) == 0:
+        raise SpecificationError("no complete rows: every row has a missing value in a used column.")
+    _check_survival(df, start, stop, event, id)
+    design = _frame.design_matrix(rhs, df)
+    _frame.check_collinearity(design.X, design.columns, centre=True)
+    n = len(df)
+    if weights is not None:
+        w = df[weights].to_numpy(dtype=float)
+        if not np.all(np.isfinite(w)) or np.any(w <= 0):
+            badw = np.flatnonzero(~(np.isfinite(w) & (w > 0)))
+            raise SpecificationError(
+                f"weights {weights!r} must be positive and finite; rows {_row_list(df.index, badw)} are not."
+            )
+    else:
+        w = np.ones(n)
+    if strata_cols:
+        strata_codes, strata_labels = _frame.group_codes(df, strata_cols)
+    else:
+        strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
+    return _CoxInputs(
+        df=df, n_dropped=n_dropped, used=used, rhs_cols=rhs_cols, design=design,
+        start_v=df[start].to_numpy(dtype=float) if start is not None else np.full(n, -np.inf),
+        stop_v=df[stop].to_numpy(dtype=float), event_v=df[event].to_numpy(dtype=float) == 1, w=w,
+        strata_codes=strata_codes, strata_labels=strata_labels,
+    )
