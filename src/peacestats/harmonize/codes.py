@@ -250,10 +250,10 @@ def _iso_for(gwcode: int, year: int, by_name: str | None, successor: bool) -> st
 
 @functools.cache
 def _build() -> pd.DataFrame:
-    from ..sources import cow_states, gw_states
+    from ..sources import load
 
-    gw = gw_states.load()
-    cow = cow_states.load()
+    gw = load("gw_states")
+    cow = load("cow_states")
     gw_end = gw["end_date"].max()
     cow_end = cow["end_date"].max()
     cow_codes = set(cow["ccode"].astype(int))
@@ -745,9 +745,9 @@ def name_to_gw(names, years=None):
             exact.setdefault(a.lower(), set()).add(int(r.gwcode))
     for a in _read_resource("name_aliases.csv").itertuples(index=False):
         exact.setdefault(a.name.lower(), set()).add(int(a.gwcode))
-    from ..sources import cow_states
+    from ..sources import load
 
-    cow = cow_states.load()
+    cow = load("cow_states")
     cow_gw = {}
     for r in cow.itertuples(index=False):
         cow_gw.setdefault(r.statename.lower(), set()).add(int(r.ccode))

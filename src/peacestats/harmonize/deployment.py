@@ -271,10 +271,10 @@ def _label_kathman(k: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _kathman_rows(table: pd.DataFrame) -> pd.DataFrame:
-    from ..sources import kathman_pko
+    from ..sources import load
     from .codes import cow_to_gw
 
-    k = kathman_pko.load()
+    k = load("kathman_pko")
     lab = _label_kathman(k, table)
     k = k.merge(lab, on=["mission", "date"], how="left", validate="many_to_one")
     g1 = pd.Series(pd.NA, index=k.index, dtype="Int64")

@@ -190,14 +190,14 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) ->
     if start < 1816:
         raise HarmonizeError(f"create_stateyears(): start={start}; both state lists begin in 1816")
     if system == "gw":
-        from ..sources import gw_states
+        from ..sources import load
 
-        lst = gw_states.load().rename(columns={"gwcode": "code"})
+        lst = load("gw_states").rename(columns={"gwcode": "code"})
         code = "gwcode"
     else:
-        from ..sources import cow_states
+        from ..sources import load
 
-        lst = cow_states.load().rename(columns={"ccode": "code"})
+        lst = load("cow_states").rename(columns={"ccode": "code"})
         code = "ccode"
     list_end = lst["end_date"].max()
     first = lst["start_date"].dt.year.to_numpy()
@@ -268,7 +268,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     Hultman, L., Kathman, J. & Shannon, M. (2013). United Nations Peacekeeping and Civilian
     Protection in Civil War. AJPS 57(4): 875-891.
     """
-    from ..sources import ucdp_acd
+    from ..sources import load
     from . import deployment
 
     m0 = pd.Timestamp(str(start) + "-01") if len(str(start)) == 7 else pd.Timestamp(str(start))
@@ -276,7 +276,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     m0, m1 = pd.Timestamp(m0.year, m0.month, 1), pd.Timestamp(m1.year, m1.month, 1)
     if m1 < m0:
         raise HarmonizeError(f"create_conflict_months(): end {end} is before start {start}")
-    acd = ucdp_acd.load()
+    acd = load("ucdp_acd")
     acd = acd[acd["type_of_conflict"].isin(_codes_from(type, CONFLICT_TYPES, "conflict type"))]
     cy = acd[["conflict_id", "year", "intensity_level"]].copy()
     locs = acd[["conflict_id", "gwno_loc"]].explode("gwno_loc").dropna().drop_duplicates()
@@ -343,11 +343,11 @@ def _codes_from(values, table: dict, what: str) -> list[int]:
 def _acd_state_years(type=None, issue=None, only_wars=False, by="location") -> tuple[pd.DataFrame, tuple[int, int]]:
     """UCDP ACD conflicts per (gwcode, year): ongoing, onset, new conflict, max intensity, ids."""
     from .. import registry
-    from ..sources import ucdp_acd
+    from ..sources import load
 
     if by not in ("location", "side_a"):
         raise HarmonizeError(f"by={by!r}: use 'location' (gwno_loc) or 'side_a' (gwno_a, as peacesciencer)")
-    acd = ucdp_acd.load()
+    acd = load("ucdp_acd")
     types = _codes_from(type, CONFLICT_TYPES, "conflict type")
     issues = _codes_from(issue, ISSUES, "issue")
     acd = acd[acd["type_of_conflict"].isin(types) & acd["incompatibility"].isin(issues)]
@@ -550,14 +550,14 @@ def add_polity(df: pd.DataFrame) -> pd.DataFrame:
     Marshall, M.G. & Gurr, T.R. (2020). Polity5: Political Regime Characteristics and
     Transitions, 1800-2018. Center for Systemic Peace.
     """
-    from ..sources import polity5
+    from ..sources import load
     from .codes import gw_to_polity
 
     verb = "add_polity"
     _check_stateyears(df, verb)
     new = ["polity2", "polity_democ", "polity_autoc", "polity_durable"]
     _check_new_columns(df, new, verb)
-    p = polity5.load()
+    p = load("polity5")
     right = pd.DataFrame(
         {
             "polity_code": p["ccode"].astype("int64"),
@@ -595,13 +595,13 @@ def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
     ----------
     Gleditsch, K.S. (2002). Expanded Trade and GDP Data. JCR 46(5): 712-724.
     """
-    from ..sources import gleditsch_gdp
+    from ..sources import load
 
     verb = "add_gdp"
     _check_stateyears(df, verb)
     new = ["gdp_pop", "gdp_realgdp", "gdp_rgdppc", "gdp_cgdppc", "gdp_origin"]
     _check_new_columns(df, new, verb)
-    g = gleditsch_gdp.load()
+    g = load("gleditsch_gdp")
     right = pd.DataFrame(
         {
             "gwcode": g["gwcode"].astype("int64"),
@@ -643,14 +643,14 @@ def add_creg(df: pd.DataFrame) -> pd.DataFrame:
     Nardulli, P.F. et al. (2012). The Composition of Religious and Ethnic Groups (CREG)
     Project. Cline Center, University of Illinois.
     """
-    from ..sources import creg
+    from ..sources import load
     from .codes import gw_to_cow
 
     verb = "add_creg"
     _check_stateyears(df, verb)
     new = ["creg_ethfrac", "creg_ethpol", "creg_relfrac", "creg_relpol"]
     _check_new_columns(df, new, verb)
-    c = creg.load()
+    c = load("creg")
     measures = ["ethfrac", "ethpol", "relfrac", "relpol"]
     c = c[c[measures].notna().any(axis=1)].copy()
     c["own"] = (c["creg_ccode"] == c["ccode"]).astype(int)
@@ -687,13 +687,13 @@ def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
     REStat 94(1): 20-36. Gibler, D.M. & Miller, S.V. (2014). External territorial threat,
     state capacity, and civil war. JPR 51(5): 634-646.
     """
-    from ..sources import rugged
+    from ..sources import load
 
     verb = "add_rugged"
     _check_stateyears(df, verb)
     new = ["rugged", "newlmtnest"]
     _check_new_columns(df, new, verb)
-    r = rugged.load()
+    r = load("rugged")
     r = r[r["gwcode"].notna()]
     right = pd.DataFrame(
         {
