@@ -248,35 +248,92 @@ def step_function(
     fill = dict(fill or {})
     covariates = list(covariates)
     _need(panel, "step_function", [key, *covariates], dates=[date])
-    out = []
     offset = pd.tseries.frequencies.to_offset(freq)
-    for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
-        g = g.drop_duplicates(date, keep="last").set_index(date)[covariates]
-        # one period past the last observed one, so that the step back to `fill` is recorded
-        idx = pd.date_range(g.index.min(), g.index.max() + offset, freq=freq)
-        full = g.astype(object).reindex(idx)
-        absent = ~idx.isin(g.index)
-        for c in covariates:
-            if c in fill:
-                full.loc[absent, c] = fill[c]
-        # a row is a change point when any covariate differs from the previous period
-        # (two missing values count as equal)
-        vals = full.to_numpy(dtype=object)
-        vals[pd.isna(vals)] = None  # None == None, unlike NaN or pd.NA
-        prev = np.vstack([np.full((1, len(covariates)), object()), vals[:-1]])
-        differs = vals != prev
-        part = full[differs.any(axis=1)].rename_axis(date).reset_index()
-        part.insert(0, key, k)
-        out.append(part)
-    if not out:
-        return pd.DataFrame(columns=[key, date, *covariates])
-    res = pd.concat(out, ignore_index=True)
+    if _monthly_grid_applies(panel, key, date, offset):
+        res = _step_function_monthly(panel, key, date, covariates, fill)
+    else:
+        res = _step_function_by_key(panel, key, date, covariates, fill, offset)
+        if res is None:
+            return pd.DataFrame(columns=[key, date, *covariates])
     for c in covariates:  # back to the panel's dtypes where they hold
         try:
             res[c] = res[c].astype(panel[c].dtype)
         except (TypeError, ValueError):
             pass
     return res
+
+
+def _change_rows(full: pd.DataFrame, first: np.ndarray) -> np.ndarray:
+    """Rows of ``full`` where any value differs from the row before (``first``: a key's first row).
+
+    Two missing values count as equal. As in every version of this code, the missing values
+    of ``full`` are set to ``None`` in place when ``to_numpy`` returns a view (one block).
+    """
+    vals = full.to_numpy(dtype=object)
+    vals[pd.isna(vals)] = None  # None == None, unlike NaN or pd.NA
+    differs = np.ones(len(vals), dtype=bool)
+    if len(vals) > 1:
+        differs[1:] = (vals[1:] != vals[:-1]).any(axis=1)
+    return differs | first
+
+
+def _step_function_by_key(panel, key, date, covariates, fill, offset) -> pd.DataFrame | None:
+    """:func:`step_function` one key at a time, for any frequency (``None`` for an empty panel)."""
+    out = []
+    for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
+        g = g.drop_duplicates(date, keep="last").set_index(date)[covariates]
+        # one period past the last observed one, so that the step back to `fill` is recorded
+        idx = pd.date_range(g.index.min(), g.index.max() + offset, freq=offset)
+        full = g.astype(object).reindex(idx)
+        absent = ~idx.isin(g.index)
+        for c in covariates:
+            if c in fill:
+                full.loc[absent, c] = fill[c]
+        first = np.zeros(len(full), dtype=bool)
+        first[:1] = True
+        part = full[_change_rows(full, first)].rename_axis(date).reset_index()
+        part.insert(0, key, k)
+        out.append(part)
+    return pd.concat(out, ignore_index=True) if out else None
+
+
+def _monthly_grid_applies(panel: pd.DataFrame, key: str, date: str, offset) -> bool:
+    """True when :func:`_step_function_monthly` gives exactly what :func:`_step_function_by_key`
+    gives: month-start periods, dates that are month starts (nanoseconds, no time zone, none
+    missing), int64 or text keys with none missing."""
+    d, k = panel[date], panel[key]
+    if not len(panel) or offset != pd.offsets.MonthBegin(1) or d.dtype != "datetime64[ns]" or d.isna().any():
+        return False
+    if k.dtype not in (np.dtype("int64"), np.dtype(object)):
+        return False
+    if k.isna().any() or (k.dtype == object and not all(isinstance(v, str) for v in k)):
+        return False
+    return bool(((d.dt.day == 1) & (d == d.dt.normalize())).all())
+
+
+def _step_function_monthly(panel, key, date, covariates, fill) -> pd.DataFrame:
+    """:func:`step_function` for monthly panels, every key at once (one reindex, no loop over keys)."""
+    g = panel.sort_values([key, date]).drop_duplicates([key, date], keep="last")
+    months = (g[date].dt.year.to_numpy() - 1970) * 12 + g[date].dt.month.to_numpy() - 1  # numpy months
+    keys, pos = np.unique(g[key].to_numpy(), return_inverse=True)
+    lo = np.full(len(keys), np.iinfo(np.int64).max)
+    hi = np.full(len(keys), np.iinfo(np.int64).min)
+    np.minimum.at(lo, pos, months)
+    np.maximum.at(hi, pos, months)
+    n = hi - lo + 2  # one month past the last observed one, so that the step back to `fill` is recorded
+    starts = np.repeat(np.cumsum(n) - n, n)
+    grid_month = np.repeat(lo, n) + (np.arange(n.sum()) - starts)
+    grid = pd.MultiIndex.from_arrays(
+        [np.repeat(keys, n), (grid_month.astype("datetime64[M]")).astype("datetime64[ns]")], names=[key, date])
+    obj = g.set_index([key, date])[covariates]
+    full = obj.astype(object).reindex(grid)
+    absent = obj.index.get_indexer(grid) < 0
+    for c in covariates:
+        if c in fill:
+            full.loc[absent, c] = fill[c]
+    first = np.zeros(len(full), dtype=bool)
+    first[np.cumsum(n) - n] = True
+    return full[_change_rows(full, first)].reset_index()
 
 
 def split_spells(
