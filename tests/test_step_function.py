@@ -72,3 +72,29 @@ def test_other_panels_take_the_key_by_key_path():
                                   S.step_function(panel, key="k", date="date", covariates=["count"]))
     empty = S.step_function(panel.iloc[:0], key="k", date="date", covariates=["count"])
     assert list(empty.columns) == ["k", "date", "count"] and len(empty) == 0
+
+
+# ----------------------------------------------------------------------------- grouped joins
+@pytest.mark.parametrize("unique", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_join_sorted_equals_the_per_group_lambda(seed, unique):
+    from peacestats.harmonize._grouped import join_sorted
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    df = pd.DataFrame({
+        "g": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 20, n)), dtype="Int64"),  # some NA keys
+        "d": pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3, n) * 31, "D"),
+        "name": rng.choice(["UNMIS", "AMIS", "b", "Ä", "a b", "UNMIS"], n).astype(object),
+    })
+    expected = df.groupby(["g", "d"])["name"].agg(lambda s: "; ".join(sorted(set(s) if unique else s)))
+    pd.testing.assert_series_equal(join_sorted(df, ["g", "d"], "name", unique=unique), expected, check_exact=True)
+
+
+def test_join_sorted_falls_back_where_it_cannot_match():
+    from peacestats.harmonize._grouped import join_sorted
+
+    cat = pd.DataFrame({"g": pd.Categorical(["x", "x"], categories=["x", "y"]), "name": ["b", "a"]})
+    expected = cat.groupby("g", observed=False)["name"].agg(lambda s: "; ".join(sorted(s)))
+    pd.testing.assert_series_equal(join_sorted(cat, ["g"], "name"), expected)  # "y" has no rows
+    assert join_sorted(cat, ["g"], "name")["x"] == "a; b"

@@ -81,6 +81,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import HarmonizeError
+from ._grouped import join_sorted
 
 __all__ = [
     "create_deployment_panel",
@@ -407,12 +408,7 @@ def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
     df, undated, end_unknown = _non_un_mission_months(start, end)
     # UN operations that only TPPM lists (UNTAG, UNGOC, ...) are UN presence, not non-UN
     df = df[~df["organization"].eq("UN")]
-    agg = (
-        df.groupby(["gwcode", "date"])["acronym"]
-        .agg(lambda s: "; ".join(sorted(set(s))))
-        .rename("non_un_missions")
-        .reset_index()
-    )
+    agg = join_sorted(df, ["gwcode", "date"], "acronym", unique=True).rename("non_un_missions").reset_index()
     agg["non_un_present"] = 1
     return agg, undated, end_unknown
 
@@ -582,7 +578,7 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
     p = p.sort_values(["gwcode", "date", "_size", "mission"], ascending=[True, True, False, True])
     largest = p.drop_duplicates(["gwcode", "date"])[["gwcode", "date", "mission_type", "chapter_vii"]]
     sums = p.groupby(["gwcode", "date"])[["un_troops", "un_police", "un_observers", "un_total"]].sum(min_count=1)
-    names = p.groupby(["gwcode", "date"])["mission"].agg(lambda s: "; ".join(sorted(s))).rename("un_missions")
+    names = join_sorted(p, ["gwcode", "date"], "mission").rename("un_missions")
     counts = p.groupby(["gwcode", "date"]).size().rename("n_un_missions")
     agg = pd.concat([sums, names, counts], axis=1).reset_index().merge(largest, on=["gwcode", "date"])
     agg["un_present"] = 1

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import LinkTableError
+from ._grouped import join_sorted
 from .missions import resource_path
 
 __all__ = [
@@ -261,7 +262,7 @@ def _summaries(rows: pd.DataFrame, present: str, names: str | None = None) -> pd
     g = rows.groupby(keys)["mission"]
     out = g.size().rename(present).to_frame().assign(**{present: 1})
     if names:
-        out[names] = g.agg(lambda s: "; ".join(sorted(set(s))))
+        out[names] = join_sorted(rows, keys, "mission", unique=True)
     return out.reset_index()
 
 
@@ -298,8 +299,8 @@ def presence_changes(spells: pd.DataFrame, mission_months: pd.DataFrame, links: 
 
     # linked UN peacekeeping: presence, personnel, the largest operation's type, the names
     un = _linked_rows(sm, spells, un_pk, links, loc, ("sent_for",))
-    per_mission = un.groupby(["spell_id", "date", "mission"], as_index=False).agg(
-        **{c: (c, lambda s: s.sum(min_count=1)) for c in _PERSONNEL}, mission_type=("mission_type", "first"))
+    g = un.groupby(["spell_id", "date", "mission"])
+    per_mission = pd.concat([g[list(_PERSONNEL)].sum(min_count=1), g["mission_type"].first()], axis=1).reset_index()
     per_mission["_size"] = per_mission["total"].astype("Float64").fillna(-1.0)
     largest = (per_mission.sort_values(keys + ["_size", "mission"], ascending=[True, True, False, True])
                .drop_duplicates(keys)[keys + ["mission_type"]])

@@ -150,11 +150,19 @@ def create_spells(
     starts = ep[["episode_id", *dict.fromkeys(["conflict_id", unit]), "start_date", "end_date", "gwno_loc"]]
 
     rows = []
+    # the episodes a recurrence can be, as arrays (one scan per ended episode, no frame filtering)
+    st_unit = starts[unit].to_numpy()
+    st_start = starts["start_date"].to_numpy()
+    st_end = starts["end_date"].to_numpy()
+    st_eid = starts["episode_id"].to_numpy()
+    st_cid = starts["conflict_id"].to_numpy()
+    st_codes = [set(c) for c in starts["gwno_loc"]] if recurrence == "location" else []
     # location rule: episodes of several conflicts in one location that end on the same day
     # start one peace period, not several (one spell, the lowest episode id, names the others)
     same_peace: dict[pd.Timestamp, list[tuple[set, dict]]] = {}
     for _, e in ended.sort_values("episode_id").iterrows():
         end = e["end_date"]
+        end64 = np.datetime64(end)
         if recurrence == "location":
             codes = set(e["gwno_loc"])
             twin = next((r for c, r in same_peace.get(end, []) if c & codes), None)
@@ -162,22 +170,21 @@ def create_spells(
                 twin["also_ended_conflicts"] = tuple(sorted({*twin["also_ended_conflicts"], int(e["conflict_id"])}))
                 continue
         if recurrence in ("conflict", "dyad"):
-            cand = starts[(starts[unit] == e[unit]) & (starts["start_date"] > end)]
+            cand = (st_unit == e[unit]) & (st_start > end64)
         else:
-            codes = set(e["gwno_loc"])
-            same_loc = starts["gwno_loc"].map(lambda c: bool(codes & set(c)))
+            same_loc = np.fromiter((bool(codes & c) for c in st_codes), dtype=bool, count=len(st_codes))
             # another conflict still active in the location when this episode ends: no peace yet
-            active = same_loc & (starts["episode_id"] != e["episode_id"]) & (starts["start_date"] <= end) & (
-                starts["end_date"].isna() | (starts["end_date"] > end)
+            active = same_loc & (st_eid != e["episode_id"]) & (st_start <= end64) & (
+                np.isnat(st_end) | (st_end > end64)
             )
             if active.any():
                 continue
-            cand = starts[same_loc & (starts["start_date"] > end)]
-        cand = cand.sort_values(["start_date", "episode_id"])
-        if len(cand):
-            nxt = cand.iloc[0]
-            stop, failed = nxt["start_date"], 1
-            nxt_ep, nxt_c = int(nxt["episode_id"]), int(nxt["conflict_id"])
+            cand = same_loc & (st_start > end64)
+        if cand.any():
+            pos = np.flatnonzero(cand)
+            i = pos[np.lexsort((st_eid[pos], st_start[pos]))[0]]  # the earliest start, then the lowest id
+            stop, failed = pd.Timestamp(st_start[i]), 1
+            nxt_ep, nxt_c = int(st_eid[i]), int(st_cid[i])
             if stop > censor_date:
                 stop, failed, nxt_ep, nxt_c = censor_date, 0, pd.NA, pd.NA
         else:
