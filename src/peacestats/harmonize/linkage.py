@@ -173,7 +173,8 @@ def mission_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise _fail(path, "conflict_id", i, df, "this (mission_id, conflict_id) pair appears in more than one row")
-    mixed = df.groupby("mission_id")["link"].transform(lambda s: s.eq("none").any() and len(s) > 1)
+    by_op = df["link"].eq("none").groupby(df["mission_id"])
+    mixed = by_op.transform("any") & by_op.transform("size").gt(1)  # 'none' beside another row
     if mixed.any():
         i = int(np.flatnonzero(mixed.to_numpy())[0])
         raise _fail(path, "link", i, df, "an operation with link 'none' cannot also be linked to a conflict")

@@ -470,7 +470,8 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
 # --------------------------------------------------------------------------------------
 # peace operations
 # --------------------------------------------------------------------------------------
-def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
+def add_pko(df: pd.DataFrame, allocation: str = "equal", *, host_months: pd.DataFrame | None = None
+            ) -> pd.DataFrame:
     """Add UN and non-UN peace operations to a state-year panel.
 
     Built from the monthly host-country panel of :mod:`peacestats.harmonize.deployment`
@@ -484,6 +485,9 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
         How multi-country missions' personnel are split among their hosts (see
         :func:`peacestats.harmonize.deployment.create_deployment_panel`): ``"equal"`` or
         ``"primary"``.
+    host_months
+        The host-month table (:func:`peacestats.harmonize.deployment.aggregate_deployment_panel`,
+        the ``deployment`` table) to summarise; built with ``allocation`` when omitted.
 
     Returns
     -------
@@ -509,7 +513,7 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
     new = ["pko_un_present", "pko_un_months", "pko_troops", "pko_police", "pko_observers", "pko_total",
            "pko_non_un_present", "pko_non_un_months"]
     _check_new_columns(df, new, verb)
-    yearly, cov = deployment.host_years(allocation=allocation)
+    yearly, cov = deployment.host_years(allocation=allocation, host_months=host_months)
     key = _year_ints(df)
     out = _join(key, yearly, ["gwcode", "year"], verb)
     (u0, u1), (k0, k1), (n0, n1) = cov["un_presence"], cov["personnel"], cov["non_un_presence"]
