@@ -55,4 +55,4 @@ def join_sorted(df: pd.DataFrame, keys: Sequence[str], col: str, sep: str = "; "
 
 
 def _slow(df, keys, col, sep, unique) -> pd.Series:
-    return df.groupby(keys)[col].agg(lambda s: sep.join(sorted(set(s) if unique else s)))
+    return df.groupby(keys, observed=False)[col].agg(lambda s: sep.join(sorted(set(s) if unique else s)))
