@@ -73,11 +73,20 @@ def _episodes(ctx: _Context) -> pd.DataFrame:
 
 
 def _stateyears(ctx: _Context) -> pd.DataFrame:
-    from .harmonize.panels import add_creg, add_gdp, add_polity, add_pko, add_rugged, add_ucdp_acd, create_stateyears
+    from .harmonize.panels import add_pko, add_ucdp_acd, create_stateyears
 
-    return (create_stateyears(start=1946, end=2024).pipe(add_ucdp_acd)
+    return (create_stateyears(start=1946, end=2024, states=ctx.source("gw_states"))
+            .pipe(add_ucdp_acd, acd=ctx.source("ucdp_acd"))
             .pipe(add_pko, host_months=ctx.get("deployment"))  # the deployment table, when built just before
-            .pipe(add_gdp).pipe(add_polity).pipe(add_creg).pipe(add_rugged))
+            .pipe(_country_covariates, ctx))
+
+
+def _country_covariates(df: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """GDP, Polity, CREG and ruggedness added to a state-year panel, from build's sources."""
+    from .harmonize.panels import add_creg, add_gdp, add_polity, add_rugged
+
+    return (df.pipe(add_gdp, gdp=ctx.source("gleditsch_gdp")).pipe(add_polity, polity=ctx.source("polity5"))
+            .pipe(add_creg, creg=ctx.source("creg")).pipe(add_rugged, rugged=ctx.source("rugged")))
 
 
 def _missions(ctx: _Context) -> pd.DataFrame:
@@ -100,10 +109,15 @@ def _deployment(ctx: _Context) -> pd.DataFrame:
 
 
 def _spells_for(ctx: _Context, recurrence: str) -> pd.DataFrame:
+    from .harmonize.panels import create_stateyears
     from .harmonize.spells import add_spell_covariates, create_spells
 
-    # covariates of the year before the spell began; the state-year table ends in 2024
-    return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates)
+    # covariates of the year before the spell began (from 1945: a spell may begin in 1946), the
+    # panel add_spell_covariates would build itself, made once for both spell tables. The GW
+    # state list it starts from is loaded by create_stateyears (the spell tables do not declare it)
+    years = ctx.derived("spell_covariate_years", lambda: create_stateyears(start=1945, end=2024)
+                        .pipe(_country_covariates, ctx))
+    return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates, years)
 
 
 def _spells(ctx: _Context) -> pd.DataFrame:

@@ -147,7 +147,8 @@ def _year_ints(df: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # panels
 # --------------------------------------------------------------------------------------
-def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) -> pd.DataFrame:
+def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024, *,
+                      states: pd.DataFrame | None = None) -> pd.DataFrame:
     """State-years of the Gleditsch-Ward (or Correlates of War) state system.
 
     A state is in a year if it was a member on any day of that year (as in peacesciencer).
@@ -162,6 +163,9 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) ->
         :func:`peacestats.harmonize.codes.cow_to_gw`).
     start, end
         First and last year (inclusive).
+    states
+        The state list of ``system`` (``load("gw_states")`` or ``load("cow_states")``); loaded
+        when omitted.
 
     Returns
     -------
@@ -192,12 +196,12 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) ->
     if system == "gw":
         from ..sources import load
 
-        lst = load("gw_states").rename(columns={"gwcode": "code"})
+        lst = (load("gw_states") if states is None else states).rename(columns={"gwcode": "code"})
         code = "gwcode"
     else:
         from ..sources import load
 
-        lst = load("cow_states").rename(columns={"ccode": "code"})
+        lst = (load("cow_states") if states is None else states).rename(columns={"ccode": "code"})
         code = "ccode"
     list_end = lst["end_date"].max()
     first = lst["start_date"].dt.year.to_numpy()
@@ -340,14 +344,15 @@ def _codes_from(values, table: dict, what: str) -> list[int]:
     return sorted(set(out))
 
 
-def _acd_state_years(type=None, issue=None, only_wars=False, by="location") -> tuple[pd.DataFrame, tuple[int, int]]:
+def _acd_state_years(type=None, issue=None, only_wars=False, by="location",
+                     acd: pd.DataFrame | None = None) -> tuple[pd.DataFrame, tuple[int, int]]:
     """UCDP ACD conflicts per (gwcode, year): ongoing, onset, new conflict, max intensity, ids."""
     from .. import registry
     from ..sources import load
 
     if by not in ("location", "side_a"):
         raise HarmonizeError(f"by={by!r}: use 'location' (gwno_loc) or 'side_a' (gwno_a, as peacesciencer)")
-    acd = load("ucdp_acd")
+    acd = load("ucdp_acd") if acd is None else acd
     types = _codes_from(type, CONFLICT_TYPES, "conflict type")
     issues = _codes_from(issue, ISSUES, "issue")
     acd = acd[acd["type_of_conflict"].isin(types) & acd["incompatibility"].isin(issues)]
@@ -381,7 +386,7 @@ def _acd_state_years(type=None, issue=None, only_wars=False, by="location") -> t
 
 
 def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = False,
-                 by: str = "location") -> pd.DataFrame:
+                 by: str = "location", *, acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add UCDP/PRIO armed conflict (ACD 25.1) to a state-year panel.
 
     Parameters
@@ -399,6 +404,8 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
         ``"location"`` (default): a conflict belongs to the states in ``gwno_loc`` (whose
         territory or government is contested). ``"side_a"``: to the states in ``gwno_a``
         (side A, as peacesciencer's ``add_ucdp_acd()``).
+    acd
+        The ACD conflict-years (``load("ucdp_acd")``); loaded when omitted.
 
     Returns
     -------
@@ -438,7 +445,7 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
     new = ["ucdp_ongoing", "ucdp_onset", "ucdp_new_conflict", "ucdp_max_intensity",
            "ucdp_conflict_ids", "ucdp_peace_years", "ucdp_prior_conflict"]
     _check_new_columns(df, new, verb)
-    sy, (c0, c1) = _acd_state_years(type, issue, only_wars, by)
+    sy, (c0, c1) = _acd_state_years(type, issue, only_wars, by, acd)
 
     # peace years on the full GW history 1946 -> the panel's last year (at most the coverage end)
     last = int(min(c1, max(int(df["year"].max()), c0)))
@@ -533,7 +540,7 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal", *, host_months: pd.Data
 # --------------------------------------------------------------------------------------
 # covariates
 # --------------------------------------------------------------------------------------
-def add_polity(df: pd.DataFrame) -> pd.DataFrame:
+def add_polity(df: pd.DataFrame, *, polity: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add Polity5 (p5v2018) regime scores to a state-year panel.
 
     GW codes are converted to Polity's own codes by year
@@ -561,7 +568,7 @@ def add_polity(df: pd.DataFrame) -> pd.DataFrame:
     _check_stateyears(df, verb)
     new = ["polity2", "polity_democ", "polity_autoc", "polity_durable"]
     _check_new_columns(df, new, verb)
-    p = load("polity5")
+    p = load("polity5") if polity is None else polity  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "polity_code": p["ccode"].astype("int64"),
@@ -582,7 +589,7 @@ def add_polity(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
+def add_gdp(df: pd.DataFrame, *, gdp: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add Gleditsch's expanded GDP and population (version 6.0, 1950-2011).
 
     The file uses GW codes, so the join is direct on (gwcode, year).
@@ -605,7 +612,7 @@ def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
     _check_stateyears(df, verb)
     new = ["gdp_pop", "gdp_realgdp", "gdp_rgdppc", "gdp_cgdppc", "gdp_origin"]
     _check_new_columns(df, new, verb)
-    g = load("gleditsch_gdp")
+    g = load("gleditsch_gdp") if gdp is None else gdp  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "gwcode": g["gwcode"].astype("int64"),
@@ -624,7 +631,7 @@ def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_creg(df: pd.DataFrame) -> pd.DataFrame:
+def add_creg(df: pd.DataFrame, *, creg: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add CREG ethnic and religious fractionalization and polarization (1945-2013).
 
     CREG splits Yugoslavia/Serbia and the USSR/Russia into predecessor and successor units
@@ -654,7 +661,7 @@ def add_creg(df: pd.DataFrame) -> pd.DataFrame:
     _check_stateyears(df, verb)
     new = ["creg_ethfrac", "creg_ethpol", "creg_relfrac", "creg_relpol"]
     _check_new_columns(df, new, verb)
-    c = load("creg")
+    c = load("creg") if creg is None else creg  # the source, loaded when not given
     measures = ["ethfrac", "ethpol", "relfrac", "relpol"]
     c = c[c[measures].notna().any(axis=1)].copy()
     c["own"] = (c["creg_ccode"] == c["ccode"]).astype(int)
@@ -673,7 +680,7 @@ def add_creg(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
+def add_rugged(df: pd.DataFrame, *, rugged: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add terrain ruggedness and mountainous terrain (time-invariant, by GW code).
 
     Returns
@@ -697,7 +704,7 @@ def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
     _check_stateyears(df, verb)
     new = ["rugged", "newlmtnest"]
     _check_new_columns(df, new, verb)
-    r = load("rugged")
+    r = load("rugged") if rugged is None else rugged  # the source, loaded when not given
     r = r[r["gwcode"].notna()]
     right = pd.DataFrame(
         {
