@@ -619,8 +619,9 @@ def _polity_table() -> pd.DataFrame:
         start_date=("start_date", "min"), end_date=("end_date", "max"))
     rows = []
     exc = _polity_exceptions()
+    by_code = {code: g for code, g in exc.groupby("gwcode", sort=False)}  # each code's rows, in file order
     for r in base.to_dict("records"):
-        e = exc[exc["gwcode"] == r["gwcode"]]
+        e = by_code.get(r["gwcode"], exc.iloc[:0])
         cuts = [r]
         for x in e.itertuples():
             lo, hi = r["start_date"], r["end_date"]
