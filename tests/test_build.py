@@ -124,3 +124,38 @@ def test_unknown_table_is_an_error(tmp_path):
     with pytest.raises(HarmonizeError, match="unknown table"):
         build(tmp_path, tables=["nope"], echo=lambda *a: None)
     assert not (tmp_path / "datapackage.json").exists()
+
+
+def test_tables_are_the_same_with_every_source_parsed_afresh(built, tmp_path, monkeypatch):
+    """The parsed-source cache changes nothing: a build that parses every file gives the same bytes."""
+    out, _ = built
+    monkeypatch.setenv("PEACESTATS_NO_CACHE", "1")
+    build(tmp_path, echo=lambda *a: None)
+    for f in sorted(out.iterdir()):
+        assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+def test_a_table_reading_a_source_it_does_not_declare_is_an_error(tmp_path, monkeypatch, mirror):
+    import peacestats.build as b
+
+    def builder(ctx):
+        ctx.source("gw_states")
+        return ctx.source("rugged")[["gwcode"]].dropna().drop_duplicates()
+
+    declared = b.Table("t", builder, ("gwcode",), "test", ("gw_states",))
+    monkeypatch.setattr(b, "TABLES", [declared])
+    with pytest.raises(HarmonizeError, match=r"table t read source\(s\) \['rugged'\]"):
+        build(tmp_path, echo=lambda *a: None)
+    monkeypatch.setattr(b, "TABLES", [b.Table("t", builder, ("gwcode",), "test", ("gw_states", "rugged"))])
+    assert set(build(tmp_path, echo=lambda *a: None)) == {"t"}
+
+
+def test_build_gives_each_builder_its_own_copy_of_a_source(mirror):
+    from peacestats.build import _Context
+
+    ctx = _Context()
+    ctx.table = "x"
+    a = ctx.source("gw_states")
+    a.loc[0, "gwcode"] = -1
+    assert ctx.source("gw_states").loc[0, "gwcode"] != -1
+    assert ctx.lineage == {"x": {"gw_states"}} and list(ctx.frames) == ["gw_states"]

@@ -32,5 +32,5 @@ def test_loaders_read_with_calamine(mirror, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pd, "read_excel", spy)
-    load("mullenbach_tppm")
+    load("mullenbach_tppm", cache=False)  # parsed, not read back from the parsed-source cache
     assert seen == ["calamine"]

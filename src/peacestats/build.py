@@ -25,7 +25,7 @@ from .project_data import is_project_data
 @dataclass(frozen=True)
 class Table:
     name: str
-    builder: Callable[[dict], pd.DataFrame]
+    builder: Callable[[_Context], pd.DataFrame]
     primary_key: tuple[str, ...]
     description: str
     sources: tuple[str, ...]
@@ -34,85 +34,138 @@ class Table:
 
 
 # ----------------------------------------------------------------------------- builders
-def _episodes(ctx: dict) -> pd.DataFrame:
+class _Context(dict):
+    """What a build has made so far: the tables by name, and the sources it loaded.
+
+    :meth:`source` is where the builders load a registered source: through
+    :func:`peacestats.sources.load` (and so the parsed-source cache), once per build, each
+    builder getting its own copy. It records which table asked for which source
+    (:attr:`lineage`); :func:`build` checks that against the sources each table declares.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.shared: dict[str, pd.DataFrame] = {}
+        self.lineage: dict[str, set[str]] = {}
+        self.table: str | None = None
+
+    def source(self, key: str) -> pd.DataFrame:
+        """A copy of the registered source ``key``, loaded once per build."""
+        from .sources import load
+
+        if key not in self.frames:
+            self.frames[key] = load(key)
+        self.lineage.setdefault(self.table or "", set()).add(key)
+        return self.frames[key].copy()
+
+    def derived(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A copy of an intermediate frame that several tables use (not written), made once per build."""
+        if name not in self.shared:
+            self.shared[name] = make()
+        return self.shared[name].copy()
+
+
+def _episodes(ctx: _Context) -> pd.DataFrame:
     from .harmonize.episodes import add_termination, create_episodes
-    from .sources import load
 
-    return create_episodes(load("ucdp_acd")).pipe(add_termination, load("ucdp_term_conflict"))
-
-
-def _stateyears(ctx: dict) -> pd.DataFrame:
-    from .harmonize.panels import add_creg, add_gdp, add_polity, add_pko, add_rugged, add_ucdp_acd, create_stateyears
-
-    return (create_stateyears(start=1946, end=2024).pipe(add_ucdp_acd).pipe(add_pko)
-            .pipe(add_gdp).pipe(add_polity).pipe(add_creg).pipe(add_rugged))
+    return create_episodes(ctx.source("ucdp_acd")).pipe(add_termination, ctx.source("ucdp_term_conflict"))
 
 
-def _missions(ctx: dict) -> pd.DataFrame:
+def _stateyears(ctx: _Context) -> pd.DataFrame:
+    from .harmonize.panels import add_pko, add_ucdp_acd, create_stateyears
+
+    return (create_stateyears(start=1946, end=2024, states=ctx.source("gw_states"))
+            .pipe(add_ucdp_acd, acd=ctx.source("ucdp_acd"))
+            .pipe(add_pko, host_months=ctx.get("deployment"))  # the deployment table, when built just before
+            .pipe(_country_covariates, ctx))
+
+
+def _country_covariates(df: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """GDP, Polity, CREG and ruggedness added to a state-year panel, from build's sources."""
+    from .harmonize.panels import add_creg, add_gdp, add_polity, add_rugged
+
+    return (df.pipe(add_gdp, gdp=ctx.source("gleditsch_gdp")).pipe(add_polity, polity=ctx.source("polity5"))
+            .pipe(add_creg, creg=ctx.source("creg")).pipe(add_rugged, rugged=ctx.source("rugged")))
+
+
+def _missions(ctx: _Context) -> pd.DataFrame:
     from .harmonize.mission_universe import create_missions
 
-    return create_missions()
+    return create_missions(tppm=ctx.source("mullenbach_tppm"), kathman=ctx.source("kathman_pko"))
 
 
-def _deployment(ctx: dict) -> pd.DataFrame:
+def _deployment_panel(ctx: _Context) -> pd.DataFrame:
+    """The host-mission-month panel behind ``mission_months`` and ``deployment``, made once."""
+    from .harmonize.deployment import create_deployment_panel
+
+    return ctx.derived("deployment_panel", lambda: create_deployment_panel(missions=ctx.get("missions")))
+
+
+def _deployment(ctx: _Context) -> pd.DataFrame:
     from .harmonize.deployment import aggregate_deployment_panel
 
-    return aggregate_deployment_panel()
+    return aggregate_deployment_panel(_deployment_panel(ctx), missions=ctx.get("missions"))
 
 
-def _spells_for(ctx: dict, recurrence: str) -> pd.DataFrame:
+def _spells_for(ctx: _Context, recurrence: str) -> pd.DataFrame:
+    from .harmonize.panels import create_stateyears
     from .harmonize.spells import add_spell_covariates, create_spells
 
-    # covariates of the year before the spell began; the state-year table ends in 2024
-    return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates)
+    # covariates of the year before the spell began (from 1945: a spell may begin in 1946), the
+    # panel add_spell_covariates would build itself, made once for both spell tables. The GW
+    # state list it starts from is loaded by create_stateyears (the spell tables do not declare it)
+    years = ctx.derived("spell_covariate_years", lambda: create_stateyears(start=1945, end=2024)
+                        .pipe(_country_covariates, ctx))
+    return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates, years)
 
 
-def _spells(ctx: dict) -> pd.DataFrame:
+def _spells(ctx: _Context) -> pd.DataFrame:
     return _spells_for(ctx, "conflict")
 
 
-def _spells_location(ctx: dict) -> pd.DataFrame:
+def _spells_location(ctx: _Context) -> pd.DataFrame:
     return _spells_for(ctx, "location")
 
 
-def _mission_months(ctx: dict) -> pd.DataFrame:
+def _mission_months(ctx: _Context) -> pd.DataFrame:
     from .harmonize.deployment import create_mission_months
 
-    return create_mission_months()
+    return create_mission_months(_deployment_panel(ctx), missions=ctx.get("missions"))
 
 
-def _mission_conflicts(ctx: dict) -> pd.DataFrame:
+def _mission_conflicts(ctx: _Context) -> pd.DataFrame:
     from .harmonize.linkage import linked_missions_table
-    from .sources import load
 
-    return linked_missions_table(ctx["missions"], load("ucdp_acd"))
+    return linked_missions_table(ctx["missions"], ctx.source("ucdp_acd"))
 
 
-def _intervention_months(ctx: dict) -> pd.DataFrame:
+def _intervention_months(ctx: _Context) -> pd.DataFrame:
     from .harmonize.mechanisms import intervention_months
 
-    return intervention_months()
+    return intervention_months(ctx.source("imi"))
 
 
-def _leader_exits(ctx: dict) -> pd.DataFrame:
+def _leader_exits(ctx: _Context) -> pd.DataFrame:
     from .harmonize.mechanisms import leader_exits
 
-    return leader_exits()
+    return leader_exits(ctx.source("archigos"))
 
 
-def _cwm_conflicts(ctx: dict) -> pd.DataFrame:
+def _cwm_conflicts(ctx: _Context) -> pd.DataFrame:
     from .harmonize.cwm_links import linked_cwm_table
 
-    return linked_cwm_table()
+    return linked_cwm_table(ctx.source("cwm"), ctx.source("ucdp_acd"))
 
 
-def _rows_for(ctx: dict, spells: pd.DataFrame) -> pd.DataFrame:
+def _rows_for(ctx: _Context, spells: pd.DataFrame) -> pd.DataFrame:
     from .harmonize.mechanisms import mechanism_rows_for
     from .harmonize.spell_rows import create_spell_rows
-    from .sources import load
 
-    rows = create_spell_rows(spells, load("ucdp_peace_agreements"), ctx["mission_months"], ctx["mission_conflicts"])
-    return mechanism_rows_for(spells, rows, months=ctx["intervention_months"])
+    rows = create_spell_rows(spells, ctx.source("ucdp_peace_agreements"), ctx["mission_months"],
+                             ctx["mission_conflicts"])
+    return mechanism_rows_for(spells, rows, pax=ctx.source("pax"), acd=ctx.source("ucdp_acd"),
+                              cwm=ctx.source("cwm"), months=ctx["intervention_months"])
 
 
 def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = None,
@@ -154,15 +207,17 @@ def spell_rows_for(spells: pd.DataFrame, mission_months: pd.DataFrame | None = N
         mission_conflicts = read_table("mission_conflicts")
     if intervention_months is None:
         intervention_months = read_table("intervention_months")
-    return _rows_for({"mission_months": mission_months, "mission_conflicts": mission_conflicts,
-                      "intervention_months": intervention_months}, spells)
+    ctx = _Context()
+    ctx.update({"mission_months": mission_months, "mission_conflicts": mission_conflicts,
+                "intervention_months": intervention_months})
+    return _rows_for(ctx, spells)
 
 
-def _spell_rows(ctx: dict) -> pd.DataFrame:
+def _spell_rows(ctx: _Context) -> pd.DataFrame:
     return _rows_for(ctx, ctx["spells"])
 
 
-def _spell_rows_location(ctx: dict) -> pd.DataFrame:
+def _spell_rows_location(ctx: _Context) -> pd.DataFrame:
     return _rows_for(ctx, ctx["spells_location"])
 
 
@@ -370,13 +425,18 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
 
 def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
     """:func:`build`'s work, run while it holds the lock on ``out``."""
-    ctx: dict[str, pd.DataFrame] = {}
+    ctx = _Context()
     paths: dict[str, Path] = {}
     resources = []
     for t in TABLES:
         if t.name not in wanted:
             continue
+        ctx.table = t.name
         df = t.builder(ctx)
+        undeclared = ctx.lineage.get(t.name, set()) - set(t.sources)
+        if undeclared:
+            raise HarmonizeError(f"table {t.name} read source(s) {sorted(undeclared)} that its declaration in "
+                                 "build.TABLES does not list: add them (datapackage.json names its sources)")
         notes = _exclusions(t.name, df)
         dup = df.duplicated(list(t.primary_key))
         if dup.any():

@@ -250,10 +250,10 @@ def _iso_for(gwcode: int, year: int, by_name: str | None, successor: bool) -> st
 
 @functools.cache
 def _build() -> pd.DataFrame:
-    from ..sources import cow_states, gw_states
+    from ..sources import load
 
-    gw = gw_states.load()
-    cow = cow_states.load()
+    gw = load("gw_states")
+    cow = load("cow_states")
     gw_end = gw["end_date"].max()
     cow_end = cow["end_date"].max()
     cow_codes = set(cow["ccode"].astype(int))
@@ -369,6 +369,10 @@ def _build() -> pd.DataFrame:
 
 def _check_no_overlap(df: pd.DataFrame, col: str) -> None:
     """Rows of one code never overlap in time (else a date would convert two ways)."""
+    d = df[df[col].notna()].sort_values([col, "start_date"], kind="stable")
+    bad = d["start_date"] <= d.groupby(col, sort=False)["end_date"].shift()
+    if not bad.any() and not d.duplicated([col, "start_date"]).any():
+        return  # no overlap (with ties in start_date, the check below names the rows as it always did)
     for code, g in df.groupby(col, sort=False):
         g = g.sort_values("start_date")
         prev_end = g["end_date"].shift()
@@ -615,8 +619,9 @@ def _polity_table() -> pd.DataFrame:
         start_date=("start_date", "min"), end_date=("end_date", "max"))
     rows = []
     exc = _polity_exceptions()
+    by_code = {code: g for code, g in exc.groupby("gwcode", sort=False)}  # each code's rows, in file order
     for r in base.to_dict("records"):
-        e = exc[exc["gwcode"] == r["gwcode"]]
+        e = by_code.get(r["gwcode"], exc.iloc[:0])
         cuts = [r]
         for x in e.itertuples():
             lo, hi = r["start_date"], r["end_date"]
@@ -745,9 +750,9 @@ def name_to_gw(names, years=None):
             exact.setdefault(a.lower(), set()).add(int(r.gwcode))
     for a in _read_resource("name_aliases.csv").itertuples(index=False):
         exact.setdefault(a.name.lower(), set()).add(int(a.gwcode))
-    from ..sources import cow_states
+    from ..sources import load
 
-    cow = cow_states.load()
+    cow = load("cow_states")
     cow_gw = {}
     for r in cow.itertuples(index=False):
         cow_gw.setdefault(r.statename.lower(), set()).add(int(r.ccode))

@@ -159,7 +159,8 @@ def _check_ids(df: pd.DataFrame, path: Path, allowed_basis: tuple[str, ...] | No
     dup = df.duplicated(["cwm_row", "conflict_id"], keep=False)
     if dup.any():
         raise _fail(path, "conflict_id", _first(dup), None, "this (cwm_row, conflict_id) pair appears in more than one row")
-    mixed = df.groupby("cwm_row")["match"].transform(lambda s: s.eq("none").any() and len(s) > 1)
+    by_row = df["match"].eq("none").groupby(df["cwm_row"])
+    mixed = by_row.transform("any") & by_row.transform("size").gt(1)  # 'none' beside another row
     if mixed.any():
         raise _fail(path, "match", _first(mixed), None, "a CWM row with match 'none' cannot also be linked to a conflict")
 

@@ -81,6 +81,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import HarmonizeError
+from ._grouped import join_sorted
 
 __all__ = [
     "create_deployment_panel",
@@ -231,15 +232,18 @@ def _hosts_in_month(hosts: pd.Series, months: pd.Series) -> list[list[int]]:
         return [[] for _ in range(len(frame))]
     ex["hosts"] = ex["hosts"].astype("int64")
     ex = ex[_alive(ex["hosts"], ex["date"])]
-    listed = frame["hosts"].map(lambda h: set(int(x) for x in h))
-    month_end = ex["date"] + pd.offsets.MonthEnd(0)
-    drop = pd.Series(False, index=ex.index)
+    listed = [set(int(x) for x in h) for h in frame["hosts"]]
+    row = ex.index.to_numpy()  # the frame's row of each (row, host) pair
+    month_end = (ex["date"] + pd.offsets.MonthEnd(0)).to_numpy()
+    hosts = ex["hosts"].to_numpy()
+    drop = np.zeros(len(ex), dtype=bool)
     for old, new, when in _successions():
-        has_new = listed.reindex(ex.index).map(lambda s, n=new: n in s)
-        drop |= (ex["hosts"] == old) & has_new & (month_end >= when)
-    ex = ex[~drop.to_numpy()]
-    kept = ex.groupby(level=0)["hosts"].agg(lambda s: [int(v) for v in s])
-    return [kept.get(i, []) for i in range(len(frame))]
+        has_new = np.fromiter((new in h for h in listed), dtype=bool, count=len(listed))[row]
+        drop |= (hosts == old) & has_new & (month_end >= np.datetime64(when))
+    kept: list[list[int]] = [[] for _ in range(len(frame))]
+    for i, h in zip(row[~drop].tolist(), hosts[~drop].tolist()):  # in the frame's order of hosts
+        kept[i].append(h)
+    return kept
 
 
 # --------------------------------------------------------------------------------------
@@ -271,10 +275,10 @@ def _label_kathman(k: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _kathman_rows(table: pd.DataFrame) -> pd.DataFrame:
-    from ..sources import kathman_pko
+    from ..sources import load
     from .codes import cow_to_gw
 
-    k = kathman_pko.load()
+    k = load("kathman_pko")
     lab = _label_kathman(k, table)
     k = k.merge(lab, on=["mission", "date"], how="left", validate="many_to_one")
     g1 = pd.Series(pd.NA, index=k.index, dtype="Int64")
@@ -357,9 +361,15 @@ def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
                                   ) -> tuple[pd.DataFrame, list[str], list[str]]:
     from .mission_universe import create_missions
 
+    return _non_un_mission_months_of(create_missions(), start, end)
+
+
+def _non_un_mission_months_of(u: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+                              ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """:func:`_non_un_mission_months` of the missions table ``u`` (:func:`create_missions`, any row order)."""
     from .mission_universe import KATHMAN_LAST
 
-    u = create_missions()
+    u = u.sort_values(["organization", "mission_id"], kind="stable")  # create_missions' order
     n = u[u["origin"].isin(["non_un_table", "tppm"])].copy()
     # UN missions known only from Kathman run on after its coverage where the authored course says so
     k = u[u["origin"].eq("kathman") & (u["ongoing"] | (u["end_date"] > KATHMAN_LAST + pd.offsets.MonthEnd(0)))]
@@ -393,43 +403,53 @@ def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
     return df.reset_index(drop=True), undated, end_unknown
 
 
-def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str], list[str]]:
+def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None
+                           ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Mission-host-months of the non-UN operations: (acronym, organization, kind, mission_type, gwcode, date).
 
     Also the operations left out: without a start date or hosts, and with an unknown end.
+    ``missions`` is the missions table (built from the sources when omitted).
     """
+    if missions is not None:
+        return _non_un_mission_months_of(missions, start, end)
     df, undated, end_unknown = _non_un_mission_months_cached(start, end)
     return df.copy(), list(undated), list(end_unknown)
 
 
 def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
                                ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    df, undated, end_unknown = _non_un_mission_months(start, end)
+    return _non_un_host_months_of(*_non_un_mission_months(start, end))
+
+
+def _non_un_host_months_of(df: pd.DataFrame, undated: list[str], end_unknown: list[str]
+                           ) -> tuple[pd.DataFrame, list[str], list[str]]:
     # UN operations that only TPPM lists (UNTAG, UNGOC, ...) are UN presence, not non-UN
     df = df[~df["organization"].eq("UN")]
-    agg = (
-        df.groupby(["gwcode", "date"])["acronym"]
-        .agg(lambda s: "; ".join(sorted(set(s))))
-        .rename("non_un_missions")
-        .reset_index()
-    )
+    agg = join_sorted(df, ["gwcode", "date"], "acronym", unique=True).rename("non_un_missions").reset_index()
     agg["non_un_present"] = 1
     return agg, undated, end_unknown
 
 
-def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.DataFrame, list[str], list[str]]:
+def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None
+                        ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Host-months of the non-UN operations: (gwcode, date, non_un_missions, non_un_present).
 
     Also the operations left out: without a start date or hosts, and with an unknown end.
+    ``missions`` is the missions table (built from the sources when omitted).
     """
+    if missions is not None:
+        return _non_un_host_months_of(*_non_un_mission_months_of(missions, start, end))
     agg, undated, end_unknown = _non_un_host_months_cached(start, end)
     return agg.copy(), list(undated), list(end_unknown)
 
 
 @functools.lru_cache(maxsize=8)
 def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
-    from ..sources import kathman_pko  # noqa: F401  (import errors surface here, not mid-build)
+    return _panel(allocation, start, end, None)
 
+
+def _panel(allocation: str, start: str, end: str, missions: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`create_deployment_panel`'s work (``missions``: the missions table, or None to build it)."""
     start_m, end_m = _month_start(start), _month_start(end)
     if end_m < start_m:
         raise HarmonizeError(f"create_deployment_panel(): end {end} is before start {start}")
@@ -461,7 +481,7 @@ def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
     panel["un_present"] = 1
     panel["year"] = panel["date"].dt.year.astype("int64")
     panel["month"] = panel["date"].dt.month.astype("int64")
-    nonun, undated_n, end_unknown_n = _non_un_host_months(start_m, end_m)
+    nonun, undated_n, end_unknown_n = _non_un_host_months(start_m, end_m, missions)
     panel = panel.merge(nonun, on=["gwcode", "date"], how="left")
     panel["non_un_present"] = panel["non_un_present"].fillna(0).astype("int64")
     panel.loc[panel["gwcode"].isna(), "non_un_present"] = 0
@@ -492,7 +512,7 @@ def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
 
 
 def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_START,
-                            end: str = _DEFAULT_END) -> pd.DataFrame:
+                            end: str = _DEFAULT_END, *, missions: pd.DataFrame | None = None) -> pd.DataFrame:
     """UN peace operations by host country, mission and month (see the module docstring).
 
     Parameters
@@ -503,6 +523,9 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
     start, end
         First and last month (``"YYYY-MM"``). Kathman's personnel cover 1990-01 to 2019-12;
         outside, rows carry presence only.
+    missions
+        The ``missions`` table (:func:`peacestats.harmonize.mission_universe.create_missions`),
+        for the non-UN operations; built from the sources when omitted.
 
     Returns
     -------
@@ -539,6 +562,8 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
     """
     if allocation not in ALLOCATIONS:
         raise HarmonizeError(f"allocation={allocation!r}: use one of {ALLOCATIONS}")
+    if missions is not None:
+        return _panel(allocation, str(start), str(end), missions)
     out = _panel_cached(allocation, str(start), str(end))
     res = out.copy()
     res.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in out.attrs.items()}
@@ -546,7 +571,8 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
 
 
 def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: str = "equal",
-                               start: str = _DEFAULT_START, end: str = _DEFAULT_END) -> pd.DataFrame:
+                               start: str = _DEFAULT_START, end: str = _DEFAULT_END, *,
+                               missions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Host-month totals over missions: one row per (gwcode, date) with any UN or non-UN operation.
 
     Parameters
@@ -554,6 +580,8 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
     panel
         A panel from :func:`create_deployment_panel` (default: build one with ``allocation``,
         ``start``, ``end``).
+    missions
+        The ``missions`` table, for the non-UN operations (built from the sources when omitted).
 
     Returns
     -------
@@ -569,7 +597,7 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
         ``attrs`` carries the panel's ``undated_missions`` and ``end_unknown_missions``.
     """
     if panel is None:
-        panel = create_deployment_panel(allocation=allocation, start=start, end=end)
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions)
     need = {"gwcode", "date", "mission", "un_troops", "un_police", "un_observers", "un_total", "mission_type",
             "chapter_vii"}
     if not need <= set(panel.columns):
@@ -582,13 +610,13 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
     p = p.sort_values(["gwcode", "date", "_size", "mission"], ascending=[True, True, False, True])
     largest = p.drop_duplicates(["gwcode", "date"])[["gwcode", "date", "mission_type", "chapter_vii"]]
     sums = p.groupby(["gwcode", "date"])[["un_troops", "un_police", "un_observers", "un_total"]].sum(min_count=1)
-    names = p.groupby(["gwcode", "date"])["mission"].agg(lambda s: "; ".join(sorted(s))).rename("un_missions")
+    names = join_sorted(p, ["gwcode", "date"], "mission").rename("un_missions")
     counts = p.groupby(["gwcode", "date"]).size().rename("n_un_missions")
     agg = pd.concat([sums, names, counts], axis=1).reset_index().merge(largest, on=["gwcode", "date"])
     agg["un_present"] = 1
 
     p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
-    nonun = _non_un_host_months(_month_start(p_start), _month_start(p_end))[0]
+    nonun = _non_un_host_months(_month_start(p_start), _month_start(p_end), missions)[0]
     nonun = nonun.assign(gwcode=nonun["gwcode"].astype("Int64"))
     out = agg.merge(nonun, on=["gwcode", "date"], how="outer")
     out["un_present"] = out["un_present"].fillna(0).astype("int64")
@@ -615,15 +643,24 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
     return out
 
 
-def host_years(allocation: str = "equal") -> tuple[pd.DataFrame, dict]:
-    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko` (see :func:`_host_years`)."""
+def host_years(allocation: str = "equal", *, host_months: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko` (see :func:`_host_years_of`).
+
+    ``host_months`` is :func:`aggregate_deployment_panel` (built with ``allocation`` when omitted).
+    """
+    if host_months is not None:
+        return _host_years_of(host_months)
     out, cov = _host_years(allocation)
     return out.copy(), dict(cov)
 
 
 @functools.lru_cache(maxsize=4)
 def _host_years(allocation: str) -> tuple[pd.DataFrame, dict]:
-    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko`.
+    return _host_years_of(aggregate_deployment_panel(allocation=allocation))
+
+
+def _host_years_of(hm: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Host-year summaries for :func:`peacestats.harmonize.panels.add_pko` of the host-months ``hm``.
 
     Returns
     -------
@@ -636,7 +673,6 @@ def _host_years(allocation: str) -> tuple[pd.DataFrame, dict]:
     """
     from . import missions
 
-    hm = aggregate_deployment_panel(allocation=allocation)
     k0, k1 = hm.attrs["kathman_coverage"]
     g = hm.groupby(["gwcode", "year"])
     out = pd.DataFrame(
@@ -673,13 +709,16 @@ MISSION_MONTH_COLUMNS = ["mission", "organization", "kind", "gwcode", "date", "m
 
 
 def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "equal",
-                          start: str = _DEFAULT_START, end: str = _DEFAULT_END) -> pd.DataFrame:
+                          start: str = _DEFAULT_START, end: str = _DEFAULT_END, *,
+                          missions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every peace operation by host and month, UN and non-UN, with its kind: what presence is built from.
 
     Parameters
     ----------
     panel
         :func:`create_deployment_panel` (built with ``allocation``, ``start``, ``end`` when omitted).
+    missions
+        The ``missions`` table, for the non-UN operations (built from the sources when omitted).
 
     Returns
     -------
@@ -706,14 +745,14 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
         If a UN operation of the panel has no kind (a Kathman name neither mapped in
         ``un_missions.csv`` nor listed in ``kathman_unmatched.csv``).
     """
-    from . import missions
+    from . import missions as mission_tables
 
     if panel is None:
-        panel = create_deployment_panel(allocation=allocation, start=start, end=end)
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions)
     un = panel[panel["gwcode"].notna()]
-    table = missions.un_missions()
+    table = mission_tables.un_missions()
     kinds = dict(zip(table["mission_acronym"], table["kind"]))
-    ku = missions.kathman_unmatched()
+    ku = mission_tables.kathman_unmatched()
     kinds.update(zip(ku["kathman_mission"], ku["kind"]))
     unknown = sorted(set(un["mission"]) - set(kinds))
     if unknown:
@@ -730,7 +769,7 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
         "personnel_source": un["personnel_source"].to_numpy(),
     })
     p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
-    n, _, _ = _non_un_mission_months(_month_start(p_start), _month_start(p_end))
+    n, _, _ = _non_un_mission_months(_month_start(p_start), _month_start(p_end), missions)
     n = n.rename(columns={"acronym": "mission"}).assign(personnel_source="none")
     out = pd.concat([u, n[[c for c in MISSION_MONTH_COLUMNS if c not in _PERSONNEL]]], ignore_index=True)
     for c in _PERSONNEL:  # non-UN operations: no personnel figures (NA)

@@ -64,6 +64,7 @@ import pandas as pd
 
 from ..errors import LinkTableError
 from ._tables import table_error
+from ._grouped import join_sorted
 from .missions import resource_path
 
 _fail = functools.partial(table_error, LinkTableError)  # file, column, row and what, as a LinkTableError
@@ -169,7 +170,8 @@ def mission_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise _fail(path, "conflict_id", i, df, "this (mission_id, conflict_id) pair appears in more than one row")
-    mixed = df.groupby("mission_id")["link"].transform(lambda s: s.eq("none").any() and len(s) > 1)
+    by_op = df["link"].eq("none").groupby(df["mission_id"])
+    mixed = by_op.transform("any") & by_op.transform("size").gt(1)  # 'none' beside another row
     if mixed.any():
         i = int(np.flatnonzero(mixed.to_numpy())[0])
         raise _fail(path, "link", i, df, "an operation with link 'none' cannot also be linked to a conflict")
@@ -258,7 +260,7 @@ def _summaries(rows: pd.DataFrame, present: str, names: str | None = None) -> pd
     g = rows.groupby(keys)["mission"]
     out = g.size().rename(present).to_frame().assign(**{present: 1})
     if names:
-        out[names] = g.agg(lambda s: "; ".join(sorted(set(s))))
+        out[names] = join_sorted(rows, keys, "mission", unique=True)
     return out.reset_index()
 
 
@@ -295,8 +297,8 @@ def presence_changes(spells: pd.DataFrame, mission_months: pd.DataFrame, links: 
 
     # linked UN peacekeeping: presence, personnel, the largest operation's type, the names
     un = _linked_rows(sm, spells, un_pk, links, loc, ("sent_for",))
-    per_mission = un.groupby(["spell_id", "date", "mission"], as_index=False).agg(
-        **{c: (c, lambda s: s.sum(min_count=1)) for c in _PERSONNEL}, mission_type=("mission_type", "first"))
+    g = un.groupby(["spell_id", "date", "mission"])
+    per_mission = pd.concat([g[list(_PERSONNEL)].sum(min_count=1), g["mission_type"].first()], axis=1).reset_index()
     per_mission["_size"] = per_mission["total"].astype("Float64").fillna(-1.0)
     largest = (per_mission.sort_values(keys + ["_size", "mission"], ascending=[True, True, False, True])
                .drop_duplicates(keys)[keys + ["mission_type"]])

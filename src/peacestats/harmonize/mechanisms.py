@@ -274,24 +274,30 @@ def provision_changes(spells: pd.DataFrame, pax: pd.DataFrame | None = None,
     after = hi + pd.Timedelta(days=1)
     names = list(PROVISION_COVARIATES)
     rows = []
-    by_conflict = {k: g.sort_values("date") for k, g in agr.groupby("conflict_id")}
+    # per conflict: the agreements' dates (as Timestamps and as an array) and their provision flags
+    by_conflict = {k: (g["date"].to_numpy(), list(g["date"]), g[names].to_numpy())
+                   for k, g in agr.groupby("conflict_id")}
     for s in spells.itertuples(index=False):
         g = by_conflict.get(int(s.conflict_id))
-        if g is not None:
-            g = g[(g["date"] >= s.ep_start_date) & (g["date"] < s.stop_date)]
+        if g is not None:  # signed between the start of the episode before the spell and the spell's end
+            d64, dl, flags = g
+            keep = (d64 >= np.datetime64(s.ep_start_date)) & (d64 < np.datetime64(s.stop_date))
+            d64, flags = d64[keep], flags[keep]
+            dl = [d for d, k in zip(dl, keep) if k]
         dates = {s.start_date}
         if g is not None:
-            dates |= {d for d in g["date"] if d > s.start_date}
+            dates |= {d for d in dl if d > s.start_date}
         dates |= {d for d in (lo, after) if s.start_date < d < s.stop_date}
         for d in sorted(dates):
             row = {"spell_id": s.spell_id, "date": d}
             inside = lo <= d <= hi
-            signed = g[g["date"] <= d] if g is not None else None
-            for name in names:
+            signed = flags[d64 <= np.datetime64(d)] if g is not None else None
+            so_far = signed.max(axis=0) if signed is not None and len(signed) else None
+            for j, name in enumerate(names):
                 if not inside:
                     row[name] = pd.NA
                 else:
-                    row[name] = int(signed[name].max()) if signed is not None and len(signed) else 0
+                    row[name] = int(so_far[j]) if so_far is not None else 0
             row["pax_window_complete"] = int(inside and s.ep_start_date >= lo) if inside else pd.NA
             rows.append(row)
     out = pd.DataFrame(rows, columns=["spell_id", "date", *names, "pax_window_complete"])

@@ -154,8 +154,9 @@ def tppm_crosswalk(path: str | Path | None = None, *, gw_codes=None) -> pd.DataF
         lambda i: "is empty for a tppm_only row without a note saying why")
     gw = frozenset(gw_codes) if gw_codes is not None else gw_state_codes()
     hosts = []
+    no_hosts = _blank(raw["host_gwcodes"]).to_numpy()
     for i, v in enumerate(raw["host_gwcodes"]):
-        if _blank(pd.Series([v])).iat[0]:
+        if no_hosts[i]:
             hosts.append([])
             continue
         parts = [p.strip() for p in str(v).split(";")]

@@ -224,17 +224,9 @@ def resource_path(name: str) -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _gw_codes_cached(mirror: str) -> frozenset[int]:  # noqa: ARG001 - cache key only
-    try:
-        from ..sources import gw_states
-    except ImportError:  # pragma: no cover - the loader ships with the package
-        gw_states = None
-    if gw_states is not None and hasattr(gw_states, "load"):
-        df = gw_states.load()
-    else:  # pragma: no cover
-        from .. import fetch
-        from ..sources._base import read
+    from ..sources import load
 
-        df = read("gw_states", fetch.require("gw_states"))
+    df = load("gw_states")
     return frozenset(int(c) for c in pd.Series(df["gwcode"]).dropna())
 
 

@@ -147,7 +147,8 @@ def _year_ints(df: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # panels
 # --------------------------------------------------------------------------------------
-def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) -> pd.DataFrame:
+def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024, *,
+                      states: pd.DataFrame | None = None) -> pd.DataFrame:
     """State-years of the Gleditsch-Ward (or Correlates of War) state system.
 
     A state is in a year if it was a member on any day of that year (as in peacesciencer).
@@ -162,6 +163,9 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) ->
         :func:`peacestats.harmonize.codes.cow_to_gw`).
     start, end
         First and last year (inclusive).
+    states
+        The state list of ``system`` (``load("gw_states")`` or ``load("cow_states")``); loaded
+        when omitted.
 
     Returns
     -------
@@ -190,14 +194,14 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024) ->
     if start < 1816:
         raise HarmonizeError(f"create_stateyears(): start={start}; both state lists begin in 1816")
     if system == "gw":
-        from ..sources import gw_states
+        from ..sources import load
 
-        lst = gw_states.load().rename(columns={"gwcode": "code"})
+        lst = (load("gw_states") if states is None else states).rename(columns={"gwcode": "code"})
         code = "gwcode"
     else:
-        from ..sources import cow_states
+        from ..sources import load
 
-        lst = cow_states.load().rename(columns={"ccode": "code"})
+        lst = (load("cow_states") if states is None else states).rename(columns={"ccode": "code"})
         code = "ccode"
     list_end = lst["end_date"].max()
     first = lst["start_date"].dt.year.to_numpy()
@@ -268,7 +272,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     Hultman, L., Kathman, J. & Shannon, M. (2013). United Nations Peacekeeping and Civilian
     Protection in Civil War. AJPS 57(4): 875-891.
     """
-    from ..sources import ucdp_acd
+    from ..sources import load
     from . import deployment
 
     m0 = pd.Timestamp(str(start) + "-01") if len(str(start)) == 7 else pd.Timestamp(str(start))
@@ -276,7 +280,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     m0, m1 = pd.Timestamp(m0.year, m0.month, 1), pd.Timestamp(m1.year, m1.month, 1)
     if m1 < m0:
         raise HarmonizeError(f"create_conflict_months(): end {end} is before start {start}")
-    acd = ucdp_acd.load()
+    acd = load("ucdp_acd")
     acd = acd[acd["type_of_conflict"].isin(_codes_from(type, CONFLICT_TYPES, "conflict type"))]
     cy = acd[["conflict_id", "year", "intensity_level"]].copy()
     locs = acd[["conflict_id", "gwno_loc"]].explode("gwno_loc").dropna().drop_duplicates()
@@ -340,14 +344,15 @@ def _codes_from(values, table: dict, what: str) -> list[int]:
     return sorted(set(out))
 
 
-def _acd_state_years(type=None, issue=None, only_wars=False, by="location") -> tuple[pd.DataFrame, tuple[int, int]]:
+def _acd_state_years(type=None, issue=None, only_wars=False, by="location",
+                     acd: pd.DataFrame | None = None) -> tuple[pd.DataFrame, tuple[int, int]]:
     """UCDP ACD conflicts per (gwcode, year): ongoing, onset, new conflict, max intensity, ids."""
     from .. import registry
-    from ..sources import ucdp_acd
+    from ..sources import load
 
     if by not in ("location", "side_a"):
         raise HarmonizeError(f"by={by!r}: use 'location' (gwno_loc) or 'side_a' (gwno_a, as peacesciencer)")
-    acd = ucdp_acd.load()
+    acd = load("ucdp_acd") if acd is None else acd
     types = _codes_from(type, CONFLICT_TYPES, "conflict type")
     issues = _codes_from(issue, ISSUES, "issue")
     acd = acd[acd["type_of_conflict"].isin(types) & acd["incompatibility"].isin(issues)]
@@ -381,7 +386,7 @@ def _acd_state_years(type=None, issue=None, only_wars=False, by="location") -> t
 
 
 def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = False,
-                 by: str = "location") -> pd.DataFrame:
+                 by: str = "location", *, acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add UCDP/PRIO armed conflict (ACD 25.1) to a state-year panel.
 
     Parameters
@@ -399,6 +404,8 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
         ``"location"`` (default): a conflict belongs to the states in ``gwno_loc`` (whose
         territory or government is contested). ``"side_a"``: to the states in ``gwno_a``
         (side A, as peacesciencer's ``add_ucdp_acd()``).
+    acd
+        The ACD conflict-years (``load("ucdp_acd")``); loaded when omitted.
 
     Returns
     -------
@@ -438,7 +445,7 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
     new = ["ucdp_ongoing", "ucdp_onset", "ucdp_new_conflict", "ucdp_max_intensity",
            "ucdp_conflict_ids", "ucdp_peace_years", "ucdp_prior_conflict"]
     _check_new_columns(df, new, verb)
-    sy, (c0, c1) = _acd_state_years(type, issue, only_wars, by)
+    sy, (c0, c1) = _acd_state_years(type, issue, only_wars, by, acd)
 
     # peace years on the full GW history 1946 -> the panel's last year (at most the coverage end)
     last = int(min(c1, max(int(df["year"].max()), c0)))
@@ -470,7 +477,8 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
 # --------------------------------------------------------------------------------------
 # peace operations
 # --------------------------------------------------------------------------------------
-def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
+def add_pko(df: pd.DataFrame, allocation: str = "equal", *, host_months: pd.DataFrame | None = None
+            ) -> pd.DataFrame:
     """Add UN and non-UN peace operations to a state-year panel.
 
     Built from the monthly host-country panel of :mod:`peacestats.harmonize.deployment`
@@ -484,6 +492,9 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
         How multi-country missions' personnel are split among their hosts (see
         :func:`peacestats.harmonize.deployment.create_deployment_panel`): ``"equal"`` or
         ``"primary"``.
+    host_months
+        The host-month table (:func:`peacestats.harmonize.deployment.aggregate_deployment_panel`,
+        the ``deployment`` table) to summarise; built with ``allocation`` when omitted.
 
     Returns
     -------
@@ -509,7 +520,7 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
     new = ["pko_un_present", "pko_un_months", "pko_troops", "pko_police", "pko_observers", "pko_total",
            "pko_non_un_present", "pko_non_un_months"]
     _check_new_columns(df, new, verb)
-    yearly, cov = deployment.host_years(allocation=allocation)
+    yearly, cov = deployment.host_years(allocation=allocation, host_months=host_months)
     key = _year_ints(df)
     out = _join(key, yearly, ["gwcode", "year"], verb)
     (u0, u1), (k0, k1), (n0, n1) = cov["un_presence"], cov["personnel"], cov["non_un_presence"]
@@ -529,7 +540,7 @@ def add_pko(df: pd.DataFrame, allocation: str = "equal") -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # covariates
 # --------------------------------------------------------------------------------------
-def add_polity(df: pd.DataFrame) -> pd.DataFrame:
+def add_polity(df: pd.DataFrame, *, polity: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add Polity5 (p5v2018) regime scores to a state-year panel.
 
     GW codes are converted to Polity's own codes by year
@@ -550,14 +561,14 @@ def add_polity(df: pd.DataFrame) -> pd.DataFrame:
     Marshall, M.G. & Gurr, T.R. (2020). Polity5: Political Regime Characteristics and
     Transitions, 1800-2018. Center for Systemic Peace.
     """
-    from ..sources import polity5
+    from ..sources import load
     from .codes import gw_to_polity
 
     verb = "add_polity"
     _check_stateyears(df, verb)
     new = ["polity2", "polity_democ", "polity_autoc", "polity_durable"]
     _check_new_columns(df, new, verb)
-    p = polity5.load()
+    p = load("polity5") if polity is None else polity  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "polity_code": p["ccode"].astype("int64"),
@@ -578,7 +589,7 @@ def add_polity(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
+def add_gdp(df: pd.DataFrame, *, gdp: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add Gleditsch's expanded GDP and population (version 6.0, 1950-2011).
 
     The file uses GW codes, so the join is direct on (gwcode, year).
@@ -595,13 +606,13 @@ def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
     ----------
     Gleditsch, K.S. (2002). Expanded Trade and GDP Data. JCR 46(5): 712-724.
     """
-    from ..sources import gleditsch_gdp
+    from ..sources import load
 
     verb = "add_gdp"
     _check_stateyears(df, verb)
     new = ["gdp_pop", "gdp_realgdp", "gdp_rgdppc", "gdp_cgdppc", "gdp_origin"]
     _check_new_columns(df, new, verb)
-    g = gleditsch_gdp.load()
+    g = load("gleditsch_gdp") if gdp is None else gdp  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "gwcode": g["gwcode"].astype("int64"),
@@ -620,7 +631,7 @@ def add_gdp(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_creg(df: pd.DataFrame) -> pd.DataFrame:
+def add_creg(df: pd.DataFrame, *, creg: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add CREG ethnic and religious fractionalization and polarization (1945-2013).
 
     CREG splits Yugoslavia/Serbia and the USSR/Russia into predecessor and successor units
@@ -643,14 +654,14 @@ def add_creg(df: pd.DataFrame) -> pd.DataFrame:
     Nardulli, P.F. et al. (2012). The Composition of Religious and Ethnic Groups (CREG)
     Project. Cline Center, University of Illinois.
     """
-    from ..sources import creg
+    from ..sources import load
     from .codes import gw_to_cow
 
     verb = "add_creg"
     _check_stateyears(df, verb)
     new = ["creg_ethfrac", "creg_ethpol", "creg_relfrac", "creg_relpol"]
     _check_new_columns(df, new, verb)
-    c = creg.load()
+    c = load("creg") if creg is None else creg  # the source, loaded when not given
     measures = ["ethfrac", "ethpol", "relfrac", "relpol"]
     c = c[c[measures].notna().any(axis=1)].copy()
     c["own"] = (c["creg_ccode"] == c["ccode"]).astype(int)
@@ -669,7 +680,7 @@ def add_creg(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
+def add_rugged(df: pd.DataFrame, *, rugged: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add terrain ruggedness and mountainous terrain (time-invariant, by GW code).
 
     Returns
@@ -687,13 +698,13 @@ def add_rugged(df: pd.DataFrame) -> pd.DataFrame:
     REStat 94(1): 20-36. Gibler, D.M. & Miller, S.V. (2014). External territorial threat,
     state capacity, and civil war. JPR 51(5): 634-646.
     """
-    from ..sources import rugged
+    from ..sources import load
 
     verb = "add_rugged"
     _check_stateyears(df, verb)
     new = ["rugged", "newlmtnest"]
     _check_new_columns(df, new, verb)
-    r = rugged.load()
+    r = load("rugged") if rugged is None else rugged  # the source, loaded when not given
     r = r[r["gwcode"].notna()]
     right = pd.DataFrame(
         {

@@ -150,11 +150,19 @@ def create_spells(
     starts = ep[["episode_id", *dict.fromkeys(["conflict_id", unit]), "start_date", "end_date", "gwno_loc"]]
 
     rows = []
+    # the episodes a recurrence can be, as arrays (one scan per ended episode, no frame filtering)
+    st_unit = starts[unit].to_numpy()
+    st_start = starts["start_date"].to_numpy()
+    st_end = starts["end_date"].to_numpy()
+    st_eid = starts["episode_id"].to_numpy()
+    st_cid = starts["conflict_id"].to_numpy()
+    st_codes = [set(c) for c in starts["gwno_loc"]] if recurrence == "location" else []
     # location rule: episodes of several conflicts in one location that end on the same day
     # start one peace period, not several (one spell, the lowest episode id, names the others)
     same_peace: dict[pd.Timestamp, list[tuple[set, dict]]] = {}
     for _, e in ended.sort_values("episode_id").iterrows():
         end = e["end_date"]
+        end64 = np.datetime64(end)
         if recurrence == "location":
             codes = set(e["gwno_loc"])
             twin = next((r for c, r in same_peace.get(end, []) if c & codes), None)
@@ -162,22 +170,21 @@ def create_spells(
                 twin["also_ended_conflicts"] = tuple(sorted({*twin["also_ended_conflicts"], int(e["conflict_id"])}))
                 continue
         if recurrence in ("conflict", "dyad"):
-            cand = starts[(starts[unit] == e[unit]) & (starts["start_date"] > end)]
+            cand = (st_unit == e[unit]) & (st_start > end64)
         else:
-            codes = set(e["gwno_loc"])
-            same_loc = starts["gwno_loc"].map(lambda c: bool(codes & set(c)))
+            same_loc = np.fromiter((bool(codes & c) for c in st_codes), dtype=bool, count=len(st_codes))
             # another conflict still active in the location when this episode ends: no peace yet
-            active = same_loc & (starts["episode_id"] != e["episode_id"]) & (starts["start_date"] <= end) & (
-                starts["end_date"].isna() | (starts["end_date"] > end)
+            active = same_loc & (st_eid != e["episode_id"]) & (st_start <= end64) & (
+                np.isnat(st_end) | (st_end > end64)
             )
             if active.any():
                 continue
-            cand = starts[same_loc & (starts["start_date"] > end)]
-        cand = cand.sort_values(["start_date", "episode_id"])
-        if len(cand):
-            nxt = cand.iloc[0]
-            stop, failed = nxt["start_date"], 1
-            nxt_ep, nxt_c = int(nxt["episode_id"]), int(nxt["conflict_id"])
+            cand = same_loc & (st_start > end64)
+        if cand.any():
+            pos = np.flatnonzero(cand)
+            i = pos[np.lexsort((st_eid[pos], st_start[pos]))[0]]  # the earliest start, then the lowest id
+            stop, failed = pd.Timestamp(st_start[i]), 1
+            nxt_ep, nxt_c = int(st_eid[i]), int(st_cid[i])
             if stop > censor_date:
                 stop, failed, nxt_ep, nxt_c = censor_date, 0, pd.NA, pd.NA
         else:
@@ -248,35 +255,92 @@ def step_function(
     fill = dict(fill or {})
     covariates = list(covariates)
     _need(panel, "step_function", [key, *covariates], dates=[date])
-    out = []
     offset = pd.tseries.frequencies.to_offset(freq)
-    for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
-        g = g.drop_duplicates(date, keep="last").set_index(date)[covariates]
-        # one period past the last observed one, so that the step back to `fill` is recorded
-        idx = pd.date_range(g.index.min(), g.index.max() + offset, freq=freq)
-        full = g.astype(object).reindex(idx)
-        absent = ~idx.isin(g.index)
-        for c in covariates:
-            if c in fill:
-                full.loc[absent, c] = fill[c]
-        # a row is a change point when any covariate differs from the previous period
-        # (two missing values count as equal)
-        vals = full.to_numpy(dtype=object)
-        vals[pd.isna(vals)] = None  # None == None, unlike NaN or pd.NA
-        prev = np.vstack([np.full((1, len(covariates)), object()), vals[:-1]])
-        differs = vals != prev
-        part = full[differs.any(axis=1)].rename_axis(date).reset_index()
-        part.insert(0, key, k)
-        out.append(part)
-    if not out:
-        return pd.DataFrame(columns=[key, date, *covariates])
-    res = pd.concat(out, ignore_index=True)
+    if _monthly_grid_applies(panel, key, date, offset):
+        res = _step_function_monthly(panel, key, date, covariates, fill)
+    else:
+        res = _step_function_by_key(panel, key, date, covariates, fill, offset)
+        if res is None:
+            return pd.DataFrame(columns=[key, date, *covariates])
     for c in covariates:  # back to the panel's dtypes where they hold
         try:
             res[c] = res[c].astype(panel[c].dtype)
         except (TypeError, ValueError):
             pass
     return res
+
+
+def _change_rows(full: pd.DataFrame, first: np.ndarray) -> np.ndarray:
+    """Rows of ``full`` where any value differs from the row before (``first``: a key's first row).
+
+    Two missing values count as equal. As in every version of this code, the missing values
+    of ``full`` are set to ``None`` in place when ``to_numpy`` returns a view (one block).
+    """
+    vals = full.to_numpy(dtype=object)
+    vals[pd.isna(vals)] = None  # None == None, unlike NaN or pd.NA
+    differs = np.ones(len(vals), dtype=bool)
+    if len(vals) > 1:
+        differs[1:] = (vals[1:] != vals[:-1]).any(axis=1)
+    return differs | first
+
+
+def _step_function_by_key(panel, key, date, covariates, fill, offset) -> pd.DataFrame | None:
+    """:func:`step_function` one key at a time, for any frequency (``None`` for an empty panel)."""
+    out = []
+    for k, g in panel.sort_values([key, date]).groupby(key, sort=True):
+        g = g.drop_duplicates(date, keep="last").set_index(date)[covariates]
+        # one period past the last observed one, so that the step back to `fill` is recorded
+        idx = pd.date_range(g.index.min(), g.index.max() + offset, freq=offset)
+        full = g.astype(object).reindex(idx)
+        absent = ~idx.isin(g.index)
+        for c in covariates:
+            if c in fill:
+                full.loc[absent, c] = fill[c]
+        first = np.zeros(len(full), dtype=bool)
+        first[:1] = True
+        part = full[_change_rows(full, first)].rename_axis(date).reset_index()
+        part.insert(0, key, k)
+        out.append(part)
+    return pd.concat(out, ignore_index=True) if out else None
+
+
+def _monthly_grid_applies(panel: pd.DataFrame, key: str, date: str, offset) -> bool:
+    """True when :func:`_step_function_monthly` gives exactly what :func:`_step_function_by_key`
+    gives: month-start periods, dates that are month starts (nanoseconds, no time zone, none
+    missing), int64 or text keys with none missing."""
+    d, k = panel[date], panel[key]
+    if not len(panel) or offset != pd.offsets.MonthBegin(1) or d.dtype != "datetime64[ns]" or d.isna().any():
+        return False
+    if k.dtype not in (np.dtype("int64"), np.dtype(object)):
+        return False
+    if k.isna().any() or (k.dtype == object and not all(isinstance(v, str) for v in k)):
+        return False
+    return bool(((d.dt.day == 1) & (d == d.dt.normalize())).all())
+
+
+def _step_function_monthly(panel, key, date, covariates, fill) -> pd.DataFrame:
+    """:func:`step_function` for monthly panels, every key at once (one reindex, no loop over keys)."""
+    g = panel.sort_values([key, date]).drop_duplicates([key, date], keep="last")
+    months = (g[date].dt.year.to_numpy() - 1970) * 12 + g[date].dt.month.to_numpy() - 1  # numpy months
+    keys, pos = np.unique(g[key].to_numpy(), return_inverse=True)
+    lo = np.full(len(keys), np.iinfo(np.int64).max)
+    hi = np.full(len(keys), np.iinfo(np.int64).min)
+    np.minimum.at(lo, pos, months)
+    np.maximum.at(hi, pos, months)
+    n = hi - lo + 2  # one month past the last observed one, so that the step back to `fill` is recorded
+    starts = np.repeat(np.cumsum(n) - n, n)
+    grid_month = np.repeat(lo, n) + (np.arange(n.sum()) - starts)
+    grid = pd.MultiIndex.from_arrays(
+        [np.repeat(keys, n), (grid_month.astype("datetime64[M]")).astype("datetime64[ns]")], names=[key, date])
+    obj = g.set_index([key, date])[covariates]
+    full = obj.astype(object).reindex(grid)
+    absent = obj.index.get_indexer(grid) < 0
+    for c in covariates:
+        if c in fill:
+            full.loc[absent, c] = fill[c]
+    first = np.zeros(len(full), dtype=bool)
+    first[np.cumsum(n) - n] = True
+    return full[_change_rows(full, first)].reset_index()
 
 
 def split_spells(

@@ -20,15 +20,35 @@ LOADERS: dict[str, str] = {
 }
 
 
-def load(key: str, **kwargs) -> pd.DataFrame:
-    """Load the registered dataset ``key`` with its loader module."""
+def load(key: str, *, cache: bool = True, **kwargs) -> pd.DataFrame:
+    """Load the registered dataset ``key`` with its loader module.
+
+    Parameters
+    ----------
+    key
+        A registry key (``peacestats data list``).
+    cache
+        Use the parsed-source cache (:mod:`peacestats.sources._cache`): the frame parsed
+        before from the same raw file by the same loader version is read back from parquet.
+        ``False`` (or ``PEACESTATS_NO_CACHE=1``) parses the file.
+    **kwargs
+        The loader's options (e.g. ``corrected=False``); a call with ``path=`` is not cached.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The loader's tidy, validated frame.
+    """
     from .. import registry
+    from ._cache import cached_load
 
     registry.get(key)  # unknown key -> UnknownDatasetError
     module = LOADERS.get(key, key)
     mod = importlib.import_module(f"{__name__}.{module}")
     loader = getattr(mod, "LOAD_BY_KEY", {}).get(key, mod.load)
-    return loader(**kwargs)
+    if not cache:
+        return loader(**kwargs)
+    return cached_load(key, mod, loader, kwargs)
 
 
 def loader_doc(key: str) -> str:

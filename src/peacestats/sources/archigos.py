@@ -66,6 +66,8 @@ from ..errors import SchemaError
 from ._base import _row_label, read, validate
 
 KEY = "archigos"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 PRIMARY_KEY = ("obsid",)
 DATA_END = pd.Timestamp("2015-12-31")
 

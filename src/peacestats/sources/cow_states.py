@@ -36,6 +36,8 @@ from ..errors import SchemaError
 from ._base import _row_label, read, validate
 
 KEY = "cow_states"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 #: Columns that identify a row of the tidy frame.
 PRIMARY_KEY = ("ccode", "start_date")
 

@@ -72,6 +72,8 @@ from ._base import _row_label, validate
 from ._text import read_csv_text
 
 KEY = "cwm"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 PRIMARY_KEY = ("row",)
 ENCODING = "mac_roman"
 COVERAGE = (1946, 2011)

@@ -37,6 +37,8 @@ from .. import fetch
 from ._base import read, validate
 
 KEY = "doyle_sambanis"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 _num = dict(nullable=True, coerce=True)
 SCHEMA = pa.DataFrameSchema(

@@ -64,6 +64,8 @@ from ..errors import SchemaError
 from ._base import read, validate
 
 KEY = "geo_pko"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 RENAME = {
     "Infantry": "infantry",

@@ -38,6 +38,8 @@ from .. import fetch
 from ._base import read, validate
 
 KEY = "gleditsch_gdp"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 #: Columns that identify a row of the tidy frame.
 PRIMARY_KEY = ("gwcode", "year")
 

@@ -41,6 +41,8 @@ from ..errors import SchemaError
 from ._base import _row_label, read, to_datetime, validate
 
 KEY = "gw_states"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 #: Columns that identify a row of the tidy frame.
 PRIMARY_KEY = ("gwcode", "start_date")
 

@@ -39,6 +39,8 @@ from .. import fetch
 from ._base import read, validate
 
 KEY = "hks2013"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 _num = dict(nullable=True, coerce=True)
 _count = pa.Check.ge(0)

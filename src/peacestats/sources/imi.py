@@ -93,6 +93,8 @@ from ..errors import SchemaError
 from ._base import _row_label, read, validate
 
 KEY = "imi"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 PRIMARY_KEY = ("row",)
 COVERAGE = (1946, 2005)
 

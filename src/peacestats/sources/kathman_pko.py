@@ -69,6 +69,8 @@ from ..errors import SchemaError
 from ._base import read, validate
 
 KEY = "kathman_pko"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 KEY_CMPS = "kathman_cmps_totals"
 
 MISSING = -999  # the source's code for "no single country" and "not reported"

@@ -102,6 +102,8 @@ from ..errors import SchemaError
 from ._base import _row_label, read, validate
 
 KEY = "mullenbach_tppm"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 PRIMARY_KEY = ("obsnum",)
 ORGANIZATION_KINDS = {1: "UN", 2: "regional", 3: "ad hoc"}
 

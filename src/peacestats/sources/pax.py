@@ -114,6 +114,8 @@ from ._base import to_datetime, validate
 from ._text import read_csv_text
 
 KEY = "pax"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 PRIMARY_KEY = ("agreement_id",)
 ENCODING = "utf-8-sig"
 

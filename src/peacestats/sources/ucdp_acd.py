@@ -56,6 +56,8 @@ from ..errors import SchemaError
 from ._base import read, split_codes, to_datetime, validate
 
 KEY = "ucdp_acd"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 #: UCDP fields that may hold several integer codes in one cell ("2, 200").
 CODE_LIST_COLUMNS = (

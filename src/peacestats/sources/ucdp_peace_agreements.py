@@ -90,6 +90,8 @@ from ._base import read, to_datetime, validate
 from .ucdp_acd import CODE_LIST_PATTERN, split_code_columns, strip_text
 
 KEY = "ucdp_peace_agreements"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 #: the 0/1 provision variables, in the codebook's order
 PROVISIONS = (

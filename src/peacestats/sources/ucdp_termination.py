@@ -67,6 +67,8 @@ from ._base import read, validate
 from .ucdp_acd import CODE_LIST_PATTERN, split_code_columns, strip_text
 
 KEY_CONFLICT = "ucdp_term_conflict"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 KEY_DYAD = "ucdp_term_dyad"
 KEY = KEY_CONFLICT
 

@@ -47,6 +47,8 @@ from ..errors import SchemaError
 from ._base import read, to_datetime, validate
 
 KEY = "un_dpo_missions"
+#: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
+LOADER_VERSION = 1
 
 #: missions whose (longitude, latitude) are swapped in the 2024-02-19 file, checked against
 #: the headquarters named in ``mission_location``
