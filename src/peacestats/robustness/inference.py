@@ -129,7 +129,8 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     ok = _ok(results).sort_values(["estimate", "spec"], kind="mergesort").reset_index(drop=True)
     if ok.empty:
         raise MultiverseError("every specification failed; nothing to plot")
-    labels = [(d, o) for d in dimensions for o in pd.unique(results[d])]
+    in_order = results.sort_values("index", kind="mergesort") if "index" in results else results
+    labels = [(d, o) for d in dimensions for o in pd.unique(in_order[d])]  # options in declaration order
     n = len(ok)
     x = np.arange(n)
     fig, (top, bottom) = plt.subplots(
@@ -137,8 +138,13 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
         gridspec_kw={"height_ratios": [3, max(1.5, 0.22 * len(labels))]})
     est, lo, hi = (ok[c].to_numpy(float) for c in ("estimate", "conf_low", "conf_high"))
     if exponentiate:
+        from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
         est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
         top.set_yscale("log")
+        top.yaxis.set_major_locator(LogLocator(base=10, subs=(0.1, 0.2, 0.3, 0.5, 0.7, 1.0)))
+        top.yaxis.set_major_formatter(ScalarFormatter())
+        top.yaxis.set_minor_formatter(NullFormatter())
     sig = ok["p_value"].to_numpy(float) < alpha
     colour = np.where(sig, "#b2182b", "#4d4d4d")
     top.vlines(x, lo, hi, colors=colour, alpha=0.35, linewidth=1 if n < 300 else 0.5)
@@ -149,7 +155,8 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     if len(results) > n:
         title += f" ({len(results) - n} failed)"
     if inference is not None:
-        title += (f"; median {inference['median_estimate']:.2f}, "
+        med = inference["median_estimate"]
+        title += (f"; median {np.exp(med) if exponentiate else med:.2f}, "
                   f"{100 * inference['share_significant']:.0f}% significant with its sign")
         if "p_median" in inference:
             title += (f"\nnull (B = {inference['resamples']}): p = {inference['p_median']:.2f} for the median, "
