@@ -83,8 +83,9 @@ def test_runner_fits_each_group_once(data, built_tables, monkeypatch):
     mv = Multiverse({"estimator": ["cox", "weibull"], "cluster": ["conflict", "country"]})
     calls = []
     real = ucdp_peace.fit_group
-    monkeypatch.setattr(ucdp_peace, "fit_group", lambda o, c, d: calls.append(list(c)) or real(o, c, d))
+    monkeypatch.setattr(ucdp_peace, "fit_group", lambda o, c, d, *a: calls.append(list(c)) or real(o, c, d, *a))
     res = run_multiverse(mv, workers=0, processed=built_tables, data=data, chunk_size=1, progress=False)
+    assert res["error_type"].isna().all()
     assert calls == [["conflict", "country"], ["conflict", "country"]]  # 4 specifications, 2 fits
     one = res.set_index(["estimator", "cluster"])
     for est in ("cox", "weibull"):
@@ -173,6 +174,15 @@ def test_null_draw_is_the_same_in_every_frame(data):
         want = {c for c in copies if c // 1000 in have}
         for level, f in drawn[rule].items():
             assert set(np.unique(f["conflict_id"]).tolist()) == want, (rule, level)
+
+
+def test_null_draws_record_what_the_fast_path_declines(data, built_tables, monkeypatch):
+    # the main model on a draw where a rare termination type is separated: a failed fit, not a slow refit
+    monkeypatch.setattr(lean, "full", lambda *a, **k: pytest.fail("the documented estimator was called"))
+    mv = Multiverse({"controls": ["main"], "sample": ["post1989", "civil"], "estimator": ["logit", "weibull"]})
+    null = run_null(mv, resamples=3, seed=20201, workers=0, processed=built_tables, data=data, progress=False)
+    assert len(null) == 12 and set(null["error_type"].dropna()) <= {"Fallback"}
+    assert null["estimate"].notna().sum() + null["error_type"].notna().sum() == 12
 
 
 def test_null_with_clusterings_fits_each_group_once_per_draw(data, built_tables):

@@ -39,7 +39,7 @@ __all__ = ["cox", "weibull", "logit", "Fallback"]
 
 
 class Fallback(Exception):
-    """The lean path declines a problem: the full estimator fits it."""
+    """The lean path declines a problem (the message says why): the documented estimator fits it."""
 
 
 def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str, tuple[np.ndarray, int]]:
@@ -90,7 +90,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     event = frame["event"][mask] == 1
     n = len(X)
     if not event.any():
-        raise Fallback("no events")
+        raise Fallback("Cox: no events in the rows used")
     start, stop = frame["start"][mask].astype(float), frame["stop"][mask].astype(float)
     first, last = collapse(frame["spell_id"][mask], start, stop, event, X)
     mask = np.flatnonzero(mask)[first]  # cluster ids of the merged rows
@@ -102,9 +102,9 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     try:
         fit = engine.newton(cd, 1e-12, 50, terms)
     except Exception as exc:  # the full coxph raises it with its own message
-        raise Fallback(str(exc)) from exc
+        raise Fallback(f"Cox: {exc}") from exc
     if fit.infinite or not np.all(np.isfinite(fit.beta)):
-        raise Fallback("infinite coefficient")
+        raise Fallback("Cox: a coefficient runs off to infinity (separation)")
     V = np.linalg.inv(fit.ev.I)
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
@@ -121,7 +121,7 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     t = frame["years"][mask].astype(float)
     ev = frame["failed"][mask].astype(float)
     if np.any(t <= 0) or ev.sum() <= 0:
-        raise Fallback("non-positive times or no events")
+        raise Fallback("Weibull: non-positive times or no events")
     n = len(t)
     X = np.column_stack([np.ones(n), frame.matrix(terms, mask)])
     names = ["(Intercept)", *terms]
@@ -138,7 +138,7 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     try:
         theta, _, U, info, _ = engine.fit(D, theta0)
     except Exception as exc:
-        raise Fallback(str(exc)) from exc
+        raise Fallback(f"Weibull: {exc}") from exc
     V = np.linalg.inv(info)
     V = (V + V.T) / 2
     back = np.eye(k + 1)
@@ -165,10 +165,10 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     names = ["Intercept", *terms, *extra]
     X = np.column_stack([np.ones(n), frame.matrix([*terms, *extra], mask)])
     if not (0 < y.sum() < n):
-        raise Fallback("outcome constant")
+        raise Fallback("logit: the outcome is constant")
     _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
     if _frame.rescale_terms(X, names)[1] is not None:
-        raise Fallback("badly conditioned design")
+        raise Fallback("logit: badly conditioned design (rescaling needed)")
     beta = np.zeros(X.shape[1])
     ll_old = -np.inf
     for _ in range(100):
@@ -181,9 +181,9 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
         H = (X * (mu * (1 - mu))[:, None]).T @ X
         beta = beta + np.linalg.solve(H, X.T @ (y - mu))
     else:
-        raise Fallback("no convergence")
+        raise Fallback("logit: no convergence in 100 Newton steps")
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
-        raise Fallback("fitted probabilities near 0 or 1")
+        raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)")
     bread = np.linalg.inv((X * (mu * (1 - mu))[:, None]).T @ X)
     scores = X * (y - mu)[:, None]
     codes = _codes(frame, mask, clusters)

@@ -51,10 +51,10 @@ def _failed(exc: Exception) -> dict[str, Any]:
     return out
 
 
-def _fit_group(fit_many, group: list[tuple[str, int, dict]], data) -> list[dict[str, Any]]:
+def _fit_group(fit_many, group: list[tuple[str, int, dict]], data, **kw) -> list[dict[str, Any]]:
     """Fit the specifications of one group (they differ only in shared dimensions): one fit, one row each."""
     try:
-        rows = fit_many([options for _, _, options in group], data)
+        rows = fit_many([options for _, _, options in group], data, **kw)
         return [{**r, "error_type": None, "error": None} for r in rows]
     except Exception as exc:  # a specification that cannot be fitted is a result, not a crash
         return [_failed(exc) for _ in group]
@@ -88,7 +88,7 @@ def null_chunk(analysis: str, data, seed: int, unit: str, resample: int,
     drawn = a.resample_clusters(data, seed, unit)
     rows = []
     for group in chunk:
-        for (h, _index, _options), r in zip(group, _fit_group(a.fit_many, group, drawn)):
+        for (h, _index, _options), r in zip(group, _fit_group(a.fit_many, group, drawn, fallback=False)):
             rows.append({"spec": h, "resample": resample, "estimate": r["estimate"], "std_error": r["std_error"],
                          "error_type": r["error_type"]})
     return _typed(pd.DataFrame(rows, columns=NULL_COLUMNS))
@@ -341,7 +341,10 @@ def run_null(
 
     Draw ``b`` resamples whole clusters (``unit``: conflicts by default) with replacement,
     seeded by :func:`resample_seed`, and refits every specification on it (once per
-    group of specifications that share a fit, as :func:`run_multiverse`). Results are
+    group of specifications that share a fit, as :func:`run_multiverse`). A fit that the
+    fast path declines on a draw (separation or no convergence in the resampled data) is
+    recorded as failed (``error_type`` ``"Fallback"``) without calling the documented
+    estimator; :func:`~peacestats.robustness.curve_inference` leaves failed fits out. Results are
     stored under ``OUTPUT/null/<seed>-<unit>/`` and resumed like :func:`run_multiverse`'s,
     keyed by (specification hash, resample). :func:`~peacestats.robustness.curve_inference`
     turns them into the null distribution of the curve. Parameters as :func:`run_multiverse`.

@@ -294,13 +294,17 @@ def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list
     return mask, terms, dropped
 
 
-def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]]) -> dict[str, dict]:
+def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]],
+              fallback: bool = True) -> dict[str, dict]:
     """Fit one model and report its presence coefficient under every clustering in ``clusters``.
 
     ``options`` are the specification's options (``cluster`` ignored); the point estimate
     is fitted once, and each clustering's robust variance comes from the same fit's
-    scores (:mod:`peacestats.robustness.lean`; the documented estimators when the lean
-    path declines).
+    scores (:mod:`peacestats.robustness.lean`). When the lean path declines (separation,
+    no convergence, fitted probabilities at 0 or 1), ``fallback=True`` hands the model to
+    the documented estimator, whose error or warning is then recorded; ``fallback=False``
+    (the bootstrap draws, where only estimates are needed and the documented estimators'
+    separation checks would dominate the time) raises :class:`~peacestats.robustness.lean.Fallback`.
 
     Returns
     -------
@@ -329,6 +333,8 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
             fast = {"cox": lean.cox, "weibull": lean.weibull}.get(o["estimator"])
             r = fast(frame, mask, terms, cols) if fast else lean.logit(frame, mask, terms, cols, extra)
         except lean.Fallback:
+            if not fallback:
+                raise
             r = lean.full(o["estimator"], frame, mask, terms, cols, extra)
     warn = "; ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))[:1000] or None
     q = stats.norm.ppf(0.975)
@@ -347,14 +353,15 @@ def fit_specification(options: dict[str, Any], data: dict[str, dict[str, Frame]]
     return fit_group(options, [cluster], data)[cluster]
 
 
-def fit_many(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]]) -> list[dict[str, Any]]:
+def fit_many(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]],
+             fallback: bool = True) -> list[dict[str, Any]]:
     """Specifications that differ only in ``cluster``: one :func:`fit_group`, one result each, in order."""
     opts = [_options(o) for o in options_list]
     base = {k: v for k, v in opts[0].items() if k not in SHARED}
     if any({k: v for k, v in o.items() if k not in SHARED} != base for o in opts):
         raise MultiverseError("fit_many: the specifications differ in more than the shared dimensions "
                               f"{list(SHARED)}")
-    res = fit_group(opts[0], list(dict.fromkeys(o["cluster"] for o in opts)), data)
+    res = fit_group(opts[0], list(dict.fromkeys(o["cluster"] for o in opts)), data, fallback)
     return [dict(res[o["cluster"]]) for o in opts]
 
 
