@@ -212,13 +212,16 @@ Holding one option fixed and taking the median over every other choice, the dime
 the median ratio most is **{most}** (largest over smallest median ratio {spread[most]:.2f}); the
 clustering moves only the intervals, never the estimate. The full table of specifications (options,
 estimate, standard error, interval, p-value, rows, events, clusters, dropped controls, warnings and
-errors) is the CSV of the table below.
+errors) is the CSV of the last table.
 """)
 full = res.drop(columns=["index"]).sort_values(["estimate", "spec"], kind="mergesort", na_position="last")
-rep.table("by_option", by_option, caption="The estimate by option, over all other choices (ratios; the CSV "
-          "link of the next table has every specification)")
-rep.table("specifications", by_option.head(0), csv=full.reset_index(drop=True),
-          caption=f"All {len(res):,} specifications, sorted by estimate (CSV only)")
+rep.table("by_option", by_option, caption="The estimate by option, over all other choices (ratios)")
+ends = pd.concat([full.head(5), full[full["estimate"].notna()].tail(5)])
+shown = ends[dims].astype(str).assign(**{"ratio": np.exp(ends["estimate"]), "CI low": np.exp(ends["conf_low"]),
+                                         "CI high": np.exp(ends["conf_high"]), "p": ends["p_value"]})
+rep.table("specifications", shown, csv=full.reset_index(drop=True),
+          caption=f"The five smallest and five largest of the {len(res):,} estimates (the CSV has every "
+          "specification, sorted by estimate)")
 
 # %%
 rep.write()
