@@ -21,7 +21,7 @@ import pytest
 
 from peacestats.robustness import load_config, run_multiverse
 
-pytestmark = [pytest.mark.faults, pytest.mark.slow_faults]
+pytestmark = pytest.mark.faults  # about 15 s: runs in make test (slow_faults is for runs over ~30 s)
 
 CONFIG = """analysis = "ucdp_peace"
 [dimensions]
