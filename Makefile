@@ -68,6 +68,9 @@ reports/index.html: $(REPORTS)
 reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
 	$(PY) analyses/$*.py
 
+# the multiverse report runs the multiverse its config declares
+reports/multiverse.json: analyses/multiverse_ucdp_peace.toml
+
 test: $(STAMP) ## Run the test suite on the real data (without the slow fault injection)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow_faults"
 

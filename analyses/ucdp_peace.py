@@ -34,13 +34,24 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from peacestats import registry  # noqa: E402
-from peacestats.build import read_table, spell_rows_for  # noqa: E402
-from peacestats.harmonize.spells import add_spell_covariates, create_spells  # noqa: E402
+from peacestats.build import read_table  # noqa: E402
 from peacestats.models import causal  # noqa: E402
 from peacestats.models.cox import coxph  # noqa: E402
 from peacestats.models.km import kaplan_meier, logrank_test  # noqa: E402
 from peacestats.report.figures import forest_plot  # noqa: E402
 from peacestats.report.html import Report  # noqa: E402
+# the data preparation is shared with the multiverse of this analysis (analyses/multiverse.py)
+from peacestats.robustness.ucdp_peace import (  # noqa: E402
+    CONFLICT_CONTROLS,
+    COUNTRY_CONTROLS,
+    MECHANISMS,
+    MIN_GAP_DAYS,
+    OUTCOME_DUMMIES,
+    TYPE_DUMMIES,
+    min_gap_spells,
+    prepare,
+    spell_level,
+)
 
 DATASETS = ["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
             "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged",
@@ -58,26 +69,11 @@ rep = Report(
 # ## Data and covariates
 
 # %%
-MIN_GAP_DAYS = 730
 WINDOW = (pd.Timestamp("1989-12-31"), pd.Timestamp("2019-12-31"))  # (lo, hi]: Kathman's personnel months
 
-OUTCOME_DUMMIES = {  # UCDP Conflict Termination outcome (reference: low activity)
-    "out_agreement": "peace agreement",
-    "out_ceasefire": "ceasefire",
-    "out_gov_victory": "government victory",
-    "out_rebel_victory": "rebel victory",
-    "out_actor_ceases": "actor ceases to exist",
-}
-TYPE_DUMMIES = {  # type of the largest UN mission (reference: no UN mission)
-    "mt_observer": "observer",
-    "mt_traditional": "traditional",
-    "mt_multi_enf": "multidimensional or enforcement",
-    "mt_unknown": "type unknown",
-}
+# OUTCOME_DUMMIES (UCDP Conflict Termination outcome; reference: low activity), TYPE_DUMMIES (type of the
+# largest UN mission; reference: none), MECHANISMS and the controls come with prepare() from the package.
 # non-UN presence is estimated beside UN presence in its own paragraph ("What 'present' means")
-MECHANISMS = ["pa_signed", "pa_third_party", "pa_ddr", "pa_army_integration"]
-CONFLICT_CONTROLS = ["war", "log_ep_days", "internal", "territory", "cold_war"]
-COUNTRY_CONTROLS = ["log_gdppc", "log_pop", "polity2", "creg_ethfrac", "newlmtnest"]
 CONTROLS = CONFLICT_CONTROLS + COUNTRY_CONTROLS
 PERSONNEL = ["un_troops_k", "un_police_k", "un_observers_k"]
 
@@ -107,39 +103,6 @@ LABELS = {
     **{k: f"Ended by {v}" for k, v in OUTCOME_DUMMIES.items()},
     **{k: f"UN mission: {v}" for k, v in TYPE_DUMMIES.items()},
 }
-
-
-def prepare(rows: pd.DataFrame) -> pd.DataFrame:
-    """Model columns on counting-process rows (names in LABELS)."""
-    d = rows.copy()
-    d["war"] = d["ep_war"].astype(int)
-    d["log_ep_days"] = np.log1p(d["ep_episode_days"].astype(float))
-    d["internal"] = d["ep_type_of_conflict"].isin([3, 4]).astype(int)
-    d["territory"] = d["ep_incompatibility"].isin([1, 3]).astype(int)
-    d["cold_war"] = (d["spell_start_date"] < "1990-01-01").astype(int)
-    outcome = d["ep_outcome_label"].astype(object)
-    for col, lab in OUTCOME_DUMMIES.items():  # NA outcome (after 2020) stays NA
-        d[col] = np.where(outcome.isna(), np.nan, (outcome == lab).astype(float))
-    mt = d["mission_type"].astype(object)
-    d["mtype"] = mt.replace({"multidimensional": "multidimensional or enforcement",
-                             "enforcement": "multidimensional or enforcement", "unknown": "type unknown"})
-    for col, lab in TYPE_DUMMIES.items():
-        d[col] = (d["mtype"] == lab).astype(int)
-    for c in ("un_troops", "un_police", "un_observers"):
-        d[f"{c}_k"] = d[c].astype("float64") / 1000.0
-    d["country"] = d["gwno_loc_primary"].astype("int64")  # cluster: presence varies by country too
-    d["civil"] = d["ep_type_of_conflict"].isin([3, 4])
-    d["dec31_start"] = (d["spell_start_date"].dt.month == 12) & (d["spell_start_date"].dt.day == 31)
-    return d
-
-
-def spell_level(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per spell: time-constant covariates and the values at the spell's start."""
-    # head(1), not first(): first() would skip missing values and take a later row's
-    first = rows.sort_values(["spell_id", "start"]).groupby("spell_id", sort=True).head(1).reset_index(drop=True)
-    first["un_start"] = first["un_present"].astype(int)
-    first["years"] = first["duration_days"] / 365.25
-    return first
 
 
 def cox(formula: str, data: pd.DataFrame, cluster: str = "conflict_id", **kw):
@@ -199,8 +162,8 @@ rows_loc = prepare(read_table("spell_rows_location"))
 episodes = read_table("episodes")
 
 # the minimum-gap rule: spells rebuilt from the episodes with the build's own steps
-spells_gap = create_spells(episodes, min_gap_days=MIN_GAP_DAYS).pipe(add_spell_covariates)
-rows_gap = prepare(spell_rows_for(spells_gap))
+spells_gap, rows_gap = min_gap_spells(episodes, MIN_GAP_DAYS)
+rows_gap = prepare(rows_gap)
 
 s = spell_level(rows)
 n_ep = len(episodes)

@@ -1,21 +1,20 @@
 """peacestats.robustness: specifications, their hashes, failed fits, Dask runs, resume, the null curve.
 
-Runs on the real built tables (``data/processed``; built into a temporary folder when
-missing) with a small multiverse (12 specifications) and a small bootstrap.
+Runs on the real built tables (the session's ``built_tables``) with a small multiverse
+(12 specifications) and a small bootstrap. The lean fits, one fit for both clusterings and
+resampling are tested in ``test_robustness_fast.py``; resume after kill -9 in
+``test_robustness_kill.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from peacestats import config
 from peacestats.errors import MultiverseError
 from peacestats.robustness import (Multiverse, curve_inference, data_fingerprint, expand, load_config,
                                    run_multiverse, run_null, spec_curve_figure, spec_hash)
@@ -27,16 +26,9 @@ SMALL = {"presence": ["un_present", "un_present_country"], "recurrence": ["confl
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    """The built tables: data/processed if built, else a fresh build (only the tables needed)."""
-    p = config.processed_dir()
-    if (p / "datapackage.json").is_file() and (p / "spell_rows_location.parquet").is_file():
-        return p
-    from peacestats.build import build
-
-    out = tmp_path_factory.mktemp("processed")
-    build(out, echo=lambda *a: None)
-    return out
+def processed(built_tables) -> Path:
+    """The built tables of this test session (tests/conftest.py), never a pre-existing data/processed."""
+    return built_tables
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +98,10 @@ def test_example_config():
     cfg = load_config(ROOT / "analyses" / "multiverse_ucdp_peace.toml")
     mv = cfg["multiverse"]
     ucdp_peace.check_options(mv.dimensions)
-    assert mv.size == 3 * 3 * 3 * 3 * 3 * 2 == 486
-    assert cfg["null"]["resamples"] == 50 and cfg["run"]["chunk_size"] == 8
+    assert mv.size == 4 * 3 * 4 * 4 * 3 * 2 == 1152 >= 1000
+    assert mv.dimensions == ucdp_peace.DIMENSIONS  # every option the analysis knows, in its order
+    assert cfg["null"]["resamples"] == 200 and cfg["run"]["chunk_size"] == 16
+    assert 19 <= cfg["report"]["resamples"] <= cfg["null"]["resamples"]  # B >= 19: p < 0.05 is attainable
 
 
 def test_config_errors(tmp_path):
@@ -152,9 +146,9 @@ def test_fit_matches_a_direct_cox_fit(processed, data):
 
 
 def test_spell_years(data):
-    rows = data["conflict"]["rows"]
-    years = data["conflict"]["years"]
-    spells = data["conflict"]["spells"]
+    rows = data["conflict"]["rows"].to_pandas()
+    years = data["conflict"]["years"].to_pandas()
+    spells = data["conflict"]["spells"].to_pandas()
     # one row per started year of peace; one event per failed spell, in its last year
     assert len(years) == int(np.maximum(np.ceil(spells["duration_days"] / 365.25), 1).sum())
     assert int(years["event"].sum()) == int(spells["failed"].sum())
@@ -223,10 +217,10 @@ def test_null_curve_on_dask_same_as_in_process(processed, data, client, tmp_path
 def test_resampling_keeps_clusters_whole(data):
     drawn = ucdp_peace.resample_clusters(data, seed=3)
     again = ucdp_peace.resample_clusters(data, seed=3)
-    pd.testing.assert_frame_equal(drawn["conflict"]["rows"], again["conflict"]["rows"])
-    rows = drawn["conflict"]["rows"]
+    pd.testing.assert_frame_equal(drawn["conflict"]["rows"].to_pandas(), again["conflict"]["rows"].to_pandas())
+    rows = drawn["conflict"]["rows"].to_pandas()
     # each copy of a conflict is whole: every spell of the original conflict, with all its rows
-    orig = data["conflict"]["rows"]
+    orig = data["conflict"]["rows"].to_pandas()
     copies = rows.groupby("conflict_id")["spell_id"].nunique()
     base = orig.groupby("conflict_id")["spell_id"].nunique()
     assert (copies.to_numpy() == base.loc[copies.index // 1000].to_numpy()).all()

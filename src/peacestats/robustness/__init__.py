@@ -12,8 +12,10 @@ than chance (Steegen et al. 2016; Simonsohn, Simmons & Nelson 2020)::
 
 ``client=`` (a ``dask.distributed.Client``) or ``scheduler="tcp://host:8786"`` run the
 same on an existing cluster. The flagship analysis and its options are described in
-:mod:`peacestats.robustness.ucdp_peace`; the null scheme in
-:mod:`peacestats.robustness.inference`.
+:mod:`peacestats.robustness.ucdp_peace` (which also holds the data preparation that
+``analyses/ucdp_peace.py`` uses); the null scheme in :mod:`peacestats.robustness.inference`;
+the model frames built once and the cluster draws in :mod:`peacestats.robustness.frames`;
+the lean fits (one fit for every clustering) in :mod:`peacestats.robustness.lean`.
 """
 
 from .inference import curve_inference, spec_curve_figure

@@ -129,7 +129,8 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     ok = _ok(results).sort_values(["estimate", "spec"], kind="mergesort").reset_index(drop=True)
     if ok.empty:
         raise MultiverseError("every specification failed; nothing to plot")
-    labels = [(d, o) for d in dimensions for o in pd.unique(results[d])]
+    in_order = results.sort_values("index", kind="mergesort") if "index" in results else results
+    labels = [(d, o) for d in dimensions for o in pd.unique(in_order[d])]  # options in declaration order
     n = len(ok)
     x = np.arange(n)
     fig, (top, bottom) = plt.subplots(
@@ -152,7 +153,8 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
     if len(results) > n:
         title += f" ({len(results) - n} failed)"
     if inference is not None:
-        title += (f"; median {inference['median_estimate']:.2f}, "
+        med = inference["median_estimate"]
+        title += (f"; median {np.exp(med) if exponentiate else med:.2f}, "
                   f"{100 * inference['share_significant']:.0f}% significant with its sign")
         if "p_median" in inference:
             title += (f"\nnull (B = {inference['resamples']}): p = {inference['p_median']:.2f} for the median, "

@@ -20,16 +20,14 @@ import hashlib
 import json
 import os
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
 import pandas as pd
 
 from ..errors import MultiverseError, OutputError
-from .specs import Multiverse, Specification, data_fingerprint
+from .specs import Multiverse, Specification, _canonical, data_fingerprint
 
 __all__ = ["run_multiverse", "run_null", "resample_seed", "RESULT_COLUMNS", "NULL_COLUMNS"]
 
@@ -39,30 +37,36 @@ NULL_COLUMNS = ["spec", "resample", "estimate", "std_error", "error_type"]
 
 
 def _analysis(name: str):
-    """(check_options, prepare_data, fit_specification, resample) of an analysis."""
+    """The module of an analysis: ``check_options``, ``prepare_data``, ``fit_many``, ``resample_clusters``, ``SHARED``."""
     if name == "ucdp_peace":
         from . import ucdp_peace as a
 
-        return a.check_options, a.prepare_data, a.fit_specification, a.resample_clusters
+        return a
     raise MultiverseError(f"unknown analysis {name!r}; known: ['ucdp_peace']")
 
 
-def _fit_one(fit, options: dict, data) -> dict[str, Any]:
-    try:
-        out = fit(options, data)
-        out.update(error_type=None, error=None)
-    except Exception as exc:  # a specification that cannot be fitted is a result, not a crash
-        out = {c: None for c in RESULT_COLUMNS}
-        out.update(error_type=type(exc).__name__, error=str(exc)[:1000] or repr(exc))
+def _failed(exc: Exception) -> dict[str, Any]:
+    out = {c: None for c in RESULT_COLUMNS}
+    out.update(error_type=type(exc).__name__, error=str(exc)[:1000] or repr(exc))
     return out
 
 
-def fit_chunk(analysis: str, data, chunk: list[tuple[str, int, dict]]) -> pd.DataFrame:
-    """Fit a chunk of specifications ``(hash, index, options)``; one row each (a Dask task)."""
-    _, _, fit, _ = _analysis(analysis)
+def _fit_group(fit_many, group: list[tuple[str, int, dict]], data, **kw) -> list[dict[str, Any]]:
+    """Fit the specifications of one group (they differ only in shared dimensions): one fit, one row each."""
+    try:
+        rows = fit_many([options for _, _, options in group], data, **kw)
+        return [{**r, "error_type": None, "error": None} for r in rows]
+    except Exception as exc:  # a specification that cannot be fitted is a result, not a crash
+        return [_failed(exc) for _ in group]
+
+
+def fit_chunk(analysis: str, data, chunk: list[list[tuple[str, int, dict]]]) -> pd.DataFrame:
+    """Fit a chunk of groups of specifications ``(hash, index, options)``; one row each (a Dask task)."""
+    fit_many = _analysis(analysis).fit_many
     rows = []
-    for h, index, options in chunk:
-        rows.append({"spec": h, "index": index, **options, **_fit_one(fit, options, data)})
+    for group in chunk:
+        for (h, index, options), r in zip(group, _fit_group(fit_many, group, data)):
+            rows.append({"spec": h, "index": index, **options, **r})
     return _typed(pd.DataFrame(rows))
 
 
@@ -78,15 +82,15 @@ def resample_seed(seed: int, fingerprint: str, resample: int) -> int:
 
 
 def null_chunk(analysis: str, data, seed: int, unit: str, resample: int,
-               chunk: list[tuple[str, int, dict]]) -> pd.DataFrame:
-    """Fit a chunk of specifications on one cluster-bootstrap draw (a Dask task)."""
-    _, _, fit, resample_fn = _analysis(analysis)
-    drawn = resample_fn(data, seed, unit)
+               chunk: list[list[tuple[str, int, dict]]]) -> pd.DataFrame:
+    """Fit a chunk of groups of specifications on one cluster-bootstrap draw (a Dask task)."""
+    a = _analysis(analysis)
+    drawn = a.resample_clusters(data, seed, unit)
     rows = []
-    for h, _index, options in chunk:
-        r = _fit_one(fit, options, drawn)
-        rows.append({"spec": h, "resample": resample, "estimate": r["estimate"], "std_error": r["std_error"],
-                     "error_type": r["error_type"]})
+    for group in chunk:
+        for (h, _index, _options), r in zip(group, _fit_group(a.fit_many, group, drawn, fallback=False)):
+            rows.append({"spec": h, "resample": resample, "estimate": r["estimate"], "std_error": r["std_error"],
+                         "error_type": r["error_type"]})
     return _typed(pd.DataFrame(rows, columns=NULL_COLUMNS))
 
 
@@ -153,13 +157,32 @@ def _write_part(folder: Path, name: str, df: pd.DataFrame) -> Path:
     return path
 
 
-def _chunks(items: list, size: int) -> list[list]:
+def _groups(specs: list[Specification], shared: tuple[str, ...]) -> list[list[tuple[str, int, dict]]]:
+    """Specifications that differ only in ``shared`` dimensions (one fit serves them all), in expansion order."""
+    groups: dict[str, list] = {}
+    for s in specs:
+        key = _canonical({k: v for k, v in s.options.items() if k not in shared})
+        groups.setdefault(key, []).append((s.hash, s.index, s.options))
+    return list(groups.values())
+
+
+def _chunks(groups: list[list], size: int) -> list[list[list]]:
+    """Whole groups packed into chunks of at least ``size`` specifications (the last may be smaller)."""
     if size < 1:
         raise MultiverseError(f"chunk_size must be at least 1, not {size}")
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    out: list[list[list]] = [[]]
+    n = 0
+    for g in groups:
+        if n >= size:
+            out.append([])
+            n = 0
+        out[-1].append(g)
+        n += len(g)
+    return out if out[0] else []
 
 
-def _chunk_name(prefix: str, keys: list[str]) -> str:
+def _chunk_name(prefix: str, chunk: list[list[tuple[str, int, dict]]]) -> str:
+    keys = [h for g in chunk for h, _, _ in g]
     return prefix + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
 
 
@@ -171,12 +194,40 @@ def _progress(total: int, desc: str, progress: bool | None):
     return tqdm(total=total, desc=desc, unit="spec", disable=disable)
 
 
-def _prepare(analysis: str, multiverse: Multiverse, processed, output: Path | None, fingerprint: str):
-    check, prepare, _, _ = _analysis(analysis)
-    check(multiverse.dimensions)
-    rules = multiverse.dimensions.get("recurrence")
-    cache = output / "cache" if output is not None else None
-    return prepare(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+def _plan(multiverse: Multiverse, processed) -> tuple[Any, str, list[Specification]]:
+    """Check the options (before any data is read), fingerprint the data, expand: ``(analysis, fingerprint, specs)``."""
+    a = _analysis(multiverse.analysis)
+    a.check_options(multiverse.dimensions)
+    fingerprint = data_fingerprint(processed)
+    return a, fingerprint, multiverse.expand(fingerprint)
+
+
+def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path | None, desc: str,
+             progress: bool | None, client, scheduler: str | None, workers: int | None) -> list[pd.DataFrame]:
+    """Run ``fn(args[0], data, *args[1:])`` for every ``(name, args)`` task, in this process or on Dask.
+
+    ``data`` (or ``prepare()`` when it is ``None``) goes to every worker once. Each result is
+    written as ``folder/part-<name>.parquet`` as soon as it arrives (``folder=None``: not written).
+    ``workers=0`` without a client or scheduler runs in this process, without Dask.
+    """
+    if not tasks:
+        return []
+    if data is None:
+        data = prepare()
+    total = sum(len(g) for _, args in tasks for g in args[-1])
+    out: list[pd.DataFrame] = []
+    with _progress(total, desc, progress) as bar:
+        if workers == 0 and client is None and scheduler is None:
+            for name, args in tasks:
+                df = fn(args[0], data, *args[1:])
+                if folder is not None:
+                    _write_part(folder, name, df)
+                out.append(df)
+                bar.update(len(df))
+        else:
+            with dask_client(client, scheduler, workers) as cl:
+                out += _submit_all(cl, tasks, fn, data, folder, bar)
+    return out
 
 
 def _submit_all(client, tasks: list[tuple[str, tuple]], fn, data, folder: Path | None, bar) -> list[pd.DataFrame]:
@@ -216,6 +267,10 @@ def run_multiverse(
 ) -> pd.DataFrame:
     """Fit every specification of a multiverse; one row per specification.
 
+    Specifications that differ only in a dimension the analysis computes from one fit
+    (its ``SHARED`` dimensions: the clustering of ucdp_peace) are fitted once, in the
+    same task.
+
     Parameters
     ----------
     multiverse
@@ -228,7 +283,8 @@ def run_multiverse(
         (``"tcp://host:8786"``); or the number of LocalCluster workers (default: cores).
         ``workers=0`` fits in this process without Dask (for debugging and timing).
     chunk_size
-        Specifications per task: enough work to amortize the scheduling overhead.
+        Specifications per task (at least; groups are not split): enough work to amortize
+        the scheduling overhead.
     processed
         Folder of the built tables (default ``data/processed``).
     data
@@ -245,9 +301,7 @@ def run_multiverse(
         worked), sorted by ``spec``. ``attrs["fitted_now"]`` counts the specifications
         fitted by this call (the others were read from ``output``).
     """
-    _analysis(multiverse.analysis)[0](multiverse.dimensions)  # bad options fail before any data is read
-    fingerprint = data_fingerprint(processed)
-    specs = multiverse.expand(fingerprint)
+    a, fingerprint, specs = _plan(multiverse, processed)
     out_dir = Path(output) if output is not None else None
     folder = out_dir / "specs" if out_dir is not None else None
     done = _read_parts(folder) if folder is not None else None
@@ -255,24 +309,12 @@ def run_multiverse(
     todo = [s for s in specs if s.hash not in done_keys]
     if out_dir is not None:
         _write_manifest(out_dir, multiverse, fingerprint, specs)
+    chunks = _chunks(_groups(todo, a.SHARED), chunk_size) if todo else []
+    tasks = [(_chunk_name("s", c), (multiverse.analysis, c)) for c in chunks]
     frames = [done] if done is not None else []
-    if todo:
-        if data is None:
-            data = _prepare(multiverse.analysis, multiverse, processed, out_dir, fingerprint)
-        items = [(s.hash, s.index, s.options) for s in todo]
-        chunks = _chunks(items, chunk_size)
-        tasks = [(_chunk_name("s", [h for h, _, _ in c]), (multiverse.analysis, c)) for c in chunks]
-        with _progress(len(todo), "specifications", progress) as bar:
-            if workers == 0 and client is None and scheduler is None:
-                for name, (analysis, c) in tasks:
-                    df = fit_chunk(analysis, data, c)
-                    if folder is not None:
-                        _write_part(folder, name, df)
-                    frames.append(df)
-                    bar.update(len(df))
-            else:
-                with dask_client(client, scheduler, workers) as cl:
-                    frames += _submit_all(cl, tasks, fit_chunk, data, folder, bar)
+    frames += _execute(tasks, fit_chunk, data, folder=folder, desc="specifications", progress=progress,
+                       prepare=lambda: _prepare(a, multiverse, processed, out_dir, fingerprint),
+                       client=client, scheduler=scheduler, workers=workers)
     res = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     keep = {s.hash for s in specs}
     res = res[res["spec"].isin(keep)].drop_duplicates("spec")
@@ -299,10 +341,14 @@ def run_null(
     """Refit every specification on ``resamples`` cluster-bootstrap draws (for the null curve).
 
     Draw ``b`` resamples whole clusters (``unit``: conflicts by default) with replacement,
-    seeded by :func:`resample_seed`, and refits every specification on it. Results are
-    stored under ``OUTPUT/null/`` and resumed like :func:`run_multiverse`'s, keyed by
-    (specification hash, resample). :func:`~peacestats.robustness.curve_inference` turns
-    them into the null distribution of the curve.
+    seeded by :func:`resample_seed`, and refits every specification on it (once per
+    group of specifications that share a fit, as :func:`run_multiverse`). A fit that the
+    fast path declines on a draw (separation or no convergence in the resampled data) is
+    recorded as failed (``error_type`` ``"Fallback"``) without calling the documented
+    estimator; :func:`~peacestats.robustness.curve_inference` leaves failed fits out. Results are
+    stored under ``OUTPUT/null/<seed>-<unit>/`` and resumed like :func:`run_multiverse`'s,
+    keyed by (specification hash, resample). :func:`~peacestats.robustness.curve_inference`
+    turns them into the null distribution of the curve. Parameters as :func:`run_multiverse`.
 
     Returns
     -------
@@ -312,43 +358,35 @@ def run_null(
     """
     if int(resamples) < 0:
         raise MultiverseError(f"resamples must be >= 0, not {resamples}")
-    _analysis(multiverse.analysis)[0](multiverse.dimensions)  # bad options fail before any data is read
-    fingerprint = data_fingerprint(processed)
-    specs = multiverse.expand(fingerprint)
-    base = f"{int(seed)}-{unit}"
-    folder = Path(output) / "null" / base if output is not None else None
+    a, fingerprint, specs = _plan(multiverse, processed)
+    folder = Path(output) / "null" / f"{int(seed)}-{unit}" if output is not None else None
     done = _read_parts(folder) if folder is not None else None
     done_keys = set(zip(done["spec"], done["resample"].astype(int))) if done is not None else set()
-    frames = [done] if done is not None else []
     tasks = []
     for b in range(int(resamples)):
-        items = [(s.hash, s.index, s.options) for s in specs if (s.hash, b) not in done_keys]
-        for c in _chunks(items, chunk_size) if items else []:
-            args = (multiverse.analysis, resample_seed(seed, fingerprint, b), unit, b, c)
-            tasks.append((_chunk_name(f"b{b:04d}-", [h for h, _, _ in c]), args))
-    if tasks:
-        if data is None:
-            data = _prepare(multiverse.analysis, multiverse, processed, Path(output) if output else None, fingerprint)
-        total = sum(len(a[-1]) for _, a in tasks)
-        with _progress(total, "null resamples x specifications", progress) as bar:
-            if workers == 0 and client is None and scheduler is None:
-                for name, args in tasks:
-                    df = null_chunk(args[0], data, *args[1:])
-                    if folder is not None:
-                        _write_part(folder, name, df)
-                    frames.append(df)
-                    bar.update(len(df))
-            else:
-                with dask_client(client, scheduler, workers) as cl:
-                    frames += _submit_all(cl, tasks, null_chunk, data, folder, bar)
+        todo = [s for s in specs if (s.hash, b) not in done_keys]
+        for c in _chunks(_groups(todo, a.SHARED), chunk_size) if todo else []:
+            tasks.append((_chunk_name(f"b{b:04d}-", c), (multiverse.analysis, resample_seed(seed, fingerprint, b),
+                                                         unit, b, c)))
+    frames = [done] if done is not None else []
+    frames += _execute(tasks, null_chunk, data, folder=folder, desc="null resamples x specifications",
+                       progress=progress, client=client, scheduler=scheduler, workers=workers,
+                       prepare=lambda: _prepare(a, multiverse, processed, Path(output) if output else None,
+                                                fingerprint))
     if not frames:
         return _typed(pd.DataFrame(columns=NULL_COLUMNS))
     res = pd.concat(frames, ignore_index=True)
     keep = {s.hash for s in specs}
     res = res[res["spec"].isin(keep) & (res["resample"] < int(resamples))].drop_duplicates(["spec", "resample"])
     res = _typed(res.sort_values(["spec", "resample"], kind="mergesort").reset_index(drop=True))
-    res.attrs["fitted_now"] = sum(len(a[-1]) for _, a in tasks)
+    res.attrs["fitted_now"] = sum(len(g) for _, args in tasks for g in args[-1])
     return res
+
+
+def _prepare(a, multiverse: Multiverse, processed, output: Path | None, fingerprint: str):
+    rules = multiverse.dimensions.get("recurrence")
+    cache = output / "cache" if output is not None else None
+    return a.prepare_data(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
 
 
 def _write_manifest(out_dir: Path, multiverse: Multiverse, fingerprint: str, specs: list[Specification]) -> None:

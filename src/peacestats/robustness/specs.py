@@ -154,11 +154,14 @@ def load_config(path: str | Path) -> dict[str, Any]:
         resamples = 50       # B, resamples of the null distribution
         seed = 20201
         unit = "conflict_id" # resampling unit
+        [report]             # optional: settings of a report that runs the multiverse
+        resamples = 12
 
     Returns
     -------
     dict
-        ``multiverse`` (a :class:`Multiverse`), ``run`` and ``null`` (dicts, possibly empty).
+        ``multiverse`` (a :class:`Multiverse`), ``run``, ``null`` and ``report`` (dicts,
+        possibly empty), ``title``.
     """
     path = Path(path)
     try:
@@ -167,7 +170,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
         raise MultiverseError(f"no config file {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise MultiverseError(f"{path} is not valid TOML: {exc}") from exc
-    unknown = set(cfg) - {"analysis", "dimensions", "exclude", "run", "null", "title", "description"}
+    unknown = set(cfg) - {"analysis", "dimensions", "exclude", "run", "null", "report", "title", "description"}
     if unknown:
         raise MultiverseError(f"{path}: unknown keys {sorted(unknown)}")
     if "dimensions" not in cfg:
@@ -175,4 +178,5 @@ def load_config(path: str | Path) -> dict[str, Any]:
     mv = Multiverse(dict(cfg["dimensions"]), analysis=cfg.get("analysis", "ucdp_peace"),
                     exclude=list(cfg.get("exclude", [])))
     return {"multiverse": mv, "run": dict(cfg.get("run", {})), "null": dict(cfg.get("null", {})),
+            "report": dict(cfg.get("report", {})),
             "title": cfg.get("title", path.stem)}

@@ -1,40 +1,50 @@
 """The flagship multiverse: does peace last longer with UN peacekeepers present (the ucdp_peace report)?
 
-Data are prepared as ``analyses/ucdp_peace.py`` prepares them (its ``prepare()``
-columns, rebuilt here so this module does not run the report): counting-process rows
-from ``spell_rows`` (conflict-level recurrence), ``spell_rows_location`` (location-level
-recurrence) and, for the minimum-gap rule, spells rebuilt with
-``create_spells(episodes, min_gap_days=730)`` and split by
-:func:`peacestats.build.spell_rows_for`.
+This module also holds the **data preparation shared with** ``analyses/ucdp_peace.py``:
+:func:`prepare` (the model columns on counting-process rows), :func:`spell_level` (one
+row per spell, values at its start) and :func:`min_gap_spells` (spells rebuilt under the
+minimum-gap rule and split by :func:`peacestats.build.spell_rows_for`). The report and
+the multiverse call the same functions, so a specification here is the report's model.
 
-Dimensions and options understood by :func:`fit_specification` (a dimension left out of
-a multiverse takes the first option listed):
+Dimensions and options understood by :func:`fit_group` (a dimension left out of a
+multiverse takes the first option listed):
 
 ``presence``
-    ``un_present`` (a UN operation sent for that conflict), ``un_present_country`` (any
-    UN mission in the country, the old measure), ``un_present_incl_uncertain`` (links
-    coded uncertain count as sent).
+    ``un_present`` (a UN operation sent for that conflict is deployed), ``un_present_country``
+    (any UN mission in the country, the old measure), ``un_present_incl_uncertain`` (links
+    coded uncertain count as sent), ``any_pk_present`` (any peacekeeping operation sent
+    for the conflict, UN or non-UN: the report's "any peacekeeping" check). Any other 0/1
+    column of the prepared data may be named too.
 ``recurrence``
-    ``conflict``, ``location``, ``gap730`` (a recurrence within 730 days is ignored).
+    ``conflict`` (the next episode of the same conflict ends the peace), ``location``
+    (any conflict in the same location does), ``gap730`` (conflict-level, a recurrence
+    within 730 days of the end is ignored: the two episodes are one period of conflict).
 ``sample``
-    ``all``, ``civil`` (UCDP types 3-4), ``post1989`` (spells that began in 1990 or later).
+    ``all``; ``civil`` (UCDP types 3-4, the usual population of civil-war studies);
+    ``post1989`` (spells that began in 1990 or later: the post-Cold War era of
+    multidimensional missions); ``no_dec31`` (without spells starting on a 31 December,
+    often UCDP's year-level placeholder for an episode's end: date precision).
 ``controls``
-    ``none``, ``conflict`` (war, log episode length, intrastate, territory, Cold War),
-    ``conflict_country`` (those plus log GDP per capita, log population, Polity2, ethnic
-    fractionalization, mountainous terrain). A control constant in the sample (Cold War
-    among post-1989 spells) is left out and named in ``dropped``.
+    ``none``; ``conflict`` (war intensity, log episode length, intrastate, territorial
+    incompatibility, Cold War start); ``conflict_country`` (those plus log GDP per capita,
+    log population, Polity2, ethnic fractionalization, mountainous terrain); ``main``
+    (the report's main model: those plus the termination type of the ended episode and
+    the peace-agreement mechanisms: signed, third-party mediation, DDR, army integration).
+    A control constant in the sample (Cold War among post-1989 spells, intrastate among
+    civil-war spells) is left out and named in ``dropped``.
 ``estimator``
-    ``cox`` (Efron ties, on the (start, stop] rows, presence time-varying),
-    ``weibull`` (``survreg``, one row per spell, presence at the spell's start; the
-    PH-metric coefficient, a log hazard ratio), ``logit`` (spell-years: one row per year
-    of peace, presence at the start of the year, a cubic in years at peace as Carter &
-    Signorino 2010 suggest; a log odds ratio, close to a log hazard ratio when yearly
-    recurrence is rare).
+    ``cox`` (Efron ties, on the (start, stop] rows, presence and mechanisms
+    time-varying); ``weibull`` (``survreg``, one row per spell, covariates at the spell's
+    start; the PH-metric coefficient, a log hazard ratio); ``logit`` (spell-years: one row
+    per year of peace, presence and mechanisms at the start of the year, a cubic in years
+    at peace as Carter & Signorino 2010 suggest; a log odds ratio, close to a log hazard
+    ratio when yearly recurrence is rare).
 ``cluster``
     ``conflict`` or ``country`` (the primary location): the level of the robust variance.
+    Not a refit: both come from one fit (:data:`SHARED`, :mod:`peacestats.robustness.lean`).
 
 The quantity is the coefficient of the presence measure (log hazard ratio, or log odds
-ratio for the logit): negative means peace lasts longer with UN peacekeepers present.
+ratio for the logit): negative means peace lasts longer with peacekeepers present.
 """
 
 from __future__ import annotations
@@ -45,32 +55,109 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..errors import MultiverseError
+from . import lean
+from .frames import Frame, draw_clusters
 
-__all__ = ["DIMENSIONS", "prepare_data", "fit_specification", "resample_clusters", "spell_years"]
+__all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "prepare_data", "fit_group",
+           "fit_specification", "fit_many", "resample_clusters", "spell_years", "check_options"]
 
-PRESENCE = ["un_present", "un_present_country", "un_present_incl_uncertain"]
+MIN_GAP_DAYS = 730
+OUTCOME_DUMMIES = {  # UCDP Conflict Termination outcome (reference: low activity)
+    "out_agreement": "peace agreement",
+    "out_ceasefire": "ceasefire",
+    "out_gov_victory": "government victory",
+    "out_rebel_victory": "rebel victory",
+    "out_actor_ceases": "actor ceases to exist",
+}
+TYPE_DUMMIES = {  # type of the largest UN mission (reference: no UN mission)
+    "mt_observer": "observer",
+    "mt_traditional": "traditional",
+    "mt_multi_enf": "multidimensional or enforcement",
+    "mt_unknown": "type unknown",
+}
+MECHANISMS = ["pa_signed", "pa_third_party", "pa_ddr", "pa_army_integration"]
 CONFLICT_CONTROLS = ["war", "log_ep_days", "internal", "territory", "cold_war"]
 COUNTRY_CONTROLS = ["log_gdppc", "log_pop", "polity2", "creg_ethfrac", "newlmtnest"]
-CONTROL_SETS = {"none": [], "conflict": CONFLICT_CONTROLS, "conflict_country": CONFLICT_CONTROLS + COUNTRY_CONTROLS}
-MIN_GAP_DAYS = 730
+PRESENCE = ["un_present", "un_present_country", "un_present_incl_uncertain", "any_pk_present"]
+CONTROL_SETS = {"none": [], "conflict": CONFLICT_CONTROLS, "conflict_country": CONFLICT_CONTROLS + COUNTRY_CONTROLS,
+                "main": [*MECHANISMS, *OUTCOME_DUMMIES, *CONFLICT_CONTROLS, *COUNTRY_CONTROLS]}
+SAMPLES = {"all": None, "civil": "civil", "post1989": "post1989", "no_dec31": "no_dec31"}
 
-#: every option :func:`fit_specification` understands, first = default
+#: every option :func:`fit_group` understands, first = default
 DIMENSIONS: dict[str, list[str]] = {
     "presence": PRESENCE,
     "recurrence": ["conflict", "location", "gap730"],
-    "sample": ["all", "civil", "post1989"],
+    "sample": list(SAMPLES),
     "controls": list(CONTROL_SETS),
     "estimator": ["cox", "weibull", "logit"],
     "cluster": ["conflict", "country"],
 }
+#: dimensions that need no refit: every option comes from the same fit
+SHARED = ("cluster",)
 CLUSTER_COLUMNS = {"conflict": "conflict_id", "country": "country"}
 ID_COLUMNS = ["spell_id", "conflict_id", "country"]
-KEEP = [*ID_COLUMNS, "start", "stop", "event", "duration_days", "failed", "civil", "post1989",
-        *PRESENCE, *CONFLICT_CONTROLS, *COUNTRY_CONTROLS]
+LEVELS = {"cox": "rows", "weibull": "spells", "logit": "years"}
+TIME_TERMS = ["t1", "t2", "t3"]
+TIME_VARYING = [*PRESENCE, *MECHANISMS]
+KEEP = [*ID_COLUMNS, "start", "stop", "event", "duration_days", "failed", "civil", "post1989", "no_dec31",
+        *TIME_VARYING, *OUTCOME_DUMMIES, *CONFLICT_CONTROLS, *COUNTRY_CONTROLS]
 
 
+# ============================================================================ shared preparation
+def prepare(rows: pd.DataFrame) -> pd.DataFrame:
+    """Model columns on counting-process rows (the names of the ucdp_peace report's ``LABELS``)."""
+    d = rows.copy()
+    d["war"] = d["ep_war"].astype(int)
+    d["log_ep_days"] = np.log1p(d["ep_episode_days"].astype(float))
+    d["internal"] = d["ep_type_of_conflict"].isin([3, 4]).astype(int)
+    d["territory"] = d["ep_incompatibility"].isin([1, 3]).astype(int)
+    d["cold_war"] = (d["spell_start_date"] < "1990-01-01").astype(int)
+    outcome = d["ep_outcome_label"].astype(object)
+    for col, lab in OUTCOME_DUMMIES.items():  # NA outcome (after 2020) stays NA
+        d[col] = np.where(outcome.isna(), np.nan, (outcome == lab).astype(float))
+    mt = d["mission_type"].astype(object)
+    d["mtype"] = mt.replace({"multidimensional": "multidimensional or enforcement",
+                             "enforcement": "multidimensional or enforcement", "unknown": "type unknown"})
+    for col, lab in TYPE_DUMMIES.items():
+        d[col] = (d["mtype"] == lab).astype(int)
+    for c in ("un_troops", "un_police", "un_observers"):
+        d[f"{c}_k"] = d[c].astype("float64") / 1000.0
+    d["country"] = d["gwno_loc_primary"].astype("int64")  # cluster: presence varies by country too
+    d["civil"] = d["ep_type_of_conflict"].isin([3, 4])
+    d["dec31_start"] = (d["spell_start_date"].dt.month == 12) & (d["spell_start_date"].dt.day == 31)
+    return d
+
+
+def spell_level(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per spell: time-constant covariates and the values at the spell's start."""
+    # head(1), not first(): first() would skip missing values and take a later row's
+    first = rows.sort_values(["spell_id", "start"]).groupby("spell_id", sort=True).head(1).reset_index(drop=True)
+    first["un_start"] = first["un_present"].astype(int)
+    first["years"] = first["duration_days"] / 365.25
+    return first
+
+
+def min_gap_spells(episodes: pd.DataFrame, min_gap_days: int = MIN_GAP_DAYS,
+                   processed: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spells under the minimum-gap rule and their counting-process rows (before :func:`prepare`).
+
+    The spells are rebuilt from the episodes with the build's own steps
+    (``create_spells(episodes, min_gap_days=...)``, ``add_spell_covariates``) and split by
+    :func:`peacestats.build.spell_rows_for` with the tables of ``processed``.
+    """
+    from ..build import read_table, spell_rows_for
+    from ..harmonize.spells import add_spell_covariates, create_spells
+
+    spells = create_spells(episodes, min_gap_days=min_gap_days).pipe(add_spell_covariates)
+    rows = spell_rows_for(spells, read_table("mission_months", processed), read_table("mission_conflicts", processed),
+                          read_table("intervention_months", processed))
+    return spells, rows
+
+
+# ============================================================================ the multiverse's data
 def check_options(dimensions: dict[str, list[Any]]) -> None:
     """Raise :class:`MultiverseError` for a dimension or option this analysis does not know."""
     for name, opts in dimensions.items():
@@ -82,46 +169,34 @@ def check_options(dimensions: dict[str, list[Any]]) -> None:
             raise MultiverseError(f"ucdp_peace: dimension {name!r} has no option(s) {bad}; known: {DIMENSIONS[name]}")
 
 
-def _prepare_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The model columns of ``analyses/ucdp_peace.py``'s ``prepare()`` that the multiverse uses."""
-    d = rows.copy()
-    d["war"] = d["ep_war"].astype(int)
-    d["log_ep_days"] = np.log1p(d["ep_episode_days"].astype(float))
-    d["internal"] = d["ep_type_of_conflict"].isin([3, 4]).astype(int)
-    d["territory"] = d["ep_incompatibility"].isin([1, 3]).astype(int)
-    d["cold_war"] = (d["spell_start_date"] < "1990-01-01").astype(int)
-    d["country"] = d["gwno_loc_primary"].astype("int64")
-    d["civil"] = d["ep_type_of_conflict"].isin([3, 4])
+def _model_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`prepare`'s columns that the multiverse uses, sorted by spell and start."""
+    d = prepare(rows)
     d["post1989"] = d["spell_start_date"] >= "1990-01-01"
-    for c in PRESENCE:
+    d["no_dec31"] = ~d["dec31_start"]
+    d["any_pk_present"] = ((d["un_present"] == 1) | (d["non_un_present"] == 1)).astype(int)
+    for c in TIME_VARYING:
         d[c] = d[c].astype("float64")
     return d[KEEP].sort_values(["spell_id", "start"], kind="mergesort").reset_index(drop=True)
 
 
-def _spell_level(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per spell, values at the spell's start (``head(1)``, as the report)."""
-    first = rows.groupby("spell_id", sort=True).head(1).reset_index(drop=True)
-    first["years"] = first["duration_days"] / 365.25
-    return first
-
-
 def spell_years(rows: pd.DataFrame) -> pd.DataFrame:
-    """Spell-years: one row per year of peace, the presence measures as at the start of that year.
+    """Spell-years: one row per year of peace, presence and mechanisms as at the start of that year.
 
     Year k (1, 2, ...) covers days (365.25(k-1), 365.25k] since the spell began, the last
     one ending at the spell's end; ``event`` is 1 in the last year of a spell that failed.
-    Presence is read at the year's first day (a lag that keeps a deployment that follows a
-    relapse within the year out of that year).
+    Time-varying columns are read at the year's first day (a lag that keeps a deployment
+    that follows a relapse within the year out of that year).
     """
-    first = _spell_level(rows)
+    first = spell_level(rows)
     n_years = np.maximum(np.ceil(first["duration_days"].to_numpy() / 365.25).astype(int), 1)
     idx = np.repeat(np.arange(len(first)), n_years)
-    years = first.iloc[idx].drop(columns=["start", "stop", "event", *PRESENCE]).reset_index(drop=True)
+    years = first.iloc[idx].drop(columns=["start", "stop", "event", *TIME_VARYING]).reset_index(drop=True)
     k = years.groupby("spell_id", sort=False).cumcount().to_numpy()
     years["year"] = k + 1
     years["t0"] = k * 365.25
     years["event"] = ((years["failed"] == 1) & (years["year"] == np.repeat(n_years, n_years))).astype(int)
-    right = rows[["spell_id", "start", *PRESENCE]].assign(t0=rows["start"].astype(float)).drop(columns="start")
+    right = rows[["spell_id", "start", *TIME_VARYING]].assign(t0=rows["start"].astype(float)).drop(columns="start")
     years = pd.merge_asof(years.sort_values("t0", kind="mergesort"), right.sort_values("t0", kind="mergesort"),
                           on="t0", by="spell_id", direction="backward")
     years = years.sort_values(["spell_id", "year"], kind="mergesort").reset_index(drop=True)
@@ -130,13 +205,29 @@ def spell_years(rows: pd.DataFrame) -> pd.DataFrame:
     return years
 
 
-def _bundle(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {"rows": rows, "spells": _spell_level(rows), "years": spell_years(rows)}
+def _bundle(rows: pd.DataFrame) -> dict[str, Frame]:
+    return {"rows": Frame.from_pandas(rows), "spells": Frame.from_pandas(spell_level(rows)),
+            "years": Frame.from_pandas(spell_years(rows))}
+
+
+def _gap_rows(processed, cache_dir, fingerprint) -> pd.DataFrame:
+    from ..build import read_table
+
+    cache = Path(cache_dir) / f"rows_gap730_{fingerprint[:16]}.parquet" if cache_dir and fingerprint else None
+    if cache is not None and cache.is_file():
+        return pd.read_parquet(cache)
+    rows = _model_rows(min_gap_spells(read_table("episodes", processed), MIN_GAP_DAYS, processed)[1])
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        rows.to_parquet(tmp, index=False)
+        tmp.replace(cache)
+    return rows
 
 
 def prepare_data(recurrence: list[str] | None = None, processed: str | Path | None = None,
-                 cache_dir: str | Path | None = None, fingerprint: str | None = None) -> dict[str, dict]:
-    """The data every specification reads: for each recurrence rule, rows, spells and spell-years.
+                 cache_dir: str | Path | None = None, fingerprint: str | None = None) -> dict[str, dict[str, Frame]]:
+    """The model frames every specification reads: per recurrence rule, rows, spells and spell-years.
 
     Parameters
     ----------
@@ -146,6 +237,12 @@ def prepare_data(recurrence: list[str] | None = None, processed: str | Path | No
         parquet and reused while the data fingerprint is unchanged.
     processed
         Folder of the built tables (default ``data/processed``).
+
+    Returns
+    -------
+    dict
+        rule -> ``{"rows", "spells", "years"}`` -> :class:`~peacestats.robustness.frames.Frame`
+        (``.to_pandas()`` to look at one).
     """
     from ..build import read_table
 
@@ -153,130 +250,133 @@ def prepare_data(recurrence: list[str] | None = None, processed: str | Path | No
     bad = [r for r in rules if r not in DIMENSIONS["recurrence"]]
     if bad:
         raise MultiverseError(f"unknown recurrence rule(s) {bad}; known: {DIMENSIONS['recurrence']}")
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Frame]] = {}
     for rule in rules:
         if rule == "conflict":
-            rows = _prepare_rows(read_table("spell_rows", processed))
+            rows = _model_rows(read_table("spell_rows", processed))
         elif rule == "location":
-            rows = _prepare_rows(read_table("spell_rows_location", processed))
+            rows = _model_rows(read_table("spell_rows_location", processed))
         else:
-            cache = Path(cache_dir) / f"rows_{rule}_{fingerprint[:16]}.parquet" if cache_dir and fingerprint else None
-            if cache is not None and cache.is_file():
-                rows = pd.read_parquet(cache)
-            else:
-                from ..build import spell_rows_for
-                from ..harmonize.spells import add_spell_covariates, create_spells
-
-                spells = create_spells(read_table("episodes", processed), min_gap_days=MIN_GAP_DAYS)
-                rows = _prepare_rows(spell_rows_for(
-                    add_spell_covariates(spells), read_table("mission_months", processed),
-                    read_table("mission_conflicts", processed), read_table("intervention_months", processed)))
-                if cache is not None:
-                    cache.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = cache.with_suffix(".tmp")
-                    rows.to_parquet(tmp, index=False)
-                    tmp.replace(cache)
+            rows = _gap_rows(processed, cache_dir, fingerprint)
         out[rule] = _bundle(rows)
     return out
 
 
+# ============================================================================ fitting
 def _options(options: dict[str, Any]) -> dict[str, Any]:
     return {name: options.get(name, opts[0]) for name, opts in DIMENSIONS.items()}
 
 
-def fit_specification(options: dict[str, Any], data: dict[str, dict]) -> dict[str, Any]:
-    """Fit one specification; return the presence coefficient and its inference.
+def _constant(v: np.ndarray) -> bool:
+    """Fewer than two distinct values (the values are complete: no NaN)."""
+    return len(v) == 0 or bool(v.min() == v.max())
 
-    Returns
-    -------
-    dict
-        ``estimate``, ``std_error``, ``conf_low``, ``conf_high`` (95%), ``p_value``,
-        ``n`` (rows used), ``events``, ``clusters``, ``dropped`` (controls left out as
-        constant in the sample, comma-separated), ``warning`` (what the model warned, if
-        anything). Errors propagate (the runner records them).
-    """
-    from ..models.cox import coxph
-    from ..models.parametric import survreg
-    from ..models.regression import logit
 
-    o = _options(options)
-    if o["recurrence"] not in data:
-        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
-    level = {"cox": "rows", "weibull": "spells", "logit": "years"}.get(o["estimator"])
-    if level is None:
-        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
-    d = data[o["recurrence"]][level]
-    if o["sample"] == "civil":
-        d = d[d["civil"]]
-    elif o["sample"] == "post1989":
-        d = d[d["post1989"]]
-    elif o["sample"] != "all":
+def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list[str], list[str]]:
+    """Rows used, model terms (presence first) and the controls dropped as constant."""
+    if o["sample"] not in SAMPLES:
         raise MultiverseError(f"unknown sample {o['sample']!r}")
     if o["controls"] not in CONTROL_SETS:
         raise MultiverseError(f"unknown control set {o['controls']!r}")
     presence = o["presence"]
-    if presence not in d.columns:
+    if presence not in frame:
         raise MultiverseError(f"no presence column {presence!r} in the prepared data")
-    cluster = CLUSTER_COLUMNS.get(o["cluster"])
-    if cluster is None:
-        raise MultiverseError(f"unknown cluster level {o['cluster']!r}")
+    base = np.ones(len(frame), dtype=bool) if SAMPLES[o["sample"]] is None else frame[SAMPLES[o["sample"]]].astype(bool)
     controls = CONTROL_SETS[o["controls"]]
-    complete = d[[presence, *controls]].notna().all(axis=1)
-    dropped = [c for c in controls if d.loc[complete, c].nunique() < 2]
+    complete = base.copy()
+    for c in [presence, *controls]:
+        complete &= ~np.isnan(frame[c])
+    dropped = [c for c in controls if _constant(frame[c][complete])]
     terms = [presence, *(c for c in controls if c not in dropped)]
+    mask = base.copy()
+    for c in terms:
+        mask &= ~np.isnan(frame[c])
+    return mask, terms, dropped
+
+
+def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]],
+              fallback: bool = True) -> dict[str, dict]:
+    """Fit one model and report its presence coefficient under every clustering in ``clusters``.
+
+    ``options`` are the specification's options (``cluster`` ignored); the point estimate
+    is fitted once, and each clustering's robust variance comes from the same fit's
+    scores (:mod:`peacestats.robustness.lean`). When the lean path declines (separation,
+    no convergence, fitted probabilities at 0 or 1), ``fallback=True`` hands the model to
+    the documented estimator, whose error or warning is then recorded; ``fallback=False``
+    (the bootstrap draws, where only estimates are needed and the documented estimators'
+    separation checks would dominate the time) raises :class:`~peacestats.robustness.lean.Fallback`.
+
+    Returns
+    -------
+    dict
+        cluster option -> ``estimate``, ``std_error``, ``conf_low``, ``conf_high`` (95%),
+        ``p_value``, ``n`` (rows used), ``events``, ``clusters``, ``dropped`` (controls
+        left out as constant in the sample, comma-separated), ``warning`` (what the model
+        warned, if anything). Errors propagate (the runner records them).
+    """
+    o = _options(options)
+    if o["recurrence"] not in data:
+        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
+    level = LEVELS.get(o["estimator"])
+    if level is None:
+        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
+    bad = [c for c in clusters if c not in CLUSTER_COLUMNS]
+    if bad:
+        raise MultiverseError(f"unknown cluster level(s) {bad}; known: {list(CLUSTER_COLUMNS)}")
+    frame = data[o["recurrence"]][level]
+    mask, terms, dropped = _sample_and_terms(o, frame)
+    cols = {c: CLUSTER_COLUMNS[c] for c in clusters}
+    extra = TIME_TERMS if o["estimator"] == "logit" else []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if o["estimator"] == "cox":
-            fit = coxph(" + ".join(terms), d, start="start", stop="stop", event="event", id="spell_id",
-                        cluster=cluster, ties="efron")
-            row = fit.tidy().set_index("term").loc[presence]
-        elif o["estimator"] == "weibull":
-            fit = survreg(" + ".join(terms), d, stop="years", event="failed", dist="weibull", cluster=cluster)
-            row = fit.tidy(metric="ph").set_index("term").loc[presence]
-        else:
-            fit = logit("event ~ " + " + ".join([*terms, "t1", "t2", "t3"]), d, cluster=cluster)
-            row = fit.tidy().set_index("term").loc[presence]
-    return {
-        "estimate": float(row["estimate"]), "std_error": float(row["std_error"]),
-        "conf_low": float(row["conf_low"]), "conf_high": float(row["conf_high"]),
-        "p_value": float(row["p_value"]), "n": int(fit.nobs),
-        "events": int(fit.n_events) if fit.n_events is not None else int(d.loc[fit_rows(d, terms), "event"].sum()),
-        "clusters": int(fit.n_clusters) if fit.n_clusters is not None else None,
-        "dropped": ",".join(dropped),
-        "warning": "; ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))[:1000] or None,
-    }
+        try:
+            fast = {"cox": lean.cox, "weibull": lean.weibull}.get(o["estimator"])
+            r = fast(frame, mask, terms, cols) if fast else lean.logit(frame, mask, terms, cols, extra)
+        except lean.Fallback:
+            if not fallback:
+                raise
+            r = lean.full(o["estimator"], frame, mask, terms, cols, extra)
+    warn = "; ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))[:1000] or None
+    q = stats.norm.ppf(0.975)
+    out = {}
+    for c in clusters:
+        est, se = r["estimate"], r["std_error"][c]
+        out[c] = {"estimate": est, "std_error": se, "conf_low": est - q * se, "conf_high": est + q * se,
+                  "p_value": float(2 * stats.norm.sf(abs(est / se))), "n": r["n"], "events": r["events"],
+                  "clusters": r["clusters"][c], "dropped": ",".join(dropped), "warning": warn}
+    return out
 
 
-def fit_rows(d: pd.DataFrame, terms: list[str]) -> pd.Series:
-    """Rows a model uses: complete on its terms (listwise deletion, as the models do)."""
-    return d[terms].notna().all(axis=1)
+def fit_specification(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> dict[str, Any]:
+    """Fit one specification (its ``cluster`` option included): :func:`fit_group` for one clustering."""
+    cluster = _options(options)["cluster"]
+    return fit_group(options, [cluster], data)[cluster]
 
 
-def resample_clusters(data: dict[str, dict], seed: int, unit: str = "conflict_id") -> dict[str, dict]:
+def fit_many(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]],
+             fallback: bool = True) -> list[dict[str, Any]]:
+    """Specifications that differ only in ``cluster``: one :func:`fit_group`, one result each, in order."""
+    opts = [_options(o) for o in options_list]
+    base = {k: v for k, v in opts[0].items() if k not in SHARED}
+    if any({k: v for k, v in o.items() if k not in SHARED} != base for o in opts):
+        raise MultiverseError("fit_many: the specifications differ in more than the shared dimensions "
+                              f"{list(SHARED)}")
+    res = fit_group(opts[0], list(dict.fromkeys(o["cluster"] for o in opts)), data, fallback)
+    return [dict(res[o["cluster"]]) for o in opts]
+
+
+def resample_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str = "conflict_id") -> dict[str, dict]:
     """A cluster bootstrap draw: the same units (drawn with replacement) in every prepared frame.
 
-    Units are drawn from the sorted union of ``unit`` values across the prepared data with
-    :class:`numpy.random.Generator` seeded by ``seed``, so a draw is the same on any worker.
-    A unit drawn m times appears m times; each copy gets new ids (``id * 1000 + copy``)
+    Units are drawn from the sorted union of ``unit`` values across the prepared spells
+    with :class:`numpy.random.Generator` seeded by ``seed``, so a draw is the same on any
+    worker. A unit drawn m times appears m times (rows replicated, not weighted: see
+    :mod:`peacestats.robustness.frames`); each copy gets new ids (``id * 1000 + copy``)
     for the unit and every finer id (spell, conflict), so copies are distinct spells and
     distinct clusters. Resampling conflicts keeps the country of each copy (copies of a
     conflict stay in one country cluster); resampling countries renames conflicts too.
     """
     if unit not in ID_COLUMNS:
         raise MultiverseError(f"resampling unit must be one of {ID_COLUMNS}, not {unit!r}")
-    units = np.unique(np.concatenate([b["spells"][unit].to_numpy() for b in data.values()]))
-    rng = np.random.default_rng(seed)
-    drawn = pd.Series(rng.choice(units, size=len(units), replace=True))
-    draws = pd.DataFrame({unit: drawn, "_copy": drawn.groupby(drawn).cumcount()})
     rename = ID_COLUMNS[: ID_COLUMNS.index(unit) + 1] if unit != "country" else ID_COLUMNS
-    out: dict[str, dict] = {}
-    for rule, bundle in data.items():
-        nb = {}
-        for level, frame in bundle.items():
-            f = frame.merge(draws, on=unit, how="inner", sort=False)
-            for c in rename:
-                f[c] = f[c].astype("int64") * 1000 + f["_copy"]
-            sort = {"rows": ["spell_id", "start"], "years": ["spell_id", "year"]}.get(level, ["spell_id"])
-            nb[level] = f.drop(columns="_copy").sort_values(sort, kind="mergesort").reset_index(drop=True)
-        out[rule] = nb
-    return out
+    return draw_clusters(data, seed, unit, rename)

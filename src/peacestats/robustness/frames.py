@@ -1,0 +1,140 @@
+"""Model frames built once per data variant, and cluster-bootstrap draws taken on them.
+
+A :class:`Frame` is a table held as one numpy array per column: the multiverse builds
+it once for each data variant (recurrence rule x level: counting-process rows, spells,
+spell-years), and every specification and every bootstrap resample reads its columns
+and row masks from it, without pandas, patsy or a copy of the table per fit.
+
+:func:`draw_clusters` resamples whole clusters with replacement by **replicating
+rows**, not by case weights: for a Cox model with Efron ties, a row of weight 2 is not
+the same as two copies of the row (Efron's correction counts tied event *rows*, so two
+copies of an event are a tie of two and a weight-2 row an event alone; R's ``coxph``
+gives different estimates, and so does :mod:`peacestats.models.engines.cox`; see
+``tests/test_robustness_fast.py``), and the clustered variances would also differ
+(one cluster of weight 2 contributes ``4 U U'`` to the meat, two copies ``2 U U'``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MultiverseError
+
+__all__ = ["Frame", "draw_clusters", "cumcount"]
+
+
+@dataclass
+class Frame:
+    """Columns of equal length, as numpy arrays (booleans, int64 ids, float64 values with NaN)."""
+
+    columns: dict[str, np.ndarray]
+
+    def __post_init__(self) -> None:
+        lengths = {len(v) for v in self.columns.values()}
+        if len(lengths) > 1:
+            raise MultiverseError(f"frame columns differ in length: {sorted(lengths)}")
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise MultiverseError(f"no column {name!r} in the prepared data") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def take(self, idx: np.ndarray) -> Frame:
+        """The rows ``idx`` (repeats allowed), every column."""
+        return Frame({k: v[idx] for k, v in self.columns.items()})
+
+    def matrix(self, names: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only)."""
+        cols = [self[c] if mask is None else self[c][mask] for c in names]
+        return np.column_stack(cols).astype("float64", copy=False) if cols else np.zeros((len(self), 0))
+
+    @classmethod
+    def from_pandas(cls, df: pd.DataFrame) -> Frame:
+        """Numeric, boolean and id columns of ``df`` (nullable types become float64 with NaN)."""
+        out = {}
+        for c in df.columns:
+            s = df[c]
+            if pd.api.types.is_bool_dtype(s) and not s.isna().any():
+                out[c] = s.to_numpy(dtype=bool)
+            elif pd.api.types.is_integer_dtype(s) and not s.isna().any():
+                out[c] = s.to_numpy(dtype="int64")
+            else:
+                out[c] = pd.to_numeric(s, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
+        return cls(out)
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+
+def cumcount(values: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each value, in order of appearance (pandas ``groupby().cumcount()``)."""
+    order = np.argsort(values, kind="stable")
+    sv = values[order]
+    first = np.r_[True, sv[1:] != sv[:-1]]
+    starts = np.flatnonzero(first)
+    pos = np.arange(len(sv)) - np.repeat(starts, np.diff(np.r_[starts, len(sv)]))
+    out = np.empty(len(values), dtype="int64")
+    out[order] = pos
+    return out
+
+
+def _rows_of(frame: Frame, unit: str, drawn: np.ndarray, copy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row indexes of every drawn unit (in draw order, rows in frame order) and the copy number of each."""
+    vals = frame[unit]
+    order = np.argsort(vals, kind="stable")
+    uvals, starts, counts = np.unique(vals[order], return_index=True, return_counts=True)
+    pos = np.minimum(np.searchsorted(uvals, drawn), len(uvals) - 1)
+    hit = uvals[pos] == drawn
+    pos, copy = pos[hit], copy[hit]
+    lens = counts[pos]
+    total = int(lens.sum())
+    before = np.r_[0, np.cumsum(lens)[:-1]]
+    idx = order[np.repeat(starts[pos] - before, lens) + np.arange(total)]
+    return idx, np.repeat(copy, lens)
+
+
+def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, rename: list[str],
+                  universe_level: str = "spells") -> dict[str, dict[str, Frame]]:
+    """One cluster-bootstrap draw, the same units in every frame of ``data``.
+
+    Parameters
+    ----------
+    data
+        Variant -> level -> :class:`Frame`.
+    seed
+        Seed of :func:`numpy.random.default_rng`: the draw depends on it only.
+    unit
+        Column of the resampled clusters. Units are drawn, as many as there are, from the
+        sorted union of that column over every variant's ``universe_level`` frame.
+    rename
+        Id columns made distinct per copy: a unit drawn m times appears m times, copy c
+        with ``id * 1000 + c`` in each of these columns, so copies are distinct spells
+        and distinct clusters.
+    """
+    units = np.unique(np.concatenate([b[universe_level][unit] for b in data.values()]))
+    if len(units) == 0:
+        raise MultiverseError(f"no {unit} values to resample")
+    rng = np.random.default_rng(seed)
+    drawn = rng.choice(units, size=len(units), replace=True)
+    copy = cumcount(drawn)
+    out: dict[str, dict[str, Frame]] = {}
+    for variant, bundle in data.items():
+        nb = {}
+        for level, frame in bundle.items():
+            idx, cp = _rows_of(frame, unit, drawn, copy)
+            f = frame.take(idx)
+            for c in rename:
+                f.columns[c] = f[c].astype("int64") * 1000 + cp
+            nb[level] = f
+        out[variant] = nb
+    return out
