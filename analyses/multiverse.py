@@ -27,10 +27,6 @@ import subprocess
 import sys
 import tempfile
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -65,7 +61,7 @@ rep = Report(
     datasets=["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
               "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged",
               "peacestats_missions", "peacestats_mission_links"],
-    methods=["coxph", "efron", "cluster_robust_cox", "cluster_robust"],
+    methods=["multiverse", "specification_curve", "coxph", "efron", "cluster_robust_cox", "cluster_robust"],
 )
 
 # %% [markdown]

@@ -46,6 +46,8 @@ METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
     "ipw": ("robins2000marginal",),
     "matching": ("austin2011introduction",),
     "e_value": ("vanderweele2017sensitivity",),
+    "multiverse": ("steegen2016increasing",),
+    "specification_curve": ("simonsohn2020specification",),
     "peacestats": ("peacestats2026software",),
 }
 
