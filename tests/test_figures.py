@@ -188,3 +188,27 @@ def test_spec_curve_ratio_axis_reads_decimals():
     ticks = _tick_texts(top.yaxis)
     assert len(ticks) >= 3 and all(float(t) > 0 for t in ticks)
     assert texts_outside(fig) == []
+
+
+def test_survival_curves_propensity_and_balance_plots_export_cleanly(spells, fits):
+    """Predicted survival (labels= per profile), propensity overlap and the Love plot (labels=)."""
+    from peacestats.models import causal
+
+    profiles = pd.DataFrame({"pk_dum": [0, 1], "victory": 0, "treaty": 1, "logdead": 8.0},
+                            index=["no_pk", "pk"])
+    ax = fits["cox"].plot_survival(profiles, labels={"no_pk": "No peacekeepers", "pk": "Peacekeepers present"})
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["No peacekeepers", "Peacekeepers present"]
+    fig = ax.figure
+    assert texts_outside(fig) == []
+    r = fig.canvas.get_renderer()
+    assert ax.get_legend().get_window_extent(r).x0 >= ax.get_window_extent(r).x1  # off the curves
+
+    ps = causal.propensity_score("pk_dum ~ victory + treaty + logdead", spells)
+    ax = ps.plot()
+    assert texts_outside(ax.figure) == []
+    bal = causal.balance_table(spells, treatment="pk_dum", covariates=["victory", "treaty", "logdead"],
+                               weights=causal.ipw_weights(spells["pk_dum"], ps))
+    ax = causal.balance_plot(bal, labels=LONG)
+    assert [t.get_text() for t in ax.get_yticklabels()][:2] == [LONG["victory"], LONG["treaty"]]
+    assert texts_outside(ax.figure) == []

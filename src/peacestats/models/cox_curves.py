@@ -6,6 +6,8 @@ the coefficient-uncertainty term). :class:`CoxCurves` is mixed into
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from typing import Literal
 
 import numpy as np
@@ -194,16 +196,23 @@ class CoxCurves:
                 frames.append(f)
         return pd.concat(frames, ignore_index=True)
 
-    def plot_survival(self, profiles: pd.DataFrame, ax=None, conf_level: float = 0.95, ci: bool = True):
-        """Step plot of :meth:`survival_function` for each profile, with confidence bands; returns the axes."""
-        import matplotlib.pyplot as plt
+    def plot_survival(self, profiles: pd.DataFrame, ax=None, conf_level: float = 0.95, ci: bool = True,
+                      labels: Mapping | None = None):
+        """Step plot of :meth:`survival_function` for each profile, with confidence bands; returns the axes.
+
+        ``labels`` maps a profile (the index value of ``profiles``, or a stratum) to its legend
+        label. A new figure (``ax=None``) has constrained layout and its legend beside the axes.
+        """
+        from ..report._common import new_axes
 
         sf = self.survival_function(profiles, conf_level=conf_level)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
+        new = ax is None
+        if new:
+            ax = new_axes((6, 4), title=f"{self.model}: predicted survival")
+        names = dict(labels or {})
         keys = ["profile", "strata"] if "strata" in sf else ["profile"]
         for key, g in sf.groupby(keys, sort=False):
-            label = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+            label = " / ".join(str(names.get(k, k)) for k in (key if isinstance(key, tuple) else (key,)))
             t = np.r_[0.0, g["time"].to_numpy()]
             (line,) = ax.step(t, np.r_[1.0, g["surv"].to_numpy()], where="post", label=label)
             if ci:
@@ -212,6 +221,9 @@ class CoxCurves:
         ax.set_xlabel("time")
         ax.set_ylabel("survival")
         ax.set_ylim(0, 1.02)
-        ax.legend(title="profile", frameon=False)
+        if new:
+            ax.legend(title="profile", frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        else:
+            ax.legend(title="profile", frameon=False)
         ax.set_title(f"{self.model}: predicted survival")
         return ax

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -208,7 +209,8 @@ def _covariate_matrix(data: pd.DataFrame, covariates: list[str]) -> pd.DataFrame
     return pd.DataFrame(parts, index=data.index)
 
 
-def balance_plot(table: pd.DataFrame, ax=None, *, threshold: float = 0.1, absolute: bool = True):
+def balance_plot(table: pd.DataFrame, ax=None, *, threshold: float = 0.1, absolute: bool = True,
+                 labels: Mapping[str, str] | None = None):
     """A Love plot of a :func:`balance_table`: SMD by covariate, before and after.
 
     Parameters
@@ -221,30 +223,35 @@ def balance_plot(table: pd.DataFrame, ax=None, *, threshold: float = 0.1, absolu
         Dashed reference line(s) at this SMD (0.1 is the usual rule of thumb).
     absolute
         Plot |SMD| (default) or signed SMDs.
+    labels
+        ``{covariate: label}`` for the y axis (covariates not named keep their names).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    import matplotlib.pyplot as plt
     import seaborn as sns
+
+    from ...report._common import new_axes, relabel
 
     if "smd" not in table.columns:
         raise SpecificationError("balance_plot needs a balance_table() output (no 'smd' column)")
+    names = relabel(table.index.astype(str), labels)
     long = [
-        pd.DataFrame({"covariate": table.index.astype(str), "smd": table["smd"].to_numpy(), "sample": "Unadjusted"})
+        pd.DataFrame({"covariate": names, "smd": table["smd"].to_numpy(), "sample": "Unadjusted"})
     ]
     if "smd_adj" in table.columns:
         long.append(
             pd.DataFrame(
-                {"covariate": table.index.astype(str), "smd": table["smd_adj"].to_numpy(), "sample": "Adjusted"}
+                {"covariate": names, "smd": table["smd_adj"].to_numpy(), "sample": "Adjusted"}
             )
         )
     df = pd.concat(long, ignore_index=True)
     if absolute:
         df["smd"] = df["smd"].abs()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.6 + 0.35 * len(table)))
+    new = ax is None
+    if new:  # constrained layout, widened for long labels: a plain savefig clips nothing
+        ax = new_axes((6, 1.2 + 0.35 * len(table)), labels=names, title="Covariate balance")
     sns.scatterplot(
         data=df, x="smd", y="covariate", hue="sample", style="sample", s=60, ax=ax,
         palette={"Unadjusted": "#d95f02", "Adjusted": "#1b9e77"},
@@ -257,4 +264,6 @@ def balance_plot(table: pd.DataFrame, ax=None, *, threshold: float = 0.1, absolu
     ax.set_xlabel("Absolute standardized mean difference" if absolute else "Standardized mean difference")
     ax.set_ylabel("")
     ax.set_title("Covariate balance")
+    if new:  # the legend beside the axes, off the points (an axes passed in keeps seaborn's placement)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, title="sample")
     return ax

@@ -116,12 +116,16 @@ class PropensityResult(ResultBase):
         return f"<div>{head}{self.fit._repr_html_()}<p>Scores by group</p>{ov}</div>"
 
     def plot(self, ax=None, bins: int = 20):
-        """Histograms of the scores by treatment group (overlap); returns the axes."""
-        import matplotlib.pyplot as plt
+        """Histograms of the scores by treatment group (overlap); returns the axes.
+
+        A new figure (``ax=None``) has constrained layout, so a plain ``savefig`` clips nothing.
+        """
         import seaborn as sns
 
+        from ...report._common import new_axes
+
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+            ax = new_axes((6, 3.5), title="Overlap of propensity scores")
         df = pd.DataFrame(
             {
                 "score": self.scores[self.used],
