@@ -75,3 +75,13 @@ def test_navigation_names_every_generated_page(hooks):
 def test_loader_docs_become_markdown(hooks):
     text = "Dataset page\n------------\nKey ``ucdp_acd``; see :func:`load`."
     assert hooks._rst_to_md(text) == "### Dataset page\nKey `ucdp_acd`; see `load`."
+
+
+def test_top_level_names_come_from_public_modules():
+    """Every ``ps.<name>`` is served by a public module (the reference has pages only for those;
+    ``make docs --strict`` then checks each link resolves)."""
+    import peacestats
+
+    for name, module in peacestats._LAZY.items():
+        assert not any(p.startswith("_") for p in module.split(".")), f"ps.{name} is served by private {module}"
+        assert getattr(peacestats, name) is not None

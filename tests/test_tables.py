@@ -421,7 +421,7 @@ def test_regtable_statsmodels_results(ds):
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
-    from peacestats.report._adapt import adapt
+    from peacestats.report.adapters import adapt
 
     f = "pbs2s3 ~ untype4 + treaty + logcost"
     o = smf.ols(f, ds).fit()
@@ -466,7 +466,7 @@ def test_regtable_lifelines_cox(fortna_spells, cox):
 
     cph = CoxPHFitter().fit(fortna_spells, duration_col="time", event_col="event",
                             fit_options={"precision": 1e-12, "r_precision": 1e-14})
-    from peacestats.report._adapt import adapt
+    from peacestats.report.adapters import adapt
 
     t = adapt(cph).tidy().set_index("term")
     for term, (b, se, p) in R_COX.items():

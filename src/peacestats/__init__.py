@@ -69,7 +69,7 @@ _LAZY: dict[str, str] = {
     **{n: "peacestats.models.competing" for n in ("cumulative_incidence", "finegray", "finegray_data")},
     # report
     **{n: "peacestats.report.tables" for n in ("regtable", "coefplot", "forest_plot")},
-    "tidy_result": "peacestats.report._adapt",
+    "tidy_result": "peacestats.report.adapters",
     "Report": "peacestats.report.html",
 }
 

@@ -14,9 +14,9 @@ def __getattr__(name: str):
 
         return getattr(tables, name)
     if name == "tidy_result":
-        from . import _adapt
+        from . import adapters
 
-        return _adapt.tidy_result
+        return adapters.tidy_result
     if name in ("coefplot", "forest_plot"):
         from . import figures
 

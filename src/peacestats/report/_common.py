@@ -32,11 +32,11 @@ INTERCEPTS = ("Intercept", "(Intercept)", "const", "_cons")
 def as_results(results, what: str = "regtable") -> tuple[list, list[str] | None]:
     """A result, a list or a ``{name: result}`` dict -> (models, names or None).
 
-    Each model is a peacestats result or what :func:`peacestats.report._adapt.adapt`
+    Each model is a peacestats result or what :func:`peacestats.report.adapters.adapt`
     makes of a statsmodels result, a lifelines fitter, an object with ``tidy()`` or a
     tidy DataFrame. A single DataFrame is one model (not a list of columns).
     """
-    from ._adapt import adapt
+    from .adapters import adapt
 
     names = None
     if isinstance(results, Mapping):

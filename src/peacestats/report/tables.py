@@ -2,7 +2,7 @@
 
 :func:`regtable` takes fitted models (peacestats results, statsmodels results,
 lifelines fitters, objects with ``tidy()`` such as pyfixest's, tidy DataFrames: one
-adapter layer, :mod:`peacestats.report._adapt`) and lays them out as journals do: one
+adapter layer, :mod:`peacestats.report.adapters`) and lays them out as journals do: one
 column per model, a header naming the model and its outcome, a coefficient row
 with the standard error (or confidence interval, statistic, p-value) below it, a
 block of fit statistics, and a note on the stars and on each model's standard
