@@ -23,9 +23,11 @@
 # Dask workers: the draws are seeded by the resample number and the data, not the worker.
 
 # %%
+import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -42,7 +44,9 @@ from peacestats.robustness import (  # noqa: E402
 )
 from peacestats.robustness import ucdp_peace  # noqa: E402
 
-CONFIG = config.project_root() / "analyses" / "multiverse_ucdp_peace.toml"
+# PEACESTATS_MULTIVERSE_CONFIG runs the report on another declaration (the tests use a small one)
+CONFIG = Path(os.environ.get("PEACESTATS_MULTIVERSE_CONFIG")
+              or config.project_root() / "analyses" / "multiverse_ucdp_peace.toml")
 cfg = load_config(CONFIG)
 mv = cfg["multiverse"]
 B = int(cfg["report"].get("resamples", cfg["null"].get("resamples", 50)))
