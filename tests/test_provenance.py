@@ -134,3 +134,21 @@ def test_to_numpy_frame_rules():
     assert out["o"].isna().tolist() == [True, False] and out.loc[10, "o"] is not pd.NA
     assert df["i"].dtype == "Int64"  # the input is left alone
     assert ps.to_numpy_frame is to_numpy_frame
+
+
+def test_lineage_is_shared_not_copied_and_read_only():
+    """pandas deep-copies attrs on every operation; the lineage is returned as itself, and cannot change."""
+    import copy
+    import json
+    import pickle
+
+    from peacestats.lineage import Lineage
+
+    lin = Lineage(table="spells", sha256="", datasets=("ucdp_acd",), versions=(("ucdp_acd", ""),))
+    assert copy.deepcopy(lin) is lin and copy.copy(lin) is lin
+    assert pickle.loads(pickle.dumps(lin)) == lin and json.loads(json.dumps(lin))["table"] == "spells"
+    with pytest.raises(TypeError, match="read-only"):
+        lin["table"] = "x"
+    df = pd.DataFrame({"a": [1, 2, 3]})
+    df.attrs["source"] = lin
+    assert df[df["a"] > 1].assign(b=1).attrs["source"] is lin
