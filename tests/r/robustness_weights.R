@@ -4,8 +4,8 @@
 #   Rscript tests/r/robustness_weights.R [out.json]     (from the repository root)
 # Writes tests/data/robustness_weights_r.json (or the path given). No packages beyond survival.
 suppressPackageStartupMessages(library(survival))
-args <- commandArgs(trailingOnly = TRUE)
-out <- if (length(args)) args[1] else "tests/data/robustness_weights_r.json"
+source("tests/r/_common.R")
+out <- out_path("robustness_weights")
 d <- data.frame(t = c(1, 2, 3, 4, 5, 6, 7, 8), d = c(1, 1, 0, 1, 1, 0, 1, 1),
                 x = c(0.5, 1.2, -0.3, 0.8, -1.1, 0.4, 0, -0.6))
 w <- c(2, 1, 1, 3, 1, 2, 1, 1)
