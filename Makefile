@@ -17,7 +17,7 @@ endif
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv data build reports test test-faults test-fast bench lab docs clean distclean
+.PHONY: help venv data build reports test test-faults test-fast lint bench lab docs clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -76,6 +76,11 @@ test: $(STAMP) ## Run the test suite on the real data (without the slow fault in
 
 test-faults: $(STAMP) ## Run the fault-injection suite, with kill -9 and concurrent runs (about 3 min)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m faults
+
+# ruff and mypy read their settings from pyproject.toml ([tool.ruff], [tool.mypy])
+lint: $(STAMP) ## Check the code with ruff (style, likely bugs) and mypy (types of src/peacestats)
+	$(BIN)/ruff check src tests analyses benchmarks docs
+	$(BIN)/mypy
 
 bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \

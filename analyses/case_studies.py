@@ -339,8 +339,8 @@ def linked_table(code: int, d: dict) -> pd.DataFrame:
         lk = links[links["mission_id"] == mid]
         for r in lk.itertuples(index=False):
             cid = r.conflict_id
-            row = {"operation": mid, "name": short(names.get(mid, mid), 60), "deployed": fmt_runs(month_runs(months)), "months": len(months),
-                   "conflict": "none" if pd.isna(cid) else int(cid), "link": r.link}
+            row = {"operation": mid, "name": short(names.get(mid, mid), 60), "deployed": fmt_runs(month_runs(months)),
+                   "months": len(months), "conflict": "none" if pd.isna(cid) else int(cid), "link": r.link}
             if pd.notna(cid):
                 e = ep[ep["conflict_id"] == cid]
                 ends = e["end_date"].fillna(acd_end)

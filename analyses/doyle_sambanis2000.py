@@ -35,7 +35,8 @@ from peacestats.sources import load  # noqa: E402
 SEED = 20000  # simulations: fixed seed, so every run gives the same table
 N_SIMS = 5000
 CONTROLS = "wartype + logcost + wardur + factnum + factnum2 + trnsfcap + treaty + develop + exp + decade"
-FORMULA = "pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop + exp + decade"
+FORMULA = ("pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop"
+           " + exp + decade")
 FORMULA_TYPES = f"pbs2s3 ~ untype2 + untype3 + untype4 + untype5 + {CONTROLS}"
 UNTYPES = ["None", "Observer", "TradPKO", "MultiPKO", "Enforcement+"]
 TYPE_LABELS = {
@@ -205,7 +206,7 @@ and {qt.loc['Multidimensional peacekeeping', 'estimate']:.2f} with multidimensio
 missions ({qt.loc['Observer mission', 'estimate']:.2f}), traditional peacekeeping
 ({qt.loc['Traditional peacekeeping', 'estimate']:.2f}) and enforcement ({qt.loc['Enforcement', 'estimate']:.2f}) lie
 in between, with intervals that overlap the no-mission case.
-"""
+"""  # noqa: E501 (report prose: its line breaks are part of the report)
 )
 
 # %% [markdown]

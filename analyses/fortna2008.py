@@ -114,7 +114,7 @@ we use one row per spell with peacekeeping at the ceasefire: {n_pk1} spells bega
 Controls (Fortna's): decisive victory (`victory`), a peace treaty (`treaty`), war duration in months
 (`wardur`), log battle deaths (`logdead`) and an identity (ethnic) war (`wartype`). `wardur` is missing
 for one spell and `logdead` for another, so models with controls use 190 segments (154 spells).
-"""
+"""  # noqa: E501 (report prose: its line breaks are part of the report)
 )
 
 # %% [markdown]
@@ -290,7 +290,7 @@ to {tt.loc[[f'C(pkop)[T.{k}.0]' for k in (2, 3, 4, 5)], 'exp_estimate'].max():.2
 {int(counts.loc[2.0:5.0, 'failures'].sum())} failures spread over four types none is estimated precisely
 (the smallest p-value is {tt.loc[[f'C(pkop)[T.{k}.0]' for k in (2, 3, 4, 5)], 'p_value'].min():.2f}).
 The data support "peacekeeping helps" much better than a ranking of mission types.
-"""
+"""  # noqa: E501 (report prose: its line breaks are part of the report)
 )
 
 # %% [markdown]

@@ -160,7 +160,7 @@ rep.text(f"""
 Of the {len(est)} mechanisms estimated beside UN presence, {len(sig)} have a 95% interval that excludes 1
 {'(' + '; '.join(f"{r['mechanism']} [{r['source']}]: HR {fmt(r)}" for _, r in sig.iterrows()) + ')' if len(sig) else ''}.
 With this many comparisons, about one in twenty would exclude 1 by chance alone.
-""")
+""")  # noqa: E501 (report prose: its line breaks are part of the report)
 
 # %% [markdown]
 # ## Competing risks: renewed war or a military removal of the leader
@@ -234,13 +234,13 @@ and that of a military removal
 {fmt({'hr': g['un_start']['shr'], 'conf_low': g['un_start']['conf_low'], 'conf_high': g['un_start']['conf_high'], 'p_value': g['un_start']['p_value']})}
 (adjusted for war intensity and the Cold War). Both estimators equal R's `survival` (tested against R 4.2 /
 survival 3.5 on these spells).
-""")
+""")  # noqa: E501 (report prose: its line breaks are part of the report)
 
 # %% [markdown]
 # ## What these measures can and cannot show
 
 # %%
-rep.text(f"""
+rep.text("""
 ## What these measures can and cannot show
 
 * **Windows.** PA-X covers agreements signed 1990-2020, CWM civil-war mediation to 2011, IMI interventions to

@@ -386,7 +386,8 @@ for measure, term in PRESENCE.items():
         for cl in ("conflict_id", "country"):
             if sample != "all conflicts" and (cl != "conflict_id" or measure.startswith("linked, incl")):
                 continue
-            for spec, rhs_terms in (("alone", [term]), ("main model", [term, *MECHANISMS, *OUTCOME_DUMMIES, *CONTROLS])):
+            main_terms = [term, *MECHANISMS, *OUTCOME_DUMMIES, *CONTROLS]
+            for spec, rhs_terms in (("alone", [term]), ("main model", main_terms)):
                 if sample.startswith("civil"):  # every spell is intrastate there
                     rhs_terms = [t for t in rhs_terms if t != "internal"]
                 f = cox(rhs(rhs_terms), data, cluster=cl)

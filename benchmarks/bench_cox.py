@@ -132,7 +132,9 @@ suppressMessages(library(survival))
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1]); reps <- as.integer(args[2]); rhs <- args[3]
 f <- as.formula(paste("Surv(start, stop, event) ~", rhs))
-tm <- function(expr_fun) { t <- numeric(reps); for (i in seq_len(reps)) t[i] <- system.time(expr_fun())[["elapsed"]]; median(t) }
+tm <- function(expr_fun) {
+  t <- numeric(reps); for (i in seq_len(reps)) t[i] <- system.time(expr_fun())[["elapsed"]]; median(t)
+}
 fit_c <- coxph(f, data = d, cluster = cluster)
 t_cl <- tm(function() coxph(f, data = d, cluster = cluster))
 t_nc <- tm(function() coxph(f, data = d))
@@ -234,12 +236,14 @@ def main() -> None:
         lines.append(
             f"| {r['data']} | {r['rows']:,} | {r['clusters']} | {r['events']:,} | {fmt(r['ours_fit_s'])} | "
             f"{fmt(r['ours_fit_glance_s'])} | {fmt(r['r_cluster_s'])} | {fmt(r['r_nocluster_s'])} | "
-            f"{fmt(r.get('ratio_r_nocluster_over_ours'), 1)}x | {fmt(r.get('ratio_r_cluster_over_ours'), 1)}x | {diff} |"
+            f"{fmt(r.get('ratio_r_nocluster_over_ours'), 1)}x | "
+            f"{fmt(r.get('ratio_r_cluster_over_ours'), 1)}x | {diff} |"
         )
     lines += ["", "## How our clustered fit grows", "", "| rows | events | clusters | seconds | microseconds per row |",
               "|---:|---:|---:|---:|---:|"]
     for s in scaling:
-        lines.append(f"| {s['rows']:,} | {s['events']:,} | {s['clusters']:,} | {s['ours_fit_s']:.3f} | {s['us_per_row']:.2f} |")
+        lines.append(f"| {s['rows']:,} | {s['events']:,} | {s['clusters']:,} | {s['ours_fit_s']:.3f} | "
+                     f"{s['us_per_row']:.2f} |")
     lines += ["", f"Environment: Python {env['python']}, numpy {env['numpy']}, pandas {env['pandas']}, "
               f"{env['cpus']} CPUs ({env['machine']}), R survival {env['r_survival'] or 'not run'}. "
               "Shared machine: timings vary by a few tens of percent between runs.", ""]

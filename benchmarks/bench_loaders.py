@@ -51,9 +51,9 @@ def main() -> int:
         row = {"key": key, "format": ds.format, "rows": len(df), "load_s": t_load, "csv_floor_s": t_csv}
         if ds.format in _base.REFERENCE_EXCEL_ENGINES:
             sheet = ds.sheet or 0
-            t_fast, fast = _time(lambda: pd.read_excel(path, sheet_name=sheet, engine=_base.EXCEL_ENGINE))
+            t_fast, fast = _time(lambda p=path, s=sheet: pd.read_excel(p, sheet_name=s, engine=_base.EXCEL_ENGINE))
             ref_engine = _base.REFERENCE_EXCEL_ENGINES[ds.format]
-            t_ref, ref = _time(lambda: pd.read_excel(path, sheet_name=sheet, engine=ref_engine))
+            t_ref, ref = _time(lambda p=path, s=sheet, e=ref_engine: pd.read_excel(p, sheet_name=s, engine=e))
             try:
                 pd.testing.assert_frame_equal(fast, ref, check_exact=True)
                 same = True

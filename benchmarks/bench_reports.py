@@ -51,7 +51,8 @@ def main() -> int:
     md = ["# make reports, step by step", "", f"Machine: {machine}", "", "| step | seconds |", "|---|---:|"]
     md += [f"| {n} | {t:.1f} |" for n, t in rows] + [f"| **total** | **{total:.1f}** |", ""]
     (RESULTS / "reports.md").write_text("\n".join(md))
-    (RESULTS / "reports.json").write_text(json.dumps({"machine": machine, "steps": rows, "total": total}, indent=2) + "\n")
+    summary = {"machine": machine, "steps": rows, "total": total}
+    (RESULTS / "reports.json").write_text(json.dumps(summary, indent=2) + "\n")
     return 0
 
 

@@ -100,7 +100,9 @@ def test_unamsil_personnel_in_sierra_leone_spell(built, mirror):
     with open(mirror / "kathman_pko" / "mission-month_12-2019.csv", newline="") as fh:
         for r in csv.DictReader(fh):
             if r["mission"] == "UNAMSIL":
-                kath[(int(r["year"]), int(r["month"]))] = (float(r["troop"]), float(r["police"]), float(r["militaryobservers"]))
+                kath[(int(r["year"]), int(r["month"]))] = (
+                    float(r["troop"]), float(r["police"]), float(r["militaryobservers"])
+                )
     sl = rows[rows["gwno_loc_primary"] == 451].set_index("start_date")
     for (y, m), start in (((2001, 12), pd.Timestamp("2001-12-20")), ((2002, 4), pd.Timestamp("2002-04-01"))):
         r = sl.loc[start]

@@ -97,7 +97,8 @@ def check_aj_case(name: str, golden: dict) -> None:
     w = {k: fit.wide(k) for k in ("estimate", "std_error", "conf_low", "conf_high")}
     assert_close(w["estimate"]["time"], r["time"], f"{name} time")
     assert [str(g) for g in w["estimate"]["group"]] == r["strata"]
-    for ours, theirs in (("estimate", "pstate"), ("std_error", "std_err"), ("conf_low", "lower"), ("conf_high", "upper")):
+    pairs = (("estimate", "pstate"), ("std_error", "std_err"), ("conf_low", "lower"), ("conf_high", "upper"))
+    for ours, theirs in pairs:
         for j, st in enumerate(fit.states):
             assert_close(w[ours][st], r[theirs][j], f"{name} {theirs}[{st}]")
     s0 = fit.curve[fit.curve["state"] == "(s0)"]

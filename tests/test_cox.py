@@ -366,7 +366,8 @@ def test_tidy_glance_summary_and_provenance(fits):
     prov = m.provenance
     assert prov["options"]["ties"] == "breslow" and prov["options"]["cluster"] == "cluster"
     assert prov["data"]["rows_dropped_na"] == 2
-    assert "lin1989robust" in __import__("peacestats.citations", fromlist=["bibtex_keys_for"]).bibtex_keys_for(prov["citations"])
+    citations = __import__("peacestats.citations", fromlist=["bibtex_keys_for"])
+    assert "lin1989robust" in citations.bibtex_keys_for(prov["citations"])
     import matplotlib
 
     matplotlib.use("Agg")
@@ -417,7 +418,10 @@ def test_cluster_df_correction_and_vcov_type(fortna, fits):
 
 
 def test_robust_rules_follow_R(fortna):
-    """robust=None is robust with cluster=, robust=False ignores cluster (with a warning), non-integer weights -> robust."""
+    """robust=None is robust with cluster=, robust=False ignores cluster (with a warning).
+
+    Non-integer weights -> robust.
+    """
     with pytest.warns(UserWarning, match="cluster is ignored"):
         m = coxph(FULL, fortna, **DAYS, cluster="cluster", robust=False, ties="breslow")
     assert m.vcov_robust is None and m.n_clusters is None

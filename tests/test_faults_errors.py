@@ -196,7 +196,8 @@ def test_create_spells_string_dates():
     from peacestats.harmonize.spells import create_spells
 
     ep = toy_episodes().assign(end_date=["1991-06-30", "1996-12-31"])
-    with pytest.raises(HarmonizeError, match=r"column 'end_date' must hold dates .*row 0 holds '1991-06-30'.*pd.to_datetime"):
+    msg = r"column 'end_date' must hold dates .*row 0 holds '1991-06-30'.*pd.to_datetime"
+    with pytest.raises(HarmonizeError, match=msg):
         create_spells(ep)
 
 

@@ -131,7 +131,8 @@ def test_spell_verbs_take_any_columns(sp, ch):
     rows = typed_or_ok(split_spells, sp, ch.assign(date=pd.Timestamp("2001-01-01")), key="key", covariates=["x"])
     if isinstance(rows, pd.DataFrame):
         typed_or_ok(check_counting_process, rows)
-    typed_or_ok(check_counting_process, ch.rename(columns={"key": "spell_id", "date": "start", "x": "stop"}).assign(event=0))
+    counting = ch.rename(columns={"key": "spell_id", "date": "start", "x": "stop"}).assign(event=0)
+    typed_or_ok(check_counting_process, counting)
 
 
 @FUZZ

@@ -170,7 +170,7 @@ def test_cli_fetch_list_verify_info_cite(tmp_raw, capsys):
     assert "hks2013" in capsys.readouterr().out
     assert main(["data", "list"]) == 0
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if l.startswith("hks2013"))
+    line = next(ln for ln in out.splitlines() if ln.startswith("hks2013"))
     assert line.split()[-1] == "yes" and "1991-2008" in line
     assert main(["data", "verify", KEY]) == 0
     assert main(["data", "info", "ucdp_acd"]) == 0

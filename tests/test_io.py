@@ -20,7 +20,8 @@ def test_failed_write_keeps_previous_file(tmp_path):
 
 
 def test_parquet_and_csv_are_byte_identical_across_runs(tmp_path):
-    df = pd.DataFrame({"a": [1, 2, 3], "b": [0.1, 0.25, 1 / 3], "c": pd.to_datetime(["2000-01-01", "2001-02-03", None])})
+    df = pd.DataFrame({"a": [1, 2, 3], "b": [0.1, 0.25, 1 / 3],
+                       "c": pd.to_datetime(["2000-01-01", "2001-02-03", None])})
     io.write_parquet(df, tmp_path / "x1.parquet")
     io.write_parquet(df, tmp_path / "x2.parquet")
     assert (tmp_path / "x1.parquet").read_bytes() == (tmp_path / "x2.parquet").read_bytes()

@@ -92,7 +92,8 @@ GOOD = ["UNTAC", "300", "sent_for", "mandate", "S/RES/745 (1992)", "Paris Agreem
 ])
 def test_bad_rows_name_file_column_row(tmp_path, row, column, message):
     p = _write(tmp_path, [["UNAMIC", "300", "sent_for", "mandate", "S/RES/717 (1991)", "n"], row])
-    with pytest.raises(LinkTableError, match=rf"mission_conflicts.csv, column '{column}', row 2 \(UNTAC\): .*{message}"):
+    msg = rf"mission_conflicts.csv, column '{column}', row 2 \(UNTAC\): .*{message}"
+    with pytest.raises(LinkTableError, match=msg):
         L.mission_conflicts(p)
 
 

@@ -106,7 +106,8 @@ DS = {
     "UNTAC": ("CAM2", "MultiPKO"),
     "UNYOM": ("YEM2", "Observer"),
 }
-DS_TYPES = {"Observer": "observer", "TradPKO": "traditional", "MultiPKO": "multidimensional", "Enforcement+": "enforcement"}
+DS_TYPES = {"Observer": "observer", "TradPKO": "traditional", "MultiPKO": "multidimensional",
+            "Enforcement+": "enforcement"}
 #: Where the table follows Fortna and Doyle & Sambanis code the war otherwise (said in notes).
 DS_DISAGREE = {"MINUGUA", "ONUCA", "UNAVEM III", "UNMIH"}
 

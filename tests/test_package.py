@@ -24,7 +24,8 @@ def test_version_and_help():
 
     out = subprocess.run([sys.executable, "-m", "peacestats", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"peacestats {peacestats.__version__}"
-    out = subprocess.run([sys.executable, "-m", "peacestats", "data", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "peacestats", "data", "--help"],
+                         capture_output=True, text=True, check=True)
     for cmd in ("list", "fetch", "verify", "info", "cite"):
         assert cmd in out.stdout
 

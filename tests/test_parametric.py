@@ -341,7 +341,6 @@ def test_survival_function(spells, dist):
     assert len(out) == 6 and {"pk_dum", "victory"} <= set(out.columns)
     b = m.params
     sigma = m.scale
-    q = stats.norm.ppf(0.975)
     V = m.vcov.to_numpy()
     for _, row in out.iterrows():
         x = np.r_[1.0, [prof.loc[row["profile"], c] for c in COVS]]
@@ -351,7 +350,7 @@ def test_survival_function(spells, dist):
         else:  # S = 1 / (1 + (t / exp(mu))^(1/sigma))
             s = 1 / (1 + (row["time"] / math.exp(mu)) ** (1 / sigma))
         assert row["survival"] == pytest.approx(s, rel=1e-12)
-        zfun = lambda th: (math.log(row["time"]) - x @ th[:-1]) / math.exp(th[-1])  # noqa: E731
+        zfun = lambda th, t=row["time"], x=x: (math.log(t) - x @ th[:-1]) / math.exp(th[-1])  # noqa: E731
         gnum = np.array([(zfun(b.to_numpy() + h) - zfun(b.to_numpy() - h)) / 2e-6
                          for h in np.eye(len(b)) * 1e-6])
         se = math.sqrt(gnum @ V @ gnum)

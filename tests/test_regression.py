@@ -304,7 +304,8 @@ OLS_FE_SE = rd("ols_fe", "se")
 OLS_FE_CL_HC1 = rd("ols_fe", "cl_hc1")
 OLS_FE_CL_HC0 = rd("ols_fe", "cl_hc0")
 OLS_FE_HC1 = rd("ols_fe", "hc1")
-OLS_FORMULA = "np.log1p(osvAll) ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + osvAllLagDum + epduration + lntpop"
+OLS_FORMULA = ("np.log1p(osvAll) ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + osvAllLagDum"
+               " + epduration + lntpop")
 
 
 def test_ols_two_way_fixed_effects_against_R(hks):
@@ -314,7 +315,8 @@ def test_ols_two_way_fixed_effects_against_R(hks):
     HC1 (lm's default) and HC0, vcovHC HC1.
     """
     fit = reg.ols(OLS_FORMULA, hks, fe=["conflict_id", "year"], cluster="conflict_id")
-    assert fit.nobs == rv("ols_fe", "nobs") and fit.df_resid == rv("ols_fe", "df_resid") == 3687  # rank 59 = 7 slopes + 52 FE columns
+    # rank 59 = 7 slopes + 52 FE columns
+    assert fit.nobs == rv("ols_fe", "nobs") and fit.df_resid == rv("ols_fe", "df_resid") == 3687
     assert list(fit.params.index) == list(OLS_FE_COEF)  # no intercept, no dummies shown
     assert_close(fit.params, OLS_FE_COEF)
     assert_close(fit.std_errors, OLS_FE_CL_HC1)  # default with cluster: CR1

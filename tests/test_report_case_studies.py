@@ -76,7 +76,8 @@ def test_untac_in_the_timeline_of_the_war_it_was_sent_for(report):
     lt = pd.read_csv(report / "tables" / "case_studies-linked_cambodia.csv", dtype={"conflict": str})
     untac = lt[(lt["operation"] == "UNTAC") & (lt["conflict"] == "300")].iloc[0]
     assert untac["link"] == "sent_for" and untac["deployed"] == "1992-02 to 1993-10"
-    assert untac["months"] == 21 and untac["months in an active episode"] == 21 and untac["months in a peace spell"] == 0
+    assert untac["months"] == 21 and untac["months in an active episode"] == 21
+    assert untac["months in a peace spell"] == 0
     # the MFO is linked to the Egypt-Israel conflict and sits in its peace spell throughout
     eg = pd.read_csv(report / "tables" / "case_studies-linked_egypt.csv", dtype={"conflict": str})
     mfo = eg[eg["operation"] == "MFO"].iloc[0]

@@ -23,7 +23,8 @@ import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "doyle_sambanis2000"
-FORMULA = "pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop + exp + decade"
+FORMULA = ("pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4 + treaty + develop"
+           " + exp + decade")
 
 _R = rfixtures.load("doyle_sambanis2000")
 R_COEF = dict(zip(_R["logit"]["terms"], _R["logit"]["coef"]))
@@ -89,7 +90,8 @@ def test_logit_equals_regression_and_r(reports):
 def test_predicted_probabilities(reports):
     q = _table(reports, "predicted")
     assert len(q) == 3 + 3 + 9
-    means = q[(q["model"] == "Doyle & Sambanis (untype4)") & (q["covariates"] == "at sample means")].set_index("scenario")
+    at_means = (q["model"] == "Doyle & Sambanis (untype4)") & (q["covariates"] == "at sample means")
+    means = q[at_means].set_index("scenario")
     # probability at the point estimates equals R's predict() at the sample means
     assert means.loc["No multidimensional PKO", "at_estimates"] == pytest.approx(R_PRED_AT_MEANS[0], rel=1e-6)
     assert means.loc["Multidimensional PKO", "at_estimates"] == pytest.approx(R_PRED_AT_MEANS[1], rel=1e-6)

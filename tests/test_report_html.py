@@ -37,7 +37,8 @@ def test_report_files_and_provenance(tmp_path):
     path, fit = _make(tmp_path)
     page = path.read_text()
     assert path == tmp_path / "demo.html"
-    for f in ("tables/demo-cox.csv", "tables/demo-counts.csv", "figures/demo-line.png", "figures/demo-line.svg", "demo.json"):
+    for f in ("tables/demo-cox.csv", "tables/demo-counts.csv", "figures/demo-line.png", "figures/demo-line.svg",
+              "demo.json"):
         assert (tmp_path / f).is_file(), f
     assert "<strong>156</strong>" in page  # markdown rendered
     assert registry.get("fortna_ceasefires").sha256[:16] in page

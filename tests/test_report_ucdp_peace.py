@@ -37,8 +37,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "ucdp_peace"
-TABLES = ["data", "coverage", "km", "cox_main", "presence_measures", "cox_size", "ipw_cox", "propensity", "balance", "zph",
-          "sensitivity", "hr_specifications", "evalue"]
+TABLES = ["data", "coverage", "km", "cox_main", "presence_measures", "cox_size", "ipw_cox", "propensity", "balance",
+          "zph", "sensitivity", "hr_specifications", "evalue"]
 FIGURES = ["km_un", "km_type", "forest_main", "ipw", "zph", "hr_specifications"]
 
 
@@ -62,7 +62,8 @@ def test_html_tables_and_figures_are_written(run):
     _, reports = run
     page = (reports / f"{NAME}.html").read_text()
     assert "Peace after armed conflict, 1946-2024 (UCDP)" in page
-    for heading in ("Data used", "Kaplan-Meier", "What &quot;present&quot; means", "Mission size (1990-2019 only)", "inverse-probability weighting",
+    for heading in ("Data used", "Kaplan-Meier", "What &quot;present&quot; means", "Mission size (1990-2019 only)",
+                    "inverse-probability weighting",
                     "Proportional-hazards diagnostics", "Sensitivity", "E-value of the main estimate",
                     "What the data can and cannot show", "Provenance"):
         assert heading in page, heading

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -45,7 +46,7 @@ def test_cached_frame_equals_the_parsed_frame(key, cache):
     for df in (first, again):
         pd.testing.assert_frame_equal(df, fresh, check_dtype=True, check_exact=True)
         assert df.attrs == fresh.attrs
-    for c in fresh.columns[fresh.dtypes == object]:  # NaN, None and pd.NA stay what they were
+    for c in fresh.columns[fresh.dtypes == np.dtype(object)]:  # NaN, None and pd.NA stay what they were
         assert [type(v) for v in again[c]] == [type(v) for v in fresh[c]], c
 
 

@@ -164,7 +164,8 @@ def test_truncated_file_names_the_last_row(mirror, tmp_path):
         p.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 5) + 40])
 
     path = _copy(mirror, tmp_path, cut)
-    with pytest.raises(SchemaError, match=r"(?s)pax_all_agreements_data.csv does not match.*column .SsrPol., row 1868: value <NA>"):
+    msg = r"(?s)pax_all_agreements_data.csv does not match.*column .SsrPol., row 1868: value <NA>"
+    with pytest.raises(SchemaError, match=msg):
         pax.load(path=path)
 
 

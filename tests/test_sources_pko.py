@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from peacestats import registry, sources
+from peacestats import sources
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import geo_pko, kathman_pko, un_dpo_missions
 from damage import edit_delimited as _rewrite_csv, edit_xlsx as _edit_xlsx, raw_path, xlsx_col as _col  # noqa: E402
@@ -117,7 +117,8 @@ def test_kathman_dispatch(kmm):
 
 def test_kathman_missing_column(damaged_copy):
     path = damaged_copy(
-        "kathman_pko", lambda p: _edit_xlsx(p, lambda ws: setattr(ws.cell(1, _col(ws, "missionccode")), "value", "ccode"))
+        "kathman_pko",
+        lambda p: _edit_xlsx(p, lambda ws: setattr(ws.cell(1, _col(ws, "missionccode")), "value", "ccode")),
     )
     with pytest.raises(SchemaError, match=r"lacks documented column\(s\) \['missionccode'\]"):
         kathman_pko.load(path=path)
@@ -309,7 +310,8 @@ def test_geo_unaggregated(geo_raw):
     flat = geo_pko.load(aggregate=False)
     assert len(flat) == len(geo_raw)
     assert list(flat.columns) == ["mission", "year", "country", "location", "latitude", "longitude", "infantry",
-                                  "no_troops", "reserve", "hq", "unpol", "med", "av", "unmo", "ave_no_troops"]  # fmt: skip
+                                  "no_troops", "reserve", "hq", "unpol", "med", "av", "unmo",
+                                  "ave_no_troops"]  # fmt: skip
     assert flat["no_troops"].isna().sum() == (geo_raw["NoTroops"] == "NA").sum() == 250
 
 

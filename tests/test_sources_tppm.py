@@ -261,7 +261,8 @@ def test_impossible_date_names_the_row(raw):
 def test_ongoing_with_an_end_date_names_the_row(raw):
     bad = raw.copy()
     bad.loc[22, "ONGOING"] = 1
-    with pytest.raises(SchemaError, match=r"column 'ONGOING', row 23 \(OBSNUM 23\): ONGOING is 1 but the row has an end"):
+    msg = r"column 'ONGOING', row 23 \(OBSNUM 23\): ONGOING is 1 but the row has an end"
+    with pytest.raises(SchemaError, match=msg):
         tppm.tidy(validate(bad, tppm.SCHEMA, KEY, "damaged.xls"), "damaged.xls")
 
 

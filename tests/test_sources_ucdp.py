@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from peacestats import registry, sources
+from peacestats import sources
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import ucdp_acd, ucdp_peace_agreements, ucdp_termination
 from damage import edit_delimited as _rewrite_csv, edit_xlsx as _edit_xlsx, raw_path, xlsx_col as _col  # noqa: E402

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -48,7 +47,7 @@ def _independent_counts(mirror):
     ended = {k: max(v, key=lambda r: int(r["year"])) for k, v in eps.items()}
     ended = {k: r for k, r in ended.items() if r["ep_end"] == "1"}
     failures = 0
-    for (cid, start2), r in ended.items():
+    for (cid, _start2), r in ended.items():
         end = r["ep_end_date"]
         later = [s for (c, s) in eps if c == cid and s > end]
         failures += bool(later)
@@ -235,8 +234,10 @@ def test_split_properties(data):
     check_counting_process(r)
     # durations and events are preserved
     total = r.assign(d=r["stop"] - r["start"]).groupby("spell_id")["d"].sum()
-    assert (total.sort_index().to_numpy() == (sp.set_index("spell_id")["stop_date"] - sp.set_index("spell_id")["start_date"]).dt.days.sort_index().to_numpy()).all()
-    assert r.groupby("spell_id")["event"].sum().sort_index().tolist() == sp.set_index("spell_id")["failed"].sort_index().tolist()
+    by_spell = sp.set_index("spell_id")
+    days = (by_spell["stop_date"] - by_spell["start_date"]).dt.days.sort_index().to_numpy()
+    assert (total.sort_index().to_numpy() == days).all()
+    assert r.groupby("spell_id")["event"].sum().sort_index().tolist() == by_spell["failed"].sort_index().tolist()
     # every row starts at 0 or at a change point, and carries the step function's value there
     for _, row in r.iterrows():
         assert row["x"] == _value_at(ch, row["key"], row["start_date"], -1)

@@ -139,7 +139,7 @@ def cox():
 def test_fits_equal_R(m1, m1c, m2, ols, cox):
     """The inputs of the table tests are R's fits (so the tables must show R's numbers)."""
     t = m1.tidy().set_index("term")
-    for term, (b, se, z, p) in R_M1.items():
+    for term, (b, se, _z, p) in R_M1.items():
         assert t.loc[term, "estimate"] == pytest.approx(b, rel=1e-6)
         assert t.loc[term, "std_error"] == pytest.approx(se, rel=1e-6)
         assert t.loc[term, "p_value"] == pytest.approx(p, rel=1e-5)
@@ -148,7 +148,7 @@ def test_fits_equal_R(m1, m1c, m2, ols, cox):
     assert m1c.n_clusters == 70
     assert m2.nobs == 122 and m2.aic == pytest.approx(R_M2_AIC, rel=1e-9)
     tc = cox.tidy().set_index("term")
-    for term, (b, se, p) in R_COX.items():
+    for term, (b, se, _p) in R_COX.items():
         assert tc.loc[term, "estimate"] == pytest.approx(b, rel=1e-6)
         assert tc.loc[term, "std_error"] == pytest.approx(se, rel=1e-6)
     assert cox.loglik == pytest.approx(R_COX_LOGLIK, rel=1e-9) and cox.nobs == 155 and cox.n_events == 83

@@ -18,7 +18,7 @@ from peacestats.errors import SpecificationError
 from peacestats.models.cox import coxph
 from peacestats.models.zph import CoxZphResult, cox_zph
 
-from cox_r_models import DAYS, FULL, MODELS, MONTHS, R, RTOL, S5, fit_r_model, fortna_data  # noqa: E402
+from cox_r_models import MODELS, R, RTOL, fit_r_model, fortna_data  # noqa: E402
 from rfixtures import load  # noqa: E402
 
 _fit = fit_r_model

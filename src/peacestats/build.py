@@ -252,7 +252,8 @@ TABLES: list[Table] = [
           "uncertain, none with why; every CWM row listed).",
           ("cwm", "ucdp_acd"), ("cwm_row", "link_id")),
     Table("deployment", _deployment, ("gwcode", "date"),
-          "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, non-UN presence.",
+          "Host-country-month presence of peace operations: UN personnel (Kathman 1990-2019), mission type, "
+          "non-UN presence.",
           ("kathman_pko", "un_dpo_missions", "gw_states", "cow_states"), ("gwcode", "date")),
     Table("stateyears", _stateyears, ("gwcode", "year"),
           "Gleditsch-Ward state-years 1946-2024 with conflict, peacekeeping and country covariates.",

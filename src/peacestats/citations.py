@@ -63,7 +63,10 @@ def _entries() -> dict[str, str]:
 
 
 def bibtex_keys_for(names: Iterable[str]) -> list[str]:
-    """BibTeX keys for dataset keys, the project's own data and/or method names, de-duplicated, in order of first use."""
+    """BibTeX keys for dataset keys, the project's own data and/or method names.
+
+    De-duplicated, in order of first use.
+    """
     keys: list[str] = []
     for name in names:
         if name in METHOD_CITATIONS:

@@ -146,7 +146,9 @@ def _cmd_report_cite(args) -> int:
     entry = out / f"{args.name}.json"
     if not entry.is_file():
         known = sorted(p.stem for p in out.glob("*.json"))
-        raise PeacestatsError(f"no report {args.name!r} in {out} (built: {', '.join(known) or 'none'}); run make reports")
+        raise PeacestatsError(
+            f"no report {args.name!r} in {out} (built: {', '.join(known) or 'none'}); run make reports"
+        )
     from .report.html import read_entry
 
     prov = read_entry(entry)["provenance"]

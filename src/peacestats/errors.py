@@ -55,6 +55,9 @@ class HarmonizeError(PeacestatsError):
 class UnmatchedCodeError(HarmonizeError):
     """Country codes or names that no crosswalk row matches."""
 
+    #: what matched nothing ((code, year) pairs or names), set by the function that raises
+    unmatched: list
+
 
 # --- models ------------------------------------------------------------------------
 class ModelError(PeacestatsError):

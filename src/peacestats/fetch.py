@@ -160,7 +160,7 @@ def _write_error(key: str, folder: Path, exc: OSError) -> OutputError:
             errno.EROFS: "the file system is read-only", errno.EACCES: "it is not writable (permissions)",
             errno.EPERM: "it is not writable (permissions)",
             errno.ENOTDIR: "a file stands where a folder should be: move it away",
-            errno.EEXIST: "a file stands where a folder should be: move it away"}.get(exc.errno, "")
+            errno.EEXIST: "a file stands where a folder should be: move it away"}.get(exc.errno or 0, "")
     return OutputError(
         f"{key}: cannot write into {folder} ({exc.strerror or exc}){': ' + hint if hint else ''}. Fix that, "
         "or set PEACESTATS_RAW_DIR to a writable folder, and fetch again; nothing was written."
@@ -205,6 +205,8 @@ def _fetch(key: str, ds, target: Path, progressbar: bool, mirror) -> FetchResult
             stack.enter_context(io.folder_lock(target.parent, "fetch"))
         except OutputError as exc:
             _remove_empty_dirs(target.parent)
+            if not isinstance(exc.__cause__, OSError):
+                raise
             raise _write_error(key, target.parent, exc.__cause__) from exc
         try:
             _retrieve(pooch, url, ds, target, downloader, progressbar)
@@ -243,7 +245,7 @@ def _retrieve(pooch, url: str, ds, target: Path, downloader, progressbar: bool) 
     os.chmod(target, io.default_mode())  # pooch's temporary file was 0600
 
 
-def _write_cause(exc: BaseException) -> OSError | None:
+def _write_cause(exc: BaseException | None) -> OSError | None:
     """The OSError about writing ``data/raw`` behind ``exc`` (pooch re-raises some), or ``None``.
 
     Network errors (requests' exceptions are OSErrors too) and errors about other files

@@ -28,7 +28,7 @@ def _column(s: pd.Series) -> pd.Series:
     dt = s.dtype
     if isinstance(dt, (pd.CategoricalDtype, pd.DatetimeTZDtype, pd.PeriodDtype, pd.IntervalDtype,
                        pd.SparseDtype)) or not pd.api.types.is_extension_array_dtype(dt):
-        if dt == object and s.map(lambda v: v is pd.NA).any():  # pd.NA in an object column -> NaN
+        if dt == np.dtype(object) and s.map(lambda v: v is pd.NA).any():  # pd.NA in an object column -> NaN
             return s.where(s.map(lambda v: v is not pd.NA), np.nan)
         return s
     has_na = bool(s.isna().any())

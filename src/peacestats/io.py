@@ -118,7 +118,7 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
 def atomic_open(target: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
     """``open()`` for writing, atomically (text mode writes UTF-8 with ``\\n`` line ends)."""
     with atomic_path(target) as tmp:
-        kwargs = {"encoding": encoding, "newline": "\n"} if "b" not in mode else {}
+        kwargs: dict[str, Any] = {"encoding": encoding, "newline": "\n"} if "b" not in mode else {}
         with open(tmp, mode, **kwargs) as fh:
             yield fh
 
@@ -167,7 +167,8 @@ def figure_bytes(fig, fmt: str) -> bytes:
 
     fmt = fmt.lower()
     mpl.rcParams["svg.hashsalt"] = "peacestats"  # fixed SVG element ids instead of random ones
-    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Creator": None}}.get(fmt)
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Creator": None}}.get(fmt)
     buf = _io.BytesIO()
     fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
     return buf.getvalue()

@@ -90,7 +90,7 @@ def datasets_of(obj) -> list[str]:
     """
     if isinstance(obj, Mapping) and "datasets" in obj:
         found = _from_lineage(obj)
-    elif hasattr(obj, "attrs") and isinstance(getattr(obj, "attrs"), Mapping):
+    elif hasattr(obj, "attrs") and isinstance(obj.attrs, Mapping):
         found = _from_lineage(obj.attrs.get(ATTRS_KEY))
     elif isinstance(getattr(obj, "data_info", None), Mapping):
         return datasets_in(obj.data_info)

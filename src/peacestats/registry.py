@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .errors import UnknownDatasetError
+from .errors import DataSourceError, UnknownDatasetError
 from .safepath import check_name, check_relative
 
 
@@ -59,6 +59,12 @@ class Dataset:
     def coverage_label(self) -> str:
         """Coverage as ``"1946-2024"`` (or ``""`` when the source is not a time series)."""
         return f"{self.coverage[0]}-{self.coverage[1]}" if self.coverage else ""
+
+    def years(self) -> tuple[int, int]:
+        """``coverage`` of a time series; raises :class:`DataSourceError` for a source without one."""
+        if self.coverage is None:
+            raise DataSourceError(f"dataset {self.key!r} has no coverage years in the registry")
+        return self.coverage
 
 
 _FIELDS = {f for f in Dataset.__dataclass_fields__ if f != "extra"}

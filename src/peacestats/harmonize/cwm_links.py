@@ -149,7 +149,8 @@ def _check_ids(df: pd.DataFrame, path: Path, allowed_basis: tuple[str, ...] | No
     ok = df["conflict_id"].isna() | df["conflict_id"].str.fullmatch(r"\d+")
     if not ok.all():
         i = _first(~ok)
-        raise _fail(path, "conflict_id", i, None, f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
+        raise _fail(path, "conflict_id", i, None,
+                    f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
     none = df["match"].eq("none")
     wrong = none != df["conflict_id"].isna()
     if wrong.any():
@@ -158,11 +159,13 @@ def _check_ids(df: pd.DataFrame, path: Path, allowed_basis: tuple[str, ...] | No
                     else f"match {df.at[i, 'match']!r} needs a conflict_id (use match 'none' for no conflict)")
     dup = df.duplicated(["cwm_row", "conflict_id"], keep=False)
     if dup.any():
-        raise _fail(path, "conflict_id", _first(dup), None, "this (cwm_row, conflict_id) pair appears in more than one row")
+        raise _fail(path, "conflict_id", _first(dup), None,
+                    "this (cwm_row, conflict_id) pair appears in more than one row")
     by_row = df["match"].eq("none").groupby(df["cwm_row"])
     mixed = by_row.transform("any") & by_row.transform("size").gt(1)  # 'none' beside another row
     if mixed.any():
-        raise _fail(path, "match", _first(mixed), None, "a CWM row with match 'none' cannot also be linked to a conflict")
+        raise _fail(path, "match", _first(mixed), None,
+                    "a CWM row with match 'none' cannot also be linked to a conflict")
 
 
 def cwm_conflicts(path: str | Path | None = None) -> pd.DataFrame:
@@ -343,7 +346,8 @@ def _conflicts(acd: pd.DataFrame) -> pd.DataFrame:
     a = acd[acd["type_of_conflict"].isin([1, 3, 4])]
     out = a.groupby("conflict_id").agg(
         location=("location", "first"),
-        gwno_loc=("gwno_loc", lambda s: sorted({int(c) for v in s for c in (v if isinstance(v, (list, tuple, np.ndarray)) else [v])})),
+        gwno_loc=("gwno_loc", lambda s: sorted({int(c) for v in s
+                                                for c in (v if isinstance(v, (list, tuple, np.ndarray)) else [v])})),
         side_b_text=("side_b", lambda s: "; ".join(sorted(set(s)))),
         years=("year", lambda s: sorted(set(int(y) for y in s))),
         territory=("territory_name", lambda s: "; ".join(sorted(set(s.dropna())))),
@@ -356,7 +360,9 @@ def _conflicts(acd: pd.DataFrame) -> pd.DataFrame:
 
 def _span(years: list[int]) -> str:
     """1975-1995, 1998-2002 from a list of years."""
-    runs, start, prev = [], None, None
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    prev = 0
     for y in years:
         if start is None:
             start = prev = y
@@ -389,14 +395,18 @@ def _draft_row(r, conflicts: pd.DataFrame, gw: int | None) -> list[dict]:
     found = []
     for c in cands.itertuples(index=False):
         hits = _names_agree(names, c.names)
-        dated = y0 is not None and any(y0 - _TOLERANCE_YEARS <= y <= y1 + _TOLERANCE_YEARS for y in c.years)
+        dated = (y0 is not None and y1 is not None  # _episode_years gives an end whenever it gives a start
+                 and any(y0 - _TOLERANCE_YEARS <= y <= y1 + _TOLERANCE_YEARS for y in c.years))
         terr_hit = bool(terr) and bool(c.territory) and any(
             terr == _norm(t) or (min(len(terr), len(_norm(t))) >= 4 and (terr in _norm(t) or _norm(t) in terr))
             for t in c.territory.split("; "))
         gov_hit = c.incompatibility in (2, 3) and terr == _norm(r.country)
         found.append((c, hits, dated, terr_hit or gov_hit))
-    src = lambda c: (f"CWM row {int(r.row)}; UCDP/PRIO ACD 25.1 conflict {int(c.conflict_id)} ({c.location}; side B "
-                     f"{c.side_b_text}; active {_span(c.years)})")  # noqa: E731
+
+    def src(c) -> str:
+        return (f"CWM row {int(r.row)}; UCDP/PRIO ACD 25.1 conflict {int(c.conflict_id)} ({c.location}; side B "
+                f"{c.side_b_text}; active {_span(c.years)})")
+
     years = f"{y0}-{y1}" if y0 is not None else "no dates"
     full = [f for f in found if f[1] and f[2]]
     if len(full) == 1:
@@ -406,7 +416,8 @@ def _draft_row(r, conflicts: pd.DataFrame, gw: int | None) -> list[dict]:
                  f"episode's years {years}; the only such conflict in {r.country}"}]
     if len(full) > 1:
         return [{**base, "conflict_id": int(c.conflict_id), "match": "uncertain", "basis": "country+sides+dates",
-                 "source": src(c), "note": f"side B {', '.join(hits)} named in {len(full)} conflicts active in {years}: "
+                 "source": src(c),
+                 "note": f"side B {', '.join(hits)} named in {len(full)} conflicts active in {years}: "
                  "review which one the mediation addresses"} for c, hits, _, _ in full]
     named = [f for f in found if f[1]]
     if named:
@@ -416,13 +427,14 @@ def _draft_row(r, conflicts: pd.DataFrame, gw: int | None) -> list[dict]:
     placed = [f for f in found if f[2] and f[3]]
     if placed:
         return [{**base, "conflict_id": int(c.conflict_id), "match": "uncertain", "basis": "country+territory+dates",
-                 "source": src(c), "note": f"no side B name agrees; the contested {r.territory} and the years {years} do"}
+                 "source": src(c),
+                 "note": f"no side B name agrees; the contested {r.territory} and the years {years} do"}
                 for c, _, _, _ in placed]
-    dated = [f for f in found if f[2]]
-    if len(dated):
+    in_years = [f for f in found if f[2]]
+    if len(in_years):
         return [{**base, "conflict_id": int(c.conflict_id), "match": "uncertain", "basis": "country+dates",
                  "source": src(c), "note": f"only the country and the years {years} agree (no side B name, "
-                 "not the contested territory)"} for c, _, _, _ in dated]
+                 "not the contested territory)"} for c, _, _, _ in in_years]
     return none(f"none of the {len(cands)} ACD conflicts in {r.country} names side B {r.side_b!r} or is active "
                 f"in the episode's years {years}")
 

@@ -140,7 +140,8 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
                 "location": str(last["location"]),
                 "gwno_loc": tuple(codes),
                 "gwno_loc_primary": int(_codes(last["gwno_loc"])[0]) if _codes(last["gwno_loc"]) else pd.NA,
-                "region": str(last["region"]) if not isinstance(last["region"], (list, tuple)) else ", ".join(map(str, last["region"])),
+                "region": (str(last["region"]) if not isinstance(last["region"], (list, tuple))
+                           else ", ".join(map(str, last["region"]))),
                 "side_a": str(last["side_a"]),
                 "side_b": str(last["side_b"]),
             }
@@ -198,8 +199,8 @@ def create_dyad_episodes(term_dyad: pd.DataFrame | None = None) -> pd.DataFrame:
 
     The dyad-level option for peace spells: a dyad is one government fighting one
     opposition actor; its episodes are UCDP's (``dyadep_id``), starting at
-    ``start_date2`` and ending at ``ependdate`` in the row with ``dyadterm == 1``. The dyad file ends in 2020: episodes still active then are
-    ongoing, and dyad-level spells are censored at 2020-12-31
+    ``start_date2`` and ending at ``ependdate`` in the row with ``dyadterm == 1``. The dyad
+    file ends in 2020: episodes still active then are ongoing, and dyad-level spells are censored at 2020-12-31
     (``create_spells(..., recurrence="dyad", censor_date="2020-12-31")``).
 
     Returns

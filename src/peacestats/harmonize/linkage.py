@@ -154,13 +154,15 @@ def mission_conflicts(path: str | Path | None = None) -> pd.DataFrame:
     ok = df["conflict_id"].isna() | df["conflict_id"].str.fullmatch(r"\d+")
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
-        raise _fail(path, "conflict_id", i, df, f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
+        raise _fail(path, "conflict_id", i, df,
+                    f"{df.at[i, 'conflict_id']!r} is not a UCDP conflict id (a whole number)")
     none = df["link"].eq("none")
     wrong = none != df["conflict_id"].isna()
     if wrong.any():
         i = int(np.flatnonzero(wrong.to_numpy())[0])
         what = ("a link of 'none' has no conflict_id" if none.iat[i]
-                else f"link {df.at[i, 'link']!r} needs a conflict_id (use link 'none' for an operation sent for no UCDP conflict)")
+                else f"link {df.at[i, 'link']!r} needs a conflict_id "
+                "(use link 'none' for an operation sent for no UCDP conflict)")
         raise _fail(path, "conflict_id", i, df, what)
     wrong = none != df["basis"].eq("none")
     if wrong.any():
@@ -248,7 +250,8 @@ def _linked_rows(spell_months: pd.DataFrame, spells: pd.DataFrame, mm: pd.DataFr
     pairs = sc.merge(lk, on="conflict_id")[["spell_id", "mission"]].drop_duplicates()
     rows = pairs.merge(spell_months, on="spell_id").merge(mm, on=["mission", "date"])
     in_loc = rows.merge(loc.assign(_in=True), on=["spell_id", "gwcode"], how="left")["_in"].notna().to_numpy()
-    any_in = pd.Series(in_loc, index=rows.index).groupby([rows["spell_id"], rows["mission"], rows["date"]]).transform("any")
+    by_key = [rows["spell_id"], rows["mission"], rows["date"]]
+    any_in = pd.Series(in_loc, index=rows.index).groupby(by_key).transform("any")
     return rows[in_loc | ~any_in.to_numpy()]
 
 
@@ -379,7 +382,8 @@ def linked_missions_table(missions: pd.DataFrame, acd: pd.DataFrame,
     first = acd.sort_values(["conflict_id", "year"]).drop_duplicates("conflict_id")
     conf = first[["conflict_id", "location", "side_a", "side_b", "type_of_conflict"]].copy()
     conf["conflict_id"] = conf["conflict_id"].astype("Int64")
-    out = links.merge(ops.drop_duplicates("mission_id"), on="mission_id", how="left").merge(conf, on="conflict_id", how="left")
+    out = (links.merge(ops.drop_duplicates("mission_id"), on="mission_id", how="left")
+           .merge(conf, on="conflict_id", how="left"))
     out["link_id"] = out.groupby("mission_id").cumcount().astype("int64") + 1
     cols = ["mission_id", "link_id", "organization", "kind", "mission_name", "conflict_id", "location", "side_a",
             "side_b", "type_of_conflict", "link", "basis", "source", "note"]

@@ -117,10 +117,11 @@ def _kathman(un: pd.DataFrame, kathman: pd.DataFrame) -> list[tuple]:
         if not len(g):
             continue
         first, last = g["date"].min(), g["date"].max()
-        if pd.notna(r.start_date) and first < pd.Timestamp(r.start_date).to_period("M").to_timestamp() - pd.DateOffset(months=1):
+        one_month = pd.DateOffset(months=1)
+        if pd.notna(r.start_date) and first < pd.Timestamp(r.start_date).to_period("M").to_timestamp() - one_month:
             out.append((r.mission_id, "kathman", "start_date", _d(r.start_date), first.strftime("%Y-%m"),
                         "personnel recorded before the start"))
-        if pd.notna(r.end_date) and last > pd.Timestamp(r.end_date).to_period("M").to_timestamp() + pd.DateOffset(months=1):
+        if pd.notna(r.end_date) and last > pd.Timestamp(r.end_date).to_period("M").to_timestamp() + one_month:
             out.append((r.mission_id, "kathman", "end_date", _d(r.end_date), last.strftime("%Y-%m"),
                         "personnel recorded after the end"))
         codes = pd.concat([g[["ccode", "date"]], g[["ccode2", "date"]].rename(columns={"ccode2": "ccode"})])
@@ -136,8 +137,6 @@ def _kathman(un: pd.DataFrame, kathman: pd.DataFrame) -> list[tuple]:
 
 
 def _geo_pko(un: pd.DataFrame, geo: pd.DataFrame) -> list[tuple]:
-    from .codes import name_to_gw
-
     out = []
     ours = un.drop_duplicates("mission_id").set_index("mission_id")
     pairs = geo[["mission", "year", "country"]].drop_duplicates()
@@ -237,7 +236,8 @@ def crosscheck_exceptions(path: str | Path | None = None) -> pd.DataFrame:
     dup = df.duplicated(["mission_id", "source", "field"], keep=False)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise _fail(MissionValueError, path, "mission_id", i, df, "the same (mission, source, field) is explained twice")
+        raise _fail(MissionValueError, path, "mission_id", i, df,
+                    "the same (mission, source, field) is explained twice")
     return df
 
 

@@ -38,8 +38,8 @@ The authored crosswalk ``resources/missions/tppm_crosswalk.csv`` says which TPPM
 Columns of the universe
 -----------------------
 ``mission_id`` (key), ``organization``, ``organization_type`` (``UN``, ``regional``,
-``ad hoc``, ``other``: the MFO, an organization of its own), ``mission_name``, ``lead_nation``, ``kind`` (:data:`MISSION_KINDS`),
-``mission_type`` (the four types; NA for TPPM-only operations: TPPM does not code the
+``ad hoc``, ``other``: the MFO, an organization of its own), ``mission_name``, ``lead_nation``,
+``kind`` (:data:`MISSION_KINDS`), ``mission_type`` (the four types; NA for TPPM-only operations: TPPM does not code the
 typology, and coding 138 operations from their mandates is left open), ``chapter_vii`` (from the
 authored tables; NA for Kathman-only and TPPM-only operations), ``host_gwcodes`` (list
 of int), ``start_date``, ``start_precision``, ``end_date``, ``end_precision`` (``day``,
@@ -98,6 +98,13 @@ MISSION_COLUMNS = [
 KATHMAN_LAST = pd.Timestamp("2019-12-01")
 
 
+def _label_where(mask: pd.Series, label: str) -> np.ndarray:
+    """``label`` where ``mask`` holds and ``None`` elsewhere, as ``np.where(mask, label, None)`` (object array)."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask.to_numpy(dtype=bool)] = label
+    return out
+
+
 def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | s.astype(str).str.strip().eq("")
 
@@ -153,7 +160,7 @@ def tppm_crosswalk(path: str | Path | None = None, *, gw_codes=None) -> pd.DataF
     bad("host_gwcodes", only & _blank(raw["host_gwcodes"]) & _blank(raw["note"]),
         lambda i: "is empty for a tppm_only row without a note saying why")
     gw = frozenset(gw_codes) if gw_codes is not None else gw_state_codes()
-    hosts = []
+    hosts: list[list[int]] = []
     no_hosts = _blank(raw["host_gwcodes"]).to_numpy()
     for i, v in enumerate(raw["host_gwcodes"]):
         if no_hosts[i]:
@@ -288,7 +295,7 @@ def _tppm_ops(tppm: pd.DataFrame, xwalk: pd.DataFrame) -> pd.DataFrame:
         "end_known": ~unknown_after.astype(bool),
         "resolution": t["un_resolution"],
         "strength": t["personnel1"].astype("Int64"),
-        "strength_source": np.where(t["personnel1"].notna(), "tppm_personnel1", None),
+        "strength_source": _label_where(t["personnel1"].notna(), "tppm_personnel1"),
         "kathman_mission": None,
         "in_dpo_list": False,
         "tppm_obsnums": t["obsnum"].astype(str),
@@ -359,7 +366,7 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     a.loc[a["organization"].eq("MFO"), "organization_type"] = "other"
     a["end_known"] = a["end_date"].notna() | a["ongoing"]
     a["strength"] = a["peak_strength"].astype("Int64")
-    a["strength_source"] = np.where(a["strength"].notna(), "peak", None)
+    a["strength_source"] = _label_where(a["strength"].notna(), "peak")
     a["in_dpo_list"] = is_un
     a["origin"] = np.where(is_un, "dpo_list", "non_un_table")
     a["tppm_obsnums"] = a["mission_id"].map(obs)
@@ -387,8 +394,8 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     k = k.assign(
         organization="UN", organization_type="UN", mission_name=k["mission_id"], lead_nation=None,
         mission_type=None, start_date=k["first"],
-        start_precision=np.where(k["first"].notna(), "month", None),
-        end_date=k["last"] + pd.offsets.MonthEnd(0), end_precision=np.where(k["last"].notna(), "month", None),
+        start_precision=_label_where(k["first"].notna(), "month"),
+        end_date=k["last"] + pd.offsets.MonthEnd(0), end_precision=_label_where(k["last"].notna(), "month"),
         ongoing=False, end_known=~open_end, resolution=None, strength=pd.array([pd.NA] * len(k), dtype="Int64"),
         strength_source=None, kathman_mission=k["mission_id"], in_dpo_list=False,
         tppm_obsnums=k["mission_id"].map(obs), origin="kathman",
@@ -426,13 +433,16 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     t = _tppm_ops(tppm, xwalk)
     clash = sorted(set(t["mission_id"]) & known)
     if clash:
-        raise MissionTableError(f"{path.name}: ids {clash} are used by the mission tables and by TPPM-only rows [{path}]")
+        raise MissionTableError(
+            f"{path.name}: ids {clash} are used by the mission tables and by TPPM-only rows [{path}]"
+        )
 
     # stacked as objects, then typed column by column (no dtype guessing across the parts)
     out = pd.concat([part.reindex(columns=MISSION_COLUMNS).astype(object) for part in (a, k, t)], ignore_index=True)
     bad_kind = ~out["kind"].isin(MISSION_KINDS)
     if bad_kind.any():  # pragma: no cover - each table checks its kinds
-        raise MissionValueError(f"create_missions: kinds outside {MISSION_KINDS}: {sorted(set(out.loc[bad_kind, 'kind']))}")
+        kinds = sorted(set(out.loc[bad_kind, "kind"]))
+        raise MissionValueError(f"create_missions: kinds outside {MISSION_KINDS}: {kinds}")
     for c in ("ongoing", "end_known", "in_dpo_list"):
         out[c] = out[c].astype(bool)
     out["strength"] = out["strength"].astype("Int64")

@@ -259,7 +259,7 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 def _parse_codes(df: pd.DataFrame, path: Path) -> pd.Series:
-    out = []
+    out: list[list[int]] = []
     for i, value in enumerate(df["host_gwcodes"]):
         if not isinstance(value, str):
             out.append([])
@@ -358,7 +358,7 @@ def _schema(kind: str, gw: frozenset[int]):
         )
         return ~gaps | df["notes"].fillna("").str.strip().ne("")
 
-    text = dict(nullable=True)
+    text: dict = dict(nullable=True)  # dict[Any, Any]: pandera's Column takes mixed keyword types
     columns = {
         "mission_acronym": pa.Column(str, pa.Check.str_matches(r"^\S(.*\S)?$"), unique=True, nullable=False),
         "mission_name": pa.Column(str, nullable=False),
@@ -591,7 +591,7 @@ def missions(*, gw_codes=None) -> pd.DataFrame:
     for c in ("peak_strength", "peak_strength_year"):
         un[c] = pd.array([pd.NA] * len(un), dtype="Int64")
     for c in ("start", "end"):  # the UN table's dates are to the day
-        un[f"{c}_precision"] = np.where(un[f"{c}_date"].notna(), "day", None)
+        un[f"{c}_precision"] = np.where(un[f"{c}_date"].notna(), "day", None)  # type: ignore[call-overload]
     other = non_un_missions(gw_codes=gw_codes).rename(columns={"authorizing_resolution": "resolution"})
     other["kathman_mission"] = pd.Series([pd.NA] * len(other), dtype=object)
     out = pd.concat([un[STACKED_COLUMNS], other[STACKED_COLUMNS]], ignore_index=True)

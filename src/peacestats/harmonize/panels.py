@@ -381,7 +381,7 @@ def _acd_state_years(type=None, issue=None, only_wars=False, by="location",
         .reset_index()
     )
     sy["ucdp_ongoing"] = 1
-    cov = registry.get("ucdp_acd").coverage
+    cov = registry.get("ucdp_acd").years()
     return sy, cov
 
 
@@ -898,7 +898,8 @@ def add_agreement_provisions(df: pd.DataFrame) -> pd.DataFrame:
     for c in new:
         result[c] = out[c].array  # keeps Int64 (NA outside coverage)
     lost = loc.loc[~np.array(placed, dtype=bool), ["agreement_id", "gwcode", "year"]]
-    result.attrs = {**df.attrs, "pax_unplaced": sorted({(int(a), int(g), int(y)) for a, g, y in lost.itertuples(index=False)})}
+    result.attrs = {**df.attrs,
+                    "pax_unplaced": sorted({(int(a), int(g), int(y)) for a, g, y in lost.itertuples(index=False)})}
     return result
 
 

@@ -135,8 +135,11 @@ def create_spells(
         raise ValueError(f"recurrence must be 'conflict', 'dyad' or 'location', not {recurrence!r}")
     unit = "dyad_id" if recurrence == "dyad" else "conflict_id"
     if isinstance(episodes, pd.DataFrame) and unit not in episodes.columns:
-        raise HarmonizeError(f"recurrence={recurrence!r} needs a {unit!r} column (dyad episodes come from create_dyad_episodes)")
-    _need(episodes, "create_spells", ["episode_id", "conflict_id", unit, "gwno_loc", "gwno_loc_primary"], dates=["start_date", "end_date"])
+        raise HarmonizeError(
+            f"recurrence={recurrence!r} needs a {unit!r} column (dyad episodes come from create_dyad_episodes)"
+        )
+    _need(episodes, "create_spells", ["episode_id", "conflict_id", unit, "gwno_loc", "gwno_loc_primary"],
+          dates=["start_date", "end_date"])
     if min_gap_days < 0:
         raise ValueError("min_gap_days must be >= 0")
     censor_date = pd.Timestamp(censor_date)
@@ -144,7 +147,9 @@ def create_spells(
     bad = ep["end_date"].notna() & (ep["end_date"] < ep["start_date"])
     if bad.any():
         r = ep[bad].iloc[0]
-        raise HarmonizeError(f"episode {r['episode_id']}: ends ({r['end_date'].date()}) before it starts ({r['start_date'].date()})")
+        raise HarmonizeError(
+            f"episode {r['episode_id']}: ends ({r['end_date'].date()}) before it starts ({r['start_date'].date()})"
+        )
 
     ended = ep[ep["end_date"].notna() & (ep["end_date"] < censor_date)]
     starts = ep[["episode_id", *dict.fromkeys(["conflict_id", unit]), "start_date", "end_date", "gwno_loc"]]
@@ -392,7 +397,9 @@ def split_spells(
         r["spell_start_date"] = r["start_date"]
     if (r["stop_date"] <= r["start_date"]).any():
         bad = r[r["stop_date"] <= r["start_date"]].iloc[0]
-        raise HarmonizeError(f"spell {bad['spell_id']}: stop_date {bad['stop_date']} is not after start_date {bad['start_date']}")
+        raise HarmonizeError(
+            f"spell {bad['spell_id']}: stop_date {bad['stop_date']} is not after start_date {bad['start_date']}"
+        )
     ch = changes[[key, date, *covariates]].copy()
     try:
         ch[date] = pd.to_datetime(ch[date])
@@ -464,11 +471,13 @@ def check_counting_process(rows: pd.DataFrame) -> None:
     _need(rows, "check_counting_process", ["spell_id"], numbers=["start", "stop", "event"])
     r = rows.sort_values(["spell_id", "start"])
     if (r["start"] >= r["stop"]).any():
-        raise HarmonizeError(f"rows with start >= stop in spells {r.loc[r['start'] >= r['stop'], 'spell_id'].unique()[:10].tolist()}")
+        ids = r.loc[r["start"] >= r["stop"], "spell_id"].unique()[:10].tolist()
+        raise HarmonizeError(f"rows with start >= stop in spells {ids}")
     prev_stop = r.groupby("spell_id")["stop"].shift()
     gap = prev_stop.notna() & (prev_stop != r["start"])
     if gap.any():
-        raise HarmonizeError(f"overlapping or non-contiguous rows in spells {r.loc[gap, 'spell_id'].unique()[:10].tolist()}")
+        ids = r.loc[gap, "spell_id"].unique()[:10].tolist()
+        raise HarmonizeError(f"overlapping or non-contiguous rows in spells {ids}")
     last = r.groupby("spell_id")["stop"].transform("max") == r["stop"]
     if (r.loc[~last, "event"] != 0).any():
         raise HarmonizeError("an event on a row that is not its spell's last row")

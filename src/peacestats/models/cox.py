@@ -181,7 +181,8 @@ class CoxResult(ModelResult, CoxCurves):
         out = pd.DataFrame(index=t.index)
         out["coef"] = t["estimate"]
         out["HR"] = t["exp_estimate"]
-        out["se(coef)"] = np.sqrt(np.diag(self.vcov_model.to_numpy()))
+        model_vcov = self.vcov if self.vcov_model is None else self.vcov_model
+        out["se(coef)"] = np.sqrt(np.diag(model_vcov.to_numpy()))
         if self.vcov_robust is not None:
             out["robust se"] = t["std_error"]
         out["z"] = t["statistic"]
@@ -376,7 +377,7 @@ def coxph(
         raise ConvergenceError("Cox model: non-finite estimates; check the covariates for extreme values.")
     V_model, V_robust, rscore, score_resid, vcov_type = _cox_variance(
         cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction)
-    score0 = _quad_test(fit.ev0.I, fit.ev0.U)
+    score0 = _quad_test(fit.ev0.information(), fit.ev0.U)
     vcov = V_robust if robust else V_model
     idx = pd.Index(names)
     n, n_dropped, used = len(df), inp.n_dropped, inp.used

@@ -7,8 +7,7 @@ the coefficient-uncertainty term). :class:`CoxCurves` is mixed into
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,6 +22,13 @@ __all__ = ["CoxCurves"]
 
 class CoxCurves:
     """Survival-curve methods of :class:`~peacestats.models.cox.CoxResult` (uses its fit state)."""
+
+    # the CoxResult fields these methods read (declared for the type checker; not fields here)
+    params: pd.Series
+    vcov: pd.DataFrame
+    model: str
+    strata: list[str]
+    _state: dict[str, Any]
 
     def _baseline_pieces(self):
         """Per (stratum, stop time): n_risk, n_event, n_censor, hazard, variance and xbar increments (R's agsurv)."""

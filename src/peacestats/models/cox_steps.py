@@ -175,12 +175,15 @@ def _infinite_terms(fit, names, on_separation):
 
 
 def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction):
-    """Model and Lin-Wei variances and the robust score test: ``(V_model, V_robust, rscore, score_resid, vcov_type)``."""
+    """Model and Lin-Wei variances and the robust score test.
+
+    Returns ``(V_model, V_robust, rscore, score_resid, vcov_type)``.
+    """
     ev = fit.ev
     try:
-        V_model = np.linalg.inv(ev.I)
+        V_model = np.linalg.inv(ev.information())
     except np.linalg.LinAlgError:
-        V_model = np.linalg.pinv(ev.I)
+        V_model = np.linalg.pinv(ev.information())
     V_model = (V_model + V_model.T) / 2
 
     V_robust = None

@@ -78,7 +78,9 @@ class SurvFormula:
 
 def _split_top_level(s: str, sep: str) -> list[str]:
     """Split ``s`` on ``sep`` outside parentheses/brackets."""
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []  # the characters of the current part
+    depth = 0
     for ch in s:
         if ch in "([{":
             depth += 1
@@ -121,7 +123,11 @@ def parse_surv_formula(formula: str) -> SurvFormula | None:
         raise SpecificationError(
             f"formula {formula!r}: Surv() needs (time, event) or (start, stop, event) column names."
         )
-    start, stop, event = (None, *args) if len(args) == 2 else args
+    start: str | None = None
+    if len(args) == 2:
+        stop, event = args
+    else:
+        start, stop, event = args
     rest, strata, cluster = extract_specials(rhs)
     return SurvFormula(start, stop, event, rest, strata, cluster)
 
@@ -146,7 +152,9 @@ def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
     Returns the remaining right-hand side, the strata columns and the cluster column.
     """
     terms = _split_top_level(rhs, "+")
-    keep, strata, cluster = [], [], None
+    keep: list[str] = []
+    strata: list[str] = []
+    cluster = None
     for t in terms:
         ms = re.fullmatch(r"strata\s*\((.*)\)", t)
         mc = re.fullmatch(r"cluster\s*\((.*)\)", t)
@@ -220,11 +228,11 @@ def formula_columns(rhs: str, columns: Iterable[str], *, eval_env=None) -> tuple
                         unknown.append(name)
                 elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q":
                     if node.args and isinstance(node.args[0], ast.Constant):
-                        name = node.args[0].value
-                        if name in cols and name not in used:
-                            used.append(name)
-                        elif name not in cols and name not in unknown:
-                            unknown.append(name)
+                        qname = str(node.args[0].value)  # Q("name"): patsy takes a string
+                        if qname in cols and qname not in used:
+                            used.append(qname)
+                        elif qname not in cols and qname not in unknown:
+                            unknown.append(qname)
     return used, unknown
 
 

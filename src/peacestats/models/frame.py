@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,7 +102,7 @@ __all__ = [
     "GLM_TOL",
 ]
 
-def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:
+def complete_rows(data: pd.DataFrame, columns: Sequence[str | None]) -> tuple[np.ndarray, int]:
     """R's ``na.omit``: a boolean mask of rows with no missing value in ``columns``.
 
     Returns
@@ -158,7 +159,7 @@ class Design:
     X: np.ndarray
     columns: list[str]
     terms: dict[str, list[int]]
-    design_info: object
+    design_info: Any  # patsy.DesignInfo, or None
     y: np.ndarray | None = None
     y_name: str | None = None
     intercept: bool = False
@@ -178,6 +179,18 @@ class Design:
     def has_intercept(self) -> bool:
         """Whether an ``"Intercept"`` column is among the columns."""
         return "Intercept" in self.columns
+
+    def response(self) -> np.ndarray:
+        """``y``, for the estimators that need an outcome (:func:`model_frame` always sets it)."""
+        if self.y is None:
+            raise SpecificationError("the model needs an outcome: write the formula as 'outcome ~ terms'")
+        return self.y
+
+    def rows(self) -> pd.DataFrame:
+        """``frame``, the data rows used (:func:`model_frame` always sets it)."""
+        if self.frame is None:
+            raise SpecificationError("this design was built without a model frame (use model_frame)")
+        return self.frame
 
     def transform(self, new: pd.DataFrame) -> np.ndarray:
         """The same columns for new data (factor levels as in the fitted data)."""

@@ -58,6 +58,8 @@ from .survival_data import (
     _unique_index,
 )
 
+_SQRT_EPS = np.sqrt(np.finfo(float).eps)  # default tolerance of the median search
+
 __all__ = ["kaplan_meier", "logrank_test", "KaplanMeierResult", "LogrankResult"]
 
 CONF_TYPES = ("log", "log-log", "plain")
@@ -109,7 +111,7 @@ def _confint(surv, se_h, conf_type: str, conf_level: float):
     return lo, hi
 
 
-def _first_below_half(time, y, tol=np.sqrt(np.finfo(float).eps)):
+def _first_below_half(time, y, tol=_SQRT_EPS):
     """R's ``minmin`` in ``survival:::survmean``: where a curve first reaches 0.5.
 
     If the curve sits exactly at 0.5 over an interval, the midpoint between that time
@@ -262,7 +264,8 @@ class KaplanMeierResult(ResultBase):
     # ------------------------------------------------------------------ display
     def _title(self) -> str:
         o = self.options
-        s = f"Surv({o.get('entry') + ', ' if o.get('entry') else ''}{o['duration']}, {o['event']})"
+        entry = o.get("entry")
+        s = f"Surv({entry + ', ' if entry else ''}{o['duration']}, {o['event']})"
         rhs = " + ".join(self.group_var) if self.group_var else "1"
         return f"Kaplan-Meier: {s} ~ {rhs}"
 
@@ -456,7 +459,7 @@ def kaplan_meier(
     curve["conf_low"], curve["conf_high"] = lo, hi
     # R's summary(): event times only; n.censor = censored since the previous event time
     tabs = []
-    for g, cur in curve.groupby("group", sort=False):
+    for _, cur in curve.groupby("group", sort=False):
         cen_cum = cur["n_censor"].cumsum()
         ev = cur["n_event"] > 0
         ccum = cen_cum[ev].to_numpy()

@@ -102,7 +102,7 @@ class LogrankResult(ResultBase):
 
     def _lines(self) -> list[str]:
         out = [f"Chisq = {self.chisq:.4f} on {self.df} degrees of freedom, p = {self.p_value:.4g}"]
-        if self.trend_chisq is not None:
+        if self.trend_chisq is not None and self.scores is not None:
             sc = ", ".join(f"{v:g}" for v in self.scores)
             out.append(f"Test for trend (scores {sc}): chi2(1) = {self.trend_chisq:.4f}, p = {self.trend_p_value:.4g}")
         if self.n_strata > 1:
@@ -219,24 +219,24 @@ def logrank_test(
     gidx = pd.Categorical(labels, categories=levels).codes.astype(int)
     slabels, slevels = _group_labels(df, strat)
     e_, s_, d_, w_ = (df[c].to_numpy() for c in ("_entry", "_stop", "_event", "_w"))
-    O, E, V = np.zeros(k), np.zeros(k), np.zeros((k, k))
+    obs, E, V = np.zeros(k), np.zeros(k), np.zeros((k, k))
     for sl in slevels:
         m = (slabels == sl).to_numpy()
         o, e, v = _logrank_stratum(e_[m], s_[m], d_[m], w_[m], gidx[m], k)
-        O += o
+        obs += o
         E += e
         V += v
-    chisq, dof, p = _logrank_chisq(O, E, V)
+    chisq, dof, p = _logrank_chisq(obs, E, V)
     n_by = np.bincount(gidx, minlength=k)
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pd.DataFrame(
             {
                 "group": levels,
                 "n": n_by,
-                "observed": O,
+                "observed": obs,
                 "expected": E,
-                "oe2_e": (O - E) ** 2 / E,
-                "oe2_v": (O - E) ** 2 / np.diag(V),
+                "oe2_e": (obs - E) ** 2 / E,
+                "oe2_v": (obs - E) ** 2 / np.diag(V),
             }
         )
     res = LogrankResult(
@@ -247,7 +247,7 @@ def logrank_test(
     )
     if trend is not False and trend is not None:
         scores = _trend_scores(trend, groups, levels)
-        u = float(scores @ (O - E))
+        u = float(scores @ (obs - E))
         vt = float(scores @ V @ scores)
         if not vt > 0:
             raise SpecificationError("logrank_test: the trend variance is 0 (all scores equal?)")
@@ -258,14 +258,14 @@ def logrank_test(
     return res
 
 
-def _logrank_chisq(O: np.ndarray, E: np.ndarray, V: np.ndarray) -> tuple[float, int, float]:
+def _logrank_chisq(obs: np.ndarray, E: np.ndarray, V: np.ndarray) -> tuple[float, int, float]:
     """The log-rank chi-square over the groups with expected events, its df and p-value (R's ``survdiff``)."""
     use = E > 0
     dof = int(use.sum()) - 1
     if dof < 1:
         chisq = 0.0
     else:
-        diff = (O - E)[use][1:]
+        diff = (obs - E)[use][1:]
         vv = V[np.ix_(use, use)][1:, 1:]
         try:
             chisq = float(diff @ np.linalg.solve(vv, diff))

@@ -188,9 +188,12 @@ class ParametricResult(ModelResult):
         metric = "PH" if self._check_metric(None) == "ph" else "AFT"
         return f"{_NAMES[self.distribution]} {metric}: {self.formula}"
 
-    def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, metric: str | None = None,
-             labels=None):
-        """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs; ``labels``: term -> name; returns the axes."""
+    def plot(self, ax=None, exponentiate: bool | None = True, conf_level: float = 0.95, labels=None,
+             metric: str | None = None):
+        """Hazard ratios (PH) or time ratios (AFT) of the covariates with CIs.
+
+        ``labels``: term -> name; returns the axes.
+        """
         metric = self._check_metric(metric)
         t = self.tidy(conf_level, exponentiate=exponentiate, metric=metric)
         t = t[~t["term"].isin([INTERCEPT, LOG_SCALE, LOG_P])]

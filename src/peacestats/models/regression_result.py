@@ -123,6 +123,8 @@ class RegressionResult(ModelResult):
 
         codes, name, G = _vcov.recluster(vcov, cluster, self.nobs, self.cluster_codes, self.cluster_name)
         flavour = _vcov.resolve(vcov, codes is not None)
+        if self._pieces is None:
+            raise SpecificationError("this result keeps no fit pieces to recompute the variance from: fit it again")
         V, c = _vcov.compute(self._pieces, flavour, codes, self.family == "gaussian")
         new = copy.copy(self)
         new.vcov = pd.DataFrame(V, index=self.params.index, columns=self.params.index)
@@ -204,6 +206,8 @@ class RegressionResult(ModelResult):
         if type not in ("response", "link"):
             raise SpecificationError(f"type must be 'response' or 'link', not {type!r}")
         if newdata is None:
+            if self.model_frame is None:
+                raise SpecificationError("predict: give newdata (this result keeps no model frame)")
             newdata = self.model_frame
             if offset is None and self.offset_values is not None and self.offset_name is None:
                 offset = self.offset_values
@@ -216,6 +220,7 @@ class RegressionResult(ModelResult):
 def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, fam, model, formula, *,
                  loglik, df_model, mu, extra, options, dist="normal", df_resid=None) -> RegressionResult:
     idx = pd.Index(d.columns)
+    y, rows = d.response(), d.rows()
     lm = fam is None
     citations = ["cluster_robust"] if (codes is not None or flavour not in ("model",)) else []
     if fam is not None and fam.name == "negative binomial":
@@ -229,12 +234,12 @@ def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, 
         "fe": list(d.fe.columns) if d.fe is not None else None,
         **options,
     }
-    n_dropped = d.n_input - len(d.y)
+    n_dropped = d.n_input - len(y)
     return RegressionResult(
         params=pd.Series(params, index=idx, name="estimate"),
         vcov=pd.DataFrame(V, index=idx, columns=idx),
         vcov_type=_vcov.label(flavour, d.cluster_name, G, lm, factor),
-        nobs=len(d.y),
+        nobs=len(y),
         loglik=float(loglik),
         df_model=int(df_model),
         model=model,
@@ -248,17 +253,17 @@ def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, 
         options=opts,
         data_info={
             "n_input_rows": d.n_input,
-            "n_used": len(d.y),
+            "n_used": len(y),
             "n_dropped": n_dropped,
             "dropped_by_column": dict(d.dropped_by),
             "outcome": d.y_name,
-            "columns": list(d.frame.columns),
-            "source": d.frame.attrs.get("source"),  # the lineage read_table recorded (peacestats.lineage)
+            "columns": list(rows.columns),
+            "source": rows.attrs.get("source"),  # the lineage read_table recorded (peacestats.lineage)
         },
         citations=tuple(citations),
         family="gaussian" if lm else fam.name,
         link="identity" if lm else fam.link,
-        fitted=pd.Series(mu, index=d.frame.index, name="fitted"),
+        fitted=pd.Series(mu, index=rows.index, name="fitted"),
         n_dropped=n_dropped,
         dropped_by=dict(d.dropped_by),
         design_info=d.design_info,

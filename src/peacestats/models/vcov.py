@@ -196,10 +196,12 @@ def _compute_fitted(p: VcovPieces, flavour: str, codes: np.ndarray | None, lm: b
             c = G / (G - 1) * ((n - 1) / (n - k) if p.linear else 1.0)
         else:
             c = n / (n - k) if p.linear else n / (n - 1)
-        if p.stata_bread is not None:
+        if p.stata_bread is not None and p.stata_scores is not None:
             V = sandwich(p.stata_bread, p.stata_scores, codes)
             return c * V[p.stata_block, p.stata_block], c
         return c * sandwich(p.bread, p.scores, codes), c
+    if codes is None:
+        raise SpecificationError(f"vcov {flavour!r} needs clusters (give cluster=)")
     G = int(codes.max()) + 1
     if flavour == "CR0":
         c = 1.0

@@ -104,7 +104,8 @@ def new_axes(figsize, labels=(), title: str = ""):
 
 
 #: Mantissas tried for ratio-axis ticks, from sparse to dense.
-_RATIO_STEPS = ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0), (1.0, 2.0, 3.0, 5.0), (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
+_RATIO_STEPS = ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0), (1.0, 2.0, 3.0, 5.0),
+                (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0))
 
 
 def ratio_ticks(vmin: float, vmax: float, max_ticks: int = 7) -> list[float]:

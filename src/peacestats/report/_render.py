@@ -95,7 +95,10 @@ def _tex(s: str) -> str:
 
 
 def render_latex(tab: Table, float: bool | None = None, caption: str | None = None, label: str | None = None) -> str:
-    """booktabs ``tabular``; inside a ``table`` float with ``\\caption``/``\\label`` when asked (or when either is given)."""
+    """booktabs ``tabular``.
+
+    Inside a ``table`` float with ``\\caption``/``\\label`` when asked (or when either is given).
+    """
     n = len(tab.columns)
     use_float = bool(caption or label) if float is None else bool(float)
     caption = caption if caption is not None else (tab.title if use_float else None)

@@ -232,6 +232,11 @@ def _statsmodels(res) -> TidyResult:
 
 
 # ======================================================================= lifelines
+def _attr(obj, name: str) -> Any:
+    """``getattr(obj, name, None)``: an attribute a fitter may lack."""
+    return getattr(obj, name, None)
+
+
 def _lifelines(fitter) -> TidyResult:
     s = fitter.summary
     if isinstance(s.index, pd.MultiIndex):  # parametric fitters: (parameter, covariate)
@@ -248,7 +253,7 @@ def _lifelines(fitter) -> TidyResult:
     st = {"n": int(getattr(fitter, "_n_examples", len(events) if events is not None else 0)),
           "n_events": int(np.asarray(events).sum()) if events is not None else None,
           "loglik": float(fitter.log_likelihood_),
-          "aic": float(getattr(fitter, "AIC_partial_", None) or getattr(fitter, "AIC_", np.nan)),
+          "aic": float(_attr(fitter, "AIC_partial_") or getattr(fitter, "AIC_", np.nan)),
           "concordance": float(getattr(fitter, "concordance_index_", np.nan))}
     robust = bool(getattr(fitter, "robust", False)) or getattr(fitter, "cluster_col", None) is not None
     cluster = getattr(fitter, "cluster_col", None)

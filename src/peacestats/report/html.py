@@ -51,7 +51,7 @@ th:first-child,td:first-child{text-align:left} thead th{border-bottom:2px solid 
 figure{margin:1.5rem 0} figure img{max-width:100%} figcaption,caption{font-size:.9rem;color:#444;text-align:left;caption-side:top;margin-bottom:.3rem}
 .provenance{margin-top:3rem;border-top:2px solid #444;font-size:.85rem;color:#333} pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.8rem}
 code{font-size:.9em} .note{font-size:.85rem;color:#555}
-"""
+"""  # noqa: E501 (CSS: one rule set per line, as written into every page)
 
 
 #: Report pages only (the index keeps its bytes): the table of contents.
@@ -156,7 +156,8 @@ def git_revision(root: Path | None = None) -> str:
     """The git commit of the project (``"<sha>"``, ``"<sha>-dirty"``), or ``"unknown"``."""
     root = root or config.project_root()
     try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                             check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
@@ -220,10 +221,10 @@ class Report:
             if not is_project_data(k):
                 registry.get(k)
             if k not in self.datasets:
-                self.datasets.append(k)
+                self.datasets = [*self.datasets, k]
         for m in methods:
             if m not in self.methods:
-                self.methods.append(m)
+                self.methods = [*self.methods, m]
 
     def text(self, markdown: str) -> None:
         """A block of Markdown (headings, paragraphs, lists, tables); shown inline in a notebook."""
@@ -235,7 +236,9 @@ class Report:
 
             _show(Markdown(markdown))
 
-    def table(self, name: str, obj, caption: str, *, csv: pd.DataFrame | None = None, **regtable_kwargs) -> pd.DataFrame:
+    def table(
+        self, name: str, obj, caption: str, *, csv: pd.DataFrame | None = None, **regtable_kwargs
+    ) -> pd.DataFrame:
         """A table: a DataFrame, or fitted models (one or a list) rendered with :func:`regtable`.
 
         The tidy CSV goes to ``tables/<report>-<name>.csv``: the DataFrame itself, the
@@ -335,6 +338,7 @@ class Report:
         report and ``make reports`` (whose target is the sidecar) runs the analysis again.
         """
         out = self.out_dir
+        assert out is not None  # __post_init__ sets it
         with io.folder_lock(out, "report", echo=None):
             io.clean_stale_temps(out, out / "tables", out / "figures")
             return self._write_locked(out)
@@ -392,13 +396,18 @@ def read_entry(path: str | Path, *, check_files: bool = True) -> dict:
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ReportFileError(f"{path}: not valid JSON ({exc}); the report's sidecar is truncated or damaged. {redo}") from None
+        raise ReportFileError(
+            f"{path}: not valid JSON ({exc}); the report's sidecar is truncated or damaged. {redo}"
+        ) from None
     missing = [k for k, t in _ENTRY_KEYS.items() if not isinstance(entry, dict) or not isinstance(entry.get(k), t)]
     prov = entry.get("provenance") if isinstance(entry, dict) else None
-    if not missing and not (isinstance(prov.get("datasets"), list) and isinstance(prov.get("methods"), list)):
+    if not missing and not (isinstance(prov, dict) and isinstance(prov.get("datasets"), list)
+                            and isinstance(prov.get("methods"), list)):
         missing = ["provenance.datasets/methods"]
     if missing:
-        raise ReportFileError(f"{path}: not a peacestats report sidecar (missing or wrong {', '.join(missing)}). {redo}")
+        raise ReportFileError(
+            f"{path}: not a peacestats report sidecar (missing or wrong {', '.join(missing)}). {redo}"
+        )
     if check_files:
         for rel, sha in sorted(entry["files"].items()):
             f = path.parent / rel
@@ -424,7 +433,8 @@ def _write_index_locked(out: Path, title: str) -> Path:
     from ..errors import ReportFileError
 
     entries = [read_entry(p) for p in sorted(out.glob("*.json"))]
-    orphans = sorted(p.name for p in out.glob("*.html") if p.name != "index.html" and not p.with_suffix(".json").is_file())
+    orphans = sorted(p.name for p in out.glob("*.html")
+                     if p.name != "index.html" and not p.with_suffix(".json").is_file())
     if orphans:
         raise ReportFileError(
             f"{out}: {', '.join(orphans)} without the JSON sidecar that lists it in the index (a run killed "
@@ -436,10 +446,12 @@ def _write_index_locked(out: Path, title: str) -> Path:
         raise PeacestatsError(f"no reports in {out}: run the analyses first (make reports)")
     items = []
     for e in entries:
-        thumb = f'<img src="figures/{e["figures"][0]}.png" alt="" style="max-width:14rem;float:right;margin-left:1rem">' if e["figures"] else ""
+        thumb = (f'<img src="figures/{e["figures"][0]}.png" alt="" '
+                 'style="max-width:14rem;float:right;margin-left:1rem">' if e["figures"] else "")
         items.append(
             f'<li style="clear:both;margin-bottom:1.5rem">{thumb}<a href="{html.escape(e["name"])}.html">'
-            f'<strong>{html.escape(e["title"])}</strong></a><br><span class="question">{html.escape(e["question"])}</span>'
+            f'<strong>{html.escape(e["title"])}</strong></a><br>'
+            f'<span class="question">{html.escape(e["question"])}</span>'
             f'<br><span class="note">{len(e["tables"])} tables, {len(e["figures"])} figures; data: '
             f'{", ".join(d["key"] + " " + d["version"] for d in e["provenance"]["datasets"])}</span></li>'
         )

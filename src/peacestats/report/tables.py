@@ -34,7 +34,8 @@ from ._common import as_results as _as_results
 from ._common import use_exp as _use_exp
 from ._render import Table, render_frame, render_html, render_latex, render_markdown
 
-__all__ = ["regtable", "tidy_long", "coefplot", "forest_plot"]
+# coefplot and forest_plot are served by the module __getattr__ below
+__all__ = ["regtable", "tidy_long", "coefplot", "forest_plot"]  # noqa: F822
 
 #: Labels of the fit statistics (keys of ``ModelResult.glance()``).
 STAT_LABELS: dict[str, str] = {

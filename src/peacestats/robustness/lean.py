@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import MultiverseError
 from ..models import frame as _frame
 from ..models import vcov as _vcov
 from .frames import Frame
@@ -46,6 +47,8 @@ def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str
     out = {}
     for level, col in clusters.items():
         codes, G = _vcov.cluster_codes(frame[col][mask], col)
+        if codes is None or G is None:  # cluster_codes answers None only when given no column
+            raise Fallback(f"no clusters in column {col!r}")
         out[level] = (codes, G)
     return out
 
@@ -105,7 +108,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
         raise Fallback(f"Cox: {exc}") from exc
     if fit.infinite or not np.all(np.isfinite(fit.beta)):
         raise Fallback("Cox: a coefficient runs off to infinity (separation)")
-    V = np.linalg.inv(fit.ev.I)
+    V = np.linalg.inv(fit.ev.information())
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
     codes = _codes(frame, mask, clusters)
@@ -202,24 +205,29 @@ def full(estimator: str, frame: Frame, mask: np.ndarray, terms: list[str], clust
     from ..models.cox import coxph
     from ..models.parametric import survreg
     from ..models.regression import logit as logit_full
+    from ..models.results import ModelResult
 
     cols = dict.fromkeys([*terms, *extra, *clusters.values(), "spell_id", "start", "stop", "event", "years",
                           "failed"])
     d = pd.DataFrame({c: frame[c][mask] for c in cols if c in frame})
     se, G = {}, {}
     for lv, col in clusters.items():
+        fit: ModelResult
         if estimator == "cox":
             fit = coxph(" + ".join(terms), d, start="start", stop="stop", event="event", id="spell_id",
                         cluster=col, ties="efron")
             row = fit.tidy().set_index("term").loc[terms[0]]
             events = fit.n_events
         elif estimator == "weibull":
-            fit = survreg(" + ".join(terms), d, stop="years", event="failed", dist="weibull", cluster=col)
-            row = fit.tidy(metric="ph").set_index("term").loc[terms[0]]
+            wfit = survreg(" + ".join(terms), d, stop="years", event="failed", dist="weibull", cluster=col)
+            fit, row = wfit, wfit.tidy(metric="ph").set_index("term").loc[terms[0]]
             events = fit.n_events
         else:
             fit = logit_full("event ~ " + " + ".join([*terms, *extra]), d, cluster=col)
             row = fit.tidy().set_index("term").loc[terms[0]]
             events = int(d["event"].sum())
+        if events is None or fit.n_clusters is None or fit.nobs is None:  # clustered fits count all three
+            raise MultiverseError(f"{estimator}: the fit reports no event or cluster count")
         se[lv], G[lv] = float(row["std_error"]), int(fit.n_clusters)
-    return _result(float(row["estimate"]), se, fit.nobs, events, G)
+        n_used, n_events = fit.nobs, events
+    return _result(float(row["estimate"]), se, n_used, n_events, G)

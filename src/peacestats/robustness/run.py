@@ -37,7 +37,10 @@ NULL_COLUMNS = ["spec", "resample", "estimate", "std_error", "error_type"]
 
 
 def _analysis(name: str):
-    """The module of an analysis: ``check_options``, ``prepare_data``, ``fit_many``, ``resample_clusters``, ``SHARED``."""
+    """The module of an analysis.
+
+    It provides ``check_options``, ``prepare_data``, ``fit_many``, ``resample_clusters``, ``SHARED``.
+    """
     if name == "ucdp_peace":
         from . import ucdp_peace as a
 
@@ -46,7 +49,7 @@ def _analysis(name: str):
 
 
 def _failed(exc: Exception) -> dict[str, Any]:
-    out = {c: None for c in RESULT_COLUMNS}
+    out: dict[str, Any] = {c: None for c in RESULT_COLUMNS}
     out.update(error_type=type(exc).__name__, error=str(exc)[:1000] or repr(exc))
     return out
 

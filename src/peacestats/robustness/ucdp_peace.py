@@ -281,7 +281,8 @@ def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list
     presence = o["presence"]
     if presence not in frame:
         raise MultiverseError(f"no presence column {presence!r} in the prepared data")
-    base = np.ones(len(frame), dtype=bool) if SAMPLES[o["sample"]] is None else frame[SAMPLES[o["sample"]]].astype(bool)
+    sample_col = SAMPLES[o["sample"]]
+    base = np.ones(len(frame), dtype=bool) if sample_col is None else frame[sample_col].astype(bool)
     controls = CONTROL_SETS[o["controls"]]
     complete = base.copy()
     for c in [presence, *controls]:

@@ -97,7 +97,8 @@ def validate(df: pd.DataFrame, schema, key: str, path: Path | str) -> pd.DataFra
     missing = [c for c in schema.columns if c not in df.columns and schema.columns[c].required]
     if missing:
         near = {
-            m: [c for c in df.columns if re.sub(r"[^a-z0-9]", "", str(c).lower()) == re.sub(r"[^a-z0-9]", "", m.lower())]
+            m: [c for c in df.columns
+                if re.sub(r"[^a-z0-9]", "", str(c).lower()) == re.sub(r"[^a-z0-9]", "", m.lower())]
             for m in missing
         }
         hints = "; ".join(f"{m!r} (found {near[m][0]!r} instead?)" for m in missing if near[m])

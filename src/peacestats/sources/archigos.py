@@ -191,13 +191,15 @@ def check(df: pd.DataFrame) -> pd.DataFrame:
         if r.exitcode == "Still in Office" and r.exit != "Still in Office":
             add(i, r, "exit", r.exit, "exitcode says still in office, exit does not", "check the exit")
         if r.end_date < r.start_date:
-            add(i, r, "end_date", r.end_date.date().isoformat(), f"the spell ends before it starts ({r.start_date.date()})",
+            add(i, r, "end_date", r.end_date.date().isoformat(),
+                f"the spell ends before it starts ({r.start_date.date()})",
                 "check both dates")
         if r.in_office and r.end_date != DATA_END:
             add(i, r, "end_date", r.end_date.date().isoformat(), "still in office but the spell ends before 2015-12-31",
                 "check the exit or the end date")
         if pd.notna(r.yrborn) and r.yrborn > r.start_date.year:
-            add(i, r, "yrborn", int(r.yrborn), f"born after taking office ({r.start_date.date()})", "check the birth year")
+            add(i, r, "yrborn", int(r.yrborn), f"born after taking office ({r.start_date.date()})",
+                "check the birth year")
     order = df.reset_index().sort_values(["gwcode", "start_date", "end_date"], kind="stable")
     for _, g in order.groupby("gwcode", sort=False):
         prev = None

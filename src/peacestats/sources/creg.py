@@ -38,6 +38,7 @@ Management and Peace Science 39(6): 755-779.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -51,7 +52,7 @@ LOADER_VERSION = 1
 #: Columns that identify a row of the tidy frame.
 PRIMARY_KEY = ("creg_ccode", "year")
 
-_code = dict(coerce=True, nullable=False)
+_code: dict[str, Any] = dict(coerce=True, nullable=False)
 _share = pa.Check.in_range(0, 1)
 SCHEMA = pa.DataFrameSchema(
     {

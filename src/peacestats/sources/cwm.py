@@ -48,10 +48,11 @@ Two published values cannot be read as one date and are left missing with a note
 :class:`SchemaError` naming file, column and row.
 
 Known problems (:func:`check` lists them, one row per finding): dates out of order (an
-episode or a mediation ending before it starts, a mediation starting before its episode), dates outside 1946-2011, ``year_terminated``
-not the year of ``episode_end``, mediation flags that disagree with the third parties named,
-and names: a ``country`` that is not among its ``side_a`` names (``"Soviet Unon"``, row 630)
-and rebel names spelled two ways in one country (``"FLEC_FAC"`` next to ``"FLEC-FAC"``).
+episode or a mediation ending before it starts, a mediation starting before its episode), dates
+outside 1946-2011, ``year_terminated`` not the year of ``episode_end``, mediation flags that
+disagree with the third parties named, and names: a ``country`` that is not among its ``side_a``
+names (``"Soviet Unon"``, row 630) and rebel names spelled two ways in one country
+(``"FLEC_FAC"`` next to ``"FLEC-FAC"``).
 
 Citation: DeRouen, K., Bercovitch, J. & Pospieszna, P. (2011). Introducing the Civil Wars
 Mediation (CWM) dataset. Journal of Peace Research 48(5): 663-672.

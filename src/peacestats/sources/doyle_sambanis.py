@@ -29,6 +29,7 @@ and Quantitative Analysis. APSR 94(4): 779-801.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -40,7 +41,7 @@ KEY = "doyle_sambanis"
 #: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
 LOADER_VERSION = 1
 
-_num = dict(nullable=True, coerce=True)
+_num: dict[str, Any] = dict(nullable=True, coerce=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "ccode": pa.Column(str, nullable=False),

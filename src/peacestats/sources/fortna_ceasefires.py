@@ -33,6 +33,7 @@ Citation: Fortna, V.P. (2008). *Does Peacekeeping Work?* Princeton UP; Fortna (2
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -44,7 +45,7 @@ KEY = "fortna_ceasefires"
 #: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
 LOADER_VERSION = 1
 
-_num = dict(nullable=True, coerce=True, required=True)
+_num: dict[str, Any] = dict(nullable=True, coerce=True, required=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "id": pa.Column(int, coerce=True, nullable=False),

@@ -55,6 +55,7 @@ Introducing the Geocoded Peacekeeping Operations (Geo-PKO) dataset. JPR 57(2): 3
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -84,8 +85,8 @@ KEY_COLUMNS = ["mission", "year", "country", "location"]
 YEARLY_COLUMNS = ["infantry", "reserve", "ave_no_troops", "unpol", "med", "av", "unmo"]
 _COUNTS = ["infantry", "no_troops", "reserve", "ave_no_troops"]
 
-_count = dict(checks=pa.Check.ge(0), coerce=True, nullable=True)
-_flag = dict(checks=pa.Check.isin([0, 1]), coerce=True, nullable=False)
+_count: dict[str, Any] = dict(checks=pa.Check.ge(0), coerce=True, nullable=True)
+_flag: dict[str, Any] = dict(checks=pa.Check.isin([0, 1]), coerce=True, nullable=False)
 _COLUMNS = {
     "mission": pa.Column(str, nullable=False),
     "year": pa.Column(int, pa.Check.in_range(1946, 2100), coerce=True, nullable=False),

@@ -30,6 +30,7 @@ Resolution 46(5): 712-724.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -53,7 +54,7 @@ ORIGIN_CODES = {
     3: "estimated from World Bank WDI using shares of reference countries",
 }
 
-_pos = dict(coerce=True, nullable=True)
+_pos: dict[str, Any] = dict(coerce=True, nullable=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "statenum": pa.Column("Int64", pa.Check.in_range(2, 999), coerce=True, nullable=False),

@@ -42,6 +42,7 @@ Management and Peace Science 39(6): 755-779.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -58,7 +59,7 @@ PRIMARY_KEY = ("ccode", "year")
 #: Country-years with two different values in the file, and the value load() keeps.
 RESOLVED_DUPLICATES = {(365, 1991): 0.691}
 
-_code = dict(coerce=True, nullable=False)
+_code: dict[str, Any] = dict(coerce=True, nullable=False)
 # The raw file repeats keys (see the module docstring), so the key is checked after
 # the documented duplicates are removed, by KEY_SCHEMA.
 SCHEMA = pa.DataFrameSchema(

@@ -31,6 +31,7 @@ Civilian Protection in Civil War. AJPS 57(4): 875-891.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -42,7 +43,7 @@ KEY = "hks2013"
 #: Bumped when this loader's parsing changes (keys the parsed-source cache, :mod:`._cache`).
 LOADER_VERSION = 1
 
-_num = dict(nullable=True, coerce=True)
+_num: dict[str, Any] = dict(nullable=True, coerce=True)
 _count = pa.Check.ge(0)
 SCHEMA = pa.DataFrameSchema(
     {

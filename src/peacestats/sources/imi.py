@@ -12,9 +12,10 @@ intervention. Paramilitaries, government-backed militias and private security fo
 excluded, as are accidental border crossings, exercises, transit and troops staying in foreign
 bases; advisers count only in direct combat (Kisangani & Pickering, ICPSR 21282 codebook,
 "Background and Definitions", checked against its published text in 2026-12; the codebook's
-category lists for the coded variables were not available to check, so they stay undecoded). Unit: an intervention by one intervener in one target. 1,111 rows, starts
-1946-2005. The file has no id: primary key ``row`` (1-based data row in file order);
-(``intervener``, ``target``, ``start_date``) is also unique. Country codes are COW.
+category lists for the coded variables were not available to check, so they stay undecoded).
+Unit: an intervention by one intervener in one target. 1,111 rows, starts 1946-2005. The file
+has no id: primary key ``row`` (1-based data row in file order); (``intervener``, ``target``,
+``start_date``) is also unique. Country codes are COW.
 
 Codes. The loader keeps the published integer codes; it does not restate the codebook's
 category labels for ``direction``, ``type``, ``amount``, ``air``, ``naval``,
@@ -68,8 +69,8 @@ Columns (the file's name in brackets)
 - ``description`` (str) [description]: short description and sources, as written
 
 Published dates that are not dates are listed in :data:`IRREGULAR_DATES` (``10720718``,
-``199705170``, ``88888889`` in ``end``, ``99999999`` in ``start``): left missing with a note. Any other value that is not
-a yyyymmdd date raises :class:`SchemaError` naming file, column and row.
+``199705170``, ``88888889`` in ``end``, ``99999999`` in ``start``): left missing with a note.
+Any other value that is not a yyyymmdd date raises :class:`SchemaError` naming file, column and row.
 
 Known problems (:func:`check` lists them): codes that are not COW states or not members of
 the state system in the start year, impossible days (31 November, 29 February 1953), ends
@@ -83,6 +84,7 @@ Interventions, 1989-2005. ICPSR 21282.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,7 +116,8 @@ ORGANIZATIONS = {
 #: tidy column -> the published codes that mean "no value" (NA after loading)
 _ONE_DIGIT = ["source", "direction", "type", "amount", "air", "naval", "size_naval", "firing_outside",
               "domestic_dispute", "affect_policies", "social_protective", "pursuit_border", "economic",
-              "strategic", "humanitarian", "territorial", "military_diplomatic", "contiguity", "int_contig"]  # fmt: skip
+              "strategic", "humanitarian", "territorial", "military_diplomatic", "contiguity",
+              "int_contig"]  # fmt: skip
 MISSING_CODES: dict[str, set[int]] = {
     **{c: {9} for c in _ONE_DIGIT},
     "intervener_casualties": {998, 999, 9999999},
@@ -140,7 +143,7 @@ ORDER = [
     "military_diplomatic", "contiguity", "int_contig", "description",
 ]  # fmt: skip
 
-_req = dict(coerce=True, nullable=False)
+_req: dict[str, Any] = dict(coerce=True, nullable=False)
 SCHEMA = pa.DataFrameSchema(
     {
         "intervener": pa.Column("Int64", pa.Check.in_range(1, 9999), **_req),
@@ -228,7 +231,8 @@ def tidy(raw: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
             parsed = parse_yyyymmdd(v, col)
             if parsed is None:
                 raise SchemaError(
-                    f"{KEY}: {path}, column {col!r}, {_row_label(i)}: {int(v) if pd.notna(v) else v!r} is not a yyyymmdd date. Correct the "
+                    f"{KEY}: {path}, column {col!r}, {_row_label(i)}: {int(v) if pd.notna(v) else v!r} "
+                    "is not a yyyymmdd date. Correct the "
                     "cell or use the registry copy."
                 )
             dates.append(parsed[0])

@@ -60,6 +60,7 @@ Conflict Management and Peace Science 30(5): 532-549.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -75,7 +76,7 @@ KEY_CMPS = "kathman_cmps_totals"
 
 MISSING = -999  # the source's code for "no single country" and "not reported"
 
-_int = dict(coerce=True, nullable=False)
+_int: dict[str, Any] = dict(coerce=True, nullable=False)
 _count = pa.Check(lambda s: (s >= 0) | (s == MISSING), name="count >= 0 or -999")
 _code = pa.Check(lambda s: (s > 0) | (s == MISSING), name="COW code or -999")
 
@@ -97,7 +98,7 @@ SCHEMA = pa.DataFrameSchema(
     strict=False,
 )
 
-_num = dict(coerce=True, nullable=True)
+_num: dict[str, Any] = dict(coerce=True, nullable=True)
 SCHEMA_CMPS = pa.DataFrameSchema(
     {
         "mission": pa.Column(str, nullable=False),

@@ -39,6 +39,7 @@ Maddison Project Working Paper 10.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -62,7 +63,7 @@ I_BM_LABELS = (
     "Braithwaite (1968) PPPs",
 )
 
-_pos = dict(coerce=True, nullable=True)
+_pos: dict[str, Any] = dict(coerce=True, nullable=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "countrycode": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=False),

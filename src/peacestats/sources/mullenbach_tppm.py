@@ -92,6 +92,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,8 +109,8 @@ PRIMARY_KEY = ("obsnum",)
 ORGANIZATION_KINDS = {1: "UN", 2: "regional", 3: "ad hoc"}
 
 _flag = pa.Check.isin([0, 1])
-_req = dict(coerce=True, nullable=False)
-_opt = dict(coerce=True, nullable=True)
+_req: dict[str, Any] = dict(coerce=True, nullable=False)
+_opt: dict[str, Any] = dict(coerce=True, nullable=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "OBSNUM": pa.Column("Int64", pa.Check.gt(0), **_req),
@@ -321,7 +322,7 @@ def _same(value, text: str) -> bool:
 def apply_corrections(df: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
     """Apply :func:`corrections` to a published frame; add the ``corrections`` column."""
     out = df.copy()
-    notes = {i: [] for i in out.index}
+    notes: dict[Any, list[str]] = {i: [] for i in out.index}
     row_of = pd.Series(out.index, index=out["obsnum"])
     for c in corrections().itertuples(index=False):
         obsnum = int(c.obsnum)
@@ -431,7 +432,8 @@ def check(df: pd.DataFrame, cow: pd.DataFrame | None = None) -> pd.DataFrame:
     def cow_name(code: int, year: int | None = None) -> str | None:
         spells = members.get(int(code), [])
         inside = [n for a, b, n in spells if year is None or a <= year <= b]
-        return (inside or [n for _, _, n in spells] or [None])[0]
+        names = inside or [n for _, _, n in spells]
+        return names[0] if names else None
 
     for r in df.itertuples(index=False):
         year = r.start_date.year
@@ -447,14 +449,14 @@ def check(df: pd.DataFrame, cow: pd.DataFrame | None = None) -> pd.DataFrame:
             add(r, "ccode", code, f"{code} ({cow_name(code)}) is not a COW member in {year} (member from {first})",
                 "the code anticipates the host's COW membership; kept (no other code applies)")
         if code in members and codes and code not in codes:
-            in_name = _norm(cow_name(code)) in _norm(r.mission_name)
+            in_name = _norm(cow_name(code) or "") in _norm(r.mission_name)
             if in_name:
                 add(r, "ccode", code, f"{code} is {cow_name(code)}, the mission's location by its name, not "
                     f"the dispute state {r.state!r}", "none: the code follows where the mission deployed; kept")
             else:
-                hint = ", ".join(f"{c} ({cow_name(c, year) or cow_name(c)})" for c in sorted(codes))
+                hosts = ", ".join(f"{c} ({cow_name(c, year) or cow_name(c)})" for c in sorted(codes))
                 add(r, "ccode", code, f"{code} is {cow_name(code)}, not the state {r.state!r}",
-                    f"the host by its name: {hint}")
+                    f"the host by its name: {hosts}")
         elif code in codes and any(kind == "territory" and code not in cs for _, kind, cs in parts):
             elsewhere = [(p, c) for p, _, cs in parts if code not in cs for c in cs]
             if elsewhere:

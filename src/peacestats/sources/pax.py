@@ -105,6 +105,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -166,8 +167,8 @@ ORDER = [
     "third_parties", *[v for v, _ in PROVISIONS.values()],
 ]  # fmt: skip
 
-_req = dict(coerce=True, nullable=False)
-_opt = dict(coerce=True, nullable=True)
+_req: dict[str, Any] = dict(coerce=True, nullable=False)
+_opt: dict[str, Any] = dict(coerce=True, nullable=True)
 SCHEMA = pa.DataFrameSchema(
     {
         "AgtId": pa.Column("Int64", pa.Check.gt(0), **_req),

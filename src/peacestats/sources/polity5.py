@@ -57,6 +57,7 @@ and Transitions, 1800-2018. Dataset Users' Manual. Center for Systemic Peace.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -81,7 +82,7 @@ SPECIAL_CODES = {
 _SPECIAL = list(SPECIAL_CODES)
 _score = pa.Check.isin(list(range(-10, 11)) + _SPECIAL)
 _scale = pa.Check.isin(list(range(0, 11)) + _SPECIAL)
-_int = dict(coerce=True, nullable=True)
+_int: dict[str, Any] = dict(coerce=True, nullable=True)
 
 #: Continuous series returned as float64 (NaN = missing); every other number is Int64.
 FLOAT_COLUMNS = ("polity2", "durable")

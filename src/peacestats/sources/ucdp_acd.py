@@ -47,6 +47,7 @@ identifying civilian victims. JPR 62(4).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -88,7 +89,7 @@ def _date(nullable: bool) -> pa.Column:
     return pa.Column(str, pa.Check.str_matches(_DATE_PATTERN), coerce=True, nullable=nullable)
 
 
-_int = dict(coerce=True, nullable=False)
+_int: dict[str, Any] = dict(coerce=True, nullable=False)
 SCHEMA = pa.DataFrameSchema(
     {
         "conflict_id": pa.Column(int, pa.Check.gt(0), **_int),

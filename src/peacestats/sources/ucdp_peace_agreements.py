@@ -81,6 +81,7 @@ Conflict 2011. Uppsala University.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -113,7 +114,7 @@ TEXT_COLUMNS = (
 )  # fmt: skip
 _READ_AS_TEXT = {c: str for c in (*CODE_LIST_COLUMNS, "pa_date", "duration", "version")}
 
-_int = dict(coerce=True, nullable=False)
+_int: dict[str, Any] = dict(coerce=True, nullable=False)
 _codes = pa.Column(str, pa.Check.str_matches(CODE_LIST_PATTERN), coerce=True, nullable=False)
 _date_text = r"^\d{4}-\d{2}-\d{2}$"
 

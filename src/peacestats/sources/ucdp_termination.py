@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,8 @@ CODE_LIST_COLUMNS = ("side_a_id", "side_b_id", "gwno_loc", "region")
 TEXT_COLUMNS = ("location", "side_a", "side_a_2nd", "side_b", "side_b_2nd", "territory_name")
 _READ_AS_TEXT = {c: str for c in CODE_LIST_COLUMNS}
 
-_int = dict(coerce=True, nullable=False)
-_codes = dict(coerce=True, nullable=False)
+_int: dict[str, Any] = dict(coerce=True, nullable=False)
+_codes: dict[str, Any] = dict(coerce=True, nullable=False)
 
 
 def _acd_columns() -> dict:

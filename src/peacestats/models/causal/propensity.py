@@ -209,6 +209,8 @@ def propensity_score(formula: str, data: pd.DataFrame, *, method: str = "logit")
             f"propensity_score: no overlap: the covariates of {formula!r} separate treated from untreated "
             f"units, so some scores are 0 or 1. {exc}"
         ) from exc
+    if fit.fitted is None:  # pragma: no cover - logit() always keeps its fitted values
+        raise ModelError("propensity_score: the treatment model kept no fitted values")
     fitted = fit.fitted.astype(float)
     if not fitted.index.isin(data.index).all() or not fitted.index.is_unique:  # pragma: no cover - guard
         raise ModelError("propensity_score: the treatment model returned fitted values on unknown rows")

@@ -188,7 +188,8 @@ class CumulativeIncidenceResult(ResultBase):
                     k = np.searchsorted(t, tt, side="right") - 1
                     j = np.searchsorted(t, tt, side="left")
                     if k >= 0:
-                        est, se, lo, hi = (float(c[x].iloc[k]) for x in ("estimate", "std_error", "conf_low", "conf_high"))
+                        est, se, lo, hi = (float(c[x].iloc[k])
+                                           for x in ("estimate", "std_error", "conf_low", "conf_high"))
                     else:  # before the first observed time nothing can have happened: an exact value
                         est, se, lo, hi = start, 0.0, start, start
                     ncum = float(cum[k]) if k >= 0 else 0.0
@@ -333,8 +334,8 @@ class CumulativeIncidenceResult(ResultBase):
             raise SpecificationError(f"plot: kind must be 'lines' or 'stacked', not {kind!r}")
         k = len(self.groups)
         if ax is None:
-            _, axes = plt.subplots(1, k, figsize=(5 * k, 4.5), squeeze=False, sharey=True)
-            axes = list(axes[0])
+            _, grid = plt.subplots(1, k, figsize=(5 * k, 4.5), squeeze=False, sharey=True)
+            axes = list(grid[0])
         else:
             axes = list(ax) if isinstance(ax, (Sequence, np.ndarray)) else [ax]
             if len(axes) != k:

@@ -229,6 +229,7 @@ class FineGrayResult(CoxResult):
 
     @property
     def bic(self) -> float:
+        assert self.n_events is not None  # finegray() counts the events of the cause
         return float(-2 * self.loglik + np.log(self.n_events) * self.df_model)
 
     def _display_table(self, conf_level: float = 0.95) -> pd.DataFrame:

@@ -61,7 +61,6 @@ class CoxData:
 
 
 def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
-    n = X.shape[0]
     xmean = X.mean(axis=0)
     Xc = X - xmean
     # integer keys: (stratum, time rank) so that strata never share a risk set
@@ -105,7 +104,7 @@ def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
 class Eval:
     loglik: float
     U: np.ndarray
-    I: np.ndarray | None
+    imat: np.ndarray | None  # information matrix (None when not asked for or not finite)
     eta: np.ndarray  # shifted linear predictor (centred X)
     shift: float
     # per event row / event time pieces, kept for residuals, zph and survfit
@@ -115,6 +114,21 @@ class Eval:
     temp1: np.ndarray | None = None  # E
     temp2: np.ndarray | None = None
     wgt: np.ndarray | None = None  # n: hazard summed over each row's interval
+
+    def information(self) -> np.ndarray:
+        """The information matrix; raises :class:`ConvergenceError` where it was not finite."""
+        if self.imat is None:
+            raise ConvergenceError(
+                "Cox model: the information matrix is not finite at these coefficients (an empty risk "
+                "set at an event time); check for covariates with extreme values or perfect separation."
+            )
+        return self.imat
+
+    def event_pieces(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(mean, h, wgt)``, set by :func:`evaluate` with ``info=True`` on a finite likelihood."""
+        if self.mean is None or self.h is None or self.wgt is None:
+            raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
+        return self.mean, self.h, self.wgt
 
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
@@ -150,8 +164,8 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     wgt = A[cd.idx_hi] - A[cd.idx_lo]
     if cd.efron:
         wgt[dr] -= (temp1 - temp2)[dg]
-    I = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
-    out.I = (I + I.T) / 2
+    imat = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
+    out.imat = (imat + imat.T) / 2
     out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
     return out
 
@@ -163,16 +177,17 @@ def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
     mh1 = np.empty((E, cd.p))
     mh2 = np.empty((E, cd.p))
     mh3 = np.empty((E, cd.p))
+    mean, h, wgt = ev.event_pieces()
     for j in range(cd.p):
-        mh1[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h, minlength=E)
-        mh2[:, j] = np.bincount(dg, weights=ev.mean[:, j] * ev.h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
-        mh3[:, j] = np.bincount(dg, weights=ev.mean[:, j], minlength=E) / cd.m
+        mh1[:, j] = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh2[:, j] = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
+        mh3[:, j] = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
     B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
     Bd = B[cd.idx_hi] - B[cd.idx_lo]
     if cd.efron:
         Bd[dr] -= (mh1 - mh2)[dg]
     rr = np.exp(ev.eta)
-    res = -rr[:, None] * (cd.X * ev.wgt[:, None] - Bd)
+    res = -rr[:, None] * (cd.X * wgt[:, None] - Bd)
     res[dr] += cd.X[dr] - mh3[dg]
     return res
 
@@ -181,8 +196,9 @@ def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
     """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
     E = len(cd.etime_key)
     mh3 = np.empty((E, cd.p))
+    mean = ev.event_pieces()[0]
     for j in range(cd.p):
-        mh3[:, j] = np.bincount(cd.dg, weights=ev.mean[:, j], minlength=E) / cd.m
+        mh3[:, j] = np.bincount(cd.dg, weights=mean[:, j], minlength=E) / cd.m
     return cd.X[cd.dr] - mh3[cd.dg]
 
 
@@ -221,9 +237,9 @@ def newton(cd: CoxData, tol: float, max_iter: int, names: list[str]) -> Fit:
     it = 0
     converged = False
     for it in range(1, max_iter + 1):
-        step = chol_solve(ev.I, ev.U)
+        step = chol_solve(ev.information(), ev.U)
         if step is None or not np.all(np.isfinite(step)):
-            step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
+            step = np.linalg.lstsq(ev.information(), ev.U, rcond=None)[0]
         t = 1.0
         while True:
             nb = beta + t * step
@@ -250,8 +266,8 @@ def newton(cd: CoxData, tol: float, max_iter: int, names: list[str]) -> Fit:
             + "). Raise max_iter, or look for a covariate that perfectly predicts the "
             "events (separation)."
         )
-    step = chol_solve(ev.I, ev.U)
+    step = chol_solve(ev.information(), ev.U)
     if step is None:
-        step = np.linalg.lstsq(ev.I, ev.U, rcond=None)[0]
+        step = np.linalg.lstsq(ev.information(), ev.U, rcond=None)[0]
     infinite = [j for j in range(cd.p) if not np.isfinite(step[j]) or abs(step[j]) > toler_inf * (1 + abs(beta[j]))]
     return Fit(beta, ev, ev0, it, converged, infinite)

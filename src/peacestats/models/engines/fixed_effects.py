@@ -84,7 +84,7 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
     flavour = _vcov.resolve(vcov, d.cluster is not None)
     codes, G = _vcov.cluster_codes(d.cluster, d.cluster_name)
-    y = d.y - (d.offset if d.offset is not None else 0)
+    y = d.response() - (d.offset if d.offset is not None else 0)
     X, terms = d.X, list(d.columns)
     n = len(y)
     w = np.ones(n) if d.weights is None else d.weights
@@ -96,6 +96,7 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
             terms.pop(j)
         if not terms:
             raise SpecificationError("ols with fixed effects needs at least one regressor besides them")
+        assert d.fe is not None  # model_frame keeps the fixed-effect columns when fe_cols is given
         groups, sizes, levels = [], [], []
         for c in fe_cols:
             g, lv = _frame.group_codes(d.fe[c].to_numpy())
@@ -126,7 +127,7 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
                               transform=to_b)
     if to_b is not None:
         params = to_b @ params
-    V, c = _vcov.compute(pieces, flavour, codes, lm=True)
+    V, factor = _vcov.compute(pieces, flavour, codes, lm=True)
     check_finite(params, V, terms, model)
 
     fitted_vals = y - resid  # includes the fixed effects
@@ -144,7 +145,7 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
     ll = 0.5 * (np.sum(np.log(w)) - n * (np.log(2 * np.pi) + 1 - np.log(n) + np.log(rss)))
     d = dataclasses.replace(d, columns=terms)
     res = make_result(
-        d, params, V, flavour, codes, G, c, pieces, None, model, formula,
+        d, params, V, flavour, codes, G, factor, pieces, None, model, formula,
         loglik=ll, df_model=k_total + 1, mu=fitted_vals + (d.offset if d.offset is not None else 0),
         extra=dict(r2=r2, adj_r2=adj, within_r2=within, sigma=float(np.sqrt(sigma2)),
                    fe_names=list(fe_cols or []), fe_effects=fe_effects),

@@ -159,7 +159,7 @@ def check_binary(y: np.ndarray, d: _frame.Design, model: str) -> None:
         i = int(np.argmax(~ok))
         raise SpecificationError(
             f"{model} needs a 0/1 outcome; {d.y_name!r} has {int((~ok).sum())} other value(s), e.g. "
-            f"{bad.tolist()} (first at row {_py(d.frame.index[i])!r}). Recode it to 0/1."
+            f"{bad.tolist()} (first at row {_py(d.rows().index[i])!r}). Recode it to 0/1."
         )
     if ok.all() and (y.min() == y.max()):
         raise SpecificationError(f"{model}: the outcome {d.y_name!r} is {int(y[0])} in every row used")
@@ -172,7 +172,7 @@ def check_counts(y: np.ndarray, d: _frame.Design, model: str) -> None:
         kind = "negative" if y[i] < 0 else "non-integer"
         raise SpecificationError(
             f"{model} needs non-negative integer counts; {d.y_name!r} has {int(bad.sum())} negative or "
-            f"non-integer value(s) (first: {kind} {float(y[i])!r} at row {_py(d.frame.index[i])!r})."
+            f"non-integer value(s) (first: {kind} {float(y[i])!r} at row {_py(d.rows().index[i])!r})."
         )
     if np.all(y == 0):
         raise SpecificationError(f"{model}: the outcome {d.y_name!r} is 0 in every row used")
@@ -273,7 +273,7 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster)
-    y, X = d.y, d.X
+    y, X = d.response(), d.X
     binary = fam.name == "binomial"
     (check_binary if binary else check_counts)(y, d, model)
     _frame.check_collinearity(X, d.columns, tol=_frame.GLM_TOL)

@@ -229,7 +229,7 @@ def fit_negbin(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights,
 
     model = "Negative binomial (NB2)"
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster)
-    y, X = d.y, d.X
+    y, X = d.response(), d.X
     check_counts(y, d, model)
     _frame.check_collinearity(X, d.columns)
     flavour = _vcov.resolve(vcov, d.cluster is not None)
