@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 __all__ = ["ATTRS_KEY", "Lineage", "table_lineage", "datasets_of", "datasets_in"]
 
@@ -49,7 +48,7 @@ class Lineage(dict):
     def _read_only(self, *args, **kwargs):
         raise TypeError("a table's lineage is read-only")
 
-    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _read_only  # type: ignore[assignment]
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _read_only
 
 
 def table_lineage(name: str, folder: str | Path, declared: tuple[str, ...]) -> Lineage:
