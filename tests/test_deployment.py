@@ -196,7 +196,6 @@ def test_missing_end_date_is_not_read_as_ongoing(panel):
 
 def test_un_mission_with_unknown_end_only_where_kathman_records_it(monkeypatch):
     """A UN mission with no end date that is not ongoing gets no table months (UNIFIL, made so)."""
-    from peacestats.harmonize import deployment as D
     from peacestats.harmonize import missions as M
 
     shipped = M.un_missions
@@ -206,13 +205,11 @@ def test_un_mission_with_unknown_end_only_where_kathman_records_it(monkeypatch):
         u.loc[u["mission_acronym"] == "UNIFIL", "ongoing"] = False
         return u
 
-    D._panel_cached.cache_clear()
     monkeypatch.setattr(M, "un_missions", altered)
     try:
-        p = create_deployment_panel()
+        p = create_deployment_panel()  # no module cache: the altered table is read
     finally:
         monkeypatch.undo()
-        D._panel_cached.cache_clear()
     unifil = p[p["mission"] == "UNIFIL"]
     assert unifil["personnel_source"].eq("kathman").all()
     assert unifil["date"].min() == pd.Timestamp("1990-01-01") and unifil["date"].max() == pd.Timestamp("2019-12-01")

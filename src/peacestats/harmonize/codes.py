@@ -78,9 +78,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import re
+from collections.abc import Callable
 from importlib import resources
 
 import numpy as np
@@ -89,6 +92,9 @@ import pandas as pd
 from ..errors import HarmonizeError, UnmatchedCodeError
 
 __all__ = [
+    "CodeTables",
+    "make_crosswalk",
+    "using",
     "crosswalk",
     "gw_to_cow",
     "cow_to_gw",
@@ -248,12 +254,13 @@ def _iso_for(gwcode: int, year: int, by_name: str | None, successor: bool) -> st
     )
 
 
-@functools.cache
-def _build() -> pd.DataFrame:
-    from ..sources import load
+def make_crosswalk(gw: pd.DataFrame, cow: pd.DataFrame) -> pd.DataFrame:
+    """The crosswalk table built from the two state lists (open-ended rows end at ``_OPEN``).
 
-    gw = load("gw_states")
-    cow = load("cow_states")
+    A pure function of ``gw`` (:mod:`peacestats.sources.gw_states`) and ``cow``
+    (:mod:`peacestats.sources.cow_states`) and the package's exception tables;
+    :class:`CodeTables` holds its result, :func:`crosswalk` shows it.
+    """
     gw_end = gw["end_date"].max()
     cow_end = cow["end_date"].max()
     cow_codes = set(cow["ccode"].astype(int))
@@ -384,6 +391,77 @@ def _check_no_overlap(df: pd.DataFrame, col: str) -> None:
             )
 
 
+class CodeTables:
+    """The code crosswalk of one pair of state lists, built once and used by every conversion.
+
+    Parameters
+    ----------
+    gw_states, cow_states
+        The GW and COW state lists (``peacestats.sources.load("gw_states")``,
+        ``load("cow_states")``).
+
+    Attributes
+    ----------
+    table
+        The crosswalk (:func:`make_crosswalk`; open-ended rows end at a far-future date).
+    polity
+        The GW -> Polity rows (made on first use).
+    cow_names
+        COW state names (lower case) -> COW codes, for :func:`name_to_gw`.
+    gw_codes
+        Every code of the GW list (:func:`peacestats.harmonize.missions.gw_state_codes`).
+
+    Notes
+    -----
+    The conversion functions of this module use the tables made current by :func:`using`
+    (``peacestats build`` does so, with the state lists it loaded for the build); outside
+    it, the default, :func:`peacestats.data.code_tables`, built from the registered lists.
+    """
+
+    def __init__(self, gw_states: pd.DataFrame, cow_states: pd.DataFrame) -> None:
+        self.table = make_crosswalk(gw_states, cow_states)
+        self.gw_codes = frozenset(int(c) for c in pd.Series(gw_states["gwcode"]).dropna())
+        self.cow_names: dict[str, set[int]] = {}
+        for r in cow_states.itertuples(index=False):
+            self.cow_names.setdefault(r.statename.lower(), set()).add(int(r.ccode))
+        self._polity: pd.DataFrame | None = None
+
+    @property
+    def polity(self) -> pd.DataFrame:
+        """The GW -> Polity rows of this crosswalk."""
+        if self._polity is None:
+            self._polity = _polity_rows(self.table)
+        return self._polity
+
+
+#: What :func:`using` made current: a :class:`CodeTables` or a function returning one.
+_CURRENT: contextvars.ContextVar = contextvars.ContextVar("peacestats_code_tables", default=None)
+
+
+@contextlib.contextmanager
+def using(tables: CodeTables | Callable[[], CodeTables]):
+    """Make ``tables`` (or what a function returns, asked at each conversion) current in a ``with`` block.
+
+    ``peacestats build`` runs each builder inside ``using(...)`` with the crosswalk of the
+    build's own state lists, recording that the table read them.
+    """
+    token = _CURRENT.set(tables)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def _tables() -> CodeTables:
+    """The current :class:`CodeTables`: the one :func:`using` set, else the default loader's."""
+    cur = _CURRENT.get()
+    if cur is None:
+        from ..data import code_tables
+
+        return code_tables()
+    return cur if isinstance(cur, CodeTables) else cur()
+
+
 def crosswalk() -> pd.DataFrame:
     """The GW-COW-ISO3 crosswalk, one row per period in which the codes are constant.
 
@@ -398,7 +476,7 @@ def crosswalk() -> pd.DataFrame:
         ``start_year``, ``end_year`` (NA = open-ended), ``source`` (for hand-made rows,
         the rule and its source). Sorted by ``gwcode``, ``start_date``.
     """
-    out = _build().copy()
+    out = _tables().table.copy()
     out.loc[out["end_date"] >= _OPEN, "end_date"] = pd.NaT
     return out
 
@@ -493,7 +571,7 @@ def _raise_unmatched(fn: str, system: str, frame: pd.DataFrame, hint: str) -> No
 
 def _convert(fn, codes, years, dates, key, target, system, hint, strict, table=None):
     frame, scalar, index = _as_frame(codes, years, dates)
-    table = _build() if table is None else table
+    table = _tables().table if table is None else table
     rows = _match(table, key, frame)
     miss = rows < 0
     if miss.any():
@@ -611,10 +689,9 @@ def to_iso3(gwcodes, years=None, *, dates=None, former: str = "iso", strict: boo
     return out
 
 
-@functools.cache
-def _polity_table() -> pd.DataFrame:
-    """GW -> Polity rows: the GW spells of the crosswalk, recoded by the Polity exceptions."""
-    base = _build()[["gwcode", "name", "start_date", "end_date"]].copy()
+def _polity_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """GW -> Polity rows: the GW spells of the crosswalk ``table``, recoded by the Polity exceptions."""
+    base = table[["gwcode", "name", "start_date", "end_date"]].copy()
     base = base.groupby(["gwcode", "name"], as_index=False, sort=False).agg(
         start_date=("start_date", "min"), end_date=("end_date", "max"))
     rows = []
@@ -659,7 +736,7 @@ def gw_to_polity(gwcodes, years=None, *, strict: bool = True):
     """
     hint = "Are these GW codes? Is the year inside the state's GW membership?"
     return _convert("gw_to_polity", gwcodes, years, None, "gwcode", "polity_code", "GW", hint,
-                    strict, table=_polity_table())
+                    strict, table=_tables().polity)
 
 
 def country_name(gwcodes, years=None):
@@ -678,7 +755,7 @@ def country_name(gwcodes, years=None):
     UnmatchedCodeError
         Listing every code that no crosswalk row has.
     """
-    table = _build()
+    table = _tables().table
     if years is not None:
         return _convert("country_name", gwcodes, years, None, "gwcode", "name", "GW",
                         "Is the year inside the state's GW membership?", True)
@@ -729,7 +806,8 @@ def name_to_gw(names, years=None):
     >>> name_to_gw(["Germany", "Serbia", "Ivory Coast"], 2010).tolist()
     [260, 340, 437]
     """
-    table = _build()
+    tables = _tables()
+    table = tables.table
     scalar = np.isscalar(names)
     index = names.index if isinstance(names, pd.Series) else None
     s = pd.Series([names] if scalar else list(names), dtype="object")
@@ -750,12 +828,7 @@ def name_to_gw(names, years=None):
             exact.setdefault(a.lower(), set()).add(int(r.gwcode))
     for a in _read_resource("name_aliases.csv").itertuples(index=False):
         exact.setdefault(a.name.lower(), set()).add(int(a.gwcode))
-    from ..sources import load
-
-    cow = load("cow_states")
-    cow_gw = {}
-    for r in cow.itertuples(index=False):
-        cow_gw.setdefault(r.statename.lower(), set()).add(int(r.ccode))
+    cow_gw = tables.cow_names
 
     out = []
     unmatched = []
