@@ -280,3 +280,27 @@ def test_property_allocation_preserves_totals(rows, rule):
     assert (out.groupby("row")["share"].sum().round(12) == 1.0).all()
     no_host = out["n_hosts"] == 0
     assert out.loc[no_host, "gwcode"].isna().all()
+
+
+def test_non_un_months_made_once_give_the_same_tables(mirror):
+    """Passing non_un_mission_months to the panel and both tables changes nothing; other months are refused."""
+    from peacestats.harmonize.deployment import (
+        aggregate_deployment_panel,
+        create_mission_months,
+        non_un_mission_months,
+    )
+    from peacestats.harmonize.mission_universe import create_missions
+
+    missions = create_missions()
+    non_un = non_un_mission_months(missions)
+    assert non_un.attrs["start"] == "1948-01" and "AMISOM" in set(non_un["acronym"])
+    given_ = create_deployment_panel(missions=missions, non_un=non_un)
+    made = create_deployment_panel(missions=missions)
+    pd.testing.assert_frame_equal(given_, made)
+    assert given_.attrs == made.attrs
+    pd.testing.assert_frame_equal(aggregate_deployment_panel(given_, non_un=non_un),
+                                  aggregate_deployment_panel(made, missions=missions))
+    pd.testing.assert_frame_equal(create_mission_months(given_, non_un=non_un),
+                                  create_mission_months(made, missions=missions))
+    with pytest.raises(HarmonizeError, match="non_un covers 1990-01 to 2024-12, not 1948-01"):
+        create_mission_months(made, non_un=non_un_mission_months(missions, start="1990-01"))
