@@ -153,9 +153,9 @@ def _month_start(value) -> pd.Timestamp:
 
 def _gw_spells() -> pd.DataFrame:
     """(gwcode, start_date, end_date) of every GW state (the current crosswalk), for "is a GW state this month"."""
-    from .codes import _tables
+    from .codes import current
 
-    t = _tables().table[["gwcode", "start_date", "end_date"]]
+    t = current().table[["gwcode", "start_date", "end_date"]]
     return t.assign(gwcode=t["gwcode"].astype("int64"))
 
 

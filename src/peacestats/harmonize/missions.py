@@ -228,9 +228,9 @@ def gw_state_codes() -> frozenset[int]:
     the current code tables' (:func:`peacestats.harmonize.codes.using`: the build's own
     ``gw_states``; else :func:`peacestats.data.code_tables`).
     """
-    from .codes import _tables
+    from .codes import current
 
-    return _tables().gw_codes
+    return current().gw_codes
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
