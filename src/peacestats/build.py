@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import __version__, config, io, registry
 from .errors import HarmonizeError
-from .harmonize.codes import using
+from .harmonize.codes import CodeTables, using
 from .project_data import describe as describe_project_data
 from .project_data import is_project_data
 
@@ -55,7 +55,7 @@ class _Context(dict):
         self.lineage: dict[str, set[str]] = {}
         self.derived_reads: dict[str, set[str]] = {}
         self.table: str | None = None
-        self._codes = None
+        self._codes: CodeTables | None = None
 
     def _frame(self, key: str) -> pd.DataFrame:
         from .sources import load
@@ -69,10 +69,8 @@ class _Context(dict):
         self.lineage.setdefault(self.table or "", set()).add(key)
         return self._frame(key).copy()
 
-    def code_tables(self):
+    def code_tables(self) -> CodeTables:
         """The :class:`~peacestats.harmonize.codes.CodeTables` of this build's ``gw_states`` and ``cow_states``."""
-        from .harmonize.codes import CodeTables
-
         self.lineage.setdefault(self.table or "", set()).update(("gw_states", "cow_states"))
         if self._codes is None:
             self._codes = CodeTables(self._frame("gw_states").copy(), self._frame("cow_states").copy())

@@ -65,7 +65,7 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
     Parameters
     ----------
     acd
-        The UCDP/PRIO ACD conflict-year frame (``peacestats.sources.data_source("ucdp_acd")``,
+        The UCDP/PRIO ACD conflict-year frame (``peacestats.sources.load("ucdp_acd")``,
         loaded when omitted).
 
     Returns

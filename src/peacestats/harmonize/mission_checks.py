@@ -198,8 +198,8 @@ def crosscheck_un_missions(missions: pd.DataFrame | None = None, *, dpo=None, tp
     missions
         The mission universe (:func:`~peacestats.harmonize.mission_universe.create_missions`).
     dpo, tppm, kathman, geo, xwalk
-        The sources (``data_source("un_dpo_missions")``, ``data_source("mullenbach_tppm")``,
-        ``data_source("kathman_pko")``, ``data_source("geo_pko")``) and the TPPM crosswalk; loaded when omitted.
+        The sources (``load("un_dpo_missions")``, ``load("mullenbach_tppm")``,
+        ``load("kathman_pko")``, ``load("geo_pko")``) and the TPPM crosswalk; loaded when omitted.
 
     Returns
     -------
@@ -212,8 +212,9 @@ def crosscheck_un_missions(missions: pd.DataFrame | None = None, *, dpo=None, tp
 
     missions = create_missions() if missions is None else missions
     un = missions[missions["organization"].eq("UN")]
+    xwalk = tppm_crosswalk() if xwalk is None else xwalk
     rows = (_dpo(un, data_source("un_dpo_missions") if dpo is None else dpo)
-            + _tppm(un, data_source("mullenbach_tppm") if tppm is None else tppm, tppm_crosswalk() if xwalk is None else xwalk)
+            + _tppm(un, data_source("mullenbach_tppm") if tppm is None else tppm, xwalk)
             + _kathman(un, data_source("kathman_pko") if kathman is None else kathman)
             + _geo_pko(un, data_source("geo_pko") if geo is None else geo))
     out = pd.DataFrame(rows, columns=_COLUMNS)

@@ -305,9 +305,10 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     Parameters
     ----------
     tppm
-        Mullenbach's TPPM (``data_source("mullenbach_tppm")``, corrected); loaded when omitted.
+        Mullenbach's TPPM (``load("mullenbach_tppm")``, corrected); loaded when omitted
+        (:func:`peacestats.data.source`).
     kathman
-        Kathman's personnel data (``data_source("kathman_pko")``); loaded when omitted.
+        Kathman's personnel data (``load("kathman_pko")``); loaded when omitted (:func:`peacestats.data.source`).
     xwalk
         :func:`tppm_crosswalk`; read when omitted.
 

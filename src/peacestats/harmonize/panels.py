@@ -164,7 +164,7 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024, *,
     start, end
         First and last year (inclusive).
     states
-        The state list of ``system`` (``data_source("gw_states")`` or ``data_source("cow_states")``); loaded
+        The state list of ``system`` (``load("gw_states")`` or ``load("cow_states")``); loaded
         when omitted.
 
     Returns
@@ -409,7 +409,7 @@ def add_ucdp_acd(df: pd.DataFrame, type=None, issue=None, only_wars: bool = Fals
         territory or government is contested). ``"side_a"``: to the states in ``gwno_a``
         (side A, as peacesciencer's ``add_ucdp_acd()``).
     acd
-        The ACD conflict-years (``data_source("ucdp_acd")``); loaded when omitted.
+        The ACD conflict-years (``load("ucdp_acd")``); loaded when omitted.
 
     Returns
     -------
