@@ -197,3 +197,23 @@ def test_spell_tables_declare_the_state_lists_their_covariates_start_from(built)
     for r in package["resources"]:
         if r["name"] in ("spells", "spells_location"):
             assert {"gw_states", "cow_states"} <= {s["name"] for s in r["sources"]}, r["name"]
+
+
+def test_harmonize_modules_neither_load_sources_nor_cache_data():
+    """Harmonize gets its inputs as frames (defaults through peacestats.data); only package resources are cached."""
+    import ast
+    from pathlib import Path
+
+    import peacestats.harmonize as h
+
+    resource_readers = {"_exceptions", "_iso_exceptions", "_polity_exceptions", "_iso_rules",
+                        "_kathman_hosts_override", "_successions"}
+    for path in sorted(Path(h.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "sources":
+                assert "load" not in {a.name for a in node.names}, f"{path.name} imports sources.load"
+            if isinstance(node, ast.FunctionDef) and node.decorator_list:
+                names = {ast.unparse(d) for d in node.decorator_list}
+                if names & {"functools.cache", "functools.lru_cache", "cache", "lru_cache"} or any(
+                        n.startswith("functools.lru_cache(") for n in names):
+                    assert node.name in resource_readers, f"{path.name}: {node.name} is cached in the module"

@@ -311,7 +311,7 @@ def test_conversions_use_the_code_tables_made_current(mirror):
 
 def test_default_code_tables_follow_the_content_of_the_lists(mirror, monkeypatch):
     """The default crosswalk is reused while the lists are the same and rebuilt when they change."""
-    import peacestats.data as data
+    from peacestats import data
     from peacestats.sources import load
 
     first = data.code_tables()
