@@ -161,3 +161,61 @@ def test_build_gives_each_builder_its_own_copy_of_a_source(mirror):
     a.loc[0, "gwcode"] = -1
     assert ctx.source("gw_states").loc[0, "gwcode"] != -1
     assert ctx.lineage == {"x": {"gw_states"}} and list(ctx.frames) == ["gw_states"]
+
+
+def test_a_frame_shared_by_tables_counts_as_a_read_of_each(tmp_path, mirror, monkeypatch):
+    """A source read while making a shared frame is recorded for every table that uses the frame."""
+    import peacestats.build as b
+
+    def shared(ctx):
+        return ctx.derived("s", lambda: ctx.source("rugged")[["gwcode"]].dropna().drop_duplicates())
+
+    first = b.Table("first", shared, ("gwcode",), "test", ("rugged",))
+    second = b.Table("second", shared, ("gwcode",), "test", ())
+    monkeypatch.setattr(b, "TABLES", [first, second])
+    with pytest.raises(HarmonizeError, match=r"table second read source\(s\) \['rugged'\]"):
+        build(tmp_path, echo=lambda *a: None)
+
+
+def test_a_table_converting_country_codes_reads_the_state_lists(tmp_path, mirror, monkeypatch):
+    """Code conversions in a builder use the build's crosswalk, which reads gw_states and cow_states."""
+    import peacestats.build as b
+    from peacestats.harmonize.codes import gw_to_cow
+
+    def builder(ctx):
+        return pd.DataFrame({"gwcode": [260], "cowcode": [gw_to_cow(260, 1995)]})
+
+    monkeypatch.setattr(b, "TABLES", [b.Table("t", builder, ("gwcode",), "test", ())])
+    with pytest.raises(HarmonizeError, match=r"table t read source\(s\) \['cow_states', 'gw_states'\]"):
+        build(tmp_path, echo=lambda *a: None)
+    monkeypatch.setattr(b, "TABLES", [b.Table("t", builder, ("gwcode",), "test", ("gw_states", "cow_states"))])
+    build(tmp_path, echo=lambda *a: None)
+    assert pd.read_parquet(tmp_path / "t.parquet")["cowcode"].tolist() == [255]
+
+
+def test_spell_tables_declare_the_state_lists_their_covariates_start_from(built):
+    out, _ = built
+    package = json.loads((out / "datapackage.json").read_text())
+    for r in package["resources"]:
+        if r["name"] in ("spells", "spells_location"):
+            assert {"gw_states", "cow_states"} <= {s["name"] for s in r["sources"]}, r["name"]
+
+
+def test_harmonize_modules_neither_load_sources_nor_cache_data():
+    """Harmonize gets its inputs as frames (defaults through peacestats.data); only package resources are cached."""
+    import ast
+    from pathlib import Path
+
+    import peacestats.harmonize as h
+
+    resource_readers = {"_exceptions", "_iso_exceptions", "_polity_exceptions", "_iso_rules",
+                        "_kathman_hosts_override", "_successions"}
+    for path in sorted(Path(h.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "sources":
+                assert "load" not in {a.name for a in node.names}, f"{path.name} imports sources.load"
+            if isinstance(node, ast.FunctionDef) and node.decorator_list:
+                names = {ast.unparse(d) for d in node.decorator_list}
+                if names & {"functools.cache", "functools.lru_cache", "cache", "lru_cache"} or any(
+                        n.startswith("functools.lru_cache(") for n in names):
+                    assert node.name in resource_readers, f"{path.name}: {node.name} is cached in the module"

@@ -284,3 +284,42 @@ def test_names():
     assert name_to_gw(["Germany", "Yugoslavia", "Soviet Union", "East Germany", "Zaire"], 1980).tolist() == [
         260, 345, 365, 265, 490]
     assert name_to_gw("Germany", 1900) == 255
+
+
+# --- the crosswalk as an object: built from the frames it is given ------------------------
+def test_conversions_use_the_code_tables_made_current(mirror):
+    """Inside ``using``, the crosswalk of the given state lists converts; outside, the default again."""
+    from peacestats.harmonize.codes import CodeTables, using
+    from peacestats.sources import load
+
+    gw, cow = load("gw_states"), load("cow_states")
+    assert gw_to_cow(70, 1995) == 70
+    without_mexico = CodeTables(gw[gw["gwcode"] != 70], cow[cow["ccode"] != 70])
+    with using(without_mexico):
+        with pytest.raises(UnmatchedCodeError) as err:
+            gw_to_cow(70, 1995)
+        assert err.value.unmatched == [(70, 1995)]
+        assert 70 not in crosswalk()["gwcode"].tolist()
+        assert cow_to_gw(255, 1995) == 260  # the rest of the lists still converts
+    assert gw_to_cow(70, 1995) == 70
+    # a function returning the tables (what build passes) is asked at each conversion
+    asked = []
+    with using(lambda: asked.append(1) or without_mexico):
+        assert to_iso3(2, 2000) == "USA" and gw_to_polity(2, 2000) == 2
+    assert len(asked) == 2
+
+
+def test_default_code_tables_follow_the_content_of_the_lists(mirror, monkeypatch):
+    """The default crosswalk is reused while the lists are the same and rebuilt when they change."""
+    from peacestats import data
+    from peacestats.sources import load
+
+    first = data.code_tables()
+    assert data.code_tables() is first
+    assert first.gw_codes == frozenset(int(c) for c in load("gw_states")["gwcode"])
+    edited = load("gw_states").query("gwcode != 2")
+    monkeypatch.setattr(data, "source", lambda key: edited if key == "gw_states" else load(key))
+    other = data.code_tables()
+    assert other is not first and 2 not in other.gw_codes
+    with pytest.raises(UnmatchedCodeError):
+        gw_to_cow(2, 2000)

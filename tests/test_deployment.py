@@ -196,7 +196,6 @@ def test_missing_end_date_is_not_read_as_ongoing(panel):
 
 def test_un_mission_with_unknown_end_only_where_kathman_records_it(monkeypatch):
     """A UN mission with no end date that is not ongoing gets no table months (UNIFIL, made so)."""
-    from peacestats.harmonize import deployment as D
     from peacestats.harmonize import missions as M
 
     shipped = M.un_missions
@@ -206,13 +205,11 @@ def test_un_mission_with_unknown_end_only_where_kathman_records_it(monkeypatch):
         u.loc[u["mission_acronym"] == "UNIFIL", "ongoing"] = False
         return u
 
-    D._panel_cached.cache_clear()
     monkeypatch.setattr(M, "un_missions", altered)
     try:
-        p = create_deployment_panel()
+        p = create_deployment_panel()  # no module cache: the altered table is read
     finally:
         monkeypatch.undo()
-        D._panel_cached.cache_clear()
     unifil = p[p["mission"] == "UNIFIL"]
     assert unifil["personnel_source"].eq("kathman").all()
     assert unifil["date"].min() == pd.Timestamp("1990-01-01") and unifil["date"].max() == pd.Timestamp("2019-12-01")
@@ -283,3 +280,27 @@ def test_property_allocation_preserves_totals(rows, rule):
     assert (out.groupby("row")["share"].sum().round(12) == 1.0).all()
     no_host = out["n_hosts"] == 0
     assert out.loc[no_host, "gwcode"].isna().all()
+
+
+def test_non_un_months_made_once_give_the_same_tables(mirror):
+    """Passing non_un_mission_months to the panel and both tables changes nothing; other months are refused."""
+    from peacestats.harmonize.deployment import (
+        aggregate_deployment_panel,
+        create_mission_months,
+        non_un_mission_months,
+    )
+    from peacestats.harmonize.mission_universe import create_missions
+
+    missions = create_missions()
+    non_un = non_un_mission_months(missions)
+    assert non_un.attrs["start"] == "1948-01" and "AMISOM" in set(non_un["acronym"])
+    given_ = create_deployment_panel(missions=missions, non_un=non_un)
+    made = create_deployment_panel(missions=missions)
+    pd.testing.assert_frame_equal(given_, made)
+    assert given_.attrs == made.attrs
+    pd.testing.assert_frame_equal(aggregate_deployment_panel(given_, non_un=non_un),
+                                  aggregate_deployment_panel(made, missions=missions))
+    pd.testing.assert_frame_equal(create_mission_months(given_, non_un=non_un),
+                                  create_mission_months(made, missions=missions))
+    with pytest.raises(HarmonizeError, match="non_un covers 1990-01 to 2024-12, not 1948-01"):
+        create_mission_months(made, non_un=non_un_mission_months(missions, start="1990-01"))

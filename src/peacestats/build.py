@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import __version__, config, io, registry
 from .errors import HarmonizeError
+from .harmonize.codes import CodeTables, using
 from .project_data import describe as describe_project_data
 from .project_data import is_project_data
 
@@ -41,6 +42,10 @@ class _Context(dict):
     :func:`peacestats.sources.load` (and so the parsed-source cache), once per build, each
     builder getting its own copy. It records which table asked for which source
     (:attr:`lineage`); :func:`build` checks that against the sources each table declares.
+    :meth:`code_tables` is the country-code crosswalk of the build's own state lists, made
+    once per build; :func:`build` makes it current (:func:`peacestats.harmonize.codes.using`)
+    while each builder runs, so a table that converts a code is recorded as reading
+    ``gw_states`` and ``cow_states``.
     """
 
     def __init__(self) -> None:
@@ -48,21 +53,43 @@ class _Context(dict):
         self.frames: dict[str, pd.DataFrame] = {}
         self.shared: dict[str, pd.DataFrame] = {}
         self.lineage: dict[str, set[str]] = {}
+        self.derived_reads: dict[str, set[str]] = {}
         self.table: str | None = None
+        self._codes: CodeTables | None = None
 
-    def source(self, key: str) -> pd.DataFrame:
-        """A copy of the registered source ``key``, loaded once per build."""
+    def _frame(self, key: str) -> pd.DataFrame:
         from .sources import load
 
         if key not in self.frames:
             self.frames[key] = load(key)
+        return self.frames[key]
+
+    def source(self, key: str) -> pd.DataFrame:
+        """A copy of the registered source ``key``, loaded once per build."""
         self.lineage.setdefault(self.table or "", set()).add(key)
-        return self.frames[key].copy()
+        return self._frame(key).copy()
+
+    def code_tables(self) -> CodeTables:
+        """The :class:`~peacestats.harmonize.codes.CodeTables` of this build's ``gw_states`` and ``cow_states``."""
+        self.lineage.setdefault(self.table or "", set()).update(("gw_states", "cow_states"))
+        if self._codes is None:
+            self._codes = CodeTables(self._frame("gw_states").copy(), self._frame("cow_states").copy())
+        return self._codes
 
     def derived(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A copy of an intermediate frame that several tables use (not written), made once per build."""
+        """A copy of an intermediate frame that several tables use (not written), made once per build.
+
+        The sources ``make`` reads are recorded for every table that uses the frame, not only
+        for the one that happened to make it.
+        """
         if name not in self.shared:
-            self.shared[name] = make()
+            table, self.table = self.table, f"<{name}>"
+            try:
+                self.shared[name] = make()
+            finally:
+                self.table = table
+            self.derived_reads[name] = self.lineage.pop(f"<{name}>", set())
+        self.lineage.setdefault(self.table or "", set()).update(self.derived_reads[name])
         return self.shared[name].copy()
 
 
@@ -95,17 +122,25 @@ def _missions(ctx: _Context) -> pd.DataFrame:
     return create_missions(tppm=ctx.source("mullenbach_tppm"), kathman=ctx.source("kathman_pko"))
 
 
+def _non_un(ctx: _Context) -> pd.DataFrame:
+    """The non-UN mission-months of the missions table, made once for the panel and both tables."""
+    from .harmonize.deployment import non_un_mission_months
+
+    return ctx.derived("non_un_mission_months", lambda: non_un_mission_months(ctx.get("missions")))
+
+
 def _deployment_panel(ctx: _Context) -> pd.DataFrame:
     """The host-mission-month panel behind ``mission_months`` and ``deployment``, made once."""
     from .harmonize.deployment import create_deployment_panel
 
-    return ctx.derived("deployment_panel", lambda: create_deployment_panel(missions=ctx.get("missions")))
+    return ctx.derived("deployment_panel", lambda: create_deployment_panel(
+        missions=ctx.get("missions"), kathman=ctx.source("kathman_pko"), non_un=_non_un(ctx)))
 
 
 def _deployment(ctx: _Context) -> pd.DataFrame:
     from .harmonize.deployment import aggregate_deployment_panel
 
-    return aggregate_deployment_panel(_deployment_panel(ctx), missions=ctx.get("missions"))
+    return aggregate_deployment_panel(_deployment_panel(ctx), missions=ctx.get("missions"), non_un=_non_un(ctx))
 
 
 def _spells_for(ctx: _Context, recurrence: str) -> pd.DataFrame:
@@ -113,10 +148,9 @@ def _spells_for(ctx: _Context, recurrence: str) -> pd.DataFrame:
     from .harmonize.spells import add_spell_covariates, create_spells
 
     # covariates of the year before the spell began (from 1945: a spell may begin in 1946), the
-    # panel add_spell_covariates would build itself, made once for both spell tables. The GW
-    # state list it starts from is loaded by create_stateyears (the spell tables do not declare it)
-    years = ctx.derived("spell_covariate_years", lambda: create_stateyears(start=1945, end=2024)
-                        .pipe(_country_covariates, ctx))
+    # panel add_spell_covariates would build itself, made once for both spell tables
+    years = ctx.derived("spell_covariate_years", lambda: create_stateyears(
+        start=1945, end=2024, states=ctx.source("gw_states")).pipe(_country_covariates, ctx))
     return create_spells(ctx["episodes"], recurrence=recurrence).pipe(add_spell_covariates, years)
 
 
@@ -131,7 +165,7 @@ def _spells_location(ctx: _Context) -> pd.DataFrame:
 def _mission_months(ctx: _Context) -> pd.DataFrame:
     from .harmonize.deployment import create_mission_months
 
-    return create_mission_months(_deployment_panel(ctx), missions=ctx.get("missions"))
+    return create_mission_months(_deployment_panel(ctx), missions=ctx.get("missions"), non_un=_non_un(ctx))
 
 
 def _mission_conflicts(ctx: _Context) -> pd.DataFrame:
@@ -228,7 +262,8 @@ TABLES: list[Table] = [
     Table("missions", _missions, ("mission_id",),
           "Every peace operation, UN and non-UN, 1946-2024: the project's mission tables, Kathman's UN "
           "missions the DPO list omits and Mullenbach's TPPM 3.1 (one row per operation; a source on every row).",
-          ("un_dpo_missions", "kathman_pko", "gw_states", "mullenbach_tppm", "peacestats_missions"), ("mission_id",)),
+          ("un_dpo_missions", "kathman_pko", "gw_states", "cow_states", "mullenbach_tppm", "peacestats_missions"),
+          ("mission_id",)),
     Table("mission_months", _mission_months, ("mission", "gwcode", "date"),
           "Every peace operation (UN and non-UN) by host country and month, with its kind (peacekeeping, "
           "political, support), type and UN personnel (Kathman 1990-2019).",
@@ -262,11 +297,13 @@ TABLES: list[Table] = [
     Table("spells", _spells, ("spell_id",),
           "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31, "
           "with time-constant covariates at the spell's start.",
-          ("ucdp_acd", "ucdp_term_conflict", "gleditsch_gdp", "polity5", "creg", "rugged"), ("spell_id",),
+          ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
+          ("spell_id",),
           ("episodes",)),
     Table("spells_location", _spells_location, ("spell_id",),
           "Peace spells with location-level recurrence (any conflict in the same location ends the peace).",
-          ("ucdp_acd", "ucdp_term_conflict", "gleditsch_gdp", "polity5", "creg", "rugged"), ("spell_id",),
+          ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
+          ("spell_id",),
           ("episodes",)),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
           "Conflict-level peace spells in counting-process form, split where the presence of operations "
@@ -433,7 +470,8 @@ def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
         if t.name not in wanted:
             continue
         ctx.table = t.name
-        df = t.builder(ctx)
+        with using(ctx.code_tables):  # conversions use the build's state lists (and record them)
+            df = t.builder(ctx)
         undeclared = ctx.lineage.get(t.name, set()) - set(t.sources)
         if undeclared:
             raise HarmonizeError(f"table {t.name} read source(s) {sorted(undeclared)} that its declaration in "

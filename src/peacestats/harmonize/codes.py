@@ -78,17 +78,30 @@ Examples
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from ..errors import HarmonizeError, UnmatchedCodeError
+from .code_tables import (
+    _OPEN,
+    CodeTables,
+    _name_iso3,
+    _read_resource,
+    current,
+    exceptions,
+    iso3_exceptions,
+    make_crosswalk,
+    polity_exceptions,
+    using,
+)
 
 __all__ = [
+    "CodeTables",
+    "make_crosswalk",
+    "using",
+    "current",
     "crosswalk",
     "gw_to_cow",
     "cow_to_gw",
@@ -101,287 +114,7 @@ __all__ = [
     "polity_exceptions",
 ]
 
-#: Far-future stand-in for "still in the system" (open-ended rows).
-_OPEN = pd.Timestamp("2262-01-01")
 _FORMER_CHOICES = ("iso", "successor")
-
-
-# --------------------------------------------------------------------------------------
-# hand-made tables
-# --------------------------------------------------------------------------------------
-def _read_resource(name: str) -> pd.DataFrame:
-    ref = resources.files("peacestats").joinpath("resources", "codes", name)
-    with ref.open("rb") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
-
-
-def _int_or_na(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.replace("", np.nan)).astype("Int64")
-
-
-@functools.cache
-def _exceptions() -> pd.DataFrame:
-    df = _read_resource("gw_cow_exceptions.csv")
-    out = pd.DataFrame(
-        {
-            "gwcode": _int_or_na(df["gwcode"]),
-            "cowcode": _int_or_na(df["cowcode"]),
-            "name": df["name"],
-            "start_date": pd.to_datetime(df["start_date"]),
-            "end_date": pd.to_datetime(df["end_date"].replace("", None)),
-            "rule": df["rule"],
-            "source": df["source"],
-        }
-    )
-    if out["source"].str.strip().eq("").any() or out["gwcode"].isna().any():
-        raise HarmonizeError("gw_cow_exceptions.csv: every row needs a gwcode and a source")
-    return out
-
-
-@functools.cache
-def _iso_exceptions() -> pd.DataFrame:
-    df = _read_resource("gw_iso3_exceptions.csv")
-    out = pd.DataFrame(
-        {
-            "gwcode": _int_or_na(df["gwcode"]),
-            "start_year": _int_or_na(df["start_year"]),
-            "end_year": _int_or_na(df["end_year"]),
-            "iso3": df["iso3"].replace("", None),
-            "successor_iso3": df["successor_iso3"].replace("", None),
-            "rule": df["rule"],
-            "source": df["source"],
-        }
-    )
-    if out["source"].str.strip().eq("").any():
-        raise HarmonizeError("gw_iso3_exceptions.csv: every row needs a source")
-    return out
-
-
-@functools.cache
-def _polity_exceptions() -> pd.DataFrame:
-    df = _read_resource("gw_polity_exceptions.csv")
-    out = pd.DataFrame(
-        {
-            "gwcode": _int_or_na(df["gwcode"]),
-            "start_year": _int_or_na(df["start_year"]),
-            "end_year": _int_or_na(df["end_year"]),
-            "polity_code": _int_or_na(df["polity_code"]),
-            "rule": df["rule"],
-            "source": df["source"],
-        }
-    )
-    if out["source"].str.strip().eq("").any():
-        raise HarmonizeError("gw_polity_exceptions.csv: every row needs a source")
-    return out
-
-
-def exceptions() -> pd.DataFrame:
-    """The hand-made GW-COW rows (``resources/codes/gw_cow_exceptions.csv``), with rule and source."""
-    return _exceptions().copy()
-
-
-def iso3_exceptions() -> pd.DataFrame:
-    """The hand-made GW-ISO3 rows (``resources/codes/gw_iso3_exceptions.csv``), with rule and source."""
-    return _iso_exceptions().copy()
-
-
-def polity_exceptions() -> pd.DataFrame:
-    """The hand-made GW-Polity rows (``resources/codes/gw_polity_exceptions.csv``), with rule and source."""
-    return _polity_exceptions().copy()
-
-
-# --------------------------------------------------------------------------------------
-# building the crosswalk
-# --------------------------------------------------------------------------------------
-def _subtract(rows: list[dict], start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
-    """Remove the interval [start, end] from each row's [start_date, end_date]."""
-    out = []
-    one = pd.Timedelta(days=1)
-    for r in rows:
-        if r["end_date"] < start or r["start_date"] > end:
-            out.append(r)
-            continue
-        if r["start_date"] < start:
-            out.append({**r, "end_date": start - one})
-        if r["end_date"] > end:
-            out.append({**r, "start_date": end + one})
-    return out
-
-
-def _name_iso3(names: list[str]) -> dict[str, str | None]:
-    """ISO3 by country_converter's regex name matching; ``None`` when it finds none or several."""
-    import country_converter as coco
-
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    cc = coco.CountryConverter()
-    found = cc.convert(names, src="regex", to="ISO3", not_found=None)
-    out = {}
-    for name, iso in zip(names, found):
-        ok = isinstance(iso, str) and len(iso) == 3 and iso.isupper() and iso != name
-        out[name] = iso if ok else None
-    return out
-
-
-@functools.cache
-def _iso_rules() -> dict[int, list[tuple[int, int, str | None, str | None]]]:
-    """The ISO3 exceptions as {gwcode: [(first_year, last_year, iso3, successor_iso3), ...]}."""
-    rules: dict[int, list] = {}
-    for r in _iso_exceptions().itertuples(index=False):
-        lo = -(10**6) if pd.isna(r.start_year) else int(r.start_year)
-        hi = 10**6 if pd.isna(r.end_year) else int(r.end_year)
-        iso = None if pd.isna(r.iso3) else r.iso3
-        succ = None if pd.isna(r.successor_iso3) else r.successor_iso3
-        rules.setdefault(int(r.gwcode), []).append((lo, hi, iso, succ))
-    return rules
-
-
-def _iso_for(gwcode: int, year: int, by_name: str | None, successor: bool) -> str | None:
-    rules = _iso_rules().get(int(gwcode))
-    if not rules:
-        return by_name
-    for lo, hi, iso, succ in rules:
-        if lo <= year <= hi:
-            return succ if successor else iso
-    raise HarmonizeError(
-        f"gw_iso3_exceptions.csv: GW {gwcode} has rows that do not cover {year}; "
-        "give every year of the state a row"
-    )
-
-
-@functools.cache
-def _build() -> pd.DataFrame:
-    from ..sources import load
-
-    gw = load("gw_states")
-    cow = load("cow_states")
-    gw_end = gw["end_date"].max()
-    cow_end = cow["end_date"].max()
-    cow_codes = set(cow["ccode"].astype(int))
-
-    rows_by_gw: dict[int, list[dict]] = {}
-    for r in gw.itertuples(index=False):
-        code = int(r.gwcode)
-        same = code in cow_codes
-        rows_by_gw.setdefault(code, []).append(
-            {
-                "gwcode": code,
-                "cowcode": code if same else pd.NA,
-                "name": r.statename,
-                "start_date": r.start_date,
-                "end_date": _OPEN if r.end_date == gw_end else r.end_date,
-                "source": (
-                    "same code in the GW list (gw_states 2017) and the COW list (cow_states 2016)"
-                    if same
-                    else "GW list only (gw_states 2017): COW has no state with this code"
-                ),
-            }
-        )
-    names = {int(r.gwcode): r.statename for r in gw.itertuples(index=False)}
-
-    for e in _exceptions().itertuples(index=False):
-        code = int(e.gwcode)
-        start = e.start_date
-        end = _OPEN if pd.isna(e.end_date) else e.end_date
-        rows_by_gw[code] = _subtract(rows_by_gw.get(code, []), start, end)
-        rows_by_gw[code].append(
-            {
-                "gwcode": code,
-                "cowcode": e.cowcode,
-                "name": names.get(code, e.name),
-                "start_date": start,
-                "end_date": end,
-                "source": f"hand-made (gw_cow_exceptions.csv): {e.rule}. Source: {e.source}",
-            }
-        )
-    # COW dates a few states' independence differently (Laos from 1953-10-23, GW 1954-05-01;
-    # Morocco to 1912, GW to 1904; Saudi Arabia from 1927, GW 1932; ...). On COW dates that no
-    # row covers, the COW code is paired with the GW state of the same code and abbreviation.
-    gw_abb = {int(r.gwcode): r.stateabb for r in gw.itertuples(index=False)}
-    one = pd.Timedelta(days=1)
-    for c in cow.itertuples(index=False):
-        code = int(c.ccode)
-        if gw_abb.get(code) != c.stateabb:
-            continue
-        covered = sorted(
-            (r["start_date"], r["end_date"]) for rs in rows_by_gw.values() for r in rs
-            if pd.notna(r["cowcode"]) and int(r["cowcode"]) == code
-        )
-        start, end = c.start_date, (_OPEN if c.end_date == cow_end else c.end_date)
-        cur, gaps = start, []
-        for s0, s1 in covered:
-            if s1 < cur or s0 > end:
-                continue
-            if s0 > cur:
-                gaps.append((cur, s0 - one))
-            cur = max(cur, s1 + one)
-        if cur <= end:
-            gaps.append((cur, end))
-        for g0, g1 in gaps:
-            rows_by_gw.setdefault(code, []).append(
-                {
-                    "gwcode": code,
-                    "cowcode": code,
-                    "name": names.get(code, c.statename),
-                    "start_date": g0,
-                    "end_date": g1,
-                    "source": "COW list only on these dates (cow_states 2016; the GW list dates the state "
-                              "differently): same code and abbreviation in both lists",
-                }
-            )
-    rows = pd.DataFrame([r for code in sorted(rows_by_gw) for r in rows_by_gw[code]])
-
-    # ISO3: split rows where the ISO code changes at a year boundary (USSR 1922/1992, ...).
-    by_name = _name_iso3(sorted(rows["name"].unique()))
-    last_year = max(gw_end.year, cow_end.year) + 1
-    pieces = []
-    for r in rows.to_dict("records"):
-        y0 = r["start_date"].year
-        y1 = r["end_date"].year if r["end_date"] < _OPEN else max(y0, last_year)
-        guess = by_name.get(r["name"])
-        codes_by_year = [
-            (y, _iso_for(r["gwcode"], y, guess, successor=False), _iso_for(r["gwcode"], y, guess, successor=True))
-            for y in range(y0, y1 + 1)
-        ]
-        seg_start = r["start_date"]
-        for (y, iso, succ), nxt in zip(codes_by_year, codes_by_year[1:] + [None]):
-            if nxt is not None and (nxt[1], nxt[2]) == (iso, succ):
-                continue
-            seg_end = r["end_date"] if nxt is None else pd.Timestamp(y, 12, 31)
-            pieces.append({**r, "start_date": seg_start, "end_date": seg_end, "iso3": iso, "successor_iso3": succ})
-            seg_start = pd.Timestamp(y + 1, 1, 1)
-    out = pd.DataFrame(pieces)
-    out["gwcode"] = out["gwcode"].astype("Int64")
-    out["cowcode"] = out["cowcode"].astype("Int64")
-    out["iso3"] = out["iso3"].astype("string")
-    out["successor_iso3"] = out["successor_iso3"].astype("string")
-    out["start_year"] = out["start_date"].dt.year.astype("Int64")
-    out["end_year"] = out["end_date"].dt.year.astype("Int64")
-    open_ = out["end_date"] >= _OPEN
-    out.loc[open_, "end_year"] = pd.NA
-    out = out.sort_values(["gwcode", "start_date"], kind="stable").reset_index(drop=True)
-    _check_no_overlap(out, "gwcode")
-    _check_no_overlap(out[out["cowcode"].notna()], "cowcode")
-    return out[
-        ["gwcode", "cowcode", "iso3", "successor_iso3", "name", "start_date", "end_date",
-         "start_year", "end_year", "source"]
-    ]
-
-
-def _check_no_overlap(df: pd.DataFrame, col: str) -> None:
-    """Rows of one code never overlap in time (else a date would convert two ways)."""
-    d = df[df[col].notna()].sort_values([col, "start_date"], kind="stable")
-    bad = d["start_date"] <= d.groupby(col, sort=False)["end_date"].shift()
-    if not bad.any() and not d.duplicated([col, "start_date"]).any():
-        return  # no overlap (with ties in start_date, the check below names the rows as it always did)
-    for code, g in df.groupby(col, sort=False):
-        g = g.sort_values("start_date")
-        prev_end = g["end_date"].shift()
-        bad = g["start_date"] <= prev_end
-        if bad.any():
-            raise HarmonizeError(
-                f"crosswalk: rows for {col} {code} overlap in time; fix gw_cow_exceptions.csv\n"
-                f"{g[['gwcode', 'cowcode', 'start_date', 'end_date']]}"
-            )
 
 
 def crosswalk() -> pd.DataFrame:
@@ -398,7 +131,7 @@ def crosswalk() -> pd.DataFrame:
         ``start_year``, ``end_year`` (NA = open-ended), ``source`` (for hand-made rows,
         the rule and its source). Sorted by ``gwcode``, ``start_date``.
     """
-    out = _build().copy()
+    out = current().table.copy()
     out.loc[out["end_date"] >= _OPEN, "end_date"] = pd.NaT
     return out
 
@@ -493,7 +226,7 @@ def _raise_unmatched(fn: str, system: str, frame: pd.DataFrame, hint: str) -> No
 
 def _convert(fn, codes, years, dates, key, target, system, hint, strict, table=None):
     frame, scalar, index = _as_frame(codes, years, dates)
-    table = _build() if table is None else table
+    table = current().table if table is None else table
     rows = _match(table, key, frame)
     miss = rows < 0
     if miss.any():
@@ -611,36 +344,6 @@ def to_iso3(gwcodes, years=None, *, dates=None, former: str = "iso", strict: boo
     return out
 
 
-@functools.cache
-def _polity_table() -> pd.DataFrame:
-    """GW -> Polity rows: the GW spells of the crosswalk, recoded by the Polity exceptions."""
-    base = _build()[["gwcode", "name", "start_date", "end_date"]].copy()
-    base = base.groupby(["gwcode", "name"], as_index=False, sort=False).agg(
-        start_date=("start_date", "min"), end_date=("end_date", "max"))
-    rows = []
-    exc = _polity_exceptions()
-    by_code = {code: g for code, g in exc.groupby("gwcode", sort=False)}  # each code's rows, in file order
-    for r in base.to_dict("records"):
-        e = by_code.get(r["gwcode"], exc.iloc[:0])
-        cuts = [r]
-        for x in e.itertuples():
-            lo, hi = r["start_date"], r["end_date"]
-            if pd.notna(x.start_year):
-                lo = max(lo, pd.Timestamp(int(x.start_year), 1, 1))
-            if pd.notna(x.end_year):
-                hi = min(hi, pd.Timestamp(int(x.end_year), 12, 31))
-            if lo > hi:
-                continue
-            cuts = _subtract(cuts, lo, hi)
-            cuts.append({**r, "start_date": lo, "end_date": hi, "polity_code": int(x.polity_code)})
-        for c in cuts:
-            c.setdefault("polity_code", int(r["gwcode"]))
-            rows.append(c)
-    out = pd.DataFrame(rows).sort_values(["gwcode", "start_date"]).reset_index(drop=True)
-    out["polity_code"] = out["polity_code"].astype("Int64")
-    return out
-
-
 def gw_to_polity(gwcodes, years=None, *, strict: bool = True):
     """Polity5 country codes of GW states, by year.
 
@@ -659,7 +362,7 @@ def gw_to_polity(gwcodes, years=None, *, strict: bool = True):
     """
     hint = "Are these GW codes? Is the year inside the state's GW membership?"
     return _convert("gw_to_polity", gwcodes, years, None, "gwcode", "polity_code", "GW", hint,
-                    strict, table=_polity_table())
+                    strict, table=current().polity)
 
 
 def country_name(gwcodes, years=None):
@@ -678,7 +381,7 @@ def country_name(gwcodes, years=None):
     UnmatchedCodeError
         Listing every code that no crosswalk row has.
     """
-    table = _build()
+    table = current().table
     if years is not None:
         return _convert("country_name", gwcodes, years, None, "gwcode", "name", "GW",
                         "Is the year inside the state's GW membership?", True)
@@ -729,7 +432,8 @@ def name_to_gw(names, years=None):
     >>> name_to_gw(["Germany", "Serbia", "Ivory Coast"], 2010).tolist()
     [260, 340, 437]
     """
-    table = _build()
+    tables = current()
+    table = tables.table
     scalar = np.isscalar(names)
     index = names.index if isinstance(names, pd.Series) else None
     s = pd.Series([names] if scalar else list(names), dtype="object")
@@ -750,12 +454,7 @@ def name_to_gw(names, years=None):
             exact.setdefault(a.lower(), set()).add(int(r.gwcode))
     for a in _read_resource("name_aliases.csv").itertuples(index=False):
         exact.setdefault(a.name.lower(), set()).add(int(a.gwcode))
-    from ..sources import load
-
-    cow = load("cow_states")
-    cow_gw = {}
-    for r in cow.itertuples(index=False):
-        cow_gw.setdefault(r.statename.lower(), set()).add(int(r.ccode))
+    cow_gw = tables.cow_names
 
     out = []
     unmatched = []

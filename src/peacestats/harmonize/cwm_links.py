@@ -252,10 +252,10 @@ def linked_cwm_table(cwm: pd.DataFrame | None = None, acd: pd.DataFrame | None =
         ``cwm_row, link_id``), ``mediation`` (CWM's flag for the row) and ``acd_location`` (the
         conflict's ACD location; NA where ``match`` is ``none``).
     """
-    from ..sources import load
+    from ..data import source as data_source
 
-    cwm = load("cwm") if cwm is None else cwm
-    acd = load("ucdp_acd") if acd is None else acd
+    cwm = data_source("cwm") if cwm is None else cwm
+    acd = data_source("ucdp_acd") if acd is None else acd
     links = cwm_conflicts() if links is None else links
     check_cwm_links(links, cwm, acd)
     out = links.copy()
@@ -458,10 +458,10 @@ def draft_cwm_links(cwm: pd.DataFrame | None = None, acd: pd.DataFrame | None = 
     pandas.DataFrame
         Columns :data:`LINK_COLUMNS`, every CWM row at least once.
     """
-    from ..sources import load
+    from ..data import source as data_source
 
-    cwm = load("cwm") if cwm is None else cwm
-    acd = load("ucdp_acd") if acd is None else acd
+    cwm = data_source("cwm") if cwm is None else cwm
+    acd = data_source("ucdp_acd") if acd is None else acd
     conflicts = _conflicts(acd)
     codes = _country_codes(cwm)
     rows = [row for r in cwm.itertuples(index=False) for row in _draft_row(r, conflicts, codes[int(r.row)])]

@@ -89,6 +89,7 @@ __all__ = [
     "allocate",
     "host_years",
     "create_mission_months",
+    "non_un_mission_months",
     "ALLOCATIONS",
     "MISSION_MONTH_COLUMNS",
 ]
@@ -150,12 +151,11 @@ def _month_start(value) -> pd.Timestamp:
     return pd.Timestamp(ts.year, ts.month, 1)
 
 
-@functools.cache
 def _gw_spells() -> pd.DataFrame:
-    """(gwcode, start_date, end_date) of every GW state, for "is a GW state this month"."""
-    from .codes import _build
+    """(gwcode, start_date, end_date) of every GW state (the current crosswalk), for "is a GW state this month"."""
+    from .codes import current
 
-    t = _build()[["gwcode", "start_date", "end_date"]]
+    t = current().table[["gwcode", "start_date", "end_date"]]
     return t.assign(gwcode=t["gwcode"].astype("int64"))
 
 
@@ -274,11 +274,10 @@ def _label_kathman(k: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return lab.drop(columns="_q")
 
 
-def _kathman_rows(table: pd.DataFrame) -> pd.DataFrame:
-    from ..sources import load
+def _kathman_rows(table: pd.DataFrame, k: pd.DataFrame) -> pd.DataFrame:
+    """Kathman's mission-months ``k`` labelled by the UN mission ``table``, with their GW hosts."""
     from .codes import cow_to_gw
 
-    k = load("kathman_pko")
     lab = _label_kathman(k, table)
     k = k.merge(lab, on=["mission", "date"], how="left", validate="many_to_one")
     g1 = pd.Series(pd.NA, index=k.index, dtype="Int64")
@@ -356,14 +355,6 @@ def _table_rows(table: pd.DataFrame, k_first: pd.Timestamp, k_last: pd.Timestamp
     return df, undated, end_unknown
 
 
-@functools.lru_cache(maxsize=8)
-def _non_un_mission_months_cached(start: pd.Timestamp, end: pd.Timestamp
-                                  ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    from .mission_universe import create_missions
-
-    return _non_un_mission_months_of(create_missions(), start, end)
-
-
 def _non_un_mission_months_of(u: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
                               ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """:func:`_non_un_mission_months` of the missions table ``u`` (:func:`create_missions`, any row order)."""
@@ -403,22 +394,55 @@ def _non_un_mission_months_of(u: pd.DataFrame, start: pd.Timestamp, end: pd.Time
     return df.reset_index(drop=True), undated, end_unknown
 
 
-def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None
-                           ) -> tuple[pd.DataFrame, list[str], list[str]]:
+def non_un_mission_months(missions: pd.DataFrame | None = None, start: str = _DEFAULT_START,
+                          end: str = _DEFAULT_END) -> pd.DataFrame:
+    """Mission-host-months of the non-UN operations (and UN ones known only from Kathman after its end).
+
+    Parameters
+    ----------
+    missions
+        The ``missions`` table (:func:`peacestats.harmonize.mission_universe.create_missions`);
+        built from the default loader's sources when omitted.
+    start, end
+        First and last month (``"YYYY-MM"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``acronym``, ``organization``, ``kind``, ``mission_type``, ``gwcode``, ``date``;
+        ``attrs`` records ``start`` and ``end`` and the operations left out
+        (``undated_missions``: no start date or hosts; ``end_unknown_missions``). Pass it as
+        ``non_un=`` to :func:`create_deployment_panel`, :func:`aggregate_deployment_panel`
+        and :func:`create_mission_months` to compute it once for all three.
+    """
+    start_m, end_m = _month_start(start), _month_start(end)
+    if missions is None:
+        from .mission_universe import create_missions
+
+        missions = create_missions()
+    df, undated, end_unknown = _non_un_mission_months_of(missions, start_m, end_m)
+    df.attrs = {"start": start_m.strftime("%Y-%m"), "end": end_m.strftime("%Y-%m"),
+                "undated_missions": undated, "end_unknown_missions": end_unknown}
+    return df
+
+
+def _non_un_mission_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None,
+                           non_un: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Mission-host-months of the non-UN operations: (acronym, organization, kind, mission_type, gwcode, date).
 
     Also the operations left out: without a start date or hosts, and with an unknown end.
-    ``missions`` is the missions table (built from the sources when omitted).
+    ``non_un`` is :func:`non_un_mission_months` for these months (else made from ``missions``).
     """
-    if missions is not None:
-        return _non_un_mission_months_of(missions, start, end)
-    df, undated, end_unknown = _non_un_mission_months_cached(start, end)
-    return df.copy(), list(undated), list(end_unknown)
-
-
-def _non_un_host_months_cached(start: pd.Timestamp, end: pd.Timestamp
-                               ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    return _non_un_host_months_of(*_non_un_mission_months(start, end))
+    if non_un is None:
+        non_un = non_un_mission_months(missions, str(start), str(end))
+    a = non_un.attrs
+    want = (start.strftime("%Y-%m"), end.strftime("%Y-%m"))
+    if (a.get("start"), a.get("end")) != want:
+        raise HarmonizeError(f"non_un covers {a.get('start')} to {a.get('end')}, not {want[0]} to {want[1]}: "
+                             "make it with non_un_mission_months(missions, start, end) of the same months")
+    df = non_un.copy()
+    df.attrs = {}
+    return df, list(a.get("undated_missions", [])), list(a.get("end_unknown_missions", []))
 
 
 def _non_un_host_months_of(df: pd.DataFrame, undated: list[str], end_unknown: list[str]
@@ -430,31 +454,24 @@ def _non_un_host_months_of(df: pd.DataFrame, undated: list[str], end_unknown: li
     return agg, undated, end_unknown
 
 
-def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None
-                        ) -> tuple[pd.DataFrame, list[str], list[str]]:
+def _non_un_host_months(start: pd.Timestamp, end: pd.Timestamp, missions: pd.DataFrame | None = None,
+                        non_un: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Host-months of the non-UN operations: (gwcode, date, non_un_missions, non_un_present).
 
     Also the operations left out: without a start date or hosts, and with an unknown end.
-    ``missions`` is the missions table (built from the sources when omitted).
+    ``missions``, ``non_un``: as :func:`_non_un_mission_months`.
     """
-    if missions is not None:
-        return _non_un_host_months_of(*_non_un_mission_months_of(missions, start, end))
-    agg, undated, end_unknown = _non_un_host_months_cached(start, end)
-    return agg.copy(), list(undated), list(end_unknown)
+    return _non_un_host_months_of(*_non_un_mission_months(start, end, missions, non_un))
 
 
-@functools.lru_cache(maxsize=8)
-def _panel_cached(allocation: str, start: str, end: str) -> pd.DataFrame:
-    return _panel(allocation, start, end, None)
-
-
-def _panel(allocation: str, start: str, end: str, missions: pd.DataFrame | None) -> pd.DataFrame:
-    """:func:`create_deployment_panel`'s work (``missions``: the missions table, or None to build it)."""
+def _panel(allocation: str, start: str, end: str, missions: pd.DataFrame | None, kathman: pd.DataFrame,
+           non_un: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`create_deployment_panel`'s work (``missions``, ``non_un``: as :func:`_non_un_mission_months`)."""
     start_m, end_m = _month_start(start), _month_start(end)
     if end_m < start_m:
         raise HarmonizeError(f"create_deployment_panel(): end {end} is before start {start}")
     table = _table()
-    k = _kathman_rows(table)
+    k = _kathman_rows(table, kathman)
     k_first, k_last = k["date"].min(), k["date"].max()
     k = k[(k["date"] >= start_m) & (k["date"] <= end_m)]
 
@@ -481,7 +498,7 @@ def _panel(allocation: str, start: str, end: str, missions: pd.DataFrame | None)
     panel["un_present"] = 1
     panel["year"] = panel["date"].dt.year.astype("int64")
     panel["month"] = panel["date"].dt.month.astype("int64")
-    nonun, undated_n, end_unknown_n = _non_un_host_months(start_m, end_m, missions)
+    nonun, undated_n, end_unknown_n = _non_un_host_months(start_m, end_m, missions, non_un)
     panel = panel.merge(nonun, on=["gwcode", "date"], how="left")
     panel["non_un_present"] = panel["non_un_present"].fillna(0).astype("int64")
     panel.loc[panel["gwcode"].isna(), "non_un_present"] = 0
@@ -512,7 +529,9 @@ def _panel(allocation: str, start: str, end: str, missions: pd.DataFrame | None)
 
 
 def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_START,
-                            end: str = _DEFAULT_END, *, missions: pd.DataFrame | None = None) -> pd.DataFrame:
+                            end: str = _DEFAULT_END, *, missions: pd.DataFrame | None = None,
+                            kathman: pd.DataFrame | None = None, non_un: pd.DataFrame | None = None
+                            ) -> pd.DataFrame:
     """UN peace operations by host country, mission and month (see the module docstring).
 
     Parameters
@@ -526,6 +545,11 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
     missions
         The ``missions`` table (:func:`peacestats.harmonize.mission_universe.create_missions`),
         for the non-UN operations; built from the sources when omitted.
+    kathman
+        Kathman's personnel data (``load("kathman_pko")``); the default loader's
+        (:func:`peacestats.data.source`) when omitted.
+    non_un
+        :func:`non_un_mission_months` of ``missions`` for ``start``-``end`` (made when omitted).
 
     Returns
     -------
@@ -562,17 +586,17 @@ def create_deployment_panel(allocation: str = "equal", start: str = _DEFAULT_STA
     """
     if allocation not in ALLOCATIONS:
         raise HarmonizeError(f"allocation={allocation!r}: use one of {ALLOCATIONS}")
-    if missions is not None:
-        return _panel(allocation, str(start), str(end), missions)
-    out = _panel_cached(allocation, str(start), str(end))
-    res = out.copy()
-    res.attrs = {k: (list(v) if isinstance(v, list) else v) for k, v in out.attrs.items()}
-    return res
+    if kathman is None:
+        from ..data import source as data_source
+
+        kathman = data_source("kathman_pko")
+    return _panel(allocation, str(start), str(end), missions, kathman, non_un)
 
 
 def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: str = "equal",
                                start: str = _DEFAULT_START, end: str = _DEFAULT_END, *,
-                               missions: pd.DataFrame | None = None) -> pd.DataFrame:
+                               missions: pd.DataFrame | None = None,
+                               non_un: pd.DataFrame | None = None) -> pd.DataFrame:
     """Host-month totals over missions: one row per (gwcode, date) with any UN or non-UN operation.
 
     Parameters
@@ -582,6 +606,8 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
         ``start``, ``end``).
     missions
         The ``missions`` table, for the non-UN operations (built from the sources when omitted).
+    non_un
+        :func:`non_un_mission_months` for the panel's months (made from ``missions`` when omitted).
 
     Returns
     -------
@@ -597,7 +623,8 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
         ``attrs`` carries the panel's ``undated_missions`` and ``end_unknown_missions``.
     """
     if panel is None:
-        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions)
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions,
+                                        non_un=non_un)
     need = {"gwcode", "date", "mission", "un_troops", "un_police", "un_observers", "un_total", "mission_type",
             "chapter_vii"}
     if not need <= set(panel.columns):
@@ -616,7 +643,7 @@ def aggregate_deployment_panel(panel: pd.DataFrame | None = None, allocation: st
     agg["un_present"] = 1
 
     p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
-    nonun = _non_un_host_months(_month_start(p_start), _month_start(p_end), missions)[0]
+    nonun = _non_un_host_months(_month_start(p_start), _month_start(p_end), missions, non_un)[0]
     nonun = nonun.assign(gwcode=nonun["gwcode"].astype("Int64"))
     out = agg.merge(nonun, on=["gwcode", "date"], how="outer")
     out["un_present"] = out["un_present"].fillna(0).astype("int64")
@@ -648,15 +675,9 @@ def host_years(allocation: str = "equal", *, host_months: pd.DataFrame | None = 
 
     ``host_months`` is :func:`aggregate_deployment_panel` (built with ``allocation`` when omitted).
     """
-    if host_months is not None:
-        return _host_years_of(host_months)
-    out, cov = _host_years(allocation)
-    return out.copy(), dict(cov)
-
-
-@functools.lru_cache(maxsize=4)
-def _host_years(allocation: str) -> tuple[pd.DataFrame, dict]:
-    return _host_years_of(aggregate_deployment_panel(allocation=allocation))
+    if host_months is None:
+        host_months = aggregate_deployment_panel(allocation=allocation)
+    return _host_years_of(host_months)
 
 
 def _host_years_of(hm: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -710,7 +731,8 @@ MISSION_MONTH_COLUMNS = ["mission", "organization", "kind", "gwcode", "date", "m
 
 def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "equal",
                           start: str = _DEFAULT_START, end: str = _DEFAULT_END, *,
-                          missions: pd.DataFrame | None = None) -> pd.DataFrame:
+                          missions: pd.DataFrame | None = None,
+                          non_un: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every peace operation by host and month, UN and non-UN, with its kind: what presence is built from.
 
     Parameters
@@ -719,6 +741,8 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
         :func:`create_deployment_panel` (built with ``allocation``, ``start``, ``end`` when omitted).
     missions
         The ``missions`` table, for the non-UN operations (built from the sources when omitted).
+    non_un
+        :func:`non_un_mission_months` for the panel's months (made from ``missions`` when omitted).
 
     Returns
     -------
@@ -748,7 +772,8 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
     from . import missions as mission_tables
 
     if panel is None:
-        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions)
+        panel = create_deployment_panel(allocation=allocation, start=start, end=end, missions=missions,
+                                        non_un=non_un)
     un = panel[panel["gwcode"].notna()]
     table = mission_tables.un_missions()
     kinds = dict(zip(table["mission_acronym"], table["kind"]))
@@ -769,7 +794,7 @@ def create_mission_months(panel: pd.DataFrame | None = None, allocation: str = "
         "personnel_source": un["personnel_source"].to_numpy(),
     })
     p_start, p_end = panel.attrs.get("start", start), panel.attrs.get("end", end)
-    n, _, _ = _non_un_mission_months(_month_start(p_start), _month_start(p_end), missions)
+    n, _, _ = _non_un_mission_months(_month_start(p_start), _month_start(p_end), missions, non_un)
     n = n.rename(columns={"acronym": "mission"}).assign(personnel_source="none")
     out = pd.concat([u, n[[c for c in MISSION_MONTH_COLUMNS if c not in _PERSONNEL]]], ignore_index=True)
     for c in _PERSONNEL:  # non-UN operations: no personnel figures (NA)

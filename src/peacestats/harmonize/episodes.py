@@ -95,9 +95,9 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
         with several start dates.
     """
     if acd is None:
-        from ..sources import load
+        from ..data import source as data_source
 
-        acd = load("ucdp_acd")
+        acd = data_source("ucdp_acd")
     need = ["conflict_id", "year", "start_date2", "ep_end", "ep_end_date", "intensity_level",
             "type_of_conflict", "incompatibility", "location", "gwno_loc", "region", "side_a", "side_b"]
     missing = [c for c in need if c not in acd.columns]
@@ -169,9 +169,9 @@ def add_termination(episodes: pd.DataFrame, term: pd.DataFrame | None = None) ->
     termination dataset's own end date).
     """
     if term is None:
-        from ..sources import load
+        from ..data import source as data_source
 
-        term = load("ucdp_term_conflict")
+        term = data_source("ucdp_term_conflict")
     t = term.copy()
     date_col = "ependdate" if "ependdate" in t.columns else "ep_end_date"
     ended = t[t["outcome"].notna()].copy()
@@ -213,9 +213,9 @@ def create_dyad_episodes(term_dyad: pd.DataFrame | None = None) -> pd.DataFrame:
         lists them).
     """
     if term_dyad is None:
-        from ..sources import load
+        from ..data import source as data_source
 
-        term_dyad = load("ucdp_term_dyad")
+        term_dyad = data_source("ucdp_term_dyad")
     d = term_dyad.sort_values(["dyad_id", "year"]).reset_index(drop=True)
     last_year = int(d["year"].max())
     rows = []

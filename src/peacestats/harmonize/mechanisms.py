@@ -143,9 +143,9 @@ def intervention_months(imi: pd.DataFrame | None = None) -> pd.DataFrame:
     category lists were not available to check), so they are not used for the flag. A NATO
     air campaign or an ad hoc coalition is not peacekeeping unless its description says so.
     """
-    from ..sources import load
+    from ..data import source as data_source
 
-    imi = load("imi") if imi is None else imi
+    imi = data_source("imi") if imi is None else imi
     df = imi.copy()
     undated = df.loc[df["start_date"].isna(), "row"].astype(int).tolist()
     df = df[df["start_date"].notna()]
@@ -194,9 +194,9 @@ def leader_exits(archigos: pd.DataFrame | None = None) -> pd.DataFrame:
         ``irregular`` (bool: ``exit_type`` irregular). Sorted by gwcode and exit date.
         ``attrs["coverage"]``: Archigos's days (to 2015-12-31).
     """
-    from ..sources import load
+    from ..data import source as data_source
 
-    ar = load("archigos") if archigos is None else archigos
+    ar = data_source("archigos") if archigos is None else archigos
     done = ar[~ar["in_office"].astype(bool)].copy()
     out = pd.DataFrame({
         "gwcode": done["gwcode"].astype("Int64"),
@@ -234,10 +234,10 @@ PROVISION_COVARIATES: dict[str, tuple[str, int]] = {
 
 def _pax_agreements(pax: pd.DataFrame | None, acd: pd.DataFrame | None) -> pd.DataFrame:
     """(conflict_id, date_signed, the provision flags) for PA-X agreements with an ACD conflict id."""
-    from ..sources import load
+    from ..data import source as data_source
     from ..sources import pax as pax_source
 
-    pax = load("pax") if pax is None else pax
+    pax = data_source("pax") if pax is None else pax
     links = pax_source.pax_conflict_links(pax, acd)
     links = links[links["in_acd"]]
     agr = links[["agreement_id", "conflict_id"]].merge(pax, on="agreement_id", how="left")
@@ -318,10 +318,10 @@ MEDIATION_COVARIATES = ("cwm_mediation", "cwm_mediation_ending", "cwm_mediations
 
 def _cwm_cases(cwm: pd.DataFrame | None, links: pd.DataFrame | None) -> pd.DataFrame:
     """Mediated CWM rows with their exactly matched conflict and a mediation period."""
-    from ..sources import load
+    from ..data import source as data_source
     from .cwm_links import cwm_conflicts
 
-    cwm = load("cwm") if cwm is None else cwm
+    cwm = data_source("cwm") if cwm is None else cwm
     links = cwm_conflicts() if links is None else links
     ok = links[links["match"].eq("exact")][["cwm_row", "conflict_id"]]
     m = cwm[cwm["mediation"].fillna(False).astype(bool)].merge(ok, left_on="row", right_on="cwm_row")

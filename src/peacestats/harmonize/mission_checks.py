@@ -206,15 +206,16 @@ def crosscheck_un_missions(missions: pd.DataFrame | None = None, *, dpo=None, tp
         ``mission_id``, ``source`` (:data:`CROSSCHECK_SOURCES`), ``field`` (``start_date``,
         ``end_date``, ``hosts``), ``ours``, ``theirs``, ``detail``; sorted.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from .mission_universe import create_missions, tppm_crosswalk
 
     missions = create_missions() if missions is None else missions
     un = missions[missions["organization"].eq("UN")]
-    rows = (_dpo(un, load("un_dpo_missions") if dpo is None else dpo)
-            + _tppm(un, load("mullenbach_tppm") if tppm is None else tppm, tppm_crosswalk() if xwalk is None else xwalk)
-            + _kathman(un, load("kathman_pko") if kathman is None else kathman)
-            + _geo_pko(un, load("geo_pko") if geo is None else geo))
+    xwalk = tppm_crosswalk() if xwalk is None else xwalk
+    rows = (_dpo(un, data_source("un_dpo_missions") if dpo is None else dpo)
+            + _tppm(un, data_source("mullenbach_tppm") if tppm is None else tppm, xwalk)
+            + _kathman(un, data_source("kathman_pko") if kathman is None else kathman)
+            + _geo_pko(un, data_source("geo_pko") if geo is None else geo))
     out = pd.DataFrame(rows, columns=_COLUMNS)
     return out.sort_values(["mission_id", "source", "field"], kind="stable").reset_index(drop=True)
 

@@ -312,9 +312,10 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
     Parameters
     ----------
     tppm
-        Mullenbach's TPPM (``load("mullenbach_tppm")``, corrected); loaded when omitted.
+        Mullenbach's TPPM (``load("mullenbach_tppm")``, corrected); loaded when omitted
+        (:func:`peacestats.data.source`).
     kathman
-        Kathman's personnel data (``load("kathman_pko")``); loaded when omitted.
+        Kathman's personnel data (``load("kathman_pko")``); loaded when omitted (:func:`peacestats.data.source`).
     xwalk
         :func:`tppm_crosswalk`; read when omitted.
 
@@ -330,11 +331,11 @@ def create_missions(*, tppm: pd.DataFrame | None = None, kathman: pd.DataFrame |
         A TPPM row missing from the crosswalk or listed with an unknown operation, or a
         ``mission_id`` that two sources use for different operations.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from .missions import kathman_unmatched, missions
 
-    tppm = load("mullenbach_tppm") if tppm is None else tppm
-    kathman = load("kathman_pko") if kathman is None else kathman
+    tppm = data_source("mullenbach_tppm") if tppm is None else tppm
+    kathman = data_source("kathman_pko") if kathman is None else kathman
     xwalk = tppm_crosswalk() if xwalk is None else xwalk
     path = resource_path(TPPM_CROSSWALK_FILE)
 

@@ -109,7 +109,6 @@ or an NA without a note, including a missing end date of a mission that is not o
 
 from __future__ import annotations
 
-import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -222,22 +221,16 @@ def resource_path(name: str) -> Path:
     return Path(str(resources.files("peacestats").joinpath("resources", "missions", name)))
 
 
-@functools.lru_cache(maxsize=4)
-def _gw_codes_cached(mirror: str) -> frozenset[int]:  # noqa: ARG001 - cache key only
-    from ..sources import load
-
-    df = load("gw_states")
-    return frozenset(int(c) for c in pd.Series(df["gwcode"]).dropna())
-
-
 def gw_state_codes() -> frozenset[int]:
     """Every code in the Gleditsch-Ward list of independent states (registry key ``gw_states``).
 
-    Kosovo (347) and South Sudan (626) are in it; Western Sahara has no code.
+    Kosovo (347) and South Sudan (626) are in it; Western Sahara has no code. The list is
+    the current code tables' (:func:`peacestats.harmonize.codes.using`: the build's own
+    ``gw_states``; else :func:`peacestats.data.code_tables`).
     """
-    import os
+    from .codes import current
 
-    return _gw_codes_cached(os.environ.get("PEACESTATS_DATA_MIRROR", ""))
+    return current().gw_codes
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:

@@ -194,14 +194,14 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024, *,
     if start < 1816:
         raise HarmonizeError(f"create_stateyears(): start={start}; both state lists begin in 1816")
     if system == "gw":
-        from ..sources import load
+        from ..data import source as data_source
 
-        lst = (load("gw_states") if states is None else states).rename(columns={"gwcode": "code"})
+        lst = (data_source("gw_states") if states is None else states).rename(columns={"gwcode": "code"})
         code = "gwcode"
     else:
-        from ..sources import load
+        from ..data import source as data_source
 
-        lst = (load("cow_states") if states is None else states).rename(columns={"ccode": "code"})
+        lst = (data_source("cow_states") if states is None else states).rename(columns={"ccode": "code"})
         code = "ccode"
     list_end = lst["end_date"].max()
     first = lst["start_date"].dt.year.to_numpy()
@@ -228,7 +228,8 @@ def create_stateyears(system: str = "gw", start: int = 1946, end: int = 2024, *,
 
 
 def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
-                           type=("intrastate", "internationalized"), allocation: str = "equal") -> pd.DataFrame:
+                           type=("intrastate", "internationalized"), allocation: str = "equal", *,
+                           acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """Conflict-location-months of UCDP conflicts, with UN personnel in the location.
 
     The unit of violence models in the style of Hultman, Kathman & Shannon (2013): every month
@@ -247,6 +248,9 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     allocation
         How multi-country missions' personnel are split (see
         :func:`peacestats.harmonize.deployment.create_deployment_panel`).
+    acd
+        The UCDP/PRIO ACD conflict-years (``load("ucdp_acd")``); the default loader's
+        (:func:`peacestats.data.source`) when omitted.
 
     Returns
     -------
@@ -272,7 +276,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     Hultman, L., Kathman, J. & Shannon, M. (2013). United Nations Peacekeeping and Civilian
     Protection in Civil War. AJPS 57(4): 875-891.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from . import deployment
 
     m0 = pd.Timestamp(str(start) + "-01") if len(str(start)) == 7 else pd.Timestamp(str(start))
@@ -280,7 +284,7 @@ def create_conflict_months(start: str = "1989-01", end: str = "2019-12",
     m0, m1 = pd.Timestamp(m0.year, m0.month, 1), pd.Timestamp(m1.year, m1.month, 1)
     if m1 < m0:
         raise HarmonizeError(f"create_conflict_months(): end {end} is before start {start}")
-    acd = load("ucdp_acd")
+    acd = data_source("ucdp_acd") if acd is None else acd
     acd = acd[acd["type_of_conflict"].isin(_codes_from(type, CONFLICT_TYPES, "conflict type"))]
     cy = acd[["conflict_id", "year", "intensity_level"]].copy()
     locs = acd[["conflict_id", "gwno_loc"]].explode("gwno_loc").dropna().drop_duplicates()
@@ -348,11 +352,11 @@ def _acd_state_years(type=None, issue=None, only_wars=False, by="location",
                      acd: pd.DataFrame | None = None) -> tuple[pd.DataFrame, tuple[int, int]]:
     """UCDP ACD conflicts per (gwcode, year): ongoing, onset, new conflict, max intensity, ids."""
     from .. import registry
-    from ..sources import load
+    from ..data import source as data_source
 
     if by not in ("location", "side_a"):
         raise HarmonizeError(f"by={by!r}: use 'location' (gwno_loc) or 'side_a' (gwno_a, as peacesciencer)")
-    acd = load("ucdp_acd") if acd is None else acd
+    acd = data_source("ucdp_acd") if acd is None else acd
     types = _codes_from(type, CONFLICT_TYPES, "conflict type")
     issues = _codes_from(issue, ISSUES, "issue")
     acd = acd[acd["type_of_conflict"].isin(types) & acd["incompatibility"].isin(issues)]
@@ -561,14 +565,14 @@ def add_polity(df: pd.DataFrame, *, polity: pd.DataFrame | None = None) -> pd.Da
     Marshall, M.G. & Gurr, T.R. (2020). Polity5: Political Regime Characteristics and
     Transitions, 1800-2018. Center for Systemic Peace.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from .codes import gw_to_polity
 
     verb = "add_polity"
     _check_stateyears(df, verb)
     new = ["polity2", "polity_democ", "polity_autoc", "polity_durable"]
     _check_new_columns(df, new, verb)
-    p = load("polity5") if polity is None else polity  # the source, loaded when not given
+    p = data_source("polity5") if polity is None else polity  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "polity_code": p["ccode"].astype("int64"),
@@ -606,13 +610,13 @@ def add_gdp(df: pd.DataFrame, *, gdp: pd.DataFrame | None = None) -> pd.DataFram
     ----------
     Gleditsch, K.S. (2002). Expanded Trade and GDP Data. JCR 46(5): 712-724.
     """
-    from ..sources import load
+    from ..data import source as data_source
 
     verb = "add_gdp"
     _check_stateyears(df, verb)
     new = ["gdp_pop", "gdp_realgdp", "gdp_rgdppc", "gdp_cgdppc", "gdp_origin"]
     _check_new_columns(df, new, verb)
-    g = load("gleditsch_gdp") if gdp is None else gdp  # the source, loaded when not given
+    g = data_source("gleditsch_gdp") if gdp is None else gdp  # the source, loaded when not given
     right = pd.DataFrame(
         {
             "gwcode": g["gwcode"].astype("int64"),
@@ -654,14 +658,14 @@ def add_creg(df: pd.DataFrame, *, creg: pd.DataFrame | None = None) -> pd.DataFr
     Nardulli, P.F. et al. (2012). The Composition of Religious and Ethnic Groups (CREG)
     Project. Cline Center, University of Illinois.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from .codes import gw_to_cow
 
     verb = "add_creg"
     _check_stateyears(df, verb)
     new = ["creg_ethfrac", "creg_ethpol", "creg_relfrac", "creg_relpol"]
     _check_new_columns(df, new, verb)
-    c = load("creg") if creg is None else creg  # the source, loaded when not given
+    c = data_source("creg") if creg is None else creg  # the source, loaded when not given
     measures = ["ethfrac", "ethpol", "relfrac", "relpol"]
     c = c[c[measures].notna().any(axis=1)].copy()
     c["own"] = (c["creg_ccode"] == c["ccode"]).astype(int)
@@ -698,13 +702,13 @@ def add_rugged(df: pd.DataFrame, *, rugged: pd.DataFrame | None = None) -> pd.Da
     REStat 94(1): 20-36. Gibler, D.M. & Miller, S.V. (2014). External territorial threat,
     state capacity, and civil war. JPR 51(5): 634-646.
     """
-    from ..sources import load
+    from ..data import source as data_source
 
     verb = "add_rugged"
     _check_stateyears(df, verb)
     new = ["rugged", "newlmtnest"]
     _check_new_columns(df, new, verb)
-    r = load("rugged") if rugged is None else rugged  # the source, loaded when not given
+    r = data_source("rugged") if rugged is None else rugged  # the source, loaded when not given
     r = r[r["gwcode"].notna()]
     right = pd.DataFrame(
         {
@@ -841,7 +845,7 @@ def add_interventions(df: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def add_agreement_provisions(df: pd.DataFrame) -> pd.DataFrame:
+def add_agreement_provisions(df: pd.DataFrame, pax: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add peace agreements signed for the state and their provisions (PA-X, 1990-2020).
 
     An agreement belongs to the states PA-X names as its locations (``gwno_loc1``,
@@ -850,6 +854,13 @@ def add_agreement_provisions(df: pd.DataFrame) -> pd.DataFrame:
     :func:`peacestats.sources.pax.check`); those agreements join no state-year before the
     state exists (no row is changed or dropped; ``attrs["pax_unplaced"]`` lists those
     (agreement_id, gwcode, year) triples: Kosovo 347 in 1999, South Sudan 626 in 2003, ...).
+
+    Parameters
+    ----------
+    df
+        A state-year panel (:func:`create_stateyears`).
+    pax
+        PA-X (``load("pax")``); the default loader's (:func:`peacestats.data.source`) when omitted.
 
     Returns
     -------
@@ -870,14 +881,14 @@ def add_agreement_provisions(df: pd.DataFrame) -> pd.DataFrame:
     Bell, C. & Badanjak, S. (2019). Introducing PA-X: A new peace agreement database and
     dataset. JPR 56(3): 452-466.
     """
-    from ..sources import load
+    from ..data import source as data_source
     from .mechanisms import PAX_COVERAGE
 
     verb = "add_agreement_provisions"
     _check_stateyears(df, verb)
     new = ["pax_agreements", "pax_ssr", "pax_ddr", "pax_un_role", "pax_pk_role"]
     _check_new_columns(df, new, verb)
-    pax = load("pax")
+    pax = data_source("pax") if pax is None else pax
     loc = pd.concat([pax.assign(gwcode=pax["gwno_loc1"]), pax.assign(gwcode=pax["gwno_loc2"])])
     loc = loc.dropna(subset=["gwcode"]).drop_duplicates(["agreement_id", "gwcode"])
     loc["year"] = loc["date_signed"].dt.year
