@@ -1,16 +1,11 @@
 """State-system lists: Gleditsch-Ward (rda) and Correlates of War (csv) loaders on the real files.
 
 Known values are checked independently of the loaders: the GW facts were read in R from
-the original .rda (code below), the COW facts straight from the csv with the csv module.
-
-R code for the Gleditsch-Ward golden values (R 4.x)::
-
-    e <- new.env(); load("../shared/data/peacesciencer/gw_states.rda", envir = e)
-    g <- e$gw_states
-    nrow(g); length(unique(g$gwcode)); range(g$startdate); range(g$enddate)
-    # 216, 202, "1816-01-01" "2011-07-09", "1830-07-05" "2017-12-31"
-    g[g$gwcode %in% c(2, 255, 260, 265, 340, 341), ]
-    sum(duplicated(g$gwcode))   # 14 codes with a second spell
+the original .rda by ``tests/r/sources_states.R`` (``Rscript tests/r/sources_states.R`` from
+the repository root), which writes ``tests/data/sources_states_r.json``, read through
+``tests/rfixtures.py``: the row and code counts, the date range, the number of codes with a
+second spell and the spells of the USA, Germany (255, 260, 265), Serbia and Montenegro.
+The COW facts are read straight from the csv with the csv module.
 """
 
 from __future__ import annotations
@@ -24,6 +19,7 @@ import pytest
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import cow_states, gw_states
 from damage import edit_delimited as _edit_csv  # noqa: E402
+from rfixtures import load
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +32,11 @@ def cow():
     return cow_states.load()
 
 
+def _r():
+    """R's Gleditsch-Ward facts (tests/r/sources_states.R)."""
+    return load("sources_states")
+
+
 def _spell(df, code_col, code, start):
     rows = df[(df[code_col] == code) & (df["start_date"] == pd.Timestamp(start))]
     assert len(rows) == 1, f"{code_col} {code} from {start}: {len(rows)} rows"
@@ -46,35 +47,35 @@ def _spell(df, code_col, code, start):
 
 
 def test_gw_shape_key_and_dtypes(gw):
+    r = _r()
     assert list(gw.columns) == ["gwcode", "stateabb", "statename", "start_date", "end_date"]
-    assert len(gw) == 216
-    assert gw["gwcode"].nunique() == 202
+    assert len(gw) == r["n_rows"][0]  # 216
+    assert gw["gwcode"].nunique() == r["n_codes"][0]  # 202
     assert not gw.duplicated(list(gw_states.PRIMARY_KEY)).any()
     assert gw["gwcode"].dtype == "Int64"
     assert gw["start_date"].dtype == "datetime64[ns]" and gw["end_date"].dtype == "datetime64[ns]"
     assert gw.notna().all().all()
     assert (gw["end_date"] >= gw["start_date"]).all()
-    assert gw["start_date"].min() == pd.Timestamp("1816-01-01")
-    assert gw["end_date"].max() == pd.Timestamp("2017-12-31")
+    assert gw["start_date"].min() == pd.Timestamp(r["start_min"][0])  # 1816-01-01
+    assert gw["end_date"].max() == pd.Timestamp(r["end_max"][0])  # 2017-12-31
     # sorted by the key
     assert gw.equals(gw.sort_values(["gwcode", "start_date"]).reset_index(drop=True))
 
 
 def test_gw_known_states(gw):
-    usa = _spell(gw, "gwcode", 2, "1816-01-01")
-    assert (usa.stateabb, usa.end_date) == ("USA", pd.Timestamp("2017-12-31"))
-    # Germany: 255 to the end of the war, then 260 from 21 September 1949 (and after 1990)
-    assert _spell(gw, "gwcode", 255, "1816-01-01").end_date == pd.Timestamp("1945-05-07")
-    gfr = _spell(gw, "gwcode", 260, "1949-09-21")
-    assert (gfr.stateabb, gfr.statename, gfr.end_date) == (
-        "GFR", "German Federal Republic", pd.Timestamp("2017-12-31"))
-    assert (gw["gwcode"] == 260).sum() == 1
-    assert _spell(gw, "gwcode", 265, "1949-10-05").end_date == pd.Timestamp("1990-10-02")
-    # Serbia and Montenegro: two spells each
-    assert gw.loc[gw["gwcode"] == 340, "start_date"].dt.year.tolist() == [1878, 2006]
-    assert gw.loc[gw["gwcode"] == 341, "end_date"].tolist() == [
-        pd.Timestamp("1915-07-01"), pd.Timestamp("2017-12-31")]
-    assert (gw["gwcode"].value_counts() == 2).sum() == 14
+    """The spells R lists for the USA, Germany, Serbia and Montenegro, and no others for them.
+
+    Germany: 255 to the end of the war (1945-05-07), then 260 (GFR) from 21 September 1949, and
+    after 1990, one spell; 265 (GDR) until 1990-10-02; Serbia (340) and Montenegro (341): two spells each.
+    """
+    known = pd.DataFrame(_r()["known"])
+    for row in known.itertuples():
+        spell = _spell(gw, "gwcode", row.gwcode, row.start_date)
+        assert (spell.stateabb, spell.statename, spell.end_date) == (
+            row.stateabb, row.statename, pd.Timestamp(row.end_date))
+    for code, spells in known.groupby("gwcode"):
+        assert (gw["gwcode"] == code).sum() == len(spells), f"gwcode {code}"
+    assert (gw["gwcode"].value_counts() == 2).sum() == _r()["n_codes_two_spells"][0]  # 14
 
 
 def test_gw_end_before_start_is_an_error(damaged_copy):
