@@ -1,31 +1,11 @@
 """The three replication datasets: Fortna's ceasefires (dta), Doyle & Sambanis (csv), HKS 2013 (tab).
 
-Aggregates and known rows were computed in R from the original files (code below, values
-stored as literals); per-row checks read the csv/tab text with the csv module.
-
-R code (R 4.x, package foreign)::
-
-    library(foreign)
-    f <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-    nrow(f); length(unique(f$id)); length(unique(f$cluster)); sum(f$failed)   # 192 156 96 84
-    sum(f[["_t"]] - f[["_t0"]]); sum(f$pk_dum); length(unique(f$ccode))       # 715252 63 72
-    table(table(f$id))        # 1: 134, 2: 14, 3: 5, 4: 2, 7: 1 spells by number of segments
-    table(f$pkop)             # 0: 120, 1: 9, 2: 16, 3: 19, 4: 8, 5: 20
-    f[f$id == 70, c("t0", "t1", "failed", "pkop", "_t0", "_t", "_d")]
-    #  1994-11-20 1995-02-08 0 2   0   80 0
-    #  1995-02-09 1997-06-30 0 4  81  953 0
-    #  1997-07-01 1998-12-04 1 3 954 1475 1
-    range(f$t0); range(f$t1)  # 1947-08-15 2004-06-01; 1956-12-20 2004-12-31
-
-    h <- read.delim("../shared/data/hks2013/HKS_AJPS_2013.tab")
-    nrow(h); range(h$year); length(unique(h$conflict_id))    # 3972, 1991 2008, 36
-    sum(h$osvAll); sum(h$troopLag, na.rm = TRUE); sum(is.na(h$troopLag))  # 262317, 3049.327, 70
-    sum(h$brv_AllLag, na.rm = TRUE); sum(h$PKOdum, na.rm = TRUE); table(h$incomp)  # 78903, 588, 1260/2712
-    print(sum(h$lntpop, na.rm = TRUE), digits = 15)          # 35611.9015944
-
-    d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
-    nrow(d); sum(d$pbs2s3); sum(is.na(d$yrend)); table(d$untype); table(d$untype4)
-    # 124, 43, 8; Enforcement+ 4, MultiPKO 7, None 88, Observer 17, TradPKO 8; 0: 117, 1: 7
+Aggregates and known rows were computed in R from the original files by
+``tests/r/sources_replication.R`` (package foreign; ``Rscript tests/r/sources_replication.R``
+from the repository root), which writes ``tests/data/sources_replication_r.json``, read
+through ``tests/rfixtures.py``: row, spell, cluster and country counts, sums, tables of
+segments, ``pkop``, ``untype``, ``untype4`` and ``incomp``, date ranges and Angola's spell 70.
+Per-row checks read the csv/tab text with the csv module.
 """
 
 from __future__ import annotations
@@ -38,8 +18,17 @@ import pytest
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import doyle_sambanis, fortna_ceasefires, hks2013
 from damage import edit_delimited as _edit_delimited  # noqa: E402
+from rfixtures import load
 
 
+def _r(dataset):
+    """R's facts about one dataset ("fortna", "ds" or "hks"; tests/r/sources_replication.R)."""
+    return load("sources_replication")[dataset]
+
+
+def _table(t, numeric=True):
+    """An R table of the fixture as {level: count}, levels as numbers when ``numeric``."""
+    return {(int(k) if numeric else k): n for k, n in zip(t["level"], t["n"])}
 
 
 # --- Fortna -------------------------------------------------------------------------------------
@@ -51,16 +40,18 @@ def fortna():
 
 
 def test_fortna_counts(fortna):
-    assert len(fortna) == 192
-    assert fortna["id"].nunique() == 156
-    assert fortna["cluster"].nunique() == 96
-    assert fortna["failed"].sum() == 84
-    assert fortna["pk_dum"].sum() == 63
-    assert fortna["ccode"].nunique() == 72
-    assert (fortna["st_t"] - fortna["st_t0"]).sum() == 715252
-    assert fortna.groupby("id").size().value_counts().to_dict() == {1: 134, 2: 14, 3: 5, 4: 2, 7: 1}
-    assert fortna["pkop"].value_counts().to_dict() == {0: 120, 3: 19, 5: 20, 2: 16, 1: 9, 4: 8}
-    assert (fortna["t0"].min(), fortna["t1"].max()) == (pd.Timestamp("1947-08-15"), pd.Timestamp("2004-12-31"))
+    r = _r("fortna")
+    assert len(fortna) == r["n_rows"][0]  # 192
+    assert fortna["id"].nunique() == r["n_ids"][0]  # 156
+    assert fortna["cluster"].nunique() == r["n_clusters"][0]  # 96
+    assert fortna["failed"].sum() == r["n_failed"][0]  # 84
+    assert fortna["pk_dum"].sum() == r["n_pk"][0]  # 63
+    assert fortna["ccode"].nunique() == r["n_ccodes"][0]  # 72
+    assert (fortna["st_t"] - fortna["st_t0"]).sum() == r["time_at_risk"][0]  # 715252
+    # spells by number of segments {1: 134, 2: 14, 3: 5, 4: 2, 7: 1}
+    assert fortna.groupby("id").size().value_counts().to_dict() == _table(r["segments"])
+    assert fortna["pkop"].value_counts().to_dict() == _table(r["pkop"])
+    assert (fortna["t0"].min(), fortna["t1"].max()) == (pd.Timestamp(r["t0_min"][0]), pd.Timestamp(r["t1_max"][0]))
 
 
 def test_fortna_key_dtypes_and_spell_structure(fortna):
@@ -76,7 +67,7 @@ def test_fortna_key_dtypes_and_spell_structure(fortna):
     g = s.groupby("id")
     # a spell fails at most once, on its last segment; the next segment starts the day after
     last = g.cumcount(ascending=False) == 0
-    assert s.loc[~last, "failed"].sum() == 0 and s.loc[last, "failed"].sum() == 84
+    assert s.loc[~last, "failed"].sum() == 0 and s.loc[last, "failed"].sum() == _r("fortna")["n_failed"][0]
     gap = (g["t0"].shift(-1) - s["t1"]).dropna()
     assert (gap == pd.Timedelta(days=1)).all() and len(gap) == 36
     # the ceasefire date sits on the first segment only, where analysis time starts at 0
@@ -87,14 +78,16 @@ def test_fortna_key_dtypes_and_spell_structure(fortna):
 
 def test_fortna_angola_spell_70_has_three_segments(fortna):
     ang = fortna[fortna["id"] == 70].sort_values("t0")
+    r = _r("fortna")["id70"]
     assert len(ang) == 3
     assert set(ang["cname"]) == {"Angola"} and set(ang["ccode"]) == {540} and set(ang["cluster"]) == {"ANG"}
-    assert ang["t0"].tolist() == [pd.Timestamp(d) for d in ("1994-11-20", "1995-02-09", "1997-07-01")]
-    assert ang["t1"].tolist() == [pd.Timestamp(d) for d in ("1995-02-08", "1997-06-30", "1998-12-04")]
-    assert ang["failed"].tolist() == [0, 0, 1]
-    assert ang["pkop"].tolist() == [2, 4, 3]
-    assert ang["st_t0"].tolist() == [0, 81, 954]
-    assert ang["st_t"].tolist() == [80, 953, 1475]
+    assert ang["t0"].tolist() == [pd.Timestamp(d) for d in r["t0"]]  # 1994-11-20, 1995-02-09, 1997-07-01
+    assert ang["t1"].tolist() == [pd.Timestamp(d) for d in r["t1"]]  # 1995-02-08, 1997-06-30, 1998-12-04
+    assert ang["failed"].tolist() == r["failed"]  # [0, 0, 1]
+    assert ang["pkop"].tolist() == r["pkop"]  # [2, 4, 3]
+    assert ang["st_t0"].tolist() == r["st_t0"]  # [0, 81, 954]
+    assert ang["st_t"].tolist() == r["st_t"]  # [80, 953, 1475]
+    assert ang["st_d"].tolist() == r["st_d"]
 
 
 def test_fortna_not_a_stata_file(damaged_copy):
@@ -126,21 +119,22 @@ def ds():
 
 
 def test_doyle_sambanis_counts_and_key(ds):
-    assert len(ds) == 124
+    r = _r("ds")
+    assert len(ds) == r["n_rows"][0]  # 124
     assert "Unnamed: 0" not in ds.columns and ds.shape[1] == 196
     assert not ds.duplicated(["ccode", "yrbeg"]).any()
     assert ds["ccode"].is_unique
-    assert ds["pbs2s3"].sum() == 43
-    assert ds["yrend"].dtype == "Int64" and ds["yrend"].isna().sum() == 8
-    assert ds["untype4"].value_counts().to_dict() == {0: 117, 1: 7}
+    assert ds["pbs2s3"].sum() == r["n_success"][0]  # 43
+    assert ds["yrend"].dtype == "Int64" and ds["yrend"].isna().sum() == r["n_yrend_na"][0]  # 8
+    assert ds["untype4"].value_counts().to_dict() == _table(r["untype4"])  # {0: 117, 1: 7}
 
 
 def test_doyle_sambanis_no_un_mission_is_a_category_not_missing(ds):
     """Regression: pandas reads the text "None" as missing by default; the file means "no UN mission"."""
-    assert ds["untype"].value_counts().to_dict() == {
-        "None": 88, "Observer": 17, "TradPKO": 8, "MultiPKO": 7, "Enforcement+": 4}
+    untype = _table(_r("ds")["untype"], numeric=False)  # None 88, Observer 17, TradPKO 8, MultiPKO 7, Enforcement+ 4
+    assert ds["untype"].value_counts().to_dict() == untype
     assert ds["untype"].notna().all()
-    assert (ds["UNops"] == "None").sum() == 88
+    assert (ds["UNops"] == "None").sum() == untype["None"]
     # untype4 is the multidimensional-PKO dummy
     assert (ds["untype4"] == 1).equals(ds["untype"] == "MultiPKO")
 
@@ -182,20 +176,21 @@ def hks():
 
 
 def test_hks_counts_key_and_dtypes(hks):
-    assert hks.shape == (3972, 36)
-    assert (hks["year"].min(), hks["year"].max()) == (1991, 2008)
-    assert hks["conflict_id"].nunique() == 36
+    r = _r("hks")
+    assert hks.shape == (r["n_rows"][0], 36)  # 3972 rows
+    assert (hks["year"].min(), hks["year"].max()) == (r["year_min"][0], r["year_max"][0])  # 1991, 2008
+    assert hks["conflict_id"].nunique() == r["n_conflicts"][0]  # 36
     assert not hks.duplicated(["conflict_id", "year", "mon"]).any()
     for c in ("conflict_id", "year", "mon", "gwnoloc", "incomp"):
         assert hks[c].dtype == "int64", c
-    assert hks["osvAll"].sum() == 262317
-    assert hks["troopLag"].sum() == pytest.approx(3049.327, rel=1e-12)
-    assert hks["troopLag"].isna().sum() == 70
-    assert hks["troopLag"].max() == pytest.approx(29.209)  # thousands of troops
-    assert hks["brv_AllLag"].sum() == 78903
-    assert hks["PKOdum"].sum() == 588
-    assert hks["incomp"].value_counts().to_dict() == {2: 2712, 1: 1260}
-    assert hks["lntpop"].sum() == pytest.approx(35611.9015944, rel=1e-12)
+    assert hks["osvAll"].sum() == r["osv_sum"][0]  # 262317
+    assert hks["troopLag"].sum() == pytest.approx(r["troop_sum"][0], rel=1e-12)  # 3049.327
+    assert hks["troopLag"].isna().sum() == r["troop_na"][0]  # 70
+    assert hks["troopLag"].max() == pytest.approx(r["troop_max"][0])  # 29.209 thousands of troops
+    assert hks["brv_AllLag"].sum() == r["brv_sum"][0]  # 78903
+    assert hks["PKOdum"].sum() == r["pko_sum"][0]  # 588
+    assert hks["incomp"].value_counts().to_dict() == _table(r["incomp"])  # {2: 2712, 1: 1260}
+    assert hks["lntpop"].sum() == pytest.approx(r["lntpop_sum"][0], rel=1e-12)  # 35611.9015944
 
 
 def test_hks_rows_equal_the_tab_file(hks, mirror):
