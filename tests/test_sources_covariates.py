@@ -2,29 +2,11 @@
 CREG, HIEF and ruggedness (rda).
 
 Known values are checked independently of the loaders: csv and tab files are read with the
-csv module, the Maddison workbook with openpyxl, and the R data files in R (code below;
-the printed values are stored here as literals).
-
-R code for the CREG, HIEF and ruggedness golden values (R 4.x)::
-
-    e <- new.env()
-    load("../shared/data/peacesciencer/creg.rda", envir = e); cr <- e$creg
-    nrow(cr); length(unique(cr$creg_ccode)); range(cr$year)              # 11523, 167, 1945 2013
-    sum(duplicated(cr[, c("ccode", "year")])); sum(duplicated(cr[, c("gwcode", "year")]))  # 138, 71
-    sum(is.na(cr$ethfrac)); sum(is.na(cr$relfrac))                        # 2738, 2590
-    print(as.data.frame(cr[cr$creg_ccode %in% c(2, 365, 393) & cr$year == 1991, ]), digits = 15)
-    #  creg 2:   ethfrac 0.389138258943373 ethpol 0.624048271137728 relfrac 0.612533791847916 relpol 0.777260058312014
-    #  creg 365: ethfrac 0.690721492206118 (ccode 365, gwcode 365)
-    #  creg 393: ethfrac 0.286356643761596 (ccode 365, gwcode 365)
-    load("../shared/data/peacesciencer/hief.rda", envir = e); h <- e$hief
-    hu <- h[!duplicated(h), ]
-    nrow(h); nrow(hu); sum(duplicated(hu[, c("ccode", "year")])); length(unique(h$ccode))  # 8808, 8784, 1, 160
-    h[h$ccode %in% c(2, 365, 490) & h$year %in% c(1991, 2013), ]
-    #  2 1991 0.389; 2 2013 0.527; 365 1991 0.691 and 0.286; 365 2013 0.376; 490 1991 0.741; 490 2013 0.700
-    load("../shared/data/peacesciencer/rugged.rda", envir = e); r <- e$rugged
-    nrow(r); sum(is.na(r$gwcode)); sum(is.na(r$newlmtnest))              # 192, 22, 1
-    print(as.data.frame(r[r$ccode %in% c(2, 365, 700, 210), ]), digits = 15)
-    #  700: 2.518 4.19870519638062; 210: 0.037 0; 365: 0.940 2.72129511833191; 2: 1.073 3.21486806869507
+csv module, the Maddison workbook with openpyxl, and the R data files in R by
+``tests/r/sources_covariates.R`` (``Rscript tests/r/sources_covariates.R`` from the repository
+root), which writes ``tests/data/sources_covariates_r.json``, read through ``tests/rfixtures.py``:
+CREG's counts, non-keys and 1991 rows of the USSR and Russia; HIEF's counts, duplicates and
+known country-years; ruggedness's counts and five known countries.
 """
 
 from __future__ import annotations
@@ -38,8 +20,12 @@ import pytest
 from peacestats.errors import DuplicateKeyError, EmptyFileError, SchemaError
 from peacestats.sources import creg, gleditsch_gdp, hief, maddison, polity5, rugged
 from damage import edit_delimited as _edit_delimited  # noqa: E402
+from rfixtures import load
 
 
+def _r(dataset):
+    """R's facts about one R data file ("creg", "hief" or "rugged"; tests/r/sources_covariates.R)."""
+    return load("sources_covariates")[dataset]
 
 
 def _set(rows, r, column, value):
@@ -366,25 +352,29 @@ def cr():
 
 def test_creg_shape_key_and_dtypes(cr):
     assert list(cr.columns) == ["ccode", "gwcode", "creg_ccode", "year", "ethfrac", "ethpol", "relfrac", "relpol"]
-    assert len(cr) == 11523
-    assert cr["creg_ccode"].nunique() == 167
-    assert (cr["year"].min(), cr["year"].max()) == (1945, 2013)
+    r = _r("creg")
+    assert len(cr) == r["n_rows"][0]  # 11523
+    assert cr["creg_ccode"].nunique() == r["n_creg"][0]  # 167
+    assert (cr["year"].min(), cr["year"].max()) == (r["year_min"][0], r["year_max"][0])  # 1945, 2013
     assert not cr.duplicated(["creg_ccode", "year"]).any()
     # the documented non-keys
-    assert cr.duplicated(["ccode", "year"]).sum() == 138
-    assert cr.duplicated(["gwcode", "year"]).sum() == 71
+    assert cr.duplicated(["ccode", "year"]).sum() == r["dup_ccode_year"][0]  # 138
+    assert cr.duplicated(["gwcode", "year"]).sum() == r["dup_gwcode_year"][0]  # 71
     for c in ("ccode", "gwcode", "creg_ccode", "year"):
         assert cr[c].dtype == "Int64", c
-    assert (cr["ethfrac"].isna().sum(), cr["relfrac"].isna().sum()) == (2738, 2590)
+    assert (cr["ethfrac"].isna().sum(), cr["relfrac"].isna().sum()) == (r["na_ethfrac"][0], r["na_relfrac"][0])
 
 
 def test_creg_known_values_from_r(cr):
+    """creg 2 (ethfrac 0.389138258943373, ...), 365 (the USSR, 0.690721492206118) and 393 (Russia,
+    0.286356643761596, also under ccode and gwcode 365) in 1991."""
     y = cr[cr["year"] == 1991].set_index("creg_ccode")
-    assert y.loc[2, ["ethfrac", "ethpol", "relfrac", "relpol"]].tolist() == pytest.approx(
-        [0.389138258943373, 0.624048271137728, 0.612533791847916, 0.777260058312014], rel=1e-12)
-    assert y.loc[365, "ethfrac"] == pytest.approx(0.690721492206118, rel=1e-12)
-    assert y.loc[393, "ethfrac"] == pytest.approx(0.286356643761596, rel=1e-12)
-    assert (y.loc[365, "ccode"], y.loc[393, "ccode"], y.loc[393, "gwcode"]) == (365, 365, 365)
+    known = pd.DataFrame(_r("creg")["known_1991"]).set_index("creg_ccode")
+    assert known.index.tolist() == [2, 365, 393]
+    for code, row in known.iterrows():
+        assert y.loc[code, ["ethfrac", "ethpol", "relfrac", "relpol"]].tolist() == pytest.approx(
+            row[["ethfrac", "ethpol", "relfrac", "relpol"]].tolist(), rel=1e-12), code
+        assert (y.loc[code, "ccode"], y.loc[code, "gwcode"]) == (row["ccode"], row["gwcode"]), code
 
 
 def test_creg_renamed_column(damaged_copy):
@@ -442,25 +432,34 @@ def hf():
 
 def test_hief_shape_key_and_dtypes(hf):
     assert list(hf.columns) == ["ccode", "gwcode", "year", "efindex"]
-    assert len(hf) == 8808 - 24 - 1 == 8783
-    assert hf["ccode"].nunique() == 160
-    assert (hf["year"].min(), hf["year"].max()) == (1945, 2013)
+    r = _r("hief")
+    assert len(hf) == r["n_rows"][0] - r["n_duplicated_rows"][0] - r["n_conflicting"][0] == 8808 - 24 - 1
+    assert hf["ccode"].nunique() == r["n_ccodes"][0]  # 160
+    assert (hf["year"].min(), hf["year"].max()) == (r["year_min"][0], r["year_max"][0])  # 1945, 2013
     assert not hf.duplicated(["ccode", "year"]).any()
     assert hf["ccode"].dtype == "Int64" and hf["gwcode"].dtype == "Int64" and hf["year"].dtype == "Int64"
     assert hf["efindex"].between(0, 1).all()
 
 
 def test_hief_known_values_and_the_duplicate_rule(hf):
+    r = _r("hief")
     v = hf.set_index(["ccode", "year"])["efindex"]
-    assert (v[(2, 1991)], v[(2, 2013)], v[(490, 1991)], v[(490, 2013)], v[(365, 2013)]) == (
-        0.389, 0.527, 0.741, 0.700, 0.376)
-    assert v[(365, 1991)] == 0.691  # the Soviet value is kept, the Russian 0.286 dropped
+    known = pd.DataFrame(r["known"])
+    single = known[~known.duplicated(["ccode", "year"], keep=False)]  # 2, 490 and 816 in 1991 and 2013; 365 in 2013
+    assert len(single) == 7
+    for row in single.itertuples():
+        assert v[(row.ccode, row.year)] == row.efindex, (row.ccode, row.year)
+    # 365 in 1991: the Soviet value (first in the file, closing the 1945-1991 series) is kept,
+    # the Russian one (opening the 1991-2013 series) dropped
+    soviet, russian = known.loc[(known["ccode"] == 365) & (known["year"] == 1991), "efindex"]
+    assert (soviet, russian) == (0.691, 0.286)
+    assert v[(365, 1991)] == soviet
     raw = hief.load(keep_duplicates=True)
-    assert len(raw) == 8808
-    assert sorted(raw.loc[(raw["ccode"] == 365) & (raw["year"] == 1991), "efindex"]) == [0.286, 0.691]
-    assert raw.duplicated().sum() == 24
+    assert len(raw) == r["n_rows"][0]  # 8808
+    assert sorted(raw.loc[(raw["ccode"] == 365) & (raw["year"] == 1991), "efindex"]) == sorted([soviet, russian])
+    assert raw.duplicated().sum() == r["n_duplicated_rows"][0]  # 24
     # the Vietnam trap is returned as in the file
-    assert set(hf.loc[hf["ccode"] == 816, "gwcode"]) == {817}
+    assert set(hf.loc[hf["ccode"] == 816, "gwcode"]) == set(known.loc[known["ccode"] == 816, "gwcode"]) == {817}
 
 
 def test_hief_other_conflicting_duplicate_is_an_error(damaged_copy):
@@ -495,17 +494,22 @@ def rg():
 
 def test_rugged_shape_key_and_known_values(rg):
     assert list(rg.columns) == ["ccode", "gwcode", "rugged", "newlmtnest"]
-    assert len(rg) == 192
+    r = _r("rugged")
+    assert len(rg) == r["n_rows"][0]  # 192
     assert not rg["ccode"].duplicated().any()
     assert not rg["gwcode"].dropna().duplicated().any()
     assert rg["ccode"].dtype == "Int64" and rg["gwcode"].dtype == "Int64"
-    assert (rg["gwcode"].isna().sum(), rg["newlmtnest"].isna().sum()) == (22, 1)
+    assert (rg["gwcode"].isna().sum(), rg["newlmtnest"].isna().sum()) == (r["na_gwcode"][0], r["na_newlmtnest"][0])
     v = rg.set_index("ccode")
-    assert v.loc[700, ["rugged", "newlmtnest"]].tolist() == pytest.approx([2.518, 4.19870519638062], rel=1e-12)
-    assert v.loc[2, ["rugged", "newlmtnest"]].tolist() == pytest.approx([1.073, 3.21486806869507], rel=1e-12)
-    assert v.loc[365, ["rugged", "newlmtnest"]].tolist() == pytest.approx([0.940, 2.72129511833191], rel=1e-12)
-    assert (v.loc[210, "rugged"], v.loc[210, "newlmtnest"]) == (0.037, 0.0)  # the Netherlands
-    assert pd.isna(v.loc[327, "gwcode"]) and pd.isna(v.loc[327, "newlmtnest"])  # Papal States
+    known = pd.DataFrame(r["known"]).set_index("ccode")
+    for code in (700, 2, 365):
+        assert v.loc[code, ["rugged", "newlmtnest"]].tolist() == pytest.approx(
+            known.loc[code, ["rugged", "newlmtnest"]].tolist(), rel=1e-12), code
+    # the Netherlands: 0.037 and 0
+    assert (v.loc[210, "rugged"], v.loc[210, "newlmtnest"]) == tuple(known.loc[210, ["rugged", "newlmtnest"]])
+    # the Papal States: no gwcode, no newlmtnest
+    assert pd.isna(known.loc[327, "gwcode"]) and pd.isna(known.loc[327, "newlmtnest"])
+    assert pd.isna(v.loc[327, "gwcode"]) and pd.isna(v.loc[327, "newlmtnest"])
 
 
 def test_rugged_gwcode_given_to_two_states(damaged_copy):
