@@ -2,23 +2,13 @@
 
 The fits are built as :class:`~peacestats.models.results.ModelResult` from
 statsmodels on the Doyle & Sambanis (2000) and Fortna ceasefire data; the
-numbers the tables must show are R's (R code in each test's docstring):
-
-    library(survival); library(foreign); library(sandwich)
-    d <- read.csv("../shared/data/doyle_sambanis2000/peace.csv")
-    ctl <- glm.control(epsilon = 1e-14, maxit = 100)
-    m1 <- glm(pbs2s3 ~ untype4 + treaty + logcost, family = binomial, data = d, control = ctl)
-    m2 <- glm(pbs2s3 ~ wartype + logcost + wardur + factnum + factnum2 + trnsfcap + untype4
-              + treaty + develop + exp + decade, family = binomial, data = d, control = ctl)
-    sqrt(diag(vcovCL(m1, cluster = ~cluster, type = "HC1")))     # the clustered m1
-    ols <- lm(pbs2s3 ~ untype4 + treaty + logcost, data = d)
-    f <- read.dta("../shared/data/fortna2008/pk_and_pkept.dta")
-    f <- f[order(f$id, f$"_t0"), ]
-    first <- f[!duplicated(f$id), ]
-    last <- aggregate(cbind(time = f$"_t", event = f$"_d") ~ id, data = f, FUN = max)
-    s <- merge(first[, c("id", "cluster", "pk_dum", "victory", "treaty", "logdead")], last, by = "id")
-    cx <- coxph(Surv(time, event) ~ pk_dum + victory + treaty + logdead, data = s)
-    # summary(...)$coefficients, logLik(), AIC(), nobs() / cx$n, cx$nevent of each
+numbers the tables must show are R's, from ``tests/r/tables.R`` (``Rscript tests/r/tables.R``
+from the repository root), which writes ``tests/data/tables_r.json``, read through
+``tests/rfixtures.py``: ``summary()$coefficients``, ``logLik``, ``AIC`` and ``nobs`` of the
+logits ``m1`` (``pbs2s3 ~ untype4 + treaty + logcost``) and ``m2`` (the full model), of the OLS
+of ``m1``'s formula and of a Cox model on Fortna's spells (one row per spell:
+``coxph(Surv(time, event) ~ pk_dum + victory + treaty + logdead)``, Efron ties), and ``m1``'s
+clustered SEs (``sandwich::vcovCL(m1, cluster = ~cluster, type = "HC1")``).
 """
 
 from __future__ import annotations
@@ -37,28 +27,26 @@ from peacestats.errors import SpecificationError
 from peacestats.models.results import ModelResult
 from peacestats.report import regtable, tidy_long
 from peacestats.report.figures import coefplot, forest_plot
+from rfixtures import load
 
-# R's numbers (see the module docstring)
-R_M1 = {  # estimate, se, z, p
-    "Intercept": (3.759548652613065, 1.129487176037674, 3.32854478773442, 8.73009667975065e-04),
-    "untype4": (2.237259573324872, 1.180923315755942, 1.89450029775451, 5.81586348822169e-02),
-    "treaty": (1.868141562576544, 0.554838678043615, 3.36699951986709, 7.59908206498412e-04),
-    "logcost": (-0.437963812213277, 0.104648285524043, -4.18510260364138, 2.85037322566197e-05),
-}
-R_M1_LOGLIK, R_M1_AIC = -62.0626001105758, 132.125200221152
-R_M1_CL_SE = {"Intercept": 1.076296251657847, "untype4": 1.172053429830169, "treaty": 0.590530630557549,
-              "logcost": 0.102862909953416}
-R_M2_UNTYPE4 = (3.135184307011366300, 1.493481213820874620, 3.57952301936296e-02)
-R_M2_LOGLIK, R_M2_AIC = -45.6486717548044, 115.297343509609
-R_COX = {  # coef, se, p
-    "pk_dum": (-0.49649614293928, 0.2747247750401536, 7.07234254347407e-02),
-    "victory": (-1.77716728985118, 0.2872162654311901, 6.11033830731790e-10),
-    "treaty": (-0.87099690697429, 0.2898792676534259, 2.65852951620243e-03),
-    "logdead": (0.12871522782205, 0.0545637683186578, 1.83248907457101e-02),
-}
-R_COX_LOGLIK, R_COX_AIC = -362.291426986142, 732.582853972285
-R_OLS_UNTYPE4 = (0.4186377192603321, 0.1766153401632016, 1.93793079270918e-02)
-R_OLS_LOGLIK, R_OLS_AIC = -64.8792794556546, 139.758558911309
+# R's numbers (tests/r/tables.R; see the module docstring)
+_R = load("tables")
+
+
+def _by_term(fit, *cols):
+    """{term: (col, ...)} of one fit of the fixture."""
+    return {t: tuple(fit[c][i] for c in cols) for i, t in enumerate(fit["term"])}
+
+
+R_M1 = _by_term(_R["m1"], "estimate", "std_error", "statistic", "p_value")  # estimate, se, z, p
+R_M1_LOGLIK, R_M1_AIC = _R["m1"]["loglik"][0], _R["m1"]["aic"][0]  # -62.0626, 132.1252
+R_M1_CL_SE = {t: v for t, (v,) in _by_term(_R["m1"], "cl_std_error").items()}
+R_M2_UNTYPE4 = _by_term(_R["m2"], "estimate", "std_error", "p_value")["untype4"]  # 3.1352, 1.4935, 0.0358
+R_M2_LOGLIK, R_M2_AIC = _R["m2"]["loglik"][0], _R["m2"]["aic"][0]  # -45.6487, 115.2973
+R_COX = _by_term(_R["cox"], "estimate", "std_error", "p_value")  # coef, se, p
+R_COX_LOGLIK, R_COX_AIC = _R["cox"]["loglik"][0], _R["cox"]["aic"][0]  # -362.2914, 732.5829
+R_OLS_UNTYPE4 = _by_term(_R["ols"], "estimate", "std_error", "p_value")["untype4"]  # 0.4186, 0.1766, 0.0194
+R_OLS_LOGLIK, R_OLS_AIC = _R["ols"]["loglik"][0], _R["ols"]["aic"][0]  # -64.8793, 139.7586
 
 
 def _glm_result(formula, data, *, cluster=None):
@@ -145,13 +133,14 @@ def test_fits_equal_R(m1, m1c, m2, ols, cox):
         assert t.loc[term, "p_value"] == pytest.approx(p, rel=1e-5)
     assert m1.loglik == pytest.approx(R_M1_LOGLIK, rel=1e-9) and m1.aic == pytest.approx(R_M1_AIC, rel=1e-9)
     np.testing.assert_allclose(m1c.std_errors[list(R_M1_CL_SE)], list(R_M1_CL_SE.values()), rtol=1e-6)
-    assert m1c.n_clusters == 70
-    assert m2.nobs == 122 and m2.aic == pytest.approx(R_M2_AIC, rel=1e-9)
+    assert m1.nobs == _R["m1"]["nobs"][0] and m1c.n_clusters == _R["m1"]["n_clusters"][0]  # 123, 70
+    assert m2.nobs == _R["m2"]["nobs"][0] and m2.aic == pytest.approx(R_M2_AIC, rel=1e-9)  # 122
     tc = cox.tidy().set_index("term")
     for term, (b, se, _p) in R_COX.items():
         assert tc.loc[term, "estimate"] == pytest.approx(b, rel=1e-6)
         assert tc.loc[term, "std_error"] == pytest.approx(se, rel=1e-6)
-    assert cox.loglik == pytest.approx(R_COX_LOGLIK, rel=1e-9) and cox.nobs == 155 and cox.n_events == 83
+    assert cox.loglik == pytest.approx(R_COX_LOGLIK, rel=1e-9)
+    assert (cox.nobs, cox.n_events) == (_R["cox"]["nobs"][0], _R["cox"]["n_events"][0])  # 155, 83
     assert ols.aic == pytest.approx(R_OLS_AIC, rel=1e-9)
     assert ols.tidy().set_index("term").loc["untype4", "p_value"] == pytest.approx(R_OLS_UNTYPE4[2], rel=1e-6)
 
