@@ -346,7 +346,7 @@ def test_project_models_side_by_side(ds):
     """The project's own fits (regression.logit, parametric.survreg) in one table.
 
     The logit's clustered SEs are R's ``vcovCL(m1, cluster = ~cluster, type = "HC1")``
-    (module docstring); the Weibull column must show its own ``tidy()`` numbers, with
+    (tests/r/tables.R); the Weibull column must show its own ``tidy()`` numbers, with
     ``log(p)`` exponentiated to the shape p and the intercepts of both models on one row.
     """
     regression = pytest.importorskip("peacestats.models.regression")
@@ -406,7 +406,7 @@ def fortna_spells():
 
 
 def test_regtable_statsmodels_results(ds):
-    """statsmodels OLS, Logit and GLM results straight into regtable: R's lm/glm numbers (module docstring)."""
+    """statsmodels OLS, Logit and GLM results straight into regtable: R's lm/glm numbers (tests/r/tables.R)."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
 
