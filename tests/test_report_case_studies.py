@@ -7,13 +7,11 @@ temporary folder first, so the test does not depend on ``make build`` having run
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUGS = ("cambodia", "egypt", "somalia")
@@ -23,12 +21,7 @@ SLUGS = ("cambodia", "egypt", "somalia")
 def report(tmp_path_factory, built_tables) -> Path:
     processed = built_tables
     out = tmp_path_factory.mktemp("reports")
-    env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "PEACESTATS_PROCESSED_DIR": str(processed),
-           "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "analyses/case_studies.py"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+    return run_analysis("case_studies", out, processed=processed)
 
 
 def test_html_and_three_timelines(report):

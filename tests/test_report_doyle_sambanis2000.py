@@ -12,13 +12,11 @@ Tolerance 1e-6 relative (the CSV stores 10 significant digits).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +33,7 @@ R_TYPES = {term: v[0] for term, v in _R["types"].items()}
 
 
 def _run(out: Path) -> None:
-    env = dict(os.environ, PEACESTATS_REPORTS_DIR=str(out), MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_analysis(NAME, out)
 
 
 @pytest.fixture(scope="module")

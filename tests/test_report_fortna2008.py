@@ -13,14 +13,12 @@ project's tolerance with room to spare.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +41,7 @@ R_IPW = (_R["ipw"]["coef"][0], _R["ipw"]["se"][0])
 
 
 def _run(out: Path) -> None:
-    env = dict(os.environ, PEACESTATS_REPORTS_DIR=str(out), MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_analysis(NAME, out)
 
 
 @pytest.fixture(scope="module")

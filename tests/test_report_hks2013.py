@@ -13,13 +13,11 @@ coefficient, its CR1 SE, the predictions at 0 and 8,000 troops) and Model 2
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 import rfixtures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,11 +34,7 @@ FORMULA = ("osvAll ~ troopLag + policeLag + militaryobserversLag + brv_AllLag + 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory, mirror) -> Path:
     out = tmp_path_factory.mktemp("reports")
-    env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "analyses/hks2013.py"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+    return run_analysis("hks2013", out)
 
 
 def test_files_exist(report):

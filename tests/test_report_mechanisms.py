@@ -6,14 +6,12 @@ built tables (the estimators themselves are tested against R in test_cox.py and 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "mechanisms"
@@ -23,11 +21,7 @@ NAME = "mechanisms"
 def run(tmp_path_factory, built_tables):
     tmp = tmp_path_factory.mktemp(NAME)
     processed, reports = built_tables, tmp / "reports"
-    env = dict(os.environ, PEACESTATS_PROCESSED_DIR=str(processed), PEACESTATS_REPORTS_DIR=str(reports),
-               MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, f"analyses/{NAME}.py"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    run_analysis(NAME, reports, processed=processed)
     return processed, reports
 
 

@@ -8,14 +8,12 @@ LocalCluster, and its numbers are checked against the multiverse run read back i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from analyses_run import run_analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,11 +49,7 @@ def report(tmp_path_factory, built_tables) -> tuple[Path, Path]:
     cfg = tmp / "small.toml"
     cfg.write_text(SMALL)
     out = tmp / "reports"
-    env = {**os.environ, "PEACESTATS_REPORTS_DIR": str(out), "PEACESTATS_PROCESSED_DIR": str(built_tables),
-           "PEACESTATS_MULTIVERSE_CONFIG": str(cfg), "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "analyses/multiverse.py"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_analysis("multiverse", out, processed=built_tables, PEACESTATS_MULTIVERSE_CONFIG=str(cfg))
     return out, cfg
 
 
