@@ -15,6 +15,7 @@ from ...errors import SpecificationError
 from .._design import as_list
 from ..result_base import ResultBase
 from ..survival_data import _fmt_level, _group_labels
+from ._aj_sums import aj_curve_sums
 from ._data import CENSORED_LABEL, check_spells, competing_data
 
 CONF_TYPES = ("log", "plain", "log-log")
@@ -22,6 +23,18 @@ CONF_TYPES = ("log", "plain", "log-log")
 
 def aj_curve(entry, stop, cause, w, n_causes: int, subject=None) -> dict[str, np.ndarray]:
     """Aalen-Johansen estimate and infinitesimal-jackknife standard errors for one group.
+
+    The numbers of :func:`aj_curve_loop` (R's algorithm), computed by sorting and prefix
+    sums (:mod:`._aj_sums`, ``O((n + T) S^2)`` instead of ``O(n T)``); the loop itself
+    when the event-free curve comes within 1e-6 of zero.
+    """
+    out = aj_curve_sums(entry, stop, cause, w, n_causes, subject)
+    return aj_curve_loop(entry, stop, cause, w, n_causes, subject) if out is None else out
+
+
+def aj_curve_loop(entry, stop, cause, w, n_causes: int, subject=None,
+                  start: tuple[int, np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Aalen-Johansen estimate and infinitesimal-jackknife standard errors for one group, step by step.
 
     States are 0 (event-free, R's "(s0)") and 1..K (the causes, absorbing); every row
     is one subject that starts in state 0 and is at risk on (entry, stop]. At each
@@ -34,6 +47,9 @@ def aj_curve(entry, stop, cause, w, n_causes: int, subject=None) -> dict[str, np
     Counts (``n_risk``, ``n_event``, ``n_censor``) are numbers of rows, unweighted, as R
     reports them for multi-state curves. ``subject`` (codes 0..m-1, R's ``id``) sums the
     influence of the rows of one spell; its rows must not overlap and share one weight.
+    ``start = (j, U, p)`` begins the loop at the ``j``-th distinct time with the influence
+    ``U`` (subjects x states) and curve ``p`` just before it (the rows before ``j`` are
+    then left empty: :mod:`._aj_sums` fills them).
     """
     S = n_causes + 1
     times = np.unique(stop)
@@ -51,7 +67,12 @@ def aj_curve(entry, stop, cause, w, n_causes: int, subject=None) -> dict[str, np
     n_event = np.zeros((T, S))
     n_censor = np.zeros(T)
     w2 = w_subj * w_subj
+    j0 = 0
+    if start is not None:
+        j0, U, p = start[0], start[1].copy(), start[2].copy()
     for j, t in enumerate(times):
+        if j < j0:
+            continue
         at_risk = (entry < t) & (stop >= t)
         here = stop == t
         ev = here & (cause > 0)
