@@ -25,13 +25,15 @@ both against each other, and the R golden values hold for both.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 #: below this event-free probability the prefix-sum form divides by too small a number
 MIN_P0 = 1e-6
 
 
-def _at(sorted_keys: np.ndarray, cum: np.ndarray, t: np.ndarray, side: str) -> np.ndarray:
+def _at(sorted_keys: np.ndarray, cum: np.ndarray, t: np.ndarray, side: Literal["left", "right"]) -> np.ndarray:
     """``sum`` of the values of rows whose key is ``< t`` (side "left") or ``<= t`` ("right")."""
     idx = np.searchsorted(sorted_keys, t, side=side)
     zero = np.zeros((1, *cum.shape[1:]))
