@@ -65,8 +65,10 @@ reports/index.html: $(REPORTS)
 	@test -n "$(REPORTS)" || { echo "make reports: no analyses in analyses/" >&2; exit 2; }
 	$(BIN)/peacestats report index
 
+# One BLAS thread per analysis: JOBS analyses already fill the cores (two BLAS threads per process on
+# a 2-core machine made fits 3-4 times slower), and the numbers do not depend on the machine's cores.
 reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
-	$(PY) analyses/$*.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) analyses/$*.py
 
 # the multiverse report runs the multiverse its config declares
 reports/multiverse.json: analyses/multiverse_ucdp_peace.toml

@@ -453,18 +453,29 @@ def test_negbin_without_overdispersion_raises(hks):
 
 def test_nonconvergence_raises(ds, monkeypatch):
     """IRLS that stops unconverged (no separation present) raises ConvergenceError."""
-    import statsmodels.genmod.generalized_linear_model as glm_mod
+    from peacestats.models.engines import glm as glm_mod
 
-    real_fit = glm_mod.GLM.fit
-
-    def stubborn(self, *args, **kwargs):
-        res = real_fit(self, *args, **{**kwargs, "maxiter": 1})
-        res.converged = False
-        return res
-
-    monkeypatch.setattr(glm_mod.GLM, "fit", stubborn)
+    real_irls = glm_mod.irls
+    monkeypatch.setattr(glm_mod, "irls", lambda *a, **k: real_irls(*a, **{**k, "max_iter": 1}))
     with pytest.raises(ConvergenceError, match="IRLS did not converge"):
         reg.logit(DS_FORMULA, ds)
+
+
+def test_irls_equals_r_glm_on_its_own(ds):
+    """The IRLS engine reaches R's estimates from R's start, in few steps, with tight tolerances."""
+    from peacestats.models.engines import glm as glm_mod
+
+    from peacestats.models import frame as _frame
+
+    fit = reg.logit(DS_FORMULA, ds)
+    d = _frame.model_frame(DS_FORMULA, ds, None)
+    y, X = d.response(), d.X
+    w, off = np.ones(len(y)), np.zeros(len(y))
+    b, ok = glm_mod.irls(y, X, glm_mod.Logit(), w, off)
+    assert ok
+    np.testing.assert_allclose(b, fit.params.to_numpy(), rtol=1e-10)
+    b1, ok1 = glm_mod.irls(y, X, glm_mod.Logit(), w, off, max_iter=2)
+    assert not ok1  # two steps are not enough from R's start
 
 
 def test_vcov_arguments_are_checked(ds):

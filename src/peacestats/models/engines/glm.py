@@ -1,6 +1,7 @@
 """GLM engine: families, outcome checks, separation, and the IRLS fit of R's ``glm``.
 
-statsmodels fits the GLMs (IRLS, so probit uses the expected information as R does);
+:func:`irls` fits the GLMs as R's ``glm.fit`` does (Fisher scoring, so probit uses the expected
+information as R does);
 the covariances are assembled by :mod:`peacestats.models.vcov`. Separation (a
 direction in which the likelihood keeps rising) is found by linear programming
 (Konis 2007) and raised as :class:`~peacestats.errors.SeparationError` naming the
@@ -268,10 +269,50 @@ def safe_inv(A: np.ndarray, what: str, model: str, terms) -> np.ndarray:
 
 
 # ====================================================================== GLM fitter
-def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weights, offset) -> RegressionResult:
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+def _start_eta(y: np.ndarray, w: np.ndarray, fam: Family) -> np.ndarray:
+    """R's ``mustart`` (``binomial()$initialize``, ``poisson()$initialize``) on the link scale."""
+    from scipy.special import logit, ndtri
 
+    if fam.name == "binomial":
+        mu = (w * y + 0.5) / (w + 1)
+        return logit(mu) if fam.link == "logit" else ndtri(mu)
+    return np.log(y + 0.1)
+
+
+def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarray,
+         max_iter: int = 100, rtol: float = 1e-10, atol: float = 1e-12) -> tuple[np.ndarray, bool]:
+    """Maximum likelihood of a GLM by iteratively reweighted least squares (Fisher scoring), as R's ``glm.fit``.
+
+    Starts from R's ``mustart``; each step solves the weighted normal equations
+    ``X' W X b = X' W z``; a step whose log-likelihood is not finite is halved (as R
+    does). Stops when the coefficients change by no more than ``rtol`` relative plus
+    ``atol`` (``numpy.allclose``). Returns the coefficients and whether they converged.
+    """
+    n, k = X.shape
+    eta = _start_eta(y, w, fam)
+    params = np.zeros(k)
+    first = True
+    for _ in range(max_iter):
+        mu = fam.mu(eta)
+        ww = w * fam.work_weight(mu, eta)
+        z = ww * (eta - off) + w * fam.score_weight(y, mu, eta)  # W times the working response
+        A = (X * ww[:, None]).T @ X
+        new = np.linalg.solve(A, X.T @ z)
+        if not first:
+            for _half in range(30):  # R's step halving when the deviance is not finite
+                eta_new = X @ new + off
+                if np.isfinite(np.sum(w * fam.loglik_i(y, fam.mu(eta_new), eta_new))):
+                    break
+                new = (new + params) / 2
+        done = not first and np.allclose(new, params, rtol=rtol, atol=atol)
+        params, first = new, False
+        eta = X @ params + off
+        if done:
+            return params, bool(np.all(np.isfinite(params)))
+    return params, False
+
+
+def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weights, offset) -> RegressionResult:
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster)
     y, X = d.response(), d.X
     binary = fam.name == "binomial"
@@ -284,26 +325,17 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
     w = np.ones(n) if d.weights is None else d.weights
     off = np.zeros(n) if d.offset is None else d.offset
 
-    if binary:
-        sm_fam = sm.families.Binomial(sm.families.links.Logit() if fam.link == "logit" else sm.families.links.Probit())
-    else:
-        sm_fam = sm.families.Poisson()
-    glm = sm.GLM(y, X, family=sm_fam, offset=d.offset, var_weights=d.weights)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         try:
-            res = glm.fit(method="IRLS", maxiter=100, tol=1e-10, tol_criterion="params", rtol=1e-10, atol=1e-12)
-            params = np.asarray(res.params, dtype=float)
-            converged = bool(getattr(res, "converged", True))
+            params, converged = irls(y, X, fam, w, off)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
             params, converged = np.full(k, np.nan), False
-    trouble = any(issubclass(c.category, (PerfectSeparationWarning, ConvergenceWarning)) for c in caught)
     eta = X @ params + off if np.all(np.isfinite(params)) else np.full(n, np.nan)
     mu = fam.mu(eta)
     eps = 10 * np.finfo(float).eps
     extreme = (not np.all(np.isfinite(mu))) or (binary and np.any((mu < 1e-8) | (mu > 1 - 1e-8))) or (
         not binary and np.any(mu < 1e-10) and np.any(y == 0))
-    if not converged or trouble or extreme:
+    if not converged or extreme:
         b = separation_lp(X, y, "binary" if binary else "count")
         if b is not None:
             raise_separation(b, X, y, d, "binary" if binary else "count", model)
@@ -333,8 +365,9 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
     # Null model (intercept and offset only), as R's null.deviance.
     X0 = np.ones((n, 1)) if d.has_intercept else np.zeros((n, 0))
     if X0.shape[1]:
-        r0 = sm.GLM(y, X0, family=sm_fam, offset=d.offset, var_weights=d.weights).fit(method="IRLS", tol=1e-10)
-        eta0 = X0 @ np.asarray(r0.params) + off
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            b0, _ = irls(y, X0, fam, w, off)
+        eta0 = X0 @ b0 + off
     else:
         eta0 = off
     ll0 = float(np.sum(w * fam.loglik_i(y, fam.mu(eta0), eta0)))
