@@ -77,8 +77,6 @@ def _split_fe(formula: str, fe) -> tuple[str, list[str] | None]:
 
 def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, offset, fe) -> RegressionResult:
     """:func:`peacestats.models.regression.ols` (``env``: where the formula's names are looked up)."""
-    import statsmodels.api as sm
-
     model = "OLS"
     formula, fe_cols = _split_fe(formula, fe)
     d = _frame.model_frame(formula, data, env, weights=weights, offset=offset, cluster=cluster, fe=fe_cols)
@@ -115,8 +113,8 @@ def fit_ols(formula: str, data: pd.DataFrame, env, *, cluster, vcov, weights, of
     k_total = k + k_fe
     if n - k_total <= 0:
         raise SpecificationError(f"{n} rows cannot identify {k_total} coefficients (including fixed effects)")
-    fit = sm.WLS(yd, Xd, weights=w).fit()
-    params = np.asarray(fit.params, dtype=float)
+    sw = np.sqrt(w)  # weighted least squares as least squares on rows scaled by sqrt(w) (SVD, as lm's QR is exact)
+    params = np.linalg.lstsq(Xd * sw[:, None], yd * sw, rcond=None)[0]
     resid = yd - Xd @ params
     rss = float(np.sum(w * resid**2))
     df_resid = n - k_total

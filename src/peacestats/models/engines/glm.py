@@ -280,18 +280,20 @@ def _start_eta(y: np.ndarray, w: np.ndarray, fam: Family) -> np.ndarray:
 
 
 def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarray,
-         max_iter: int = 100, rtol: float = 1e-10, atol: float = 1e-12) -> tuple[np.ndarray, bool]:
+         max_iter: int = 100, rtol: float = 1e-10, atol: float = 1e-12,
+         start: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
     """Maximum likelihood of a GLM by iteratively reweighted least squares (Fisher scoring), as R's ``glm.fit``.
 
     Starts from R's ``mustart``; each step solves the weighted normal equations
     ``X' W X b = X' W z``; a step whose log-likelihood is not finite is halved (as R
     does). Stops when the coefficients change by no more than ``rtol`` relative plus
-    ``atol`` (``numpy.allclose``). Returns the coefficients and whether they converged.
+    ``atol`` (``numpy.allclose``). ``start`` (coefficients) replaces R's start, as
+    ``glm(start = )`` does. Returns the coefficients and whether they converged.
     """
     n, k = X.shape
-    eta = _start_eta(y, w, fam)
-    params = np.zeros(k)
-    first = True
+    params = np.zeros(k) if start is None else np.asarray(start, dtype=float)
+    eta = _start_eta(y, w, fam) if start is None else X @ params + off
+    first = start is None
     for _ in range(max_iter):
         mu = fam.mu(eta)
         ww = w * fam.work_weight(mu, eta)

@@ -14,7 +14,8 @@ from ...errors import ConvergenceError
 from .. import frame as _frame
 from .. import vcov as _vcov
 from ..regression_result import RegressionResult, make_result
-from .glm import NegBin, check_counts, check_finite, nb_loglik_i, raise_separation, safe_inv, separation_lp
+from .glm import (NegBin, Poisson, check_counts, check_finite, irls, nb_loglik_i, raise_separation, safe_inv,
+                  separation_lp)
 
 __all__ = ["fit_negbin"]
 
@@ -114,22 +115,17 @@ def _fit_nb2(y, X, w, off, beta0, tau0, model):
 
 def _nb_start(y, X, w, off, d, model):
     """Start values ``(beta0, alpha0)``: Poisson estimates and a moment estimate of alpha."""
-    import statsmodels.api as sm
-
     k = X.shape[1]
     # Start: Poisson estimates and the Cameron-Trivedi moment estimate of alpha,
     # sum((y - mu)^2 - y) / sum(mu^2). statsmodels' NegativeBinomial fit from its own
     # start can stop "converged" with NaN estimates on heavily overdispersed conflict
     # counts (and R's glm.nb diverges on the HKS data), hence this path.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         try:
-            pr = sm.GLM(y, X, family=sm.families.Poisson(), offset=d.offset, var_weights=d.weights).fit(
-                method="IRLS", maxiter=100, tol=1e-8)
-            beta0 = np.asarray(pr.params, dtype=float)
+            beta0, _ = irls(y, X, Poisson(), w, off)
             if not np.all(np.isfinite(beta0)):
                 raise ValueError
-        except Exception:
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
             beta0 = np.zeros(k)
             if d.has_intercept:
                 beta0[d.columns.index("Intercept")] = np.log(np.average(y, weights=w) + 0.5)
@@ -189,8 +185,6 @@ def _nb_accept(beta, tau, ll, g, H, res, X, y, d, model) -> float:
 
 def _nb_null_and_deviance(y, w, off, d, tau, theta, mu, model):
     """``(loglik_null, deviance, null_deviance)`` at the fitted theta, as R's ``glm.nb`` reports them."""
-    import statsmodels.api as sm
-
     n = len(y)
     # Null model: intercept (+ offset), theta re-estimated (as statsmodels' llnull).
     if d.has_intercept:
@@ -213,11 +207,16 @@ def _nb_null_and_deviance(y, w, off, d, tau, theta, mu, model):
 
     dev = nb_deviance(mu)
     if d.has_intercept:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            r0 = sm.GLM(y, np.ones((n, 1)), family=sm.families.NegativeBinomial(alpha=1 / theta),
-                        offset=d.offset, var_weights=d.weights).fit(method="IRLS", tol=1e-12)
-        dev0 = nb_deviance(np.exp(float(np.asarray(r0.params)[0]) + off))
+        # Without an offset the intercept is the log of the weighted mean, for any theta; with one, IRLS
+        # from the Poisson intercept (also closed form): from R's start it can overshoot when theta is small.
+        b_poisson = np.log(np.sum(w * y) / np.sum(w * np.exp(off)))
+        if d.offset is None:
+            b_null = np.array([b_poisson])
+        else:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                b_null, _ = irls(y, np.ones((n, 1)), NegBin(theta), w, off, rtol=1e-12, atol=1e-14,
+                                 start=np.array([b_poisson]))
+        dev0 = nb_deviance(np.exp(float(b_null[0]) + off))
     else:
         dev0 = nb_deviance(np.exp(off))
     return ll0, dev, dev0
