@@ -85,7 +85,7 @@ lint: $(STAMP) ## Check the code with ruff (style, likely bugs) and mypy (types 
 	$(BIN)/mypy
 
 bench: $(STAMP) ## Run the benchmarks (writes benchmarks/results/)
-	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; \
+	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done; $(PY) benchmarks/summary.py; \
 	 else echo "no benchmarks yet"; fi
 
 # MPLBACKEND is unset for Lab so that its kernels draw inline; as root (most containers) Lab
