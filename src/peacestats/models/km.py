@@ -66,8 +66,8 @@ CONF_TYPES = ("log", "log-log", "plain")
 
 
 # ----------------------------------------------------------------------------- the estimator
-def _km_curve(entry, stop, event, w) -> pd.DataFrame:
-    """The product-limit curve at every distinct stop time (events and censorings)."""
+def _km_arrays(entry, stop, event, w) -> dict[str, np.ndarray]:
+    """The product-limit curve at every distinct stop time (events and censorings), as arrays."""
     times = np.unique(stop)
     idx = np.searchsorted(times, stop)
     d = np.bincount(idx, weights=w * event, minlength=len(times))
@@ -79,9 +79,12 @@ def _km_curve(entry, stop, event, w) -> pd.DataFrame:
         # Greenwood increment; infinite when everyone at risk fails (n == d)
         inc = np.where(d > 0, np.where(n > d, d / (n * (n - d)), np.inf), 0.0)
     var_h = np.cumsum(inc)
-    return pd.DataFrame(
-        {"time": times, "n_risk": n, "n_event": d, "n_censor": c, "survival": surv, "se_cumhaz": np.sqrt(var_h)}
-    )
+    return {"time": times, "n_risk": n, "n_event": d, "n_censor": c, "survival": surv, "se_cumhaz": np.sqrt(var_h)}
+
+
+def _km_curve(entry, stop, event, w) -> pd.DataFrame:
+    """The product-limit curve at every distinct stop time (events and censorings)."""
+    return pd.DataFrame(_km_arrays(entry, stop, event, w))
 
 
 def _confint(surv, se_h, conf_type: str, conf_level: float):
@@ -444,31 +447,28 @@ def kaplan_meier(
         data, what="kaplan_meier", duration=duration, event=event, entry=entry, weights=weights, other=groups
     )
     labels, levels = _group_labels(df, groups)
-    curves, counts = [], []
+    lab = labels.to_numpy()
+    cols = {c: df[c].to_numpy() for c in ("_entry", "_stop", "_event", "_w")}
+    parts, counts, n_censor_since = [], [], []
     for g in levels:
-        m = (labels == g).to_numpy()
-        e, s, d, w = (df[c].to_numpy()[m] for c in ("_entry", "_stop", "_event", "_w"))
-        cur = _km_curve(e, s, d, w)
-        cur.insert(0, "group", [g] * len(cur))
-        curves.append(cur)
+        m = lab == g
+        cur = _km_arrays(*(cols[c][m] for c in ("_entry", "_stop", "_event", "_w")))
+        parts.append(cur)
         counts.append({"group": g, "records": int(m.sum())})
-    curve = pd.concat(curves, ignore_index=True)
+        # R's summary(): event times only; n.censor = censored since the previous event time
+        ccum = np.cumsum(cur["n_censor"])[cur["n_event"] > 0]
+        n_censor_since.append(np.diff(np.concatenate([[0.0], ccum])))
+    group_col = np.concatenate([np.full(len(p["time"]), g, dtype=object) for g, p in zip(levels, parts)])
+    curve = pd.DataFrame({"group": pd.Series(group_col).infer_objects(),  # as a column made from a list
+                          **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]}})
     with np.errstate(invalid="ignore"):
         curve["std_err"] = curve["survival"] * curve["se_cumhaz"]  # 0 * inf = NaN, as R
     lo, hi = _confint(curve["survival"], curve["se_cumhaz"], conf_type, conf_level)
     curve["conf_low"], curve["conf_high"] = lo, hi
-    # R's summary(): event times only; n.censor = censored since the previous event time
-    tabs = []
-    for _, cur in curve.groupby("group", sort=False):
-        cen_cum = cur["n_censor"].cumsum()
-        ev = cur["n_event"] > 0
-        ccum = cen_cum[ev].to_numpy()
-        t = cur.loc[ev].copy()
-        t["n_censor"] = np.diff(np.concatenate([[0.0], ccum]))
-        tabs.append(t)
-    table = pd.concat(tabs, ignore_index=True)[
-        ["group", "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "conf_low", "conf_high"]
-    ]
+    ev = (curve["n_event"] > 0).to_numpy()
+    table = curve.loc[ev, ["group", "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "conf_low",
+                           "conf_high"]].reset_index(drop=True)
+    table["n_censor"] = np.concatenate(n_censor_since)
     options = dict(duration=duration, event=event, entry=entry, group=groups, weights=weights,
                    conf_level=conf_level, conf_type=conf_type)
     info = _data_info(df, n_dropped, event, [entry, duration, event, weights, *groups])
