@@ -2,7 +2,8 @@
 
 Runs the same steps as ``make reports`` into temporary folders (a fresh
 ``data/raw`` fetched from the mirror, ``data/processed``, ``reports``), each as
-its own process, and times them with a wall clock: fetch, build, then every
+its own process, and times them with a wall clock and in CPU seconds (user +
+system, which a busy machine inflates less): fetch, build, then every
 analysis script in ``analyses/`` one after another, then the index. Then it runs
 the analyses again into a fresh reports folder ``JOBS`` at a time, as
 ``make -jJOBS reports`` schedules them (in name order, a new one as soon as one
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +30,12 @@ from typing import IO
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far: less sensitive to load than wall time."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def run_parallel(cmds: list[tuple[str, list[str]]], jobs: int, env: dict[str, str]) -> dict[str, float]:
@@ -78,14 +86,16 @@ def main() -> int:
         index,
     ]
     rows = []
+    cpu: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         env.update(PEACESTATS_RAW_DIR=f"{tmp}/raw", PEACESTATS_PROCESSED_DIR=f"{tmp}/processed",
                    PEACESTATS_REPORTS_DIR=f"{tmp}/reports")
         for name, cmd in steps:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), children_cpu()
             subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
             rows.append((name, time.perf_counter() - t0))
-            print(f"  {name:<32} {rows[-1][1]:7.1f} s", flush=True)
+            cpu[name] = children_cpu() - c0
+            print(f"  {name:<32} {rows[-1][1]:7.1f} s  (CPU {cpu[name]:6.1f} s)", flush=True)
         total = sum(t for _, t in rows)
         print(f"  {'total':<32} {total:7.1f} s")
         parallel = None
@@ -101,14 +111,16 @@ def main() -> int:
             print(f"  {f'analyses + index, {jobs} at a time':<32} {wall:7.1f} s (one at a time: {serial:.1f} s)")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    md = ["# make reports, step by step", "", f"Machine: {machine}", "", "| step | seconds |", "|---|---:|"]
-    md += [f"| {n} | {t:.1f} |" for n, t in rows] + [f"| **total** | **{total:.1f}** |", ""]
+    md = ["# make reports, step by step", "", f"Machine: {machine}", "",
+          "| step | seconds | CPU seconds |", "|---|---:|---:|"]
+    md += [f"| {n} | {t:.1f} | {cpu[n]:.1f} |" for n, t in rows]
+    md += [f"| **total** | **{total:.1f}** | **{sum(cpu.values()):.1f}** |", ""]
     if parallel is not None:
         md += [f"Analyses and index {jobs} at a time (as `make -j{jobs} reports` after the build): "
                f"{parallel['analyses_and_index']:.1f} s wall, against {parallel['serial_analyses_and_index']:.1f} s "
                "one at a time; fetch and build as above.", ""]
     (RESULTS / "reports.md").write_text("\n".join(md))
-    summary = {"machine": machine, "steps": rows, "total": total, "parallel": parallel}
+    summary = {"machine": machine, "steps": rows, "total": total, "cpu": cpu, "parallel": parallel}
     (RESULTS / "reports.json").write_text(json.dumps(summary, indent=2) + "\n")
     return 0
 
