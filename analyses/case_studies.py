@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -128,6 +129,21 @@ def short(s: str, n: int = 38) -> str:
     return s if len(s) <= n else s[: n - 1] + "\u2026"
 
 
+def month_bars(ax, months: pd.DatetimeIndex, height: np.ndarray, bottom: np.ndarray, *, color: str, label: str,
+               width: float = 28.0) -> None:
+    """Bars ``width`` days wide from each month start, drawn as one collection (one artist, not one per month).
+
+    Draws what ``ax.bar(months, height, width=width, bottom=bottom, align="edge", lw=0)`` draws, without
+    the empty (zero-height) bars; the legend shows a filled box, as for ``ax.bar``.
+    """
+    keep = np.asarray(height, dtype=float) != 0
+    x0 = mdates.date2num(months[keep])
+    y0 = np.asarray(bottom, dtype=float)[keep]
+    y1 = y0 + np.asarray(height, dtype=float)[keep]
+    verts = np.stack([np.c_[x0, y0], np.c_[x0 + width, y0], np.c_[x0 + width, y1], np.c_[x0, y1]], axis=1)
+    ax.add_collection(PolyCollection(verts, facecolors=color, linewidths=0, label=label), autolim=False)
+
+
 def timeline(case: dict, d: dict):
     code = case["gwcode"]
     conflicts, years, dep = d["conflicts"], d["years"], d["deployment"]
@@ -226,15 +242,14 @@ def timeline(case: dict, d: dict):
     split = troops.notna() & police.notna() & obs.notna()
     total_only = present & ~split & total.notna()
     silent = present & total.isna()
-    width = 28
     bottom = np.zeros(len(idx))
     for name, s in (("troops", troops), ("police", police), ("observers", obs)):
         h = np.where(split, s.fillna(0).to_numpy(), 0.0)
-        axp.bar(idx, h, width=width, bottom=bottom, color=COLORS[name], lw=0, align="edge", label=f"UN {name}")
+        month_bars(axp, idx, h, bottom, color=COLORS[name], label=f"UN {name}")
         bottom = bottom + h
     if total_only.any():
-        axp.bar(idx[total_only.to_numpy()], total[total_only].to_numpy(), width=width, color=COLORS["total"], lw=0,
-                align="edge", label="UN total only (no breakdown reported)")
+        month_bars(axp, idx[total_only.to_numpy()], total[total_only].to_numpy(), np.zeros(int(total_only.sum())),
+                   color=COLORS["total"], label="UN total only (no breakdown reported)")
     for a, b in month_runs(idx[silent.to_numpy()]):
         axp.axvspan(a, b, facecolor="none", edgecolor="#969696", hatch="////", lw=0)
     # series too small to see at this scale get a label (periods of recorded months, gaps <= 3 months merged)
@@ -323,6 +338,17 @@ def spells_with(st: pd.DataFrame, mission: str, exclude: int) -> str:
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
+def months_inside(starts: pd.Series, stops: pd.Series, lo: pd.DatetimeIndex, hi: pd.DatetimeIndex) -> int:
+    """How many months (given by ``lo`` and ``hi``) have some interval with ``start <= lo`` and ``stop >= hi``.
+
+    One comparison of every month with every interval (months x intervals booleans): a few hundred
+    months and a handful of intervals per (operation, conflict). A missing date compares false.
+    """
+    a, b = starts.to_numpy(), stops.to_numpy()
+    hit = (a[None, :] <= lo.to_numpy()[:, None]) & (b[None, :] >= hi.to_numpy()[:, None])
+    return int(hit.any(axis=1).sum())
+
+
 def linked_table(code: int, d: dict) -> pd.DataFrame:
     """Each operation in the country and the conflicts it was sent for, with where its months fall.
 
@@ -336,6 +362,7 @@ def linked_table(code: int, d: dict) -> pd.DataFrame:
     rows = []
     for mid, g in mm.groupby("mission", sort=False):
         months = pd.DatetimeIndex(sorted(g["date"].unique()))
+        month_end = months + pd.offsets.MonthEnd(0)
         lk = links[links["mission_id"] == mid]
         for r in lk.itertuples(index=False):
             cid = r.conflict_id
@@ -343,12 +370,13 @@ def linked_table(code: int, d: dict) -> pd.DataFrame:
                    "months": len(months), "conflict": "none" if pd.isna(cid) else int(cid), "link": r.link}
             if pd.notna(cid):
                 e = ep[ep["conflict_id"] == cid]
-                ends = e["end_date"].fillna(acd_end)
-                in_ep = sum(bool(((e["start_date"] <= m + pd.offsets.MonthEnd(0)) & (ends >= m)).any()) for m in months)
                 s2 = sp[sp["conflict_id"] == cid]
-                in_sp = sum(bool(((s2["start_date"] <= m) & (s2["stop_date"] >= m + pd.offsets.MonthEnd(0))).any())
-                            for m in months)
-                row.update({"months in an active episode": in_ep, "months in a peace spell": in_sp})
+                row.update({
+                    # the month overlaps an episode / lies wholly inside a spell
+                    "months in an active episode": months_inside(e["start_date"], e["end_date"].fillna(acd_end),
+                                                                 month_end, months),
+                    "months in a peace spell": months_inside(s2["start_date"], s2["stop_date"], months, month_end),
+                })
             rows.append(row)
     out = pd.DataFrame(rows)
     if len(out):

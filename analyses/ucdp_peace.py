@@ -139,8 +139,19 @@ def rhs(*groups) -> str:
     return " + ".join(t for g in groups for t in g)
 
 
+_TIDY: dict[int, tuple[object, pd.DataFrame]] = {}
+
+
+def tidy_by_term(fit) -> pd.DataFrame:
+    """``fit.tidy()`` indexed by term, computed once per fit (the text and tables ask for it again and again)."""
+    hit = _TIDY.get(id(fit))
+    if hit is None or hit[0] is not fit:
+        hit = _TIDY[id(fit)] = (fit, fit.tidy().set_index("term"))
+    return hit[1]
+
+
 def hr_row(fit, term: str = "un_present") -> dict:
-    t = fit.tidy().set_index("term").loc[term]
+    t = tidy_by_term(fit).loc[term]
     return {"hr": t["exp_estimate"], "conf_low": t["exp_conf_low"], "conf_high": t["exp_conf_high"],
             "p_value": t["p_value"]}
 
@@ -390,7 +401,10 @@ for measure, term in PRESENCE.items():
             for spec, rhs_terms in (("alone", [term]), ("main model", main_terms)):
                 if sample.startswith("civil"):  # every spell is intrastate there
                     rhs_terms = [t for t in rhs_terms if t != "internal"]
-                f = cox(rhs(rhs_terms), data, cluster=cl)
+                if data is rows and cl == "conflict_id" and rhs_terms in (["un_present"], MAIN_TERMS):
+                    f = m_un if rhs_terms == ["un_present"] else m_main  # the same model, fitted above
+                else:
+                    f = cox(rhs(rhs_terms), data, cluster=cl)
                 pm_fits[(measure, sample, cl, spec)] = f
                 pm_rows.append({"presence measure": measure, "sample": sample,
                                 "clustered by": "conflict" if cl == "conflict_id" else "country",
