@@ -50,7 +50,11 @@ data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcar
 # One report per analysis script; editing one analysis rebuilds only its report. The target
 # is the JSON sidecar, which a report writes last: a run killed before it is run again.
 ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
-REPORTS  := $(ANALYSES:%=reports/%.json)
+# make -j starts prerequisites in the order listed: the longest analyses first (measured by
+# benchmarks/bench_reports.py), so that the short ones fill the other core meanwhile.
+SLOW_FIRST := multiverse ucdp_peace case_studies
+ORDERED  := $(foreach a,$(SLOW_FIRST),$(filter $(a),$(ANALYSES))) $(filter-out $(SLOW_FIRST),$(ANALYSES))
+REPORTS  := $(ORDERED:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
 
 # The analyses are independent processes (each report's files are written under a short lock on

@@ -102,7 +102,11 @@ def main() -> int:
         if jobs > 1:  # the analyses and the index again, into a fresh folder, as make -jJOBS runs them
             env["PEACESTATS_REPORTS_DIR"] = f"{tmp}/reports-j{jobs}"
             t0 = time.perf_counter()
-            each = run_parallel(analyses, jobs, env)
+            # longest first, by the serial times above (as the Makefile's SLOW_FIRST), one BLAS thread each
+            serial_time = dict(rows)
+            ordered = sorted(analyses, key=lambda a: -serial_time[a[0]])
+            each = run_parallel(ordered, jobs, dict(env, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+                                                    MKL_NUM_THREADS="1"))
             subprocess.run(index[1], cwd=ROOT, env=env, check=True, capture_output=True)
             wall = time.perf_counter() - t0
             serial = sum(t for n, t in rows if n.startswith("analysis ") or n == "index")
