@@ -43,8 +43,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import norm_ppf
 from ..errors import SpecificationError
 from .frame import as_list
 from .result_base import ResultBase
@@ -89,7 +89,7 @@ def _km_curve(entry, stop, event, w) -> pd.DataFrame:
 
 def _confint(surv, se_h, conf_type: str, conf_level: float):
     """R's ``survival:::survfit_confint`` with ``logse = TRUE`` (``se_h``: SE of the cumulative hazard)."""
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    z = norm_ppf(1 - (1 - conf_level) / 2)
     surv = np.asarray(surv, dtype=float)
     se_h = np.asarray(se_h, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import chi2_sf
 from ..errors import SpecificationError, SurvivalDataError
 from .frame import as_list
 from .result_base import ResultBase
@@ -254,7 +254,7 @@ def logrank_test(
         res.scores = scores
         res.trend_u, res.trend_var = u, vt
         res.trend_chisq = u * u / vt
-        res.trend_p_value = float(stats.chi2.sf(res.trend_chisq, 1))
+        res.trend_p_value = float(chi2_sf(res.trend_chisq, 1))
     return res
 
 
@@ -271,7 +271,7 @@ def _logrank_chisq(obs: np.ndarray, E: np.ndarray, V: np.ndarray) -> tuple[float
             chisq = float(diff @ np.linalg.solve(vv, diff))
         except np.linalg.LinAlgError:
             chisq = float(diff @ np.linalg.pinv(vv) @ diff)
-    p = float(stats.chi2.sf(chisq, dof)) if dof >= 1 else 1.0
+    p = float(chi2_sf(chisq, dof)) if dof >= 1 else 1.0
     return chisq, dof, p
 
 

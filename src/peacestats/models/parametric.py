@@ -49,8 +49,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import norm_ppf
 from ..errors import SpecificationError, SurvivalDataError
 from . import frame as _frame
 from . import vcov as _vcov
@@ -242,7 +242,7 @@ class ParametricResult(ModelResult):
         k = Xp.shape[1]
         sig = self.scale
         V = self.vcov.to_numpy(float)
-        q = stats.norm.ppf(0.5 + conf_level / 2)
+        q = norm_ppf(0.5 + conf_level / 2)
         rows = []
         for i in range(Xp.shape[0]):
             mu = Xp[i] @ b[:k]

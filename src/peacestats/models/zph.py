@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import chi2_sf
 from ..errors import SpecificationError
 from .result_base import ResultBase
 from .results import TestResult, provenance_record
@@ -257,7 +257,9 @@ def _transform_times(cd, transform) -> tuple[np.ndarray, str]:
     if transform == "identity":
         return times.astype(float), "identity"
     if transform == "rank":
-        return stats.rankdata(times), "rank"
+        from scipy.stats import rankdata  # only here: scipy.stats is slow to import
+
+        return rankdata(times), "rank"
     if transform == "log":
         return np.log(times), "log"
     raise SpecificationError(f"transform must be 'km', 'identity', 'rank', 'log' or a function, not {transform!r}.")
@@ -305,7 +307,7 @@ def _zph_tests(cd, ev, ttimes, tname, term_map) -> tuple[pd.DataFrame, np.ndarra
     dfs.append(p)
     rows.append("GLOBAL")
     table = pd.DataFrame({"chisq": chis, "df": dfs}, index=pd.Index(rows, name="term"))
-    table["p"] = stats.chi2.sf(table["chisq"], table["df"])
+    table["p"] = chi2_sf(table["chisq"], table["df"])
     return table, I11
 
 

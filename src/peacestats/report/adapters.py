@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _stats
 
+from ..models._dist import reference
 from ..errors import SpecificationError
 
 __all__ = ["TidyResult", "tidy_result", "adapt"]
@@ -101,7 +101,7 @@ class TidyResult:
         return self.stats.get("n_clusters")
 
     def _ref(self):
-        return _stats.t(df=self.df_resid) if self.df_resid else _stats.norm()
+        return reference(self.df_resid)
 
     def tidy(self, conf_level: float = 0.95, exponentiate: bool | None = None) -> pd.DataFrame:
         """``term, estimate, std_error, statistic, p_value, conf_low, conf_high`` (+ ``exp_*``)."""

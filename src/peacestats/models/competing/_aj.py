@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._dist import norm_ppf
 from ...errors import SpecificationError
 from .._design import as_list
 from ..result_base import ResultBase
@@ -105,7 +105,7 @@ def aj_curve_loop(entry, stop, cause, w, n_causes: int, subject=None,
 
 def confint(p, se, conf_type: str, conf_level: float):
     """R's ``survival:::survfit_confint(p, se, logse = FALSE, ...)`` (``se``: SE of p itself)."""
-    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    z = norm_ppf(1 - (1 - conf_level) / 2)
     p = np.asarray(p, dtype=float)
     se = np.asarray(se, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
