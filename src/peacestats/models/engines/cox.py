@@ -1,15 +1,23 @@
 """Cox engine: the partial likelihood of R's ``coxph`` and its Newton-Raphson fit.
 
 Counting-process data ``(start, stop]``, strata, case weights, Breslow or Efron ties;
-one pass over the sorted risk sets gives the log partial likelihood, score and
-information (:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step
-halving, ``toler.inf`` check for infinite coefficients). The score and Schoenfeld
-residuals live here too, because the robust variance and ``cox.zph`` need them.
+one pass over the rows gives the log partial likelihood, score and information
+(:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step halving,
+``toler.inf`` check for infinite coefficients). The score and Schoenfeld residuals
+live here too, because the robust variance and ``cox.zph`` need them.
+
+The risk-set sums need no sorting per iteration: each row is binned once
+(:func:`prepare`) by the first event time at which it is at risk (``idx_lo``) and the
+first at which it no longer is (``idx_hi``), so the sum over the risk set of event
+time ``e`` is ``cumsum(bincount(idx_lo, v) - bincount(idx_hi, v))[e]``: two O(n)
+bincounts per column and an O(E) running sum. The covariates are kept column-major
+(``XT``, ``p x n``) so that each column is one contiguous pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import linalg
@@ -21,11 +29,16 @@ __all__ = ["CoxData", "prepare", "prefix", "Eval", "evaluate", "score_residuals"
 
 
 # ============================================================================ data preparation
-@dataclass
+@dataclass(eq=False)
 class CoxData:
-    """Sorted, beta-independent structure of one Cox problem (rows already complete)."""
+    """The beta-independent structure of one Cox problem (rows already complete, in data order).
 
-    X: np.ndarray  # n x p, centred by column means
+    ``idx_lo``/``idx_hi`` bin each row between the sorted (stratum, event time) groups;
+    the integer (stratum, time rank) keys and the sort orders that only the survival
+    curves and the concordance need are computed on first use.
+    """
+
+    XT: np.ndarray  # p x n, centred by column means, C-contiguous (columns of X are rows here)
     xmean: np.ndarray
     start: np.ndarray
     stop: np.ndarray
@@ -33,62 +46,116 @@ class CoxData:
     w: np.ndarray
     strata: np.ndarray  # int codes
     efron: bool
-    key_start: np.ndarray
-    key_stop: np.ndarray
-    etime_key: np.ndarray  # unique (stratum, event time) keys, sorted
-    pos_start: np.ndarray  # rows with key_start < event key, per event key
-    pos_stop: np.ndarray  # rows with key_stop < event key
-    order_start: np.ndarray
-    order_stop: np.ndarray
-    idx_lo: np.ndarray  # event keys <= key_start (per row)
-    idx_hi: np.ndarray  # event keys <= key_stop (per row)
+    idx_lo: np.ndarray  # event groups with time <= start (per row; same stratum)
+    idx_hi: np.ndarray  # event groups with time <= stop
     dr: np.ndarray  # event rows, sorted by (stratum, time), ties by row order
     dg: np.ndarray  # event-time index of each event row
     dc: np.ndarray  # Efron down-weight k/m of each event row (0 for Breslow)
     m: np.ndarray  # number of events at each event time
     gstart: np.ndarray  # first position in dr of each event time
     wsum: np.ndarray  # weighted events at each event time
-    time_of_key: np.ndarray  # time value of each key rank (for reporting)
-    ntimes: int
+    Xd: np.ndarray  # D x p: the centred covariates of the event rows (dr order)
+    wd: np.ndarray  # D: their weights
+    mw: np.ndarray  # D: mean weight of the events tied with each event row
+    unweighted: bool  # every weight is 1
+
+    @property
+    def X(self) -> np.ndarray:
+        """``n x p`` centred covariates (a column-major view of ``XT``)."""
+        return self.XT.T
 
     @property
     def n(self) -> int:
-        return self.X.shape[0]
+        return self.XT.shape[1]
 
     @property
     def p(self) -> int:
-        return self.X.shape[1]
+        return self.XT.shape[0]
+
+    @property
+    def E(self) -> int:
+        """Number of (stratum, event time) groups."""
+        return len(self.m)
+
+    @cached_property
+    def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        times = np.unique(np.concatenate([self.start, self.stop]))
+        T = len(times) + 1
+        return (self.strata * T + np.searchsorted(times, self.start),
+                self.strata * T + np.searchsorted(times, self.stop), times, T)
+
+    @property
+    def key_start(self) -> np.ndarray:
+        """Integer ``(stratum, time rank)`` key of each row's entry, so strata never share a risk set."""
+        return self._keys[0]
+
+    @property
+    def key_stop(self) -> np.ndarray:
+        """Integer ``(stratum, time rank)`` key of each row's exit."""
+        return self._keys[1]
+
+    @property
+    def time_of_key(self) -> np.ndarray:
+        """Time value of each key rank (``key % ntimes``)."""
+        return self._keys[2]
+
+    @property
+    def ntimes(self) -> int:
+        """Number of distinct times plus one: ``key // ntimes`` is the stratum."""
+        return self._keys[3]
+
+    @cached_property
+    def etime_key(self) -> np.ndarray:
+        """Key of each event group, sorted (group ``g`` of ``dg``)."""
+        return np.unique(self.key_stop[self.event])
+
+    @cached_property
+    def order_start(self) -> np.ndarray:
+        """Rows sorted by entry key (stable)."""
+        return np.argsort(self.key_start, kind="stable")
+
+    @cached_property
+    def order_stop(self) -> np.ndarray:
+        """Rows sorted by exit key (stable)."""
+        return np.argsort(self.key_stop, kind="stable")
+
+
+def _event_bins(start, stop, event, strata):
+    """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
+    ev_rows = np.flatnonzero(event)
+    if strata.size == 0 or strata.min() == strata.max():
+        etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
+        lo = np.searchsorted(etimes, start, side="right")
+        hi = np.searchsorted(etimes, stop, side="right")
+    else:  # (stratum, time) keys: a row's bins lie within its stratum's event groups
+        times = np.unique(np.concatenate([start, stop]))
+        T = len(times) + 1
+        ks = strata * T + np.searchsorted(times, start)
+        ke = strata * T + np.searchsorted(times, stop)
+        ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
+        lo = np.searchsorted(ekeys, ks, side="right")
+        hi = np.searchsorted(ekeys, ke, side="right")
+    o = np.argsort(dg_rows, kind="stable")
+    dr, dg = ev_rows[o], dg_rows.reshape(-1)[o]
+    m = np.bincount(dg, minlength=int(dg.max()) + 1 if dg.size else 0)
+    return lo, hi, dr, dg, m
 
 
 def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
+    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups."""
+    X = np.asarray(X, dtype=float)
     xmean = X.mean(axis=0)
-    Xc = X - xmean
-    # integer keys: (stratum, time rank) so that strata never share a risk set
-    times = np.unique(np.concatenate([start, stop]))
-    T = len(times) + 1
-    key_start = strata * T + np.searchsorted(times, start)
-    key_stop = strata * T + np.searchsorted(times, stop)
-    etime_key = np.unique(key_stop[event])
-    order_start = np.argsort(key_start, kind="stable")
-    order_stop = np.argsort(key_stop, kind="stable")
-    pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
-    pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
-    idx_lo = np.searchsorted(etime_key, key_start, side="right")
-    idx_hi = np.searchsorted(etime_key, key_stop, side="right")
-    ev_rows = np.flatnonzero(event)
-    dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
-    dg = np.searchsorted(etime_key, key_stop[dr])
-    m = np.bincount(dg, minlength=len(etime_key))
-    gstart = np.concatenate([[0], np.cumsum(m)[:-1]])
+    XT = np.ascontiguousarray(X.T) - xmean[:, None]
+    lo, hi, dr, dg, m = _event_bins(start, stop, event, strata)
+    gstart = np.concatenate([[0], np.cumsum(m)[:-1]]).astype(np.int64)
     k = np.arange(len(dr)) - gstart[dg]
     dc = k / m[dg] if efron else np.zeros(len(dr))
-    wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
+    wd = w[dr]
+    wsum = np.bincount(dg, weights=wd, minlength=len(m))
     return CoxData(
-        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
-        efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
-        pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
-        idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
-        time_of_key=times, ntimes=T,
+        XT=XT, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata, efron=efron,
+        idx_lo=lo, idx_hi=hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
+        Xd=np.ascontiguousarray(XT[:, dr].T), wd=wd, mw=(wsum / m)[dg], unweighted=bool(np.all(w == 1.0)),
     )
 
 
@@ -98,6 +165,14 @@ def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
     out[0] = 0.0
     np.cumsum(Z[order], axis=0, out=out[1:])
     return out
+
+
+def _risk_sums(cd: CoxData, v: np.ndarray) -> np.ndarray:
+    """Sum of ``v`` over the risk set of each event group: rows entered before it minus rows left before it."""
+    E = cd.E
+    b = np.bincount(cd.idx_lo, weights=v, minlength=E + 1)
+    b -= np.bincount(cd.idx_hi, weights=v, minlength=E + 1)
+    return np.cumsum(b[:E])
 
 
 @dataclass
@@ -131,75 +206,86 @@ class Eval:
         return self.mean, self.h, self.wgt
 
 
+def _denominators(cd: CoxData, r: np.ndarray, rX: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(d2, mean)`` per event row: the (Efron-discounted) risk-set sum of ``r`` and the mean of X."""
+    dr, dg, E, p = cd.dr, cd.dg, cd.E, cd.p
+    S0 = _risk_sums(cd, r)
+    num = np.empty((len(dr), p))
+    for j in range(p):
+        num[:, j] = _risk_sums(cd, rX[j])[dg]
+    d2 = S0[dg]
+    if cd.efron:
+        dc = cd.dc
+        d2 = d2 - dc * np.bincount(dg, weights=r[dr], minlength=E)[dg]
+        rXd = rX[:, dr]
+        for j in range(p):
+            num[:, j] -= dc * np.bincount(dg, weights=rXd[j], minlength=E)[dg]
+    return d2, num
+
+
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    eta = cd.X @ beta
+    eta = beta @ cd.XT
     shift = float(eta.max()) if eta.size else 0.0
-    eta = eta - shift  # exp() never overflows; every ratio is unchanged
+    eta -= shift  # exp() never overflows; every ratio is unchanged
     rr = np.exp(eta)
-    r = cd.w * rr
-    Z = np.empty((cd.n, cd.p + 1))
-    Z[:, 0] = r
-    np.multiply(cd.X, r[:, None], out=Z[:, 1:])
-    # risk-set sums at each event time: rows entered before t minus rows left before t
-    S = prefix(Z, cd.order_start)[cd.pos_start] - prefix(Z, cd.order_stop)[cd.pos_stop]
-    dr, dg, dc = cd.dr, cd.dg, cd.dc
-    Ed = np.add.reduceat(Z[dr], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
-    d2 = S[dg, 0] - dc * Ed[dg, 0]
+    r = rr if cd.unweighted else cd.w * rr
+    rX = cd.XT * r
+    d2, num = _denominators(cd, r, rX)
     if np.any(~(d2 > 0)):
         return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
-    mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
-    mw = (cd.wsum / cd.m)[dg]
-    wd = cd.w[dr]
-    loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
-    U = wd @ cd.X[dr] - mw @ mean
+    mean = num / d2[:, None]
+    mw, wd, dg = cd.mw, cd.wd, cd.dg
+    loglik = float(np.dot(wd, eta[cd.dr]) - np.dot(mw, np.log(d2)))
+    U = wd @ cd.Xd - mw @ mean
     out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
     if not info:
         return out
     h = mw / d2
-    E = len(cd.etime_key)
+    E = cd.E
     temp1 = np.bincount(dg, weights=h, minlength=E)
-    temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
+    temp2 = np.bincount(dg, weights=(1.0 - cd.dc) * h, minlength=E) if cd.efron else temp1
     A = np.concatenate([[0.0], np.cumsum(temp1)])
     wgt = A[cd.idx_hi] - A[cd.idx_lo]
     if cd.efron:
-        wgt[dr] -= (temp1 - temp2)[dg]
-    imat = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
+        wgt[cd.dr] -= (temp1 - temp2)[dg]
+    imat = (cd.XT * (r * wgt)) @ cd.XT.T - (mean * mw[:, None]).T @ mean
     out.imat = (imat + imat.T) / 2
     out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
     return out
 
 
 def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
-    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
-    E = len(cd.etime_key)
+    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order (column-major)."""
+    E, p = cd.E, cd.p
     dg, dc, dr = cd.dg, cd.dc, cd.dr
-    mh1 = np.empty((E, cd.p))
-    mh2 = np.empty((E, cd.p))
-    mh3 = np.empty((E, cd.p))
     mean, h, wgt = ev.event_pieces()
-    for j in range(cd.p):
-        mh1[:, j] = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
-        mh2[:, j] = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
-        mh3[:, j] = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
-    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
-    Bd = B[cd.idx_hi] - B[cd.idx_lo]
-    if cd.efron:
-        Bd[dr] -= (mh1 - mh2)[dg]
     rr = np.exp(ev.eta)
-    res = -rr[:, None] * (cd.X * wgt[:, None] - Bd)
-    res[dr] += cd.X[dr] - mh3[dg]
-    return res
+    res = np.empty((p, cd.n))
+    for j in range(p):
+        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+        B = np.concatenate([[0.0], np.cumsum(mh1)])
+        Bd = B[cd.idx_hi] - B[cd.idx_lo]
+        if cd.efron:
+            mh2 = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E)
+            Bd[dr] -= (mh1 - mh2)[dg]
+        rj = res[j]
+        np.multiply(cd.XT[j], wgt, out=rj)
+        rj -= Bd
+        rj *= -rr
+        rj[dr] += cd.Xd[:, j] - mh3[dg]
+    return res.T
 
 
 def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
     """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
-    E = len(cd.etime_key)
+    E = cd.E
     mh3 = np.empty((E, cd.p))
     mean = ev.event_pieces()[0]
     for j in range(cd.p):
         mh3[:, j] = np.bincount(cd.dg, weights=mean[:, j], minlength=E) / cd.m
-    return cd.X[cd.dr] - mh3[cd.dg]
+    return cd.Xd - mh3[cd.dg]
 
 
 def chol_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
