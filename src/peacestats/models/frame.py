@@ -110,10 +110,20 @@ def complete_rows(data: pd.DataFrame, columns: Sequence[str | None]) -> tuple[np
     mask, n_dropped
     """
     cols = list(dict.fromkeys(c for c in columns if c is not None))
-    if not cols:
-        return np.ones(len(data), dtype=bool), 0
-    mask = ~data[cols].isna().any(axis=1).to_numpy()
-    return mask, int((~mask).sum())
+    missing = np.zeros(len(data), dtype=bool)
+    for c in cols:  # column by column: no copy of the frame, no isna() on columns that cannot hold NA
+        s = data[c]
+        if isinstance(s, pd.DataFrame):  # a duplicated column name: pandas' own rule
+            missing |= s.isna().any(axis=1).to_numpy()
+            continue
+        kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else None
+        if kind in ("i", "u", "b"):
+            continue
+        if kind == "f":
+            missing |= np.isnan(s.to_numpy())
+        else:
+            missing |= s.isna().to_numpy()
+    return ~missing, int(missing.sum())
 
 
 @dataclass
@@ -243,6 +253,10 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
 
     formula = formula.strip()
     lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
+    if not intercept and lhs is None:
+        fast = _plain_design(rhs, data)
+        if fast is not None:
+            return fast
     try:
         used = [c for side in (lhs, rhs) if side for c in formula_columns(side, data.columns)[0]]
     except Exception:  # noqa: BLE001 - patsy reports an unparsable formula below, with its own message
@@ -253,16 +267,6 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
             "the formula has no covariates; a Cox model needs at least one term "
             "(for a survival curve without covariates use kaplan_meier)."
         )
-    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed. Not
-    # with an intercept or outcome: those callers keep patsy's design_info to predict.
-    plain = [t.strip() for t in _split_top_level(rhs, "+")]
-    if (not intercept and lhs is None and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain)
-            and len(set(plain)) == len(plain)):
-        if all(t in data.columns and pd.api.types.is_numeric_dtype(data[t])
-               and not isinstance(data[t].dtype, pd.CategoricalDtype) for t in plain):
-            X = data[plain].to_numpy(dtype=float)
-            _check_finite(X, plain, data.index)
-            return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
     # R's factor(x) -> patsy's C(x)
     formula_p = re.sub(r"\bfactor\s*\(", "C(", formula)
     # R's coxph always codes factors as if there were an intercept (and then drops
@@ -318,6 +322,32 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
             i = int(np.argmax(bad))
             raise SpecificationError(f"the outcome {y_name!r} is {y[i]} at row {as_python(data.index[i])!r}")
     return Design(X, cols, terms, info, y, y_name, intercept)
+
+
+def _plain_design(rhs: str, data: pd.DataFrame) -> Design | None:
+    """The design of ``"x1 + x2"`` when every term is a distinct numeric column: no patsy needed.
+
+    ``None`` otherwise (and for an intercept or outcome, whose callers keep patsy's
+    ``design_info`` to predict). Numeric columns pass :func:`check_covariate_types`, so
+    skipping it here changes no error.
+    """
+    plain = [t.strip() for t in _split_top_level(rhs, "+")]
+    if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
+        return None
+    for t in plain:
+        if t not in data.columns:
+            return None
+        col = data[t]
+        if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
+                or not pd.api.types.is_numeric_dtype(col.dtype):
+            return None
+    # (pandas decides the memory order, C or Fortran; the fits' rounding depends on it, so keep it)
+    X = data[plain].to_numpy(dtype=float)
+    _check_finite(X, plain, data.index)
+    return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
@@ -396,12 +426,43 @@ def group_codes(data, columns: str | Sequence[str] | None = None) -> tuple[np.nd
         several columns).
     """
     if columns is None:
-        codes, uniques = pd.factorize(pd.Series(data), sort=True)
-        return codes.astype(np.int64), list(uniques)
-    cols = as_list(columns)
-    if len(cols) == 1:
-        codes, uniques = pd.factorize(data[cols[0]], sort=True)
-        return codes.astype(np.int64), list(uniques)
+        values = data if isinstance(data, pd.Series) else pd.Series(data)
+    else:
+        cols = as_list(columns)
+        if len(cols) > 1:
+            keys = pd.MultiIndex.from_frame(data[cols])
+            codes, uniques = pd.factorize(keys, sort=True)
+            return codes.astype(np.int64), list(uniques)
+        values = data[cols[0]]
+    fast = _integer_codes(values)
+    if fast is not None:
+        return fast
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), list(uniques)
+
+
+def _integer_codes(values: pd.Series) -> tuple[np.ndarray, list] | None:
+    """:func:`group_codes` of an integer column with a range not much wider than its length, without hashing.
+
+    The codes are ranks in a table of the values present (O(n + range)); the labels are
+    the values present, as Python ints (as ``list`` of ``pd.factorize``'s uniques gives them).
+    ``None`` for anything else.
+    """
+    if not isinstance(values.dtype, np.dtype) or values.dtype.kind not in ("i", "u") or len(values) == 0:
+        return None
+    v = values.to_numpy()
+    vmin = v.min()
+    width = int(v.max()) - int(vmin)
+    if width > 4 * len(v) + 1024:
+        return None
+    if v.dtype != np.uint64:  # widen: int8/int16 differences can overflow their own type
+        v, vmin = v.astype(np.int64), np.int64(vmin)
+    off = (v - vmin).astype(np.intp)  # vmin <= v, and the range is small
+    present = np.zeros(width + 1, dtype=bool)
+    present[off] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    labels = np.flatnonzero(present).astype(v.dtype) + vmin
+    return rank[off], labels.tolist()  # Python ints, as list(pd.Index) gives
     keys = pd.MultiIndex.from_frame(data[cols])
     codes, uniques = pd.factorize(keys, sort=True)
     return codes.astype(np.int64), list(uniques)
@@ -570,8 +631,44 @@ def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray
     if centre:
         X = X - X.mean(axis=0)
         zero = "is constant in every row used"
+    if _clearly_independent(X, reference, tol):
+        return
+    _collinearity_problems(X, terms, X if reference is None else reference, absorbed_by, tol, zero)
+
+
+def _clearly_independent(X: np.ndarray, reference: np.ndarray | None, tol: float) -> bool:
+    """Whether no column is anywhere near aliased, from the Cholesky factor of the k x k cross-product.
+
+    With unit-norm columns, ``L[j, j]`` of the Cholesky factor of ``X'X`` is the norm of
+    column ``j``'s residual on the columns before it: what :func:`check_collinearity`
+    compares with ``tol`` (times the reference norm over the column's norm). The
+    cross-product squares the condition number, so this only answers "independent" when
+    every ``L[j, j]`` is at least ``1e-4`` (accurate to about 1e-8) and twice its
+    threshold; anything closer goes to the column-by-column check, which decides (and
+    names the columns) as before.
+    """
     n, k = X.shape
-    ref = X if reference is None else reference
+    if k == 0:
+        return True
+    if n < k:
+        return False
+    G = X.T @ X
+    norms = np.sqrt(np.diag(G))
+    ref_norms = norms if reference is None else np.sqrt(np.einsum("ij,ij->j", reference, reference))
+    if not (np.all(np.isfinite(G)) and np.all(norms > 0) and np.all(ref_norms > 0)):
+        return False
+    try:
+        L = np.linalg.cholesky(G / np.outer(norms, norms))
+    except np.linalg.LinAlgError:
+        return False
+    d = np.diag(L)
+    return bool(np.all(d >= 1e-4) and np.all(d >= 2.0 * tol * ref_norms / norms))
+
+
+def _collinearity_problems(X: np.ndarray, terms: list[str], ref: np.ndarray, absorbed_by: str | None,
+                           tol: float, zero: str) -> None:
+    """The column-by-column Gram-Schmidt check of :func:`check_collinearity`: raise naming each aliased column."""
+    n, k = X.shape
     Q = np.zeros((n, 0))
     kept: list[int] = []
     problems: list[str] = []

@@ -1,23 +1,22 @@
 """Cox engine: the partial likelihood of R's ``coxph`` and its Newton-Raphson fit.
 
 Counting-process data ``(start, stop]``, strata, case weights, Breslow or Efron ties;
-one pass over the rows gives the log partial likelihood, score and information
-(:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step halving,
-``toler.inf`` check for infinite coefficients). The score and Schoenfeld residuals
-live here too, because the robust variance and ``cox.zph`` need them.
+one pass over the sorted risk sets gives the log partial likelihood, score and
+information (:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step
+halving, ``toler.inf`` check for infinite coefficients). The score and Schoenfeld
+residuals live here too, because the robust variance and ``cox.zph`` need them.
 
-The risk-set sums need no sorting per iteration: each row is binned once
-(:func:`prepare`) by the first event time at which it is at risk (``idx_lo``) and the
-first at which it no longer is (``idx_hi``), so the sum over the risk set of event
-time ``e`` is ``cumsum(bincount(idx_lo, v) - bincount(idx_hi, v))[e]``: two O(n)
-bincounts per column and an O(E) running sum. The covariates are kept column-major
-(``XT``, ``p x n``) so that each column is one contiguous pass.
+The rows are sorted once (:func:`prepare`), by entry and by exit, and the centred
+covariates are kept in both orders (column-major); an iteration then gathers only the
+risk weights ``r`` into each order, and every risk-set sum is a difference of two
+running sums read at the event times. The running sums are the same sequential sums
+as those of :func:`prefix` over the gathered rows, so the results are the same to the
+last bit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from scipy import linalg
@@ -29,16 +28,11 @@ __all__ = ["CoxData", "prepare", "prefix", "Eval", "evaluate", "score_residuals"
 
 
 # ============================================================================ data preparation
-@dataclass(eq=False)
+@dataclass
 class CoxData:
-    """The beta-independent structure of one Cox problem (rows already complete, in data order).
+    """Sorted, beta-independent structure of one Cox problem (rows already complete)."""
 
-    ``idx_lo``/``idx_hi`` bin each row between the sorted (stratum, event time) groups;
-    the integer (stratum, time rank) keys and the sort orders that only the survival
-    curves and the concordance need are computed on first use.
-    """
-
-    XT: np.ndarray  # p x n, centred by column means, C-contiguous (columns of X are rows here)
+    X: np.ndarray  # n x p, centred by column means
     xmean: np.ndarray
     start: np.ndarray
     stop: np.ndarray
@@ -46,117 +40,118 @@ class CoxData:
     w: np.ndarray
     strata: np.ndarray  # int codes
     efron: bool
-    idx_lo: np.ndarray  # event groups with time <= start (per row; same stratum)
-    idx_hi: np.ndarray  # event groups with time <= stop
+    key_start: np.ndarray
+    key_stop: np.ndarray
+    etime_key: np.ndarray  # unique (stratum, event time) keys, sorted
+    pos_start: np.ndarray  # rows with key_start < event key, per event key
+    pos_stop: np.ndarray  # rows with key_stop < event key
+    order_start: np.ndarray
+    order_stop: np.ndarray
+    idx_lo: np.ndarray  # event keys <= key_start (per row)
+    idx_hi: np.ndarray  # event keys <= key_stop (per row)
     dr: np.ndarray  # event rows, sorted by (stratum, time), ties by row order
     dg: np.ndarray  # event-time index of each event row
     dc: np.ndarray  # Efron down-weight k/m of each event row (0 for Breslow)
     m: np.ndarray  # number of events at each event time
     gstart: np.ndarray  # first position in dr of each event time
     wsum: np.ndarray  # weighted events at each event time
-    Xd: np.ndarray  # D x p: the centred covariates of the event rows (dr order)
-    wd: np.ndarray  # D: their weights
-    mw: np.ndarray  # D: mean weight of the events tied with each event row
-    unweighted: bool  # every weight is 1
-
-    @property
-    def X(self) -> np.ndarray:
-        """``n x p`` centred covariates (a column-major view of ``XT``)."""
-        return self.XT.T
+    time_of_key: np.ndarray  # time value of each key rank (for reporting)
+    ntimes: int
+    XsT: np.ndarray  # p x n: X's columns in order_start (C-contiguous rows)
+    XeT: np.ndarray  # p x n: X's columns in order_stop
+    Xd: np.ndarray  # D x p: X[dr]
+    unweighted: bool  # every weight is 1 (r = exp(eta) then, bit for bit)
 
     @property
     def n(self) -> int:
-        return self.XT.shape[1]
+        return self.X.shape[0]
 
     @property
     def p(self) -> int:
-        return self.XT.shape[0]
-
-    @property
-    def E(self) -> int:
-        """Number of (stratum, event time) groups."""
-        return len(self.m)
-
-    @cached_property
-    def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        times = np.unique(np.concatenate([self.start, self.stop]))
-        T = len(times) + 1
-        return (self.strata * T + np.searchsorted(times, self.start),
-                self.strata * T + np.searchsorted(times, self.stop), times, T)
-
-    @property
-    def key_start(self) -> np.ndarray:
-        """Integer ``(stratum, time rank)`` key of each row's entry, so strata never share a risk set."""
-        return self._keys[0]
-
-    @property
-    def key_stop(self) -> np.ndarray:
-        """Integer ``(stratum, time rank)`` key of each row's exit."""
-        return self._keys[1]
-
-    @property
-    def time_of_key(self) -> np.ndarray:
-        """Time value of each key rank (``key % ntimes``)."""
-        return self._keys[2]
-
-    @property
-    def ntimes(self) -> int:
-        """Number of distinct times plus one: ``key // ntimes`` is the stratum."""
-        return self._keys[3]
-
-    @cached_property
-    def etime_key(self) -> np.ndarray:
-        """Key of each event group, sorted (group ``g`` of ``dg``)."""
-        return np.unique(self.key_stop[self.event])
-
-    @cached_property
-    def order_start(self) -> np.ndarray:
-        """Rows sorted by entry key (stable)."""
-        return np.argsort(self.key_start, kind="stable")
-
-    @cached_property
-    def order_stop(self) -> np.ndarray:
-        """Rows sorted by exit key (stable)."""
-        return np.argsort(self.key_stop, kind="stable")
-
-
-def _event_bins(start, stop, event, strata):
-    """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
-    ev_rows = np.flatnonzero(event)
-    if strata.size == 0 or strata.min() == strata.max():
-        etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
-        lo = np.searchsorted(etimes, start, side="right")
-        hi = np.searchsorted(etimes, stop, side="right")
-    else:  # (stratum, time) keys: a row's bins lie within its stratum's event groups
-        times = np.unique(np.concatenate([start, stop]))
-        T = len(times) + 1
-        ks = strata * T + np.searchsorted(times, start)
-        ke = strata * T + np.searchsorted(times, stop)
-        ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
-        lo = np.searchsorted(ekeys, ks, side="right")
-        hi = np.searchsorted(ekeys, ke, side="right")
-    o = np.argsort(dg_rows, kind="stable")
-    dr, dg = ev_rows[o], dg_rows.reshape(-1)[o]
-    m = np.bincount(dg, minlength=int(dg.max()) + 1 if dg.size else 0)
-    return lo, hi, dr, dg, m
+        return self.X.shape[1]
 
 
 def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
-    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups."""
-    X = np.asarray(X, dtype=float)
+    """The :class:`CoxData` of complete rows: centred covariates, sort orders, event groups."""
     xmean = X.mean(axis=0)
-    XT = np.ascontiguousarray(X.T) - xmean[:, None]
-    lo, hi, dr, dg, m = _event_bins(start, stop, event, strata)
-    gstart = np.concatenate([[0], np.cumsum(m)[:-1]]).astype(np.int64)
+    Xc = X - xmean
+    # integer keys: (stratum, time rank) so that strata never share a risk set
+    times = np.unique(np.concatenate([start, stop]))
+    T = len(times) + 1
+    key_start = strata * T + _time_rank(times, start)
+    key_stop = strata * T + _time_rank(times, stop)
+    etime_key = np.unique(key_stop[event])
+    order_start = _stable_order(key_start)
+    order_stop = _stable_order(key_stop)
+    pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
+    pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
+    idx_lo = _count_le(etime_key, key_start)
+    idx_hi = _count_le(etime_key, key_stop)
+    ev_rows = np.flatnonzero(event)
+    dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
+    dg = np.searchsorted(etime_key, key_stop[dr])
+    m = np.bincount(dg, minlength=len(etime_key))
+    gstart = np.concatenate([[0], np.cumsum(m)[:-1]])
     k = np.arange(len(dr)) - gstart[dg]
     dc = k / m[dg] if efron else np.zeros(len(dr))
-    wd = w[dr]
-    wsum = np.bincount(dg, weights=wd, minlength=len(m))
+    wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
+    XT = np.ascontiguousarray(Xc.T)
     return CoxData(
-        XT=XT, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata, efron=efron,
-        idx_lo=lo, idx_hi=hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
-        Xd=np.ascontiguousarray(XT[:, dr].T), wd=wd, mw=(wsum / m)[dg], unweighted=bool(np.all(w == 1.0)),
+        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
+        efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
+        pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
+        idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
+        time_of_key=times, ntimes=T,
+        XsT=_columns_in_order(XT, order_start), XeT=_columns_in_order(XT, order_stop),
+        Xd=Xc[dr], unweighted=bool(np.all(w == 1.0)),
     )
+
+
+def _columns_in_order(XT: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``XT[:, order]``, one contiguous column at a time (much faster than gathering rows of ``X``)."""
+    out = np.empty_like(XT)
+    for j in range(XT.shape[0]):
+        np.take(XT[j], order, out=out[j])
+    return out
+
+
+#: Lookup tables (O(n + range)) replace binary searches when the range is at most this many times n.
+_TABLE_FACTOR = 4
+
+
+def _time_rank(times: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(times, t)`` for values ``t`` that are all in ``times`` (sorted, unique).
+
+    Whole-number times in a range not much wider than the data (days, months) are
+    ranked by a lookup table; anything else by binary search. Same integers either way.
+    """
+    n = len(t)
+    if n and np.isfinite(times[0]) and np.isfinite(times[-1]) \
+            and times[-1] - times[0] <= _TABLE_FACTOR * n + 1024 and np.all(times == np.floor(times)):
+        t0 = times[0]
+        table = np.zeros(int(times[-1] - t0) + 1, dtype=np.int64)
+        table[(times - t0).astype(np.int64)] = np.arange(len(times))
+        return table[(t - t0).astype(np.int64)]
+    return np.searchsorted(times, t)
+
+
+def _count_le(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_keys, keys, side="right")`` for non-negative integer keys.
+
+    A table of running counts when the largest key is not much larger than ``len(keys)``.
+    """
+    top = int(keys.max()) if len(keys) else 0
+    if top <= _TABLE_FACTOR * len(keys) + 1024:
+        counts = np.cumsum(np.bincount(sorted_keys, minlength=top + 1)[: top + 1])
+        return counts[keys]
+    return np.searchsorted(sorted_keys, keys, side="right")
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys; numpy's radix sort when they fit 16 bits."""
+    if len(keys) and int(keys.max()) < 2**16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    return np.argsort(keys, kind="stable")
 
 
 def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -165,14 +160,6 @@ def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
     out[0] = 0.0
     np.cumsum(Z[order], axis=0, out=out[1:])
     return out
-
-
-def _risk_sums(cd: CoxData, v: np.ndarray) -> np.ndarray:
-    """Sum of ``v`` over the risk set of each event group: rows entered before it minus rows left before it."""
-    E = cd.E
-    b = np.bincount(cd.idx_lo, weights=v, minlength=E + 1)
-    b -= np.bincount(cd.idx_hi, weights=v, minlength=E + 1)
-    return np.cumsum(b[:E])
 
 
 @dataclass
@@ -206,81 +193,96 @@ class Eval:
         return self.mean, self.h, self.wgt
 
 
-def _denominators(cd: CoxData, r: np.ndarray, rX: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(d2, mean)`` per event row: the (Efron-discounted) risk-set sum of ``r`` and the mean of X."""
-    dr, dg, E, p = cd.dr, cd.dg, cd.E, cd.p
-    S0 = _risk_sums(cd, r)
-    num = np.empty((len(dr), p))
+def _sorted_prefix(r: np.ndarray, XT: np.ndarray, order: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """``prefix(Z, order)[pos]`` for ``Z = [r, X * r]``, from X's columns already in ``order`` (``XT``).
+
+    One gather of ``r`` instead of the rows of ``Z``; each column's running sum is the
+    same sequential sum, so the values are identical to :func:`prefix`'s.
+    """
+    p, n = XT.shape
+    rs = r[order]
+    buf = np.empty(n + 1)
+    buf[0] = 0.0
+    tmp = np.empty(n)
+    out = np.empty((len(pos), p + 1))
+    np.cumsum(rs, out=buf[1:])
+    out[:, 0] = buf[pos]
     for j in range(p):
-        num[:, j] = _risk_sums(cd, rX[j])[dg]
-    d2 = S0[dg]
-    if cd.efron:
-        dc = cd.dc
-        d2 = d2 - dc * np.bincount(dg, weights=r[dr], minlength=E)[dg]
-        rXd = rX[:, dr]
-        for j in range(p):
-            num[:, j] -= dc * np.bincount(dg, weights=rXd[j], minlength=E)[dg]
-    return d2, num
+        np.multiply(XT[j], rs, out=tmp)
+        np.cumsum(tmp, out=buf[1:])
+        out[:, j + 1] = buf[pos]
+    return out
 
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    eta = beta @ cd.XT
+    eta = cd.X @ beta
     shift = float(eta.max()) if eta.size else 0.0
-    eta -= shift  # exp() never overflows; every ratio is unchanged
+    eta = eta - shift  # exp() never overflows; every ratio is unchanged
     rr = np.exp(eta)
     r = rr if cd.unweighted else cd.w * rr
-    rX = cd.XT * r
-    d2, num = _denominators(cd, r, rX)
+    # risk-set sums at each event time: rows entered before t minus rows left before t
+    S = (_sorted_prefix(r, cd.XsT, cd.order_start, cd.pos_start)
+         - _sorted_prefix(r, cd.XeT, cd.order_stop, cd.pos_stop))
+    dr, dg, dc = cd.dr, cd.dg, cd.dc
+    if len(dr):
+        rd = r[dr]
+        Zd = np.empty((len(dr), cd.p + 1))
+        Zd[:, 0] = rd
+        np.multiply(cd.Xd, rd[:, None], out=Zd[:, 1:])
+        Ed = np.add.reduceat(Zd, cd.gstart, axis=0)
+    else:
+        Ed = np.zeros((0, cd.p + 1))
+    d2 = S[dg, 0] - dc * Ed[dg, 0]
     if np.any(~(d2 > 0)):
         return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
-    mean = num / d2[:, None]
-    mw, wd, dg = cd.mw, cd.wd, cd.dg
-    loglik = float(np.dot(wd, eta[cd.dr]) - np.dot(mw, np.log(d2)))
+    mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
+    mw = (cd.wsum / cd.m)[dg]
+    wd = cd.w[dr]
+    loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
     U = wd @ cd.Xd - mw @ mean
     out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
     if not info:
         return out
     h = mw / d2
-    E = cd.E
+    E = len(cd.etime_key)
     temp1 = np.bincount(dg, weights=h, minlength=E)
-    temp2 = np.bincount(dg, weights=(1.0 - cd.dc) * h, minlength=E) if cd.efron else temp1
+    temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
     A = np.concatenate([[0.0], np.cumsum(temp1)])
     wgt = A[cd.idx_hi] - A[cd.idx_lo]
     if cd.efron:
-        wgt[cd.dr] -= (temp1 - temp2)[dg]
-    imat = (cd.XT * (r * wgt)) @ cd.XT.T - (mean * mw[:, None]).T @ mean
+        wgt[dr] -= (temp1 - temp2)[dg]
+    imat = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
     out.imat = (imat + imat.T) / 2
     out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
     return out
 
 
 def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
-    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order (column-major)."""
-    E, p = cd.E, cd.p
+    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
+    E = len(cd.etime_key)
     dg, dc, dr = cd.dg, cd.dc, cd.dr
+    mh1 = np.empty((E, cd.p))
+    mh2 = np.empty((E, cd.p))
+    mh3 = np.empty((E, cd.p))
     mean, h, wgt = ev.event_pieces()
+    for j in range(cd.p):
+        mh1[:, j] = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh2[:, j] = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
+        mh3[:, j] = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
+    Bd = B[cd.idx_hi] - B[cd.idx_lo]
+    if cd.efron:
+        Bd[dr] -= (mh1 - mh2)[dg]
     rr = np.exp(ev.eta)
-    res = np.empty((p, cd.n))
-    for j in range(p):
-        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
-        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
-        B = np.concatenate([[0.0], np.cumsum(mh1)])
-        Bd = B[cd.idx_hi] - B[cd.idx_lo]
-        if cd.efron:
-            mh2 = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E)
-            Bd[dr] -= (mh1 - mh2)[dg]
-        rj = res[j]
-        np.multiply(cd.XT[j], wgt, out=rj)
-        rj -= Bd
-        rj *= -rr
-        rj[dr] += cd.Xd[:, j] - mh3[dg]
-    return res.T
+    res = -rr[:, None] * (cd.X * wgt[:, None] - Bd)
+    res[dr] += cd.Xd - mh3[dg]
+    return res
 
 
 def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
     """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
-    E = cd.E
+    E = len(cd.etime_key)
     mh3 = np.empty((E, cd.p))
     mean = ev.event_pieces()[0]
     for j in range(cd.p):
