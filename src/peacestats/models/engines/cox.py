@@ -259,25 +259,30 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
 
 
 def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
-    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
-    E = len(cd.etime_key)
+    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order.
+
+    Column by column (the result is column-major), with the same arithmetic per element
+    as the row-wise ``-exp(eta) * (X * wgt - B) + (X - mean) [event rows]``.
+    """
+    E, p = len(cd.etime_key), cd.p
     dg, dc, dr = cd.dg, cd.dc, cd.dr
-    mh1 = np.empty((E, cd.p))
-    mh2 = np.empty((E, cd.p))
-    mh3 = np.empty((E, cd.p))
     mean, h, wgt = ev.event_pieces()
-    for j in range(cd.p):
-        mh1[:, j] = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
-        mh2[:, j] = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
-        mh3[:, j] = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
-    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
-    Bd = B[cd.idx_hi] - B[cd.idx_lo]
-    if cd.efron:
-        Bd[dr] -= (mh1 - mh2)[dg]
-    rr = np.exp(ev.eta)
-    res = -rr[:, None] * (cd.X * wgt[:, None] - Bd)
-    res[dr] += cd.Xd - mh3[dg]
-    return res
+    neg_rr = -np.exp(ev.eta)
+    res = np.empty((p, cd.n))
+    for j in range(p):
+        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+        B = np.concatenate([[0.0], np.cumsum(mh1)])
+        Bd = B[cd.idx_hi] - B[cd.idx_lo]
+        if cd.efron:
+            mh2 = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E)
+            Bd[dr] -= (mh1 - mh2)[dg]
+        rj = res[j]
+        np.multiply(cd.X[:, j], wgt, out=rj)
+        rj -= Bd
+        rj *= neg_rr
+        rj[dr] += cd.Xd[:, j] - mh3[dg]
+    return res.T
 
 
 def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
