@@ -142,7 +142,7 @@ def _count_le(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """
     top = int(keys.max()) if len(keys) else 0
     if top <= _TABLE_FACTOR * len(keys) + 1024:
-        counts = np.cumsum(np.bincount(sorted_keys, minlength=top + 1)[: top + 1])
+        counts = np.cumsum(np.bincount(sorted_keys[sorted_keys <= top], minlength=top + 1))
         return counts[keys]
     return np.searchsorted(sorted_keys, keys, side="right")
 
