@@ -197,21 +197,18 @@ def _sorted_prefix(r: np.ndarray, XT: np.ndarray, order: np.ndarray, pos: np.nda
     """``prefix(Z, order)[pos]`` for ``Z = [r, X * r]``, from X's columns already in ``order`` (``XT``).
 
     One gather of ``r`` instead of the rows of ``Z``; each column's running sum is the
-    same sequential sum, so the values are identical to :func:`prefix`'s.
+    same sequential sum (one ``cumsum`` along the rows of a ``(p + 1) x n`` array), so
+    the values are identical to :func:`prefix`'s.
     """
     p, n = XT.shape
     rs = r[order]
-    buf = np.empty(n + 1)
-    buf[0] = 0.0
-    tmp = np.empty(n)
-    out = np.empty((len(pos), p + 1))
-    np.cumsum(rs, out=buf[1:])
-    out[:, 0] = buf[pos]
-    for j in range(p):
-        np.multiply(XT[j], rs, out=tmp)
-        np.cumsum(tmp, out=buf[1:])
-        out[:, j + 1] = buf[pos]
-    return out
+    Zs = np.empty((p + 1, n))
+    Zs[0] = rs
+    np.multiply(XT, rs, out=Zs[1:])
+    P = np.empty((p + 1, n + 1))
+    P[:, 0] = 0.0
+    np.cumsum(Zs, axis=1, out=P[:, 1:])
+    return P[:, pos].T
 
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
