@@ -421,7 +421,7 @@ def coxph(
         n_dropped=n_dropped,
         iterations=fit.iterations,
     )
-    r_means = np.where(np.all(np.isin(X, [-1.0, 0.0, 1.0]), axis=0), 0.0, X.mean(axis=0))
+    r_means = np.where(np.all((X == 0.0) | (X == 1.0) | (X == -1.0), axis=0), 0.0, cd.xmean)
     res._state.update(cd=cd, ev=ev, design=design, r_means=r_means, index=df.index, cluster_codes=cluster_codes,
                       strata_labels=inp.strata_labels, rhs_columns=inp.rhs_cols, score_resid=score_resid,
                       terms=design.terms, infinite_terms=infinite_terms)

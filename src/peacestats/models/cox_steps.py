@@ -31,20 +31,26 @@ def _row_list(index, positions, k: int = 5) -> str:
     return ", ".join(labs) + more
 
 
-def _check_survival(df: pd.DataFrame, start, stop, event, id_col) -> None:
-    st = df[stop].to_numpy(dtype=float)
+def _check_survival(df: pd.DataFrame, start, stop, event, id_col,
+                    arrays: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None) -> None:
+    """Refuse infinite times, events that are not 0/1, empty intervals, no events, bad splits within ``id``.
+
+    ``arrays``: the ``(stop, event, start)`` columns as float arrays when the caller has them
+    (``start`` None when there is no start column).
+    """
+    st, ev, s0 = arrays if arrays is not None else (
+        df[stop].to_numpy(dtype=float), df[event].to_numpy(dtype=float),
+        df[start].to_numpy(dtype=float) if start is not None else None)
     if not np.all(np.isfinite(st)):
         bad = np.flatnonzero(~np.isfinite(st))
         raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(df.index, bad)}.")
-    ev = df[event].to_numpy(dtype=float)
     badev = np.flatnonzero(~np.isin(ev, [0.0, 1.0]))
     if badev.size:
         raise SurvivalDataError(
             f"column {event!r} must be 0/1 (or True/False); rows {_row_list(df.index, badev)} hold "
             f"{sorted(set(ev[badev].tolist()))[:5]}. Recode the event indicator."
         )
-    if start is not None:
-        s0 = df[start].to_numpy(dtype=float)
+    if s0 is not None:
         if not np.all(np.isfinite(s0)):
             bad = np.flatnonzero(~np.isfinite(s0))
             raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(df.index, bad)}.")
@@ -60,7 +66,7 @@ def _check_survival(df: pd.DataFrame, start, stop, event, id_col) -> None:
             f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
         )
     if id_col is not None:
-        s0 = df[start].to_numpy(dtype=float) if start is not None else np.zeros(len(df))
+        s0 = s0 if s0 is not None else np.zeros(len(df))
         ids = pd.factorize(df[id_col])[0]
         o = np.lexsort((st, s0, ids))
         same = ids[o][1:] == ids[o][:-1]
@@ -240,10 +246,13 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
     df = sub.loc[mask] if n_dropped else sub
     if len(df) == 0:
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
-    _check_survival(df, start, stop, event, id)
+    n = len(df)
+    stop_v = df[stop].to_numpy(dtype=float)
+    event_f = df[event].to_numpy(dtype=float)
+    start_v = df[start].to_numpy(dtype=float) if start is not None else None
+    _check_survival(df, start, stop, event, id, (stop_v, event_f, start_v))
     design = _frame.design_matrix(rhs, df)
     _frame.check_collinearity(design.X, design.columns, centre=True)
-    n = len(df)
     if weights is not None:
         w = df[weights].to_numpy(dtype=float)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
@@ -259,7 +268,7 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
     return _CoxInputs(
         df=df, n_dropped=n_dropped, used=used, rhs_cols=rhs_cols, design=design,
-        start_v=df[start].to_numpy(dtype=float) if start is not None else np.full(n, -np.inf),
-        stop_v=df[stop].to_numpy(dtype=float), event_v=df[event].to_numpy(dtype=float) == 1, w=w,
+        start_v=start_v if start_v is not None else np.full(n, -np.inf),
+        stop_v=stop_v, event_v=event_f == 1, w=w,
         strata_codes=strata_codes, strata_labels=strata_labels,
     )

@@ -274,7 +274,8 @@ def _present(data: pd.DataFrame, columns: Iterable[str | None]):
     """``(name, column, dtype kind)`` for each distinct named column that ``data`` has."""
     for c in dict.fromkeys(c for c in columns if c is not None):
         if c in data.columns:
-            yield c, data[c], getattr(data[c].dtype, "kind", "O")
+            s = data[c]
+            yield c, s, getattr(s.dtype, "kind", "O")
 
 
 def _temporal(s: pd.Series) -> str | None:

@@ -44,7 +44,8 @@ with R's term by term:
     offset, clusters and fixed-effect columns, on the complete rows (R's ``na.omit``).
 :func:`check_collinearity`
     The one collinearity check (regressions, ``coxph``, ``survreg``): columns that R's QR
-    would alias, named with what they are a combination of.
+    would alias, named with what they are a combination of (in
+    :mod:`peacestats.models.collinearity`, re-exported here).
 
 Everything here is deterministic and vectorised; nothing depends on the model. The
 formula parsing and column checks live in :mod:`peacestats.models.formula` and are
@@ -62,6 +63,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from .collinearity import (  # noqa: F401 - re-exported: the frame is where estimators look
+    GLM_TOL,
+    _clearly_independent,
+    _collinearity_problems,
+    check_collinearity,
+)
 from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
     FORMULA_NAMESPACE,
     SurvFormula,
@@ -110,10 +117,20 @@ def complete_rows(data: pd.DataFrame, columns: Sequence[str | None]) -> tuple[np
     mask, n_dropped
     """
     cols = list(dict.fromkeys(c for c in columns if c is not None))
-    if not cols:
-        return np.ones(len(data), dtype=bool), 0
-    mask = ~data[cols].isna().any(axis=1).to_numpy()
-    return mask, int((~mask).sum())
+    missing = np.zeros(len(data), dtype=bool)
+    for c in cols:  # column by column: no copy of the frame, no isna() on columns that cannot hold NA
+        s = data[c]
+        if isinstance(s, pd.DataFrame):  # a duplicated column name: pandas' own rule
+            missing |= s.isna().any(axis=1).to_numpy()
+            continue
+        kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else None
+        if kind in ("i", "u", "b"):
+            continue
+        if kind == "f":
+            missing |= np.isnan(s.to_numpy())
+        else:
+            missing |= s.isna().to_numpy()
+    return ~missing, int(missing.sum())
 
 
 @dataclass
@@ -243,6 +260,10 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
 
     formula = formula.strip()
     lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
+    if not intercept and lhs is None:
+        fast = _plain_design(rhs, data)
+        if fast is not None:
+            return fast
     try:
         used = [c for side in (lhs, rhs) if side for c in formula_columns(side, data.columns)[0]]
     except Exception:  # noqa: BLE001 - patsy reports an unparsable formula below, with its own message
@@ -253,16 +274,6 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
             "the formula has no covariates; a Cox model needs at least one term "
             "(for a survival curve without covariates use kaplan_meier)."
         )
-    # Fast path: every term a plain numeric column ("x1 + x2"): no patsy needed. Not
-    # with an intercept or outcome: those callers keep patsy's design_info to predict.
-    plain = [t.strip() for t in _split_top_level(rhs, "+")]
-    if (not intercept and lhs is None and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) for t in plain)
-            and len(set(plain)) == len(plain)):
-        if all(t in data.columns and pd.api.types.is_numeric_dtype(data[t])
-               and not isinstance(data[t].dtype, pd.CategoricalDtype) for t in plain):
-            X = data[plain].to_numpy(dtype=float)
-            _check_finite(X, plain, data.index)
-            return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
     # R's factor(x) -> patsy's C(x)
     formula_p = re.sub(r"\bfactor\s*\(", "C(", formula)
     # R's coxph always codes factors as if there were an intercept (and then drops
@@ -318,6 +329,32 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
             i = int(np.argmax(bad))
             raise SpecificationError(f"the outcome {y_name!r} is {y[i]} at row {as_python(data.index[i])!r}")
     return Design(X, cols, terms, info, y, y_name, intercept)
+
+
+def _plain_design(rhs: str, data: pd.DataFrame) -> Design | None:
+    """The design of ``"x1 + x2"`` when every term is a distinct numeric column: no patsy needed.
+
+    ``None`` otherwise (and for an intercept or outcome, whose callers keep patsy's
+    ``design_info`` to predict). Numeric columns pass :func:`check_covariate_types`, so
+    skipping it here changes no error.
+    """
+    plain = [t.strip() for t in _split_top_level(rhs, "+")]
+    if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
+        return None
+    for t in plain:
+        if t not in data.columns:
+            return None
+        col = data[t]
+        if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
+                or not pd.api.types.is_numeric_dtype(col.dtype):
+            return None
+    # (pandas decides the memory order, C or Fortran; the fits' rounding depends on it, so keep it)
+    X = data[plain].to_numpy(dtype=float)
+    _check_finite(X, plain, data.index)
+    return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
@@ -396,15 +433,43 @@ def group_codes(data, columns: str | Sequence[str] | None = None) -> tuple[np.nd
         several columns).
     """
     if columns is None:
-        codes, uniques = pd.factorize(pd.Series(data), sort=True)
-        return codes.astype(np.int64), list(uniques)
-    cols = as_list(columns)
-    if len(cols) == 1:
-        codes, uniques = pd.factorize(data[cols[0]], sort=True)
-        return codes.astype(np.int64), list(uniques)
-    keys = pd.MultiIndex.from_frame(data[cols])
-    codes, uniques = pd.factorize(keys, sort=True)
+        values = data if isinstance(data, pd.Series) else pd.Series(data)
+    else:
+        cols = as_list(columns)
+        if len(cols) > 1:
+            keys = pd.MultiIndex.from_frame(data[cols])
+            codes, uniques = pd.factorize(keys, sort=True)
+            return codes.astype(np.int64), list(uniques)
+        values = data[cols[0]]
+    fast = _integer_codes(values)
+    if fast is not None:
+        return fast
+    codes, uniques = pd.factorize(values, sort=True)
     return codes.astype(np.int64), list(uniques)
+
+
+def _integer_codes(values: pd.Series) -> tuple[np.ndarray, list] | None:
+    """:func:`group_codes` of an integer column with a range not much wider than its length, without hashing.
+
+    The codes are ranks in a table of the values present (O(n + range)); the labels are
+    the values present, as Python ints (as ``list`` of ``pd.factorize``'s uniques gives them).
+    ``None`` for anything else.
+    """
+    if not isinstance(values.dtype, np.dtype) or values.dtype.kind not in ("i", "u") or len(values) == 0:
+        return None
+    v = values.to_numpy()
+    vmin = v.min()
+    width = int(v.max()) - int(vmin)
+    if width > 4 * len(v) + 1024:
+        return None
+    if v.dtype != np.uint64:  # widen: int8/int16 differences can overflow their own type
+        v, vmin = v.astype(np.int64), np.int64(vmin)
+    off = (v - vmin).astype(np.intp)  # vmin <= v, and the range is small
+    present = np.zeros(width + 1, dtype=bool)
+    present[off] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    labels = np.flatnonzero(present).astype(v.dtype) + vmin
+    return rank[off], labels.tolist()  # Python ints, as list(pd.Index) gives
 
 
 def cluster_sums(scores: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
@@ -544,68 +609,6 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
     design.cluster_name = c_name or (None if c_s is None else "cluster")
     design.fe = sub[fe_cols].copy() if fe_cols else None
     return design
-
-
-#: R's ``glm.fit`` aliases columns with ``qr(tol = min(1e-7, control$epsilon / 1000))`` = 1e-11;
-#: ``lm`` uses 1e-7. (A covariate of 1e8 plus unit noise is fitted by ``glm``, aliased by ``lm``.)
-GLM_TOL = 1e-11
-
-
-def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
-                        absorbed_by: str | None = None, tol: float = 1e-7, centre: bool = False) -> None:
-    """Raise naming perfectly collinear columns, as R's QR (``tol = 1e-7``) would alias them.
-
-    Columns are taken in order; a column whose residual on the earlier kept columns
-    has norm below ``tol`` times its own norm is aliased (R reports NA for it).
-    ``reference`` holds the columns before fixed effects were swept out, so that a
-    regressor absorbed by them is named as such. ``centre=True`` is for models whose
-    likelihood ignores constants (``coxph``, no intercept): the columns are centred
-    first, so a constant column is refused as such.
-
-    Used by every estimator: the GLMs with ``tol=GLM_TOL``, ``ols`` (with fixed
-    effects, ``reference``/``absorbed_by``), ``coxph`` (``centre=True``) and ``survreg``
-    (on its centred and scaled columns, :func:`rescale_design`).
-    """
-    zero = "is zero in every row used"
-    if centre:
-        X = X - X.mean(axis=0)
-        zero = "is constant in every row used"
-    n, k = X.shape
-    ref = X if reference is None else reference
-    Q = np.zeros((n, 0))
-    kept: list[int] = []
-    problems: list[str] = []
-    for j in range(k):
-        x = X[:, j]
-        norm0 = np.linalg.norm(ref[:, j])
-        if norm0 == 0:
-            problems.append(f"{terms[j]!r} {zero}")
-            continue
-        r = x - Q @ (Q.T @ x) if kept else x.copy()
-        if kept:
-            r = r - Q @ (Q.T @ r)
-        nr = np.linalg.norm(r)
-        if nr < tol * norm0:
-            if not kept or np.linalg.norm(x) < tol * norm0:
-                problems.append(
-                    f"{terms[j]!r} is constant within the fixed effects ({absorbed_by})"
-                    if absorbed_by
-                    else f"{terms[j]!r} {zero}"
-                )
-            else:
-                coef, *_ = np.linalg.lstsq(X[:, kept], x, rcond=None)
-                cut = 1e-8 * max(1, np.abs(coef).max())
-                big = [terms[kept[i]] for i in np.argsort(-np.abs(coef)) if abs(coef[i]) > cut]
-                where = f" (after absorbing {absorbed_by})" if absorbed_by else ""
-                problems.append(f"{terms[j]!r} is a linear combination of {', '.join(map(repr, big))}{where}")
-        else:
-            Q = np.column_stack([Q, r / nr])
-            kept.append(j)
-    if problems:
-        raise SpecificationError(
-            "perfectly collinear regressors: " + "; ".join(problems)
-            + ". R would report NA for these; drop them (or one of each collinear set) from the formula."
-        )
 
 
 def rescale_terms(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:

@@ -5,6 +5,13 @@ one pass over the sorted risk sets gives the log partial likelihood, score and
 information (:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step
 halving, ``toler.inf`` check for infinite coefficients). The score and Schoenfeld
 residuals live here too, because the robust variance and ``cox.zph`` need them.
+
+The rows are sorted once (:func:`prepare`), by entry and by exit, and the centred
+covariates are kept in both orders (column-major); an iteration then gathers only the
+risk weights ``r`` into each order, and every risk-set sum is a difference of two
+running sums read at the event times. The running sums are the same sequential sums
+as those of :func:`prefix` over the gathered rows, so the results are the same to the
+last bit.
 """
 
 from __future__ import annotations
@@ -50,6 +57,10 @@ class CoxData:
     wsum: np.ndarray  # weighted events at each event time
     time_of_key: np.ndarray  # time value of each key rank (for reporting)
     ntimes: int
+    XsT: np.ndarray  # p x n: X's columns in order_start (C-contiguous rows)
+    XeT: np.ndarray  # p x n: X's columns in order_stop
+    Xd: np.ndarray  # D x p: X[dr]
+    unweighted: bool  # every weight is 1 (r = exp(eta) then, bit for bit)
 
     @property
     def n(self) -> int:
@@ -61,20 +72,21 @@ class CoxData:
 
 
 def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
+    """The :class:`CoxData` of complete rows: centred covariates, sort orders, event groups."""
     xmean = X.mean(axis=0)
     Xc = X - xmean
     # integer keys: (stratum, time rank) so that strata never share a risk set
     times = np.unique(np.concatenate([start, stop]))
     T = len(times) + 1
-    key_start = strata * T + np.searchsorted(times, start)
-    key_stop = strata * T + np.searchsorted(times, stop)
+    key_start = strata * T + _time_rank(times, start)
+    key_stop = strata * T + _time_rank(times, stop)
     etime_key = np.unique(key_stop[event])
-    order_start = np.argsort(key_start, kind="stable")
-    order_stop = np.argsort(key_stop, kind="stable")
+    order_start = _stable_order(key_start)
+    order_stop = _stable_order(key_stop)
     pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
     pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
-    idx_lo = np.searchsorted(etime_key, key_start, side="right")
-    idx_hi = np.searchsorted(etime_key, key_stop, side="right")
+    idx_lo = _count_le(etime_key, key_start)
+    idx_hi = _count_le(etime_key, key_stop)
     ev_rows = np.flatnonzero(event)
     dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
     dg = np.searchsorted(etime_key, key_stop[dr])
@@ -83,13 +95,63 @@ def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
     k = np.arange(len(dr)) - gstart[dg]
     dc = k / m[dg] if efron else np.zeros(len(dr))
     wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
+    XT = np.ascontiguousarray(Xc.T)
     return CoxData(
         X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
         efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
         pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
         idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
         time_of_key=times, ntimes=T,
+        XsT=_columns_in_order(XT, order_start), XeT=_columns_in_order(XT, order_stop),
+        Xd=Xc[dr], unweighted=bool(np.all(w == 1.0)),
     )
+
+
+def _columns_in_order(XT: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``XT[:, order]``, one contiguous column at a time (much faster than gathering rows of ``X``)."""
+    out = np.empty_like(XT)
+    for j in range(XT.shape[0]):
+        np.take(XT[j], order, out=out[j])
+    return out
+
+
+#: Lookup tables (O(n + range)) replace binary searches when the range is at most this many times n.
+_TABLE_FACTOR = 4
+
+
+def _time_rank(times: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(times, t)`` for values ``t`` that are all in ``times`` (sorted, unique).
+
+    Whole-number times in a range not much wider than the data (days, months) are
+    ranked by a lookup table; anything else by binary search. Same integers either way.
+    """
+    n = len(t)
+    if n and np.isfinite(times[0]) and np.isfinite(times[-1]) \
+            and times[-1] - times[0] <= _TABLE_FACTOR * n + 1024 and np.all(times == np.floor(times)):
+        t0 = times[0]
+        table = np.zeros(int(times[-1] - t0) + 1, dtype=np.int64)
+        table[(times - t0).astype(np.int64)] = np.arange(len(times))
+        return table[(t - t0).astype(np.int64)]
+    return np.searchsorted(times, t)
+
+
+def _count_le(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_keys, keys, side="right")`` for non-negative integer keys.
+
+    A table of running counts when the largest key is not much larger than ``len(keys)``.
+    """
+    top = int(keys.max()) if len(keys) else 0
+    if top <= _TABLE_FACTOR * len(keys) + 1024:
+        counts = np.cumsum(np.bincount(sorted_keys[sorted_keys <= top], minlength=top + 1))
+        return counts[keys]
+    return np.searchsorted(sorted_keys, keys, side="right")
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys; numpy's radix sort when they fit 16 bits."""
+    if len(keys) and int(keys.max()) < 2**16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    return np.argsort(keys, kind="stable")
 
 
 def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -131,20 +193,43 @@ class Eval:
         return self.mean, self.h, self.wgt
 
 
+def _sorted_prefix(r: np.ndarray, XT: np.ndarray, order: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """``prefix(Z, order)[pos]`` for ``Z = [r, X * r]``, from X's columns already in ``order`` (``XT``).
+
+    One gather of ``r`` instead of the rows of ``Z``; each column's running sum is the
+    same sequential sum (one ``cumsum`` along the rows of a ``(p + 1) x n`` array), so
+    the values are identical to :func:`prefix`'s.
+    """
+    p, n = XT.shape
+    rs = r[order]
+    Zs = np.empty((p + 1, n))
+    Zs[0] = rs
+    np.multiply(XT, rs, out=Zs[1:])
+    P = np.empty((p + 1, n + 1))
+    P[:, 0] = 0.0
+    np.cumsum(Zs, axis=1, out=P[:, 1:])
+    return P[:, pos].T
+
+
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
     eta = cd.X @ beta
     shift = float(eta.max()) if eta.size else 0.0
     eta = eta - shift  # exp() never overflows; every ratio is unchanged
     rr = np.exp(eta)
-    r = cd.w * rr
-    Z = np.empty((cd.n, cd.p + 1))
-    Z[:, 0] = r
-    np.multiply(cd.X, r[:, None], out=Z[:, 1:])
+    r = rr if cd.unweighted else cd.w * rr
     # risk-set sums at each event time: rows entered before t minus rows left before t
-    S = prefix(Z, cd.order_start)[cd.pos_start] - prefix(Z, cd.order_stop)[cd.pos_stop]
+    S = (_sorted_prefix(r, cd.XsT, cd.order_start, cd.pos_start)
+         - _sorted_prefix(r, cd.XeT, cd.order_stop, cd.pos_stop))
     dr, dg, dc = cd.dr, cd.dg, cd.dc
-    Ed = np.add.reduceat(Z[dr], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
+    if len(dr):
+        rd = r[dr]
+        Zd = np.empty((len(dr), cd.p + 1))
+        Zd[:, 0] = rd
+        np.multiply(cd.Xd, rd[:, None], out=Zd[:, 1:])
+        Ed = np.add.reduceat(Zd, cd.gstart, axis=0)
+    else:
+        Ed = np.zeros((0, cd.p + 1))
     d2 = S[dg, 0] - dc * Ed[dg, 0]
     if np.any(~(d2 > 0)):
         return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
@@ -152,7 +237,7 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     mw = (cd.wsum / cd.m)[dg]
     wd = cd.w[dr]
     loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
-    U = wd @ cd.X[dr] - mw @ mean
+    U = wd @ cd.Xd - mw @ mean
     out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
     if not info:
         return out
@@ -171,25 +256,30 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
 
 
 def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
-    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order."""
-    E = len(cd.etime_key)
+    """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order.
+
+    Column by column (the result is column-major), with the same arithmetic per element
+    as the row-wise ``-exp(eta) * (X * wgt - B) + (X - mean) [event rows]``.
+    """
+    E, p = len(cd.etime_key), cd.p
     dg, dc, dr = cd.dg, cd.dc, cd.dr
-    mh1 = np.empty((E, cd.p))
-    mh2 = np.empty((E, cd.p))
-    mh3 = np.empty((E, cd.p))
     mean, h, wgt = ev.event_pieces()
-    for j in range(cd.p):
-        mh1[:, j] = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
-        mh2[:, j] = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E) if cd.efron else mh1[:, j]
-        mh3[:, j] = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
-    B = np.vstack([np.zeros((1, cd.p)), np.cumsum(mh1, axis=0)])
-    Bd = B[cd.idx_hi] - B[cd.idx_lo]
-    if cd.efron:
-        Bd[dr] -= (mh1 - mh2)[dg]
-    rr = np.exp(ev.eta)
-    res = -rr[:, None] * (cd.X * wgt[:, None] - Bd)
-    res[dr] += cd.X[dr] - mh3[dg]
-    return res
+    neg_rr = -np.exp(ev.eta)
+    res = np.empty((p, cd.n))
+    for j in range(p):
+        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+        B = np.concatenate([[0.0], np.cumsum(mh1)])
+        Bd = B[cd.idx_hi] - B[cd.idx_lo]
+        if cd.efron:
+            mh2 = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E)
+            Bd[dr] -= (mh1 - mh2)[dg]
+        rj = res[j]
+        np.multiply(cd.X[:, j], wgt, out=rj)
+        rj -= Bd
+        rj *= neg_rr
+        rj[dr] += cd.Xd[:, j] - mh3[dg]
+    return res.T
 
 
 def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
@@ -199,7 +289,7 @@ def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
     mean = ev.event_pieces()[0]
     for j in range(cd.p):
         mh3[:, j] = np.bincount(cd.dg, weights=mean[:, j], minlength=E) / cd.m
-    return cd.X[cd.dr] - mh3[cd.dg]
+    return cd.Xd - mh3[cd.dg]
 
 
 def chol_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
