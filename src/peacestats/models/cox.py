@@ -54,8 +54,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import chi2_sf
 from ..errors import ConvergenceError, SpecificationError
 from .cox_curves import CoxCurves
 from .cox_steps import (
@@ -123,18 +123,18 @@ class CoxResult(ModelResult, CoxCurves):
     def lr_test(self) -> TestResult:
         """Likelihood-ratio test of all coefficients (unpacks as ``(statistic, df, p)``)."""
         s = 2 * (self.loglik - self.loglik_null)
-        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "likelihood ratio")
+        return TestResult(s, self.df_model, float(chi2_sf(s, self.df_model)), "likelihood ratio")
 
     @property
     def wald_test(self) -> TestResult:
         """Wald test of all coefficients with ``vcov`` (robust when robust) (unpacks as ``(statistic, df, p)``)."""
         s = _quad_test(self.vcov.to_numpy(), self.params.to_numpy())
-        return TestResult(s, self.df_model, float(stats.chi2.sf(s, self.df_model)), "Wald")
+        return TestResult(s, self.df_model, float(chi2_sf(s, self.df_model)), "Wald")
 
     @property
     def logrank_test(self) -> TestResult:
         """Score (log-rank) test at beta = 0 with the model information (unpacks as ``(statistic, df, p)``)."""
-        return TestResult(self.score_test, self.df_model, float(stats.chi2.sf(self.score_test, self.df_model)),
+        return TestResult(self.score_test, self.df_model, float(chi2_sf(self.score_test, self.df_model)),
                           "score (log-rank)")
 
     def _bic_n(self) -> int:
@@ -168,7 +168,7 @@ class CoxResult(ModelResult, CoxCurves):
             "wald_stat": wald[0], "wald_df": wald[1], "wald_p": wald[2],
             "score_stat": sc[0], "score_df": sc[1], "score_p": sc[2],
             "robust_score_stat": self.robust_score_test,
-            "robust_score_p": (float(stats.chi2.sf(self.robust_score_test, self.df_model))
+            "robust_score_p": (float(chi2_sf(self.robust_score_test, self.df_model))
                                if self.robust_score_test is not None else None),
             "ties": self.ties,
             "n_dropped": self.n_dropped,
@@ -210,7 +210,7 @@ class CoxResult(ModelResult, CoxCurves):
         lines.append(f"Wald test             = {wd[0]:.2f} on {wd[1]} df, p = {wd[2]:.3g}")
         sline = f"Score (logrank) test  = {sc[0]:.2f} on {sc[1]} df, p = {sc[2]:.3g}"
         if self.robust_score_test is not None:
-            rp = stats.chi2.sf(self.robust_score_test, self.df_model)
+            rp = chi2_sf(self.robust_score_test, self.df_model)
             sline += f";  robust = {self.robust_score_test:.2f}, p = {rp:.3g}"
         lines.append(sline)
         if not self.converged:

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._dist import norm_ppf
 from ..errors import SpecificationError
 from . import frame as _frame
 from .engines.cox import CoxData, Eval, prefix
@@ -155,7 +155,7 @@ class CoxCurves:
         H = self._seg_cumsum(b["haz"], b["strat"])
         VH = self._seg_cumsum(b["varhaz"], b["strat"])
         XB = self._seg_cumsum(b["xbar"], b["strat"])
-        z = stats.norm.ppf(0.5 + conf_level / 2)
+        z = norm_ppf(0.5 + conf_level / 2)
         if self.strata:
             have = all(c in profiles.columns for c in self.strata)
             if have:

@@ -44,7 +44,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from ._dist import reference
 
 TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
 
@@ -210,9 +211,7 @@ class ModelResult:
         return formula_outcome(self.formula, self.options)
 
     def _ref(self):
-        if self.dist == "t" and self.df_resid:
-            return stats.t(df=self.df_resid)
-        return stats.norm()
+        return reference(self.df_resid if self.dist == "t" else None)
 
     def tidy(self, conf_level: float = 0.95, exponentiate: bool | None = None) -> pd.DataFrame:
         """One row per term.
