@@ -105,7 +105,7 @@ def our_fits(d: pd.DataFrame) -> dict[str, tuple[Callable[[], Any], Callable[[An
                   lambda r: _coef(r.params)),
         "cox_zph": (lambda: ps.cox_zph(cox), lambda r: _coef(r.table()["chisq"])),
         "survreg": (lambda: ps.survreg(RHS, d, stop="time", event="event", dist="weibull", cluster="cluster"),
-                    lambda r: _coef(r.params[r.params.index != "Log(scale)"])),
+                    lambda r: _coef(r.params[~r.params.index.str.contains("scale")])),
         "logit": (lambda: ps.logit(f"y ~ {RHS}", d, cluster="cluster"), lambda r: _coef(r.params)),
         "probit": (lambda: ps.probit(f"y ~ {RHS}", d, cluster="cluster"), lambda r: _coef(r.params)),
         "poisson": (lambda: ps.poisson(f"count ~ {RHS}", d, cluster="cluster"), lambda r: _coef(r.params)),

@@ -265,9 +265,11 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
         if fast is not None:
             return fast
     try:
-        used = [c for side in (lhs, rhs) if side for c in formula_columns(side, data.columns)[0]]
+        found = [formula_columns(side, data.columns) for side in (lhs, rhs) if side]
+        used = [c for u, _ in found for c in u]
+        only_columns = not any(unknown for _, unknown in found)  # every name a data column or a formula function
     except Exception:  # noqa: BLE001 - patsy reports an unparsable formula below, with its own message
-        used = []
+        used, only_columns = [], False
     check_covariate_types(data, used, f"formula {formula!r}")
     if not intercept and (not rhs or rhs in {"1", "0", "-1"}):
         raise SpecificationError(
@@ -280,13 +282,13 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
     # it), whatever "- 1" the user wrote: re-adding "+ 1" at the end does the same.
     if not intercept:
         formula_p = f"{formula_p} + 1"
-    if eval_env is None:
-        env = patsy.EvalEnvironment([FORMULA_NAMESPACE])
+    env = (patsy.EvalEnvironment([FORMULA_NAMESPACE]) if eval_env is None
+           else eval_env.with_outer_namespace(FORMULA_NAMESPACE))
+    if eval_env is None or only_columns:
         # Rows with missing values are already gone: skip patsy's per-factor missing-value
         # checks, which cost milliseconds per call on pandas columns.
         na_action = patsy.NAAction(NA_types=[])
     else:
-        env = eval_env.with_outer_namespace(FORMULA_NAMESPACE)
         # Names taken from eval_env are not data columns, so complete_rows did not check
         # them: let patsy refuse their missing values.
         na_action = "raise"

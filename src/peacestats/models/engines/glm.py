@@ -286,7 +286,7 @@ def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarr
 
     Starts from R's ``mustart``; each step solves the weighted normal equations
     ``X' W X b = X' W z``; a step whose log-likelihood is not finite is halved (as R
-    does). Stops when the coefficients change by no more than ``rtol`` relative plus
+    does: a non-finite linear predictor or mean). Stops when the coefficients change by no more than ``rtol`` relative plus
     ``atol`` (``numpy.allclose``). ``start`` (coefficients) replaces R's start, as
     ``glm(start = )`` does. Returns the coefficients and whether they converged.
     """
@@ -303,7 +303,7 @@ def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarr
         if not first:
             for _half in range(30):  # R's step halving when the deviance is not finite
                 eta_new = X @ new + off
-                if np.isfinite(np.sum(w * fam.loglik_i(y, fam.mu(eta_new), eta_new))):
+                if np.all(np.isfinite(eta_new)) and np.all(np.isfinite(fam.mu(eta_new))):
                     break
                 new = (new + params) / 2
         done = not first and np.allclose(new, params, rtol=rtol, atol=atol)
@@ -366,7 +366,11 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
 
     # Null model (intercept and offset only), as R's null.deviance.
     X0 = np.ones((n, 1)) if d.has_intercept else np.zeros((n, 0))
-    if X0.shape[1]:
+    if X0.shape[1] and d.offset is None and fam.link in ("logit", "log"):
+        # intercept only, canonical link: the fitted mean is the weighted mean of y (closed form)
+        ybar = float(np.sum(w * y) / np.sum(w))
+        eta0 = np.full(n, np.log(ybar / (1 - ybar)) if fam.link == "logit" else np.log(ybar))
+    elif X0.shape[1]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             b0, _ = irls(y, X0, fam, w, off)
         eta0 = X0 @ b0 + off
