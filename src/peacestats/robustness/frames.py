@@ -16,7 +16,8 @@ gives different estimates, and so does :mod:`peacestats.models.engines.cox`; see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,17 @@ from ..errors import MultiverseError
 __all__ = ["Frame", "draw_clusters", "cumcount"]
 
 
-@dataclass
+@dataclass(eq=False)
 class Frame:
-    """Columns of equal length, as numpy arrays (booleans, int64 ids, float64 values with NaN)."""
+    """Columns of equal length, as numpy arrays (booleans, int64 ids, float64 values with NaN).
+
+    ``cache`` holds what is derived from the columns and reused by many fits (the float
+    block of :meth:`matrix`, cluster codes, warm starts): a per-object memo, never part of
+    the data. Columns must not be modified in place once something has been cached.
+    """
 
     columns: dict[str, np.ndarray]
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         lengths = {len(v) for v in self.columns.values()}
@@ -53,10 +60,44 @@ class Frame:
         """The rows ``idx`` (repeats allowed), every column."""
         return Frame({k: v[idx] for k, v in self.columns.items()})
 
+    def _block(self) -> tuple[dict[str, int], np.ndarray]:
+        """Every column as float64, stacked once: ``(position of each name, columns x rows array)``."""
+        got = self.cache.get("block")
+        if got is None:
+            names = list(self.columns)
+            block = np.empty((len(names), len(self)))
+            for i, c in enumerate(names):
+                block[i] = self.columns[c]
+            got = self.cache["block"] = ({c: i for i, c in enumerate(names)}, block)
+        return got
+
     def matrix(self, names: list[str], mask: np.ndarray | None = None) -> np.ndarray:
-        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only)."""
-        cols = [self[c] if mask is None else self[c][mask] for c in names]
-        return np.column_stack(cols).astype("float64", copy=False) if cols else np.zeros((len(self), 0))
+        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only; column-major)."""
+        if not names:
+            return np.zeros((len(self) if mask is None else int(np.count_nonzero(mask)), 0))
+        pos, block = self._block()
+        try:
+            sub = block[[pos[c] for c in names]]
+        except KeyError as exc:
+            raise MultiverseError(f"no column {exc.args[0]!r} in the prepared data") from None
+        return (sub if mask is None else sub[:, mask]).T
+
+    def codes(self, name: str, mask: np.ndarray) -> tuple[np.ndarray, int]:
+        """Integer codes ``0..G-1`` of column ``name`` on the rows ``mask``, in sorted order of the values.
+
+        The same codes as :func:`peacestats.models.frame.group_codes` (``pandas.factorize``
+        with ``sort=True``) on ``self[name][mask]``: the codes of the whole column are found
+        once, and those of a subset are renumbered with a count of the codes present.
+        """
+        got = self.cache.get(("codes", name))
+        if got is None:
+            uniq, inverse = np.unique(self[name], return_inverse=True)
+            got = self.cache[("codes", name)] = (inverse.reshape(-1), len(uniq))
+        inverse, n_all = got
+        sub = inverse[mask]
+        present = np.bincount(sub, minlength=n_all) > 0
+        renumber = np.cumsum(present) - 1
+        return renumber[sub], int(np.count_nonzero(present))
 
     @classmethod
     def from_pandas(cls, df: pd.DataFrame) -> Frame:
