@@ -54,49 +54,55 @@ def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str
     return out
 
 
+def _cluster_se(scores: np.ndarray, a: np.ndarray, codes: np.ndarray, G: int) -> float:
+    """``sqrt(a' (sum_g U_g U_g') a)``: the clustered standard error of ``a' theta`` whose bread is in ``a``.
+
+    For the sandwich ``V = B M B`` (:func:`peacestats.models.vcov.sandwich`, ``M`` the sum
+    over clusters of the outer products of the score sums ``U_g``), ``c' V c = a' M a``
+    with ``a = B c`` and ``a' M a = sum_g (U_g' a)^2``; the score sums of ``scores @ a``
+    are ``U_g' a``, so one pass over the rows gives the variance of the coefficient.
+    """
+    s = np.bincount(codes, weights=scores @ a, minlength=G)
+    return float(np.sqrt(s @ s))
+
+
 def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, int],
             coef: dict[str, float] | None = None) -> dict[str, Any]:
     return {"estimate": float(est), "std_error": se, "n": int(n), "events": int(events), "clusters": G,
             "coef": coef}
 
 
-def _surely_independent(X: np.ndarray) -> bool:
-    """True when no column is within 1e-3 (relative) of the span of the earlier ones.
+def _surely_fine(X: np.ndarray) -> tuple[bool, bool]:
+    """``(independent, well_conditioned)``: what the documented checks surely answer, from one ``X'X``.
 
+    *independent*: no column is within 1e-3 (relative) of the span of the earlier ones.
     The residual norm of column j on columns 0..j-1, relative to its norm, is the j-th
     diagonal element of the Cholesky factor of the column-normalised ``X'X``; its error
-    from forming ``X'X`` is of order 1e-14 here, far below 1e-3. When this answers
-    True, :func:`peacestats.models.frame.check_collinearity` (tolerance 1e-7 or less)
-    would find nothing; otherwise the lean fits call it to decide and name the columns.
+    from forming ``X'X`` is of order 1e-14 here, far below 1e-3. When True,
+    :func:`peacestats.models.frame.check_collinearity` (tolerance 1e-7 or less) would find
+    nothing; otherwise the lean fits call it to decide and name the columns.
+
+    *well_conditioned*: the column-normalised ``X`` has a condition number below 1e4
+    (from the eigenvalues of the normalised ``X'X``, whose condition is the square of
+    X's), far from :data:`~peacestats.models.frame.RESCALE_CONDITION` (1e6), so
+    :func:`~peacestats.models.frame.rescale_design` would not rescale; otherwise the lean
+    fits ask it.
     """
     if X.shape[1] == 0:
-        return True
+        return True, True
     G = X.T @ X
     d = np.sqrt(np.diag(G))
     if not np.all(d > 0):
-        return False
+        return False, False
+    C = G / np.outer(d, d)
     try:
-        L = np.linalg.cholesky(G / np.outer(d, d))
+        L = np.linalg.cholesky(C)
     except np.linalg.LinAlgError:
-        return False
-    return bool(np.all(np.diag(L) > 1e-3))
-
-
-def _surely_well_conditioned(X: np.ndarray) -> bool:
-    """True when the column-normalised ``X`` has a condition number surely below :data:`RESCALE_CONDITION`.
-
-    From the eigenvalues of the normalised ``X'X`` (its condition is the square of X's):
-    below 1e4 is far from the threshold (1e6) and far above the error of forming ``X'X``.
-    Otherwise the caller asks :func:`peacestats.models.frame.rescale_design`.
-    """
+        return False, False
     if X.shape[1] < 2:
-        return True
-    G = X.T @ X
-    d = np.sqrt(np.diag(G))
-    if not np.all(d > 0):
-        return False
-    ev = np.linalg.eigvalsh(G / np.outer(d, d))
-    return bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
+        return bool(L[0, 0] > 1e-3), True
+    ev = np.linalg.eigvalsh(C)
+    return bool(np.all(np.diag(L) > 1e-3)), bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
 
 
 def _start(names: list[str], init: dict[str, float] | None, default: np.ndarray) -> np.ndarray:
@@ -152,7 +158,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     cd = engine.prepare(X, start, stop, event, np.ones(len(X)), np.zeros(len(X), dtype=np.int64), True)
     # the merged rows hold every distinct row of X, so a column is a combination of others here
     # exactly when it is on all rows (coxph checks all rows; same answer, for an exact dependence)
-    if not _surely_independent(cd.X):  # cd.X: X centred, as check_collinearity(centre=True) does
+    if not _surely_fine(cd.X)[0]:  # cd.X: X centred, as check_collinearity(centre=True) does
         _frame.check_collinearity(X, terms, centre=True)
     try:
         fit = engine.newton(cd, 1e-12, 50, terms, init=_start(terms, init, np.zeros(len(terms))))
@@ -164,7 +170,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
     codes = _codes(frame, mask, clusters)
-    se = {lv: float(np.sqrt(_vcov.lin_wei(V, scores, c, G)[0, 0])) for lv, (c, G) in codes.items()}
+    se = {lv: _cluster_se(scores, V[:, 0], c, G) for lv, (c, G) in codes.items()}  # lin_wei(V, scores, c, G)[0, 0]
     return _result(fit.beta[0], se, n, event.sum(), {lv: G for lv, (_, G) in codes.items()},
                    dict(zip(terms, map(float, fit.beta))))
 
@@ -266,8 +272,9 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     X[:, 0] = 1.0
     X[:, 1:] = frame.matrix(terms, mask)
     names = ["(Intercept)", *terms]
-    Xs, to_b = (X, None) if _surely_well_conditioned(X) else _frame.rescale_design(X, 0)
-    if not _surely_independent(Xs):
+    independent, conditioned = _surely_fine(X)
+    Xs, to_b = (X, None) if conditioned else _frame.rescale_design(X, 0)
+    if not (independent and to_b is None):
         _frame.check_collinearity(Xs, names)
     k = X.shape[1]
     b0 = np.zeros(k)
@@ -286,10 +293,8 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     J = np.zeros(k + 1)  # d(-b_1 / sigma) / d(b, log sigma)
     J[1], J[k] = -1.0 / sig, theta[1] / sig
     codes = _codes(frame, mask, clusters)
-    se = {}
-    for lv, (c, G) in codes.items():
-        Vb = back @ _vcov.lin_wei(V, U, c, G) @ back.T
-        se[lv] = float(np.sqrt(J @ ((Vb + Vb.T) / 2) @ J))
+    a = V @ (back.T @ J)  # J' back lin_wei(V, U, c, G) back' J
+    se = {lv: _cluster_se(U, a, c, G) for lv, (c, G) in codes.items()}
     return _result(-theta[1] / sig, se, n, ev.sum(), {lv: G for lv, (_, G) in codes.items()},
                    dict(zip([*names, "Log(scale)"], map(float, theta))))
 
@@ -328,9 +333,10 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     X[:, 1:] = frame.matrix([*terms, *extra], mask)
     if not (0 < y.sum() < n):
         raise Fallback("logit: the outcome is constant")
-    if not _surely_independent(X):
+    independent, conditioned = _surely_fine(X)
+    if not independent:
         _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
-    if not _surely_well_conditioned(X) and _frame.rescale_terms(X, names)[1] is not None:
+    if not conditioned and _frame.rescale_terms(X, names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
     beta, mu, w = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
@@ -340,10 +346,8 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     scores = X * (y - mu)[:, None]
     codes = _codes(frame, mask, clusters)
     k = X.shape[1]
-    se = {}
-    for lv, (c, G) in codes.items():
-        V = G / (G - 1) * (n - 1) / (n - k) * _vcov.sandwich(bread, scores, c, G)
-        se[lv] = float(np.sqrt(V[1, 1]))
+    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(scores, bread[:, 1], c, G)
+          for lv, (c, G) in codes.items()}  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
     return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()},
                    dict(zip(names, map(float, beta))))
 

@@ -254,11 +254,31 @@ def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path 
     return out
 
 
+#: the data last sent to the workers of a client: ``(client, data, future)``
+_SCATTERED: list[tuple[Any, Any, Any]] = []
+
+
+def _scattered(client, data):
+    """``data`` on every worker of ``client``, sent once for consecutive runs on the same client and data.
+
+    A run and its null curve on one client then share the workers' copy, and what the
+    workers derive from it (:class:`~peacestats.robustness.frames.Frame` caches: warm starts).
+    """
+    if _SCATTERED:
+        cl, d, fut = _SCATTERED[0]
+        if cl is client and d is data and fut.status == "finished" and client.status == "running":
+            return fut
+    _SCATTERED.clear()
+    [remote] = client.scatter([data], broadcast=True)
+    _SCATTERED.append((client, data, remote))
+    return remote
+
+
 def _submit_all(client, tasks: list[tuple[str, tuple]], fn, data, folder: Path | None, bar) -> list[pd.DataFrame]:
     """Submit ``(name, args)`` tasks, write each result as it arrives, return them all."""
     from dask.distributed import as_completed
 
-    [remote] = client.scatter([data], broadcast=True)
+    remote = _scattered(client, data)
     futures = {}
     for name, args in tasks:
         fut = client.submit(fn, *args[:1], remote, *args[1:], key=f"multiverse-{name}", pure=False)
@@ -410,10 +430,28 @@ def run_null(
     return res
 
 
+#: the data last prepared in this process: ``(key, data)``
+_PREPARED: list[tuple[tuple, Any]] = []
+
+
 def _prepare(a, multiverse: Multiverse, processed, output: Path | None, fingerprint: str):
+    """The analysis's prepared data; kept for the next run in this process on the same tables and rules.
+
+    Keyed by the analysis, the recurrence rules, the tables' folder and their fingerprint
+    (:func:`~peacestats.robustness.specs.data_fingerprint`, which changes with any rebuilt table).
+    """
+    from .. import config
+
     rules = multiverse.dimensions.get("recurrence")
+    folder = Path(processed) if processed is not None else config.processed_dir()
+    key = (multiverse.analysis, tuple(rules or ()), str(folder.resolve()), fingerprint)
+    if _PREPARED and _PREPARED[0][0] == key:
+        return _PREPARED[0][1]
+    _PREPARED.clear()
     cache = output / "cache" if output is not None else None
-    return a.prepare_data(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+    data = a.prepare_data(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+    _PREPARED.append((key, data))
+    return data
 
 
 def _write_manifest(out_dir: Path, multiverse: Multiverse, fingerprint: str, specs: list[Specification]) -> None:

@@ -274,7 +274,42 @@ def _constant(v: np.ndarray) -> bool:
 
 
 def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list[str], list[str]]:
-    """Rows used, model terms (presence first) and the controls dropped as constant."""
+    """Rows used, model terms (presence first) and the controls dropped as constant.
+
+    Memoised per frame; on a bootstrap draw (a :meth:`Frame.take` of prepared data) the
+    rows are those of the original frame's answer, taken at the drawn rows, with the
+    constant controls checked again on the draw.
+    """
+    key = ("sample", o["sample"], o["presence"], o["controls"])
+    if key not in frame.cache:
+        origin = frame.origin
+        if origin is not None and not (set(origin[0].columns) ^ set(frame.columns)):
+            mask, terms, dropped, complete = _sample_and_terms_drawn(o, frame, *origin)
+        else:
+            mask, terms, dropped, complete = _sample_and_terms_direct(o, frame)
+        frame.cache[key] = (mask, terms, dropped, complete)
+    mask, terms, dropped, _ = frame.cache[key]
+    return mask, list(terms), list(dropped)
+
+
+def _sample_and_terms_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: np.ndarray):
+    """:func:`_sample_and_terms` on ``frame = base.take(idx)`` from the answer on ``base``."""
+    _sample_and_terms(o, base)
+    mask_b, terms_b, dropped_b, complete_b = base.cache[("sample", o["sample"], o["presence"], o["controls"])]
+    complete = complete_b[idx]
+    controls = CONTROL_SETS[o["controls"]]
+    if controls:
+        V = frame.matrix(controls, complete)
+        const = (V.min(axis=0) == V.max(axis=0)) if len(V) else np.ones(len(controls), dtype=bool)
+        dropped = [c for c, k in zip(controls, const) if k]
+    else:
+        dropped = []
+    if dropped != dropped_b:  # another control constant in the draw: other terms, other rows
+        return _sample_and_terms_direct(o, frame)
+    return mask_b[idx], terms_b, dropped, complete
+
+
+def _sample_and_terms_direct(o: dict[str, Any], frame: Frame):
     if o["sample"] not in SAMPLES:
         raise MultiverseError(f"unknown sample {o['sample']!r}")
     if o["controls"] not in CONTROL_SETS:
@@ -293,7 +328,7 @@ def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list
     mask = base.copy()
     for c in terms:
         mask &= ~np.isnan(frame[c])
-    return mask, terms, dropped
+    return mask, terms, dropped, complete
 
 
 def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]],
