@@ -260,8 +260,11 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
 
     The maximum likelihood of :func:`~peacestats.models.parametric.survreg` (same
     design, rescaling and start), found by Newton-Raphson on the analytic score and
-    Hessian (:func:`_weibull_newton`) instead of scipy's trust region. ``init``: the
-    coefficients ``(Intercept)``, terms and ``Log(scale)`` of a fit to start from.
+    Hessian (:func:`_weibull_newton`); where Newton cannot go on or ends where it must
+    not (a singular information: separation), by survreg's own search
+    (:func:`peacestats.models.engines.parametric.fit`) from survreg's start, whose failure
+    is a :class:`Fallback`. ``init``: the coefficients ``(Intercept)``, terms and
+    ``Log(scale)`` of a fit to start Newton from.
     """
     t = frame["years"][mask].astype(float)
     ev = frame["failed"][mask].astype(float)
@@ -279,10 +282,22 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     k = X.shape[1]
     b0 = np.zeros(k)
     b0[0] = np.log(t.sum() / ev.sum())
-    theta0 = _start([*names, "Log(scale)"], init, np.concatenate([b0, [0.0]]))
+    default = np.concatenate([b0, [0.0]])
+    theta0 = _start([*names, "Log(scale)"], init, default)
     if to_b is not None:
         theta0[:k] = np.linalg.solve(to_b, theta0[:k])
-    theta, U, info = _weibull_newton(theta0, Xs, np.log(t), ev)
+        default[:k] = np.linalg.solve(to_b, b0)
+    try:
+        theta, U, info = _weibull_newton(theta0, Xs, np.log(t), ev)
+    except Fallback:  # Newton stuck (a Hessian not negative definite on the way): survreg's own search
+        from ..models.engines import parametric as engine
+
+        D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
+                        dist="weibull")
+        try:
+            theta, _, U, info, _ = engine.fit(D, default)
+        except Exception as exc:
+            raise Fallback(f"Weibull: {exc}") from exc
     V = np.linalg.inv(info)
     V = (V + V.T) / 2
     back = np.eye(k + 1)

@@ -371,7 +371,15 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
+            try:
+                r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
+            except (lean.Fallback, np.linalg.LinAlgError):
+                if init is None:
+                    raise
+                # Newton from the warm start can fail where it succeeds from the default start (a
+                # full-sample coefficient far out, probabilities that round to 0 or 1 on the draw):
+                # then the fit is the one from the default start, as without a warm start
+                r = _lean(o["estimator"], frame, mask, terms, cols, extra, None)
             frame.cache[_start_key(o)] = r["coef"]
         except lean.Fallback:
             if not fallback:
