@@ -10,9 +10,10 @@ depend on the clusters, only the meat ``sum_g U_g U_g'`` does
 * :func:`cox` calls the engine of :func:`~peacestats.models.cox.coxph`
   (:mod:`peacestats.models.engines.cox`: ``prepare``, ``newton``, ``score_residuals``),
   Efron ties, and the Lin-Wei sandwich as ``coxph(..., cluster = g)``;
-* :func:`weibull` the engine of :func:`~peacestats.models.parametric.survreg`
-  (:mod:`peacestats.models.engines.parametric`), the PH-metric coefficient
-  ``-b / sigma`` with its delta-method variance;
+* :func:`weibull` the likelihood of :func:`~peacestats.models.parametric.survreg`
+  (:mod:`peacestats.models.engines.parametric`) maximised by Newton-Raphson on its
+  analytic score and Hessian, the PH-metric coefficient ``-b / sigma`` with its
+  delta-method variance;
 * :func:`logit` Newton-Raphson on the log-likelihood, the ``CR1`` sandwich of
   :func:`~peacestats.models.regression.logit` with ``cluster =`` (R's
   ``sandwich::vcovCL(fit, cluster = ~g, type = "HC1")``).
@@ -22,6 +23,12 @@ warning or an error (separation, coefficients running off, a badly conditioned d
 non-positive times), it hands the specification to the full estimator instead, once
 per clustering, so errors and warnings are those of the documented functions. The
 numbers equal the full estimators' (``tests/test_robustness_fast.py``).
+
+Each fit takes ``init``, the coefficients (by name) to start Newton-Raphson from: the
+bootstrap draws start from the full-sample estimate and iterate to the same convergence
+criteria (``tests/test_robustness_speed.py``). The checks the documented estimators make
+(``check_collinearity``, ``rescale_design``) are called only where a cheaper test on
+``X'X`` cannot already tell that they would find nothing (:func:`_surely_fine`).
 """
 
 from __future__ import annotations
@@ -176,7 +183,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
 
 
 # ============================================================================ Weibull
-def _weibull_parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndarray, need: int = 2):
+def _weibull_parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndarray):
     """Weibull log-likelihood, per-row scores and Hessian in ``(b, log sigma)``: no truncation, unit weights.
 
     :func:`peacestats.models.engines.parametric.loglik_parts` for this case, in fewer
@@ -191,14 +198,10 @@ def _weibull_parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndarr
     z = (y - X @ theta[:k]) / sig
     ez = np.exp(np.minimum(z, ZMAX))
     ll = float(np.sum(ev * (z - s - y) - ez))
-    if need == 0:
-        return ll, None, None
     g1 = ev - ez
     U = np.empty((len(y), k + 1))
     np.multiply(X, (-g1 / sig)[:, None], out=U[:, :k])
     U[:, k] = -z * g1 - ev
-    if need == 1:
-        return ll, U, None
     zez = z * ez
     H = np.empty((k + 1, k + 1))
     H[:k, :k] = (X * (-ez / sig**2)[:, None]).T @ X
