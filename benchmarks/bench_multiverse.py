@@ -9,9 +9,13 @@ Measures, on the real built tables (``data/processed``):
   clusterings (Cox on merged unchanged rows). Costs are per specification (a group of two
   clusterings counts as two), in this process with one BLAS thread, as a Dask worker runs;
 * the cost of one bootstrap resample of one specification (the cluster draw shared by a
-  task, plus the refit);
+  task, plus the refit from the full-sample estimate), and the same refits from the
+  default start (no warm start) on the same draws;
 * specifications per second on a LocalCluster of 1 and of 2 single-threaded worker
   processes (cluster start-up timed apart), and the speed-up ratio;
+* the report's run as ``peacestats multiverse run`` does it (every specification and B
+  resamples on one LocalCluster of 2 workers, data prepared in this process), beside
+  the time measured before this fast path (:data:`BEFORE_REPORT`);
 * from those, the time a 1,000-specification x 200-resample null would take on N
   workers, assuming the 2-worker efficiency holds (an optimistic bound for many
   machines: network and scheduler overhead grow with N).
@@ -40,6 +44,9 @@ sys.path.insert(0, str(ROOT / "src"))
 RESULTS = ROOT / "benchmarks" / "results"
 
 B_SAMPLE = 2  # resamples timed for the cost per resample
+#: analyses/multiverse.py (B = 20, 2 workers) before the warm starts and the lean Weibull Newton:
+#: measured by the session lead on 2 quiet cores, 2026-12-02 (its multiverse run alone)
+BEFORE_REPORT = {"seconds": 92.0, "measured": "2026-12-02, 2 quiet cores, analyses/multiverse.py"}
 BEFORE_EVERY = 5  # the documented estimators are timed on every 5th group (slow; 5 is prime to the 3 estimators)
 
 
@@ -98,6 +105,42 @@ def _dask_rows(mv, data) -> list[dict]:
     return rows
 
 
+def _cold_resample(mv, data, fp, groups) -> float:
+    """CPU seconds per specification of the refits on the first draws from the default start (no warm start)."""
+    from peacestats.robustness import ucdp_peace
+    from peacestats.robustness.run import resample_seed
+
+    c = time.process_time()
+    n = 0
+    for b in range(B_SAMPLE):
+        drawn = ucdp_peace.resample_clusters(data, resample_seed(20201, fp, b))
+        for g in groups:
+            try:
+                ucdp_peace.fit_many([x[2] for x in g], drawn, fallback=False)
+            except Exception:  # noqa: BLE001 - a declined fit costs what it costs, as in the null
+                pass
+            n += len(g)
+    return (time.process_time() - c) / n
+
+
+def _report_run(mv, B: int) -> dict:
+    """Every specification and B resamples on one 2-worker LocalCluster, as the report runs them (wall clock)."""
+    import tempfile
+
+    from peacestats.robustness import run_multiverse, run_null
+    from peacestats.robustness.run import dask_client
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, dask_client(workers=2) as client:
+        t1 = time.perf_counter()
+        res = run_multiverse(mv, client=client, output=tmp, chunk_size=16, progress=False)
+        t2 = time.perf_counter()
+        null = run_null(mv, resamples=B, client=client, output=tmp, progress=False)
+        t3 = time.perf_counter()
+    return {"cluster_start_seconds": t1 - t0, "specifications_seconds": t2 - t1, "null_seconds": t3 - t2,
+            "total_seconds": time.perf_counter() - t0, "fits": len(res) + len(null)}
+
+
 def main() -> None:
     from peacestats.robustness import Multiverse, data_fingerprint, load_config
     from peacestats.robustness import ucdp_peace
@@ -119,10 +162,13 @@ def main() -> None:
     mean_after = statistics.mean([x for v in after.values() for x in v])
 
     # cost per bootstrap resample of one specification (draw shared by the task + refit), CPU
+    for g in groups:  # the warm starts, fitted once per process (in a run: once per worker)
+        ucdp_peace.warm_start(g[0][2], data)
     c = time.process_time()
     for b in range(B_SAMPLE):
         null_chunk(mv.analysis, data, resample_seed(20201, fp, b), "conflict_id", b, groups)
     per_resample = (time.process_time() - c) / (B_SAMPLE * len(specs))
+    per_resample_cold = _cold_resample(mv, data, fp, groups)
     c = time.process_time()
     ucdp_peace.resample_clusters(data, 1)
     draw = time.process_time() - c
@@ -136,12 +182,17 @@ def main() -> None:
         projection.append({"workers": n, "minutes": seconds / 60})
     report_B = int(cfg["report"].get("resamples", 20))
     report_cpu = prep_cpu + (1 + report_B) * per_resample * len(specs)
+    load_before = os.getloadavg()[0]
+    report = _report_run(mv, report_B)
+    report.update(load_before=load_before, load_after=os.getloadavg()[0], before=BEFORE_REPORT)
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     out = {"machine": machine, "specifications": len(specs), "fits": len(groups),
            "data_preparation_seconds": prep, "data_preparation_cpu_seconds": prep_cpu,
            "cpu_seconds_per_spec": cost, "cpu_seconds_per_spec_mean": {"before": mean_before, "after": mean_after},
-           "bootstrap_cpu_seconds_per_spec_resample": per_resample, "cluster_draw_cpu_seconds": draw,
+           "bootstrap_cpu_seconds_per_spec_resample": per_resample,
+           "bootstrap_cpu_seconds_per_spec_resample_default_start": per_resample_cold,
+           "cluster_draw_cpu_seconds": draw, "report_run": report,
            "dask": dask_rows, "speedup_2_vs_1": ratio, "projection_1000x200": projection,
            "report_resamples": report_B, "report_cpu_seconds_estimate": report_cpu}
     md = [
@@ -154,8 +205,17 @@ def main() -> None:
         "| estimator | before | after | speed-up |", "|---|---|---|---|",
         *[f"| {e} | {v['before']:.4f} | {v['after']:.4f} | {v['before'] / v['after']:.1f}x |" for e, v in cost.items()],
         f"| all | {mean_before:.4f} | {mean_after:.4f} | {mean_before / mean_after:.1f}x |", "",
-        f"Per bootstrap resample of one specification: {per_resample:.4f} s CPU (the cluster draw itself, shared "
-        f"by a task: {draw:.3f} s).", "",
+        f"Per bootstrap resample of one specification: {per_resample:.4f} s CPU, {1 / per_resample:.0f} "
+        f"specifications per CPU second, starting from the full-sample estimate ({per_resample_cold:.4f} s, "
+        f"{1 / per_resample_cold:.0f} per second, from the default start; the cluster draw itself, one per "
+        f"draw: {draw:.3f} s).", "",
+        f"The report's run (every specification and B = {report_B} resamples, {report['fits']:,} specification "
+        f"fits, on one LocalCluster of 2 workers, as `peacestats multiverse run` does): "
+        f"{report['total_seconds']:.1f} s wall ({report['cluster_start_seconds']:.1f} s cluster start, "
+        f"{report['specifications_seconds']:.1f} s specifications with data preparation, "
+        f"{report['null_seconds']:.1f} s null), {report['fits'] / report['total_seconds']:.0f} specifications per "
+        f"second; load average {report['load_before']:.1f} before, {report['load_after']:.1f} after. Before this "
+        f"fast path: {BEFORE_REPORT['seconds']:.0f} s ({BEFORE_REPORT['measured']}).", "",
         "| LocalCluster workers | seconds | specifications / second | workers busy | seconds per spec on a worker "
         "| cluster start, s |", "|---|---|---|---|---|---|",
         *[f"| {r['workers']} | {r['seconds']:.1f} | {r['specs_per_second']:.1f} | {100 * r['worker_busy_share']:.0f}% "

@@ -157,27 +157,30 @@ def _cmd_report_cite(args) -> int:
 
 
 def _cmd_multiverse_run(args) -> int:
+    import contextlib
     import json
     from pathlib import Path
 
     from . import config
-    from .robustness import curve_inference, load_config, run_multiverse, run_null, spec_curve_figure
+    from .robustness import curve_inference, dask_client, load_config, run_multiverse, run_null, spec_curve_figure
 
     cfg = load_config(args.config)
     mv, null_cfg = cfg["multiverse"], cfg["null"]
     out = Path(args.output) if args.output else config.reports_dir() / "multiverse" / Path(args.config).stem
     B = int(args.bootstrap if args.bootstrap is not None else null_cfg.get("resamples", 50))
-    where = dict(scheduler=args.scheduler, workers=args.workers, output=out,
-                 progress=False if args.quiet else None)
     on = args.scheduler or f"a LocalCluster with {args.workers or 'one worker per core'} worker(s)"
     print(f"{mv.size} specifications of {mv.analysis} on {on}; results in {out}")
-    res = run_multiverse(mv, chunk_size=int(cfg["run"].get("chunk_size", 8)), **where)
-    failed = int(res["error_type"].notna().sum())
-    print(f"  {len(res)} specifications ({res.attrs['fitted_now']} fitted now), {failed} could not be fitted")
-    null = None
-    if B > 0:
-        null = run_null(mv, resamples=B, seed=int(null_cfg.get("seed", 20201)),
-                        unit=null_cfg.get("unit", "conflict_id"), **where)
+    # one client for the specifications and the null: the cluster starts once, the data go out once
+    local = args.workers == 0 and not args.scheduler
+    with contextlib.nullcontext() if local else dask_client(scheduler=args.scheduler, workers=args.workers) as cl:
+        where = dict(client=cl, workers=args.workers, output=out, progress=False if args.quiet else None)
+        res = run_multiverse(mv, chunk_size=int(cfg["run"].get("chunk_size", 8)), **where)
+        failed = int(res["error_type"].notna().sum())
+        print(f"  {len(res)} specifications ({res.attrs['fitted_now']} fitted now), {failed} could not be fitted")
+        null = None
+        if B > 0:
+            null = run_null(mv, resamples=B, seed=int(null_cfg.get("seed", 20201)),
+                            unit=null_cfg.get("unit", "conflict_id"), **where)
     res.to_parquet(out / "results.parquet", index=False)
     inf = curve_inference(res, null)
     summary = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in inf.items()}

@@ -16,7 +16,8 @@ gives different estimates, and so does :mod:`peacestats.models.engines.cox`; see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,16 +27,27 @@ from ..errors import MultiverseError
 __all__ = ["Frame", "draw_clusters", "cumcount"]
 
 
-@dataclass
+@dataclass(eq=False)
 class Frame:
-    """Columns of equal length, as numpy arrays (booleans, int64 ids, float64 values with NaN)."""
+    """Columns of equal length, as numpy arrays (booleans, int64 ids, float64 values with NaN).
+
+    ``cache`` holds what is derived from the columns and reused by many fits (the float
+    block of :meth:`matrix`, cluster codes, warm starts): a per-object memo, never part of
+    the data. Columns must not be modified in place once something has been cached.
+    """
 
     columns: dict[str, np.ndarray]
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         lengths = {len(v) for v in self.columns.values()}
         if len(lengths) > 1:
             raise MultiverseError(f"frame columns differ in length: {sorted(lengths)}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (sent to Dask workers) with the columns and the warm starts only, not the derived arrays."""
+        keep = {k: v for k, v in self.cache.items() if isinstance(k, tuple) and k[0] == "start"}
+        return {"columns": self.columns, "cache": keep}
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -50,13 +62,67 @@ class Frame:
         return name in self.columns
 
     def take(self, idx: np.ndarray) -> Frame:
-        """The rows ``idx`` (repeats allowed), every column."""
-        return Frame({k: v[idx] for k, v in self.columns.items()})
+        """The rows ``idx`` (repeats allowed), every column; it remembers where it came from (``origin``)."""
+        return Frame({k: v[idx] for k, v in self.columns.items()}, {"origin": (self, idx), "replaced": set()})
+
+    def replace(self, name: str, values: np.ndarray) -> None:
+        """Set column ``name`` (before anything is derived from it: see ``cache``)."""
+        if len(values) != len(self):
+            raise MultiverseError(f"column {name!r} has {len(values)} values for {len(self)} rows")
+        self.columns[name] = values
+        self.cache.pop("block", None)
+        self.cache.pop(("codes", name), None)
+        self.cache.setdefault("replaced", set()).add(name)
+
+    @property
+    def origin(self) -> tuple[Frame, np.ndarray] | None:
+        """``(frame, idx)`` when this frame is ``frame.take(idx)`` (columns replaced since are in ``cache``)."""
+        return self.cache.get("origin")
+
+    def _block(self) -> tuple[dict[str, int], np.ndarray]:
+        """Every column as float64, stacked once: ``(position of each name, columns x rows array)``."""
+        got = self.cache.get("block")
+        if got is None:
+            names = list(self.columns)
+            origin = self.origin
+            if origin is not None and list(origin[0].columns) == names:  # a take: one take of the whole block
+                pos, base = origin[0]._block()
+                block = base[:, origin[1]]
+                todo = self.cache.get("replaced", set())
+            else:
+                pos, block, todo = {c: i for i, c in enumerate(names)}, np.empty((len(names), len(self))), names
+            for c in todo:
+                block[pos[c]] = self.columns[c]
+            got = self.cache["block"] = (pos, block)
+        return got
 
     def matrix(self, names: list[str], mask: np.ndarray | None = None) -> np.ndarray:
-        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only)."""
-        cols = [self[c] if mask is None else self[c][mask] for c in names]
-        return np.column_stack(cols).astype("float64", copy=False) if cols else np.zeros((len(self), 0))
+        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only; column-major)."""
+        if not names:
+            return np.zeros((len(self) if mask is None else int(np.count_nonzero(mask)), 0))
+        pos, block = self._block()
+        try:
+            sub = block[[pos[c] for c in names]]
+        except KeyError as exc:
+            raise MultiverseError(f"no column {exc.args[0]!r} in the prepared data") from None
+        return (sub if mask is None else sub.compress(mask, axis=1)).T
+
+    def codes(self, name: str, mask: np.ndarray) -> tuple[np.ndarray, int]:
+        """Integer codes ``0..G-1`` of column ``name`` on the rows ``mask``, in sorted order of the values.
+
+        The same codes as :func:`peacestats.models.frame.group_codes` (``pandas.factorize``
+        with ``sort=True``) on ``self[name][mask]``: the codes of the whole column are found
+        once, and those of a subset are renumbered with a count of the codes present.
+        """
+        got = self.cache.get(("codes", name))
+        if got is None:
+            uniq, inverse = np.unique(self[name], return_inverse=True)
+            got = self.cache[("codes", name)] = (inverse.reshape(-1), len(uniq))
+        inverse, n_all = got
+        sub = inverse[mask]
+        present = np.bincount(sub, minlength=n_all) > 0
+        renumber = np.cumsum(present) - 1
+        return renumber[sub], int(np.count_nonzero(present))
 
     @classmethod
     def from_pandas(cls, df: pd.DataFrame) -> Frame:
@@ -134,7 +200,7 @@ def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, renam
             idx, cp = _rows_of(frame, unit, drawn, copy)
             f = frame.take(idx)
             for c in rename:
-                f.columns[c] = f[c].astype("int64") * 1000 + cp
+                f.replace(c, f[c].astype("int64") * 1000 + cp)
             nb[level] = f
         out[variant] = nb
     return out

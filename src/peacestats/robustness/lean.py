@@ -10,9 +10,10 @@ depend on the clusters, only the meat ``sum_g U_g U_g'`` does
 * :func:`cox` calls the engine of :func:`~peacestats.models.cox.coxph`
   (:mod:`peacestats.models.engines.cox`: ``prepare``, ``newton``, ``score_residuals``),
   Efron ties, and the Lin-Wei sandwich as ``coxph(..., cluster = g)``;
-* :func:`weibull` the engine of :func:`~peacestats.models.parametric.survreg`
-  (:mod:`peacestats.models.engines.parametric`), the PH-metric coefficient
-  ``-b / sigma`` with its delta-method variance;
+* :func:`weibull` the likelihood of :func:`~peacestats.models.parametric.survreg`
+  (:mod:`peacestats.models.engines.parametric`) maximised by Newton-Raphson on its
+  analytic score and Hessian, the PH-metric coefficient ``-b / sigma`` with its
+  delta-method variance;
 * :func:`logit` Newton-Raphson on the log-likelihood, the ``CR1`` sandwich of
   :func:`~peacestats.models.regression.logit` with ``cluster =`` (R's
   ``sandwich::vcovCL(fit, cluster = ~g, type = "HC1")``).
@@ -22,6 +23,12 @@ warning or an error (separation, coefficients running off, a badly conditioned d
 non-positive times), it hands the specification to the full estimator instead, once
 per clustering, so errors and warnings are those of the documented functions. The
 numbers equal the full estimators' (``tests/test_robustness_fast.py``).
+
+Each fit takes ``init``, the coefficients (by name) to start Newton-Raphson from: the
+bootstrap draws start from the full-sample estimate and iterate to the same convergence
+criteria (``tests/test_robustness_speed.py``). The checks the documented estimators make
+(``check_collinearity``, ``rescale_design``) are called only where a cheaper test on
+``X'X`` cannot already tell that they would find nothing (:func:`_surely_fine`).
 """
 
 from __future__ import annotations
@@ -44,17 +51,72 @@ class Fallback(Exception):
 
 
 def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str, tuple[np.ndarray, int]]:
+    """Cluster codes of the rows ``mask`` for each clustering (:meth:`Frame.codes`, memoised per column)."""
     out = {}
     for level, col in clusters.items():
-        codes, G = _vcov.cluster_codes(frame[col][mask], col)
-        if codes is None or G is None:  # cluster_codes answers None only when given no column
-            raise Fallback(f"no clusters in column {col!r}")
+        codes, G = frame.codes(col, mask)
+        if G < 2:  # the documented check and its message
+            _vcov.cluster_codes(frame[col][mask], col)
         out[level] = (codes, G)
     return out
 
 
-def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, int]) -> dict[str, Any]:
-    return {"estimate": float(est), "std_error": se, "n": int(n), "events": int(events), "clusters": G}
+def _cluster_se(scores: np.ndarray, a: np.ndarray, codes: np.ndarray, G: int) -> float:
+    """``sqrt(a' (sum_g U_g U_g') a)``: the clustered standard error of ``a' theta`` whose bread is in ``a``.
+
+    For the sandwich ``V = B M B`` (:func:`peacestats.models.vcov.sandwich`, ``M`` the sum
+    over clusters of the outer products of the score sums ``U_g``), ``c' V c = a' M a``
+    with ``a = B c`` and ``a' M a = sum_g (U_g' a)^2``; the score sums of ``scores @ a``
+    are ``U_g' a``, so one pass over the rows gives the variance of the coefficient.
+    """
+    s = np.bincount(codes, weights=scores @ a, minlength=G)
+    return float(np.sqrt(s @ s))
+
+
+def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, int],
+            coef: dict[str, float] | None = None) -> dict[str, Any]:
+    return {"estimate": float(est), "std_error": se, "n": int(n), "events": int(events), "clusters": G,
+            "coef": coef}
+
+
+def _surely_fine(X: np.ndarray) -> tuple[bool, bool]:
+    """``(independent, well_conditioned)``: what the documented checks surely answer, from one ``X'X``.
+
+    *independent*: no column is within 1e-3 (relative) of the span of the earlier ones.
+    The residual norm of column j on columns 0..j-1, relative to its norm, is the j-th
+    diagonal element of the Cholesky factor of the column-normalised ``X'X``; its error
+    from forming ``X'X`` is of order 1e-14 here, far below 1e-3. When True,
+    :func:`peacestats.models.frame.check_collinearity` (tolerance 1e-7 or less) would find
+    nothing; otherwise the lean fits call it to decide and name the columns.
+
+    *well_conditioned*: the column-normalised ``X`` has a condition number below 1e4
+    (from the eigenvalues of the normalised ``X'X``, whose condition is the square of
+    X's), far from :data:`~peacestats.models.frame.RESCALE_CONDITION` (1e6), so
+    :func:`~peacestats.models.frame.rescale_design` would not rescale; otherwise the lean
+    fits ask it.
+    """
+    if X.shape[1] == 0:
+        return True, True
+    G = X.T @ X
+    d = np.sqrt(np.diag(G))
+    if not np.all(d > 0):
+        return False, False
+    C = G / np.outer(d, d)
+    try:
+        L = np.linalg.cholesky(C)
+    except np.linalg.LinAlgError:
+        return False, False
+    if X.shape[1] < 2:
+        return bool(L[0, 0] > 1e-3), True
+    ev = np.linalg.eigvalsh(C)
+    return bool(np.all(np.diag(L) > 1e-3)), bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
+
+
+def _start(names: list[str], init: dict[str, float] | None, default: np.ndarray) -> np.ndarray:
+    """Start values for ``names`` from ``init`` (a fit's coefficients by name), else ``default``."""
+    if init is None or any(n not in init for n in names):
+        return default
+    return np.array([init[n] for n in names], dtype=float)
 
 
 # ============================================================================ Cox
@@ -81,11 +143,13 @@ def collapse(spell: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.n
     return first, last
 
 
-def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str]) -> dict[str, Any]:
+def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
+        init: dict[str, float] | None = None) -> dict[str, Any]:
     """Cox PH on (start, stop] rows, Efron ties, presence = ``terms[0]``; Lin-Wei SE per clustering.
 
     Rows with unchanged covariates are merged first (:func:`collapse`; exact), so a model
     with few time-varying terms is fitted on far fewer rows. ``n`` is the rows before merging.
+    ``init``: coefficients by name to start Newton-Raphson from (a warm start; default 0).
     """
     from ..models.engines import cox as engine
 
@@ -98,12 +162,13 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     first, last = collapse(frame["spell_id"][mask], start, stop, event, X)
     mask = np.flatnonzero(mask)[first]  # cluster ids of the merged rows
     X, start, stop, event = X[first], start[first], stop[last], event[last]
+    cd = engine.prepare(X, start, stop, event, np.ones(len(X)), np.zeros(len(X), dtype=np.int64), True)
     # the merged rows hold every distinct row of X, so a column is a combination of others here
     # exactly when it is on all rows (coxph checks all rows; same answer, for an exact dependence)
-    _frame.check_collinearity(X, terms, centre=True)
-    cd = engine.prepare(X, start, stop, event, np.ones(len(X)), np.zeros(len(X), dtype=np.int64), True)
+    if not _surely_fine(cd.X)[0]:  # cd.X: X centred, as check_collinearity(centre=True) does
+        _frame.check_collinearity(X, terms, centre=True)
     try:
-        fit = engine.newton(cd, 1e-12, 50, terms)
+        fit = engine.newton(cd, 1e-12, 50, terms, init=_start(terms, init, np.zeros(len(terms))))
     except Exception as exc:  # the full coxph raises it with its own message
         raise Fallback(f"Cox: {exc}") from exc
     if fit.infinite or not np.all(np.isfinite(fit.beta)):
@@ -112,36 +177,130 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
     codes = _codes(frame, mask, clusters)
-    se = {lv: float(np.sqrt(_vcov.lin_wei(V, scores, c, G)[0, 0])) for lv, (c, G) in codes.items()}
-    return _result(fit.beta[0], se, n, event.sum(), {lv: G for lv, (_, G) in codes.items()})
+    se = {lv: _cluster_se(scores, V[:, 0], c, G) for lv, (c, G) in codes.items()}  # lin_wei(V, scores, c, G)[0, 0]
+    return _result(fit.beta[0], se, n, event.sum(), {lv: G for lv, (_, G) in codes.items()},
+                   dict(zip(terms, map(float, fit.beta))))
 
 
 # ============================================================================ Weibull
-def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str]) -> dict[str, Any]:
-    """Weibull survreg on one row per spell (``years``, ``failed``); PH-metric coefficient of ``terms[0]``."""
-    from ..models.engines import parametric as engine
+def _weibull_parts(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndarray):
+    """Weibull log-likelihood, per-row scores and Hessian in ``(b, log sigma)``: no truncation, unit weights.
 
+    :func:`peacestats.models.engines.parametric.loglik_parts` for this case, in fewer
+    passes: with ``z = (y - X b) / sigma``, log f_W = z - e^z and log S_W = -e^z, so
+    ``G = ev z - e^z``, ``G' = ev - e^z``, ``G'' = -e^z`` on every row.
+    """
+    from ..models.engines.parametric import ZMAX
+
+    k = X.shape[1]
+    s = float(theta[k])
+    sig = np.exp(s)
+    z = (y - X @ theta[:k]) / sig
+    ez = np.exp(np.minimum(z, ZMAX))
+    ll = float(np.sum(ev * (z - s - y) - ez))
+    g1 = ev - ez
+    U = np.empty((len(y), k + 1))
+    np.multiply(X, (-g1 / sig)[:, None], out=U[:, :k])
+    U[:, k] = -z * g1 - ev
+    zez = z * ez
+    H = np.empty((k + 1, k + 1))
+    H[:k, :k] = (X * (-ez / sig**2)[:, None]).T @ X
+    H[:k, k] = H[k, :k] = X.T @ ((g1 - zez) / sig)
+    H[k, k] = np.sum(z * g1 - z * zez)
+    return ll, U, H
+
+
+def _weibull_newton(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndarray):
+    """Newton-Raphson with step halving (R's ``survreg.fit``), to a Newton decrement below 1e-20.
+
+    Returns ``(theta, U, info)``; raises :class:`Fallback` where Newton cannot go on (the
+    Hessian is not negative definite or a step cannot raise the likelihood), where the end
+    point fails :func:`~peacestats.models.engines.parametric.fit`'s convergence checks, or
+    where its information, scaled to a unit diagonal, has an eigenvalue below 1e-10.
+    """
+    ll, U, H = _weibull_parts(theta, X, y, ev)
+    for _ in range(100):
+        g = U.sum(axis=0)
+        try:
+            step = np.linalg.solve(-H, g)
+        except np.linalg.LinAlgError:
+            raise Fallback("Weibull: singular Hessian in Newton-Raphson") from None
+        dec = float(g @ step)
+        if not np.isfinite(dec) or dec < 0:
+            raise Fallback("Weibull: the Hessian is not negative definite")
+        if dec < 1e-20:
+            break
+        lam = 1.0
+        for _ in range(30):
+            cand = theta + lam * step
+            ll_c, U_c, H_c = _weibull_parts(cand, X, y, ev)
+            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * max(1.0, abs(ll)):
+                break
+            lam /= 2
+        else:
+            break
+        theta, ll, U, H = cand, ll_c, U_c, H_c
+    else:
+        raise Fallback("Weibull: no convergence in 100 Newton steps")
+    g = U.sum(axis=0)
+    info = -H
+    if not (np.isfinite(ll) and np.all(np.isfinite(theta)) and np.all(np.isfinite(H))):
+        raise Fallback("Weibull: not finite")
+    d = np.sqrt(np.abs(np.diag(info)))
+    if not np.all(d > 0) or np.linalg.eigvalsh(info / np.outer(d, d))[0] <= 1e-10:
+        # separation: a coefficient far out where its rows' terms underflow, so the likelihood is flat
+        # there to rounding (survreg's search fails on these: the lean path must decline them too)
+        raise Fallback("Weibull: the information is (nearly) singular (separation?)")
+    step = np.linalg.solve(info, g)
+    if not (float(g @ step) < 1e-10 and np.all(np.abs(step) <= 1e-6 * (1.0 + np.abs(theta)))):
+        raise Fallback("Weibull: no convergence (a coefficient runs off?)")
+    return theta, U, info
+
+
+def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
+            init: dict[str, float] | None = None) -> dict[str, Any]:
+    """Weibull survreg on one row per spell (``years``, ``failed``); PH-metric coefficient of ``terms[0]``.
+
+    The maximum likelihood of :func:`~peacestats.models.parametric.survreg` (same
+    design, rescaling and start), found by Newton-Raphson on the analytic score and
+    Hessian (:func:`_weibull_newton`); where Newton cannot go on or ends where it must
+    not (a singular information: separation), by survreg's own search
+    (:func:`peacestats.models.engines.parametric.fit`) from survreg's start, whose failure
+    is a :class:`Fallback`. ``init``: the coefficients ``(Intercept)``, terms and
+    ``Log(scale)`` of a fit to start Newton from.
+    """
     t = frame["years"][mask].astype(float)
     ev = frame["failed"][mask].astype(float)
     if np.any(t <= 0) or ev.sum() <= 0:
         raise Fallback("Weibull: non-positive times or no events")
     n = len(t)
-    X = np.column_stack([np.ones(n), frame.matrix(terms, mask)])
+    X = np.empty((n, len(terms) + 1))
+    X[:, 0] = 1.0
+    X[:, 1:] = frame.matrix(terms, mask)
     names = ["(Intercept)", *terms]
-    Xs, to_b = _frame.rescale_design(X, 0)
-    _frame.check_collinearity(Xs, names)
-    D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
-                    dist="weibull")
+    independent, conditioned = _surely_fine(X)
+    Xs, to_b = (X, None) if conditioned else _frame.rescale_design(X, 0)
+    if not (independent and to_b is None):
+        _frame.check_collinearity(Xs, names)
     k = X.shape[1]
     b0 = np.zeros(k)
     b0[0] = np.log(t.sum() / ev.sum())
-    theta0 = np.concatenate([b0, [0.0]])
+    default = np.concatenate([b0, [0.0]])
+    theta0 = _start([*names, "Log(scale)"], init, default)
     if to_b is not None:
-        theta0[:k] = np.linalg.solve(to_b, b0)
+        theta0[:k] = np.linalg.solve(to_b, theta0[:k])
+        default[:k] = np.linalg.solve(to_b, b0)
     try:
-        theta, _, U, info, _ = engine.fit(D, theta0)
-    except Exception as exc:
-        raise Fallback(f"Weibull: {exc}") from exc
+        theta, U, info = _weibull_newton(theta0, Xs, np.log(t), ev)
+    except Fallback:  # Newton stuck (a Hessian not negative definite on the way): survreg's own search
+        from ..models.engines import parametric as engine
+
+        D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
+                        dist="weibull")
+        try:
+            theta, _, U, info, _ = engine.fit(D, default)
+        except Exception as exc:
+            raise Fallback(f"Weibull: {exc}") from exc
     V = np.linalg.inv(info)
     V = (V + V.T) / 2
     back = np.eye(k + 1)
@@ -152,50 +311,63 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     J = np.zeros(k + 1)  # d(-b_1 / sigma) / d(b, log sigma)
     J[1], J[k] = -1.0 / sig, theta[1] / sig
     codes = _codes(frame, mask, clusters)
-    se = {}
-    for lv, (c, G) in codes.items():
-        Vb = back @ _vcov.lin_wei(V, U, c, G) @ back.T
-        se[lv] = float(np.sqrt(J @ ((Vb + Vb.T) / 2) @ J))
-    return _result(-theta[1] / sig, se, n, ev.sum(), {lv: G for lv, (_, G) in codes.items()})
+    a = V @ (back.T @ J)  # J' back lin_wei(V, U, c, G) back' J
+    se = {lv: _cluster_se(U, a, c, G) for lv, (c, G) in codes.items()}
+    return _result(-theta[1] / sig, se, n, ev.sum(), {lv: G for lv, (_, G) in codes.items()},
+                   dict(zip([*names, "Log(scale)"], map(float, theta))))
 
 
 # ============================================================================ logit
-def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
-          extra: list[str]) -> dict[str, Any]:
-    """Logit of ``event`` on an intercept, ``terms`` and ``extra`` (time terms); CR1 SE of ``terms[0]``."""
-    y = frame["event"][mask].astype(float)
-    n = len(y)
-    names = ["Intercept", *terms, *extra]
-    X = np.column_stack([np.ones(n), frame.matrix([*terms, *extra], mask)])
-    if not (0 < y.sum() < n):
-        raise Fallback("logit: the outcome is constant")
-    _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
-    if _frame.rescale_terms(X, names)[1] is not None:
-        raise Fallback("logit: badly conditioned design (rescaling needed)")
-    beta = np.zeros(X.shape[1])
+def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
+
+    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``).
+    """
     ll_old = -np.inf
     for _ in range(100):
         eta = X @ beta
         mu = 1.0 / (1.0 + np.exp(-eta))
         ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+        w = mu * (1 - mu)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
-            break
+            return beta, mu, w
         ll_old = ll
-        H = (X * (mu * (1 - mu))[:, None]).T @ X
-        beta = beta + np.linalg.solve(H, X.T @ (y - mu))
-    else:
-        raise Fallback("logit: no convergence in 100 Newton steps")
+        Xw = X * np.sqrt(w)[:, None]
+        beta = beta + np.linalg.solve(Xw.T @ Xw, X.T @ (y - mu))
+    raise Fallback("logit: no convergence in 100 Newton steps")
+
+
+def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
+          extra: list[str], init: dict[str, float] | None = None) -> dict[str, Any]:
+    """Logit of ``event`` on an intercept, ``terms`` and ``extra`` (time terms); CR1 SE of ``terms[0]``.
+
+    ``init``: coefficients by name to start Newton-Raphson from (a warm start; default 0).
+    """
+    y = frame["event"][mask].astype(float)
+    n = len(y)
+    names = ["Intercept", *terms, *extra]
+    X = np.empty((n, len(names)), order="F")
+    X[:, 0] = 1.0
+    X[:, 1:] = frame.matrix([*terms, *extra], mask)
+    if not (0 < y.sum() < n):
+        raise Fallback("logit: the outcome is constant")
+    independent, conditioned = _surely_fine(X)
+    if not independent:
+        _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
+    if not conditioned and _frame.rescale_terms(X, names)[1] is not None:
+        raise Fallback("logit: badly conditioned design (rescaling needed)")
+    beta, mu, w = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
         raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)")
-    bread = np.linalg.inv((X * (mu * (1 - mu))[:, None]).T @ X)
+    Xw = X * np.sqrt(w)[:, None]
+    bread = np.linalg.inv(Xw.T @ Xw)
     scores = X * (y - mu)[:, None]
     codes = _codes(frame, mask, clusters)
     k = X.shape[1]
-    se = {}
-    for lv, (c, G) in codes.items():
-        V = G / (G - 1) * (n - 1) / (n - k) * _vcov.sandwich(bread, scores, c, G)
-        se[lv] = float(np.sqrt(V[1, 1]))
-    return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()})
+    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(scores, bread[:, 1], c, G)
+          for lv, (c, G) in codes.items()}  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
+    return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()},
+                   dict(zip(names, map(float, beta))))
 
 
 # ============================================================================ the full estimators

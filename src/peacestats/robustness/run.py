@@ -84,14 +84,35 @@ def resample_seed(seed: int, fingerprint: str, resample: int) -> int:
     return int.from_bytes(digest[:8], "little")
 
 
+#: the last cluster-bootstrap draw of this process: ``(data, seed, unit, draw)``
+_LAST_DRAW: list[tuple[Any, int, str, Any]] = []
+
+
+def _draw(a, data, seed: int, unit: str):
+    """``a.resample_clusters(data, seed, unit)``, drawn once for the consecutive chunks of one draw in a process."""
+    if _LAST_DRAW and _LAST_DRAW[0][0] is data and _LAST_DRAW[0][1:3] == (seed, unit):
+        return _LAST_DRAW[0][3]
+    _LAST_DRAW.clear()  # one draw at a time: free the last before drawing the next
+    drawn = a.resample_clusters(data, seed, unit)
+    _LAST_DRAW.append((data, seed, unit, drawn))
+    return drawn
+
+
 def null_chunk(analysis: str, data, seed: int, unit: str, resample: int,
                chunk: list[list[tuple[str, int, dict]]]) -> pd.DataFrame:
-    """Fit a chunk of groups of specifications on one cluster-bootstrap draw (a Dask task)."""
+    """Fit a chunk of groups of specifications on one cluster-bootstrap draw (a Dask task).
+
+    Each fit starts from the same model's estimate on ``data`` (a warm start, fitted
+    once per process: :func:`~peacestats.robustness.ucdp_peace.warm_start`) and iterates
+    to full convergence. The draw is taken once per process for consecutive chunks of
+    the same draw (it depends on ``seed`` only, so on no worker).
+    """
     a = _analysis(analysis)
-    drawn = a.resample_clusters(data, seed, unit)
+    drawn = _draw(a, data, seed, unit)
     rows = []
     for group in chunk:
-        for (h, _index, _options), r in zip(group, _fit_group(a.fit_many, group, drawn, fallback=False)):
+        for (h, _index, _options), r in zip(group, _fit_group(a.fit_many, group, drawn, fallback=False,
+                                                                 start_from=data)):
             rows.append({"spec": h, "resample": resample, "estimate": r["estimate"], "std_error": r["std_error"],
                          "error_type": r["error_type"]})
     return _typed(pd.DataFrame(rows, columns=NULL_COLUMNS))
@@ -233,11 +254,31 @@ def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path 
     return out
 
 
+#: the data last sent to the workers of a client: ``(client, data, future)``
+_SCATTERED: list[tuple[Any, Any, Any]] = []
+
+
+def _scattered(client, data):
+    """``data`` on every worker of ``client``, sent once for consecutive runs on the same client and data.
+
+    A run and its null curve on one client then share the workers' copy, and what the
+    workers derive from it (:class:`~peacestats.robustness.frames.Frame` caches: warm starts).
+    """
+    if _SCATTERED:
+        cl, d, fut = _SCATTERED[0]
+        if cl is client and d is data and fut.status == "finished" and client.status == "running":
+            return fut
+    _SCATTERED.clear()
+    [remote] = client.scatter([data], broadcast=True)
+    _SCATTERED.append((client, data, remote))
+    return remote
+
+
 def _submit_all(client, tasks: list[tuple[str, tuple]], fn, data, folder: Path | None, bar) -> list[pd.DataFrame]:
     """Submit ``(name, args)`` tasks, write each result as it arrives, return them all."""
     from dask.distributed import as_completed
 
-    [remote] = client.scatter([data], broadcast=True)
+    remote = _scattered(client, data)
     futures = {}
     for name, args in tasks:
         fut = client.submit(fn, *args[:1], remote, *args[1:], key=f"multiverse-{name}", pure=False)
@@ -336,7 +377,7 @@ def run_null(
     client=None,
     scheduler: str | None = None,
     workers: int | None = None,
-    chunk_size: int = 64,
+    chunk_size: int | None = None,
     processed: str | Path | None = None,
     data=None,
     progress: bool | None = None,
@@ -351,7 +392,9 @@ def run_null(
     estimator; :func:`~peacestats.robustness.curve_inference` leaves failed fits out. Results are
     stored under ``OUTPUT/null/<seed>-<unit>/`` and resumed like :func:`run_multiverse`'s,
     keyed by (specification hash, resample). :func:`~peacestats.robustness.curve_inference`
-    turns them into the null distribution of the curve. Parameters as :func:`run_multiverse`.
+    turns them into the null distribution of the curve. Each refit starts from the
+    specification's full-sample estimate and is iterated to full convergence. Parameters as
+    :func:`run_multiverse`, except ``chunk_size``: by default (``None``) one task fits a whole draw.
 
     Returns
     -------
@@ -368,7 +411,8 @@ def run_null(
     tasks = []
     for b in range(int(resamples)):
         todo = [s for s in specs if (s.hash, b) not in done_keys]
-        for c in _chunks(_groups(todo, a.SHARED), chunk_size) if todo else []:
+        groups = _groups(todo, a.SHARED) if todo else []
+        for c in _chunks(groups, chunk_size or max(1, len(todo))) if todo else []:
             tasks.append((_chunk_name(f"b{b:04d}-", c), (multiverse.analysis, resample_seed(seed, fingerprint, b),
                                                          unit, b, c)))
     frames = [done] if done is not None else []
@@ -386,10 +430,28 @@ def run_null(
     return res
 
 
+#: the data last prepared in this process: ``(key, data)``
+_PREPARED: list[tuple[tuple, Any]] = []
+
+
 def _prepare(a, multiverse: Multiverse, processed, output: Path | None, fingerprint: str):
+    """The analysis's prepared data; kept for the next run in this process on the same tables and rules.
+
+    Keyed by the analysis, the recurrence rules, the tables' folder and their fingerprint
+    (:func:`~peacestats.robustness.specs.data_fingerprint`, which changes with any rebuilt table).
+    """
+    from .. import config
+
     rules = multiverse.dimensions.get("recurrence")
+    folder = Path(processed) if processed is not None else config.processed_dir()
+    key = (multiverse.analysis, tuple(rules or ()), str(folder.resolve()), fingerprint)
+    if _PREPARED and _PREPARED[0][0] == key:
+        return _PREPARED[0][1]
+    _PREPARED.clear()
     cache = output / "cache" if output is not None else None
-    return a.prepare_data(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+    data = a.prepare_data(rules, processed=processed, cache_dir=cache, fingerprint=fingerprint)
+    _PREPARED.append((key, data))
+    return data
 
 
 def _write_manifest(out_dir: Path, multiverse: Multiverse, fingerprint: str, specs: list[Specification]) -> None:

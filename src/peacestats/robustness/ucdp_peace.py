@@ -55,14 +55,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ..errors import MultiverseError
 from . import lean
 from .frames import Frame, draw_clusters
 
 __all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "prepare_data", "fit_group",
-           "fit_specification", "fit_many", "resample_clusters", "spell_years", "check_options"]
+           "fit_specification", "fit_many", "resample_clusters", "spell_years", "check_options",
+           "warm_start"]
 
 MIN_GAP_DAYS = 730
 OUTCOME_DUMMIES = {  # UCDP Conflict Termination outcome (reference: low activity)
@@ -273,7 +274,42 @@ def _constant(v: np.ndarray) -> bool:
 
 
 def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list[str], list[str]]:
-    """Rows used, model terms (presence first) and the controls dropped as constant."""
+    """Rows used, model terms (presence first) and the controls dropped as constant.
+
+    Memoised per frame; on a bootstrap draw (a :meth:`Frame.take` of prepared data) the
+    rows are those of the original frame's answer, taken at the drawn rows, with the
+    constant controls checked again on the draw.
+    """
+    key = ("sample", o["sample"], o["presence"], o["controls"])
+    if key not in frame.cache:
+        origin = frame.origin
+        if origin is not None and not (set(origin[0].columns) ^ set(frame.columns)):
+            mask, terms, dropped, complete = _sample_and_terms_drawn(o, frame, *origin)
+        else:
+            mask, terms, dropped, complete = _sample_and_terms_direct(o, frame)
+        frame.cache[key] = (mask, terms, dropped, complete)
+    mask, terms, dropped, _ = frame.cache[key]
+    return mask, list(terms), list(dropped)
+
+
+def _sample_and_terms_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: np.ndarray):
+    """:func:`_sample_and_terms` on ``frame = base.take(idx)`` from the answer on ``base``."""
+    _sample_and_terms(o, base)
+    mask_b, terms_b, dropped_b, complete_b = base.cache[("sample", o["sample"], o["presence"], o["controls"])]
+    complete = complete_b[idx]
+    controls = CONTROL_SETS[o["controls"]]
+    if controls:
+        V = frame.matrix(controls, complete)
+        const = (V.min(axis=0) == V.max(axis=0)) if len(V) else np.ones(len(controls), dtype=bool)
+        dropped = [c for c, k in zip(controls, const) if k]
+    else:
+        dropped = []
+    if dropped != dropped_b:  # another control constant in the draw: other terms, other rows
+        return _sample_and_terms_direct(o, frame)
+    return mask_b[idx], terms_b, dropped, complete
+
+
+def _sample_and_terms_direct(o: dict[str, Any], frame: Frame):
     if o["sample"] not in SAMPLES:
         raise MultiverseError(f"unknown sample {o['sample']!r}")
     if o["controls"] not in CONTROL_SETS:
@@ -292,11 +328,11 @@ def _sample_and_terms(o: dict[str, Any], frame: Frame) -> tuple[np.ndarray, list
     mask = base.copy()
     for c in terms:
         mask &= ~np.isnan(frame[c])
-    return mask, terms, dropped
+    return mask, terms, dropped, complete
 
 
 def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]],
-              fallback: bool = True) -> dict[str, dict]:
+              fallback: bool = True, start_from: dict[str, dict[str, Frame]] | None = None) -> dict[str, dict]:
     """Fit one model and report its presence coefficient under every clustering in ``clusters``.
 
     ``options`` are the specification's options (``cluster`` ignored); the point estimate
@@ -306,6 +342,9 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
     the documented estimator, whose error or warning is then recorded; ``fallback=False``
     (the bootstrap draws, where only estimates are needed and the documented estimators'
     separation checks would dominate the time) raises :class:`~peacestats.robustness.lean.Fallback`.
+    ``start_from``: the data a bootstrap draw ``data`` was taken from; the fit then starts
+    from this model's estimate on those data (a warm start, :func:`warm_start`) and is
+    iterated to the same convergence criteria as from the default start.
 
     Returns
     -------
@@ -328,24 +367,73 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
     mask, terms, dropped = _sample_and_terms(o, frame)
     cols = {c: CLUSTER_COLUMNS[c] for c in clusters}
     extra = TIME_TERMS if o["estimator"] == "logit" else []
+    init = warm_start(o, start_from) if start_from is not None else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fast = {"cox": lean.cox, "weibull": lean.weibull}.get(o["estimator"])
-            r = fast(frame, mask, terms, cols) if fast else lean.logit(frame, mask, terms, cols, extra)
+            try:
+                r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
+            except (lean.Fallback, np.linalg.LinAlgError):
+                if init is None:
+                    raise
+                # Newton from the warm start can fail where it succeeds from the default start (a
+                # full-sample coefficient far out, probabilities that round to 0 or 1 on the draw):
+                # then the fit is the one from the default start, as without a warm start
+                r = _lean(o["estimator"], frame, mask, terms, cols, extra, None)
+            frame.cache[_start_key(o)] = r["coef"]
         except lean.Fallback:
             if not fallback:
                 raise
             r = lean.full(o["estimator"], frame, mask, terms, cols, extra)
     warn = "; ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))[:1000] or None
-    q = stats.norm.ppf(0.975)
     out = {}
     for c in clusters:
         est, se = r["estimate"], r["std_error"][c]
-        out[c] = {"estimate": est, "std_error": se, "conf_low": est - q * se, "conf_high": est + q * se,
-                  "p_value": float(2 * stats.norm.sf(abs(est / se))), "n": r["n"], "events": r["events"],
+        out[c] = {"estimate": est, "std_error": se, "conf_low": est - _Q975 * se, "conf_high": est + _Q975 * se,
+                  "p_value": float(2 * special.ndtr(-abs(est / se))), "n": r["n"], "events": r["events"],
                   "clusters": r["clusters"][c], "dropped": ",".join(dropped), "warning": warn}
     return out
+
+
+_Q975 = float(special.ndtri(0.975))  # scipy.stats.norm.ppf(0.975), which computes the same ndtri
+
+
+def _lean(estimator: str, frame: Frame, mask: np.ndarray, terms: list[str], cols: dict[str, str],
+          extra: list[str], init: dict[str, float] | None) -> dict[str, Any]:
+    if estimator == "cox":
+        return lean.cox(frame, mask, terms, cols, init)
+    if estimator == "weibull":
+        return lean.weibull(frame, mask, terms, cols, init)
+    return lean.logit(frame, mask, terms, cols, extra, init)
+
+
+def _start_key(o: dict[str, Any]) -> tuple:
+    return ("start", o["estimator"], o["sample"], o["presence"], o["controls"])
+
+
+def warm_start(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> dict[str, float] | None:
+    """The lean fit's coefficients (by name) of the model ``options`` on ``data``, from the default start.
+
+    Memoised in the frame's cache (a fit on ``data`` by :func:`fit_group` leaves them
+    there too), so each process fits a model on the full data at most once whatever the
+    number of draws; always the same numbers, so draws do not depend on which worker
+    fits them. ``None`` where the lean fit declines or fails (the draws then start from
+    the default start).
+    """
+    o = _options(options)
+    frame = data[o["recurrence"]][LEVELS[o["estimator"]]]
+    key = _start_key(o)
+    if key not in frame.cache:
+        mask, terms, _ = _sample_and_terms(o, frame)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                coef = _lean(o["estimator"], frame, mask, terms, {}, TIME_TERMS if o["estimator"] == "logit" else [],
+                             None)["coef"]
+            except Exception:  # noqa: BLE001 - no start from a model that cannot be fitted: the default start
+                coef = None
+        frame.cache[key] = coef
+    return frame.cache[key]
 
 
 def fit_specification(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> dict[str, Any]:
@@ -355,14 +443,14 @@ def fit_specification(options: dict[str, Any], data: dict[str, dict[str, Frame]]
 
 
 def fit_many(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]],
-             fallback: bool = True) -> list[dict[str, Any]]:
+             fallback: bool = True, start_from: dict[str, dict[str, Frame]] | None = None) -> list[dict[str, Any]]:
     """Specifications that differ only in ``cluster``: one :func:`fit_group`, one result each, in order."""
     opts = [_options(o) for o in options_list]
     base = {k: v for k, v in opts[0].items() if k not in SHARED}
     if any({k: v for k, v in o.items() if k not in SHARED} != base for o in opts):
         raise MultiverseError("fit_many: the specifications differ in more than the shared dimensions "
                               f"{list(SHARED)}")
-    res = fit_group(opts[0], list(dict.fromkeys(o["cluster"] for o in opts)), data, fallback)
+    res = fit_group(opts[0], list(dict.fromkeys(o["cluster"] for o in opts)), data, fallback, start_from)
     return [dict(res[o["cluster"]]) for o in opts]
 
 

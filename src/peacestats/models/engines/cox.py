@@ -319,8 +319,12 @@ class Fit:
     infinite: list[int]
 
 
-def newton(cd: CoxData, tol: float, max_iter: int, names: list[str]) -> Fit:
-    beta = np.zeros(cd.p)
+def newton(cd: CoxData, tol: float, max_iter: int, names: list[str], init: np.ndarray | None = None) -> Fit:
+    """Newton-Raphson from ``init`` (default 0; R's ``coxph(init = )``), to a relative log-likelihood change <= ``tol``.
+
+    ``Fit.ev0`` is evaluated at the start (R's ``loglik[1]`` is at ``init`` too).
+    """
+    beta = np.zeros(cd.p) if init is None else np.array(init, dtype=float)
     ev0 = evaluate(cd, beta)
     ev = ev0
     toler_inf = np.sqrt(tol)

@@ -1,0 +1,151 @@
+"""What makes the multiverse fast gives the numbers it gave before.
+
+Warm starts on the bootstrap draws converge to the fit from the default start; the
+Weibull Newton-Raphson of the lean path declines what ``survreg`` cannot fit; memoised
+design blocks, sample masks and cluster codes of a draw equal those computed from its
+columns; the shortcuts before ``check_collinearity`` and ``rescale_design`` only skip
+them where they would find nothing; a draw is taken once for the chunks of one draw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from peacestats.errors import SpecificationError
+from peacestats.models import frame as _frame
+from peacestats.models.engines import cox as cox_engine
+from peacestats.robustness import Multiverse, lean, run_null, ucdp_peace
+from peacestats.robustness import run as run_mod
+from peacestats.robustness.frames import Frame
+
+REL = 1e-8
+CLUSTERS = {"conflict": "conflict_id", "country": "country"}
+
+
+@pytest.fixture(scope="module")
+def data(built_tables):
+    return ucdp_peace.prepare_data(["conflict", "location"], processed=built_tables)
+
+
+@pytest.fixture(scope="module")
+def drawn(data):
+    return ucdp_peace.resample_clusters(data, seed=20201)
+
+
+SPECS = [
+    {"estimator": est, "controls": ctl, "sample": smp, "recurrence": rec}
+    for est in ("cox", "weibull", "logit")
+    for ctl, smp, rec in (("none", "all", "conflict"), ("main", "civil", "conflict"), ("conflict_country",
+                                                                                      "post1989", "location"))
+]
+
+
+@pytest.mark.parametrize("options", SPECS, ids=lambda o: "-".join(o.values()))
+def test_warm_start_on_a_draw_converges_to_the_default_start_fit(options, data, drawn):
+    warm = ucdp_peace.fit_group(options, ["conflict", "country"], drawn, fallback=False, start_from=data)
+    cold = ucdp_peace.fit_group(options, ["conflict", "country"], drawn, fallback=False)
+    for c in ("conflict", "country"):
+        for k in ("estimate", "std_error"):
+            assert warm[c][k] == pytest.approx(cold[c][k], rel=REL, abs=1e-12), (c, k)
+        assert warm[c]["n"] == cold[c]["n"] and warm[c]["clusters"] == cold[c]["clusters"]
+    o = ucdp_peace._options(options)
+    base = data[o["recurrence"]][ucdp_peace.LEVELS[o["estimator"]]]
+    start = base.cache[ucdp_peace._start_key(o)]  # memoised on the full data, by coefficient name
+    assert start is not None and ucdp_peace.warm_start(options, data) is start
+    full = ucdp_peace.fit_group(options, ["conflict"], data)["conflict"]
+    b = start[o["presence"]]
+    if o["estimator"] == "weibull":  # survreg's coefficient; the PH-metric estimate is -b / scale
+        b = -b / np.exp(start["Log(scale)"])
+    assert b == pytest.approx(full["estimate"], rel=1e-12)
+
+
+def test_cox_newton_init_reaches_the_same_maximum(data):
+    o = ucdp_peace._options({"controls": "conflict"})
+    frame = data["conflict"]["rows"]
+    mask, terms, _ = ucdp_peace._sample_and_terms(o, frame)
+    X = frame.matrix(terms, mask)
+    cd = cox_engine.prepare(X, frame["start"][mask].astype(float), frame["stop"][mask].astype(float),
+                            frame["event"][mask] == 1, np.ones(len(X)), np.zeros(len(X), dtype=np.int64), True)
+    zero = cox_engine.newton(cd, 1e-12, 50, terms)
+    near = cox_engine.newton(cd, 1e-12, 50, terms, init=zero.beta + 0.05)
+    np.testing.assert_allclose(near.beta, zero.beta, rtol=1e-7, atol=1e-9)
+    assert near.ev0.loglik < near.ev.loglik  # ev0 is at the start given
+    assert near.iterations <= zero.iterations
+
+
+def test_weibull_newton_declines_a_separated_covariate():
+    # every row with x = 1 is censored: the coefficient runs off, survreg's search fails, so must the lean one
+    rng = np.random.default_rng(3)
+    n = 120
+    x = (np.arange(n) % 10 == 0).astype(float)
+    years = rng.weibull(1.3, n) * 5 + 0.1
+    failed = np.where(x == 1, 0.0, (rng.random(n) < 0.7).astype(float))
+    f = Frame({"years": years, "failed": failed, "x": x, "z": rng.normal(size=n), "conflict_id": np.arange(n) % 30})
+    mask = np.ones(n, dtype=bool)
+    from peacestats.models.parametric import survreg
+
+    with pytest.raises(Exception):  # noqa: B017 - whatever survreg raises, the lean fit must decline
+        survreg("x + z", f.to_pandas(), stop="years", event="failed", dist="weibull")
+    with pytest.raises(lean.Fallback):
+        lean.weibull(f, mask, ["x", "z"], {"conflict": "conflict_id"})
+    ok = lean.weibull(f, mask, ["z"], {"conflict": "conflict_id"})  # without it: a finite fit
+    want = survreg("z", f.to_pandas(), stop="years", event="failed", dist="weibull", cluster="conflict_id")
+    row = want.tidy(metric="ph").set_index("term").loc["z"]
+    assert ok["estimate"] == pytest.approx(row["estimate"], rel=REL)
+    assert ok["std_error"]["conflict"] == pytest.approx(row["std_error"], rel=REL)
+
+
+def test_draw_block_masks_and_codes_equal_those_from_the_columns(data, drawn):
+    for level in ("rows", "spells", "years"):
+        f = drawn["conflict"][level]
+        names = ["un_present", "war", "polity2", "conflict_id", "spell_id", "country"]
+        want = np.column_stack([f[c] for c in names]).astype(float)
+        np.testing.assert_array_equal(f.matrix(names), want)  # renamed ids included
+        for options in ({"controls": "main", "sample": "post1989"}, {"controls": "conflict", "sample": "civil"}):
+            o = ucdp_peace._options(options)
+            got = ucdp_peace._sample_and_terms(o, f)
+            direct = ucdp_peace._sample_and_terms_direct(o, Frame(dict(f.columns)))
+            np.testing.assert_array_equal(got[0], direct[0])
+            assert got[1:] == direct[1:3]
+            for col in ("conflict_id", "country"):
+                codes, G = f.codes(col, got[0])
+                ref, labels = _frame.group_codes(f[col][got[0]])
+                np.testing.assert_array_equal(codes, ref)
+                assert G == len(labels)
+
+
+def test_prechecks_skip_only_what_would_pass():
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.ones(200), rng.normal(size=(200, 3))])
+    assert lean._surely_fine(X) == (True, True)
+    _frame.check_collinearity(X, list("abcd"))
+    assert _frame.rescale_design(X, 0)[1] is None
+    bad = np.column_stack([X, X[:, 1] + 2 * X[:, 2]])  # a combination of others
+    assert not lean._surely_fine(bad)[0]
+    with pytest.raises(SpecificationError, match="linear combination"):
+        _frame.check_collinearity(bad, list("abcde"))
+    wide = X.copy()
+    wide[:, 3] = 1e7 + wide[:, 3]  # nearly the intercept: badly conditioned, rescaled by the documented check
+    assert not lean._surely_fine(wide)[1]
+    assert _frame.rescale_design(wide, 0)[1] is not None
+    f = Frame({"event": np.r_[np.ones(100), np.zeros(100)], "a": X[:, 1], "b": X[:, 2], "c": X[:, 1] + X[:, 2],
+               "g": np.arange(200) % 20})
+    with pytest.raises(SpecificationError, match="linear combination"):  # the documented error, not a Fallback
+        lean.logit(f, np.ones(200, dtype=bool), ["a", "b", "c"], {"g": "g"}, [])
+
+
+def test_one_draw_per_process_for_the_chunks_of_a_draw(data, built_tables, monkeypatch):
+    mv = Multiverse({"estimator": ["cox", "logit"], "controls": ["none", "conflict"],
+                     "cluster": ["conflict", "country"]})
+    calls = []
+    real = ucdp_peace.resample_clusters
+    monkeypatch.setattr(ucdp_peace, "resample_clusters", lambda *a: calls.append(a[1]) or real(*a))
+    run_mod._LAST_DRAW.clear()
+    small = run_null(mv, resamples=2, seed=4, workers=0, processed=built_tables, data=data, chunk_size=2,
+                     progress=False)
+    assert len(calls) == 2  # 4 chunks, 2 draws
+    whole = run_null(mv, resamples=2, seed=4, workers=0, processed=built_tables, data=data, progress=False)
+    pd.testing.assert_frame_equal(small, whole)
+    assert len(whole) == 16 and whole["error_type"].isna().all()
