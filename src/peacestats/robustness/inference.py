@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..models._dist import norm_sf
 from ..errors import MultiverseError
 
 __all__ = ["curve_inference", "spec_curve_figure"]
@@ -83,7 +83,7 @@ def curve_inference(results: pd.DataFrame, null: pd.DataFrame | None = None, alp
     nl = null[null["error_type"].isna() & null["estimate"].notna() & null["std_error"].notna()]
     nl = nl[nl["spec"].isin(obs.index) & (nl["std_error"] > 0)].copy()
     nl["centred"] = nl["estimate"].to_numpy(float) - obs.loc[nl["spec"]].to_numpy(float)
-    nl["p"] = 2 * stats.norm.sf(np.abs(nl["centred"] / nl["std_error"].astype(float)))
+    nl["p"] = 2 * norm_sf(np.abs(nl["centred"] / nl["std_error"].astype(float)))
     nl["sig"] = (nl["p"] < alpha) & (np.sign(nl["centred"]) == sign)
     g = nl.groupby("resample", sort=True)
     null_median = g["centred"].median().to_numpy(float)

@@ -285,8 +285,8 @@ def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarr
     """Maximum likelihood of a GLM by iteratively reweighted least squares (Fisher scoring), as R's ``glm.fit``.
 
     Starts from R's ``mustart``; each step solves the weighted normal equations
-    ``X' W X b = X' W z``; a step whose log-likelihood is not finite is halved (as R
-    does: a non-finite linear predictor or mean). Stops when the coefficients change by no more than ``rtol`` relative plus
+    ``X' W X b = X' W z``; a step that makes the linear predictor or the mean non-finite
+    is halved (as R does). Stops when the coefficients change by no more than ``rtol`` relative plus
     ``atol`` (``numpy.allclose``). ``start`` (coefficients) replaces R's start, as
     ``glm(start = )`` does. Returns the coefficients and whether they converged.
     """
