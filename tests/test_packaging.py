@@ -124,3 +124,19 @@ def test_checkout_is_the_root_when_not_installed(monkeypatch):
     assert config.project_root() == ROOT
     monkeypatch.setenv("PEACESTATS_HOME", "/somewhere/else")
     assert config.project_root() == Path("/somewhere/else").resolve()
+
+
+def test_command_line_runs_blas_single_threaded_unless_told(tmp_path):
+    """`peacestats` sets one BLAS thread before numpy loads; a user's own setting wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os; from peacestats.cli import main; main(['data', 'list']); "
+            "print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'))")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "1 1"
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "2 1"
