@@ -289,13 +289,13 @@ def _kathman_rows(table: pd.DataFrame, k: pd.DataFrame) -> pd.DataFrame:
     override = _kathman_hosts_override()
 
     hosts, rule = [], []
-    for i in range(len(k)):
-        if pd.notna(g1.iat[i]):
-            h = [int(g1.iat[i])] + ([int(g2.iat[i])] if pd.notna(g2.iat[i]) else [])
+    has_g1, has_g2 = g1.notna().to_numpy(), g2.notna().to_numpy()
+    v1, v2 = g1.to_numpy(dtype="int64", na_value=0).tolist(), g2.to_numpy(dtype="int64", na_value=0).tolist()
+    for i, (name, tab) in enumerate(zip(k["mission"].tolist(), k["host_gwcodes"].tolist())):
+        if has_g1[i]:
+            h = [v1[i]] + ([v2[i]] if has_g2[i] else [])
             rule.append("kathman_pair" if len(h) > 1 else "kathman")
         else:
-            name = k["mission"].iat[i]
-            tab = k["host_gwcodes"].iat[i]
             if name in override:
                 h, how = list(override[name]), "override"
             elif isinstance(tab, list) and len(tab):
