@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, config, io, registry
+from . import __version__, _background, config, io, registry
+from ._background import Background
 from .errors import HarmonizeError
 from .harmonize.codes import CodeTables, using
+from .harmonize.missions import shared_tables
 from .project_data import describe as describe_project_data
 from .project_data import is_project_data
 
@@ -32,6 +34,8 @@ class Table:
     sources: tuple[str, ...]
     sort_by: tuple[str, ...] = ()
     needs: tuple[str, ...] = field(default_factory=tuple)  # tables built earlier that this one reads
+    #: may be built in a forked process while the tables before it are built (it reads only ``needs``)
+    background: bool = False
 
 
 # ----------------------------------------------------------------------------- builders
@@ -45,7 +49,8 @@ class _Context(dict):
     :meth:`code_tables` is the country-code crosswalk of the build's own state lists, made
     once per build; :func:`build` makes it current (:func:`peacestats.harmonize.codes.using`)
     while each builder runs, so a table that converts a code is recorded as reading
-    ``gw_states`` and ``cow_states``.
+    ``gw_states`` and ``cow_states``. :attr:`authored` holds the project's mission tables
+    read and checked once per build (:func:`peacestats.harmonize.missions.shared_tables`).
     """
 
     def __init__(self) -> None:
@@ -56,6 +61,7 @@ class _Context(dict):
         self.derived_reads: dict[str, set[str]] = {}
         self.table: str | None = None
         self._codes: CodeTables | None = None
+        self.authored: dict = {}
 
     def _frame(self, key: str) -> pd.DataFrame:
         from .sources import load
@@ -317,7 +323,8 @@ TABLES: list[Table] = [
           "Location-level peace spells in counting-process form (as spell_rows).",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
            "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
-          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months")),
+          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months"),
+          background=True),
 ]
 
 
@@ -461,17 +468,56 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
         return _build_locked(out, wanted, echo)
 
 
+def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
+    """Table ``t`` built in ``ctx``, and the sources it read."""
+    ctx.table = t.name
+    # conversions use the build's state lists (and record them); mission tables are checked once
+    with using(ctx.code_tables), shared_tables(ctx.authored):
+        df = t.builder(ctx)
+    return df, ctx.lineage.get(t.name, set())
+
+
+def _start_background(ctx: _Context, wanted: set[str], pending: dict[str, Background], nxt: str) -> None:
+    """Fork the ``background`` tables whose ``needs`` are built (up to :func:`~peacestats._background.jobs` - 1).
+
+    ``nxt`` is the table about to be built here: a table is forked only if there is other work
+    to do meanwhile. Its result is collected when the loop reaches it, in declaration order.
+    """
+    free = _background.jobs() - 1 - len(pending)
+    for u in TABLES:
+        if free <= 0:
+            return
+        if (u.background and u.name in wanted and u.name != nxt and u.name not in pending and u.name not in ctx
+                and all(n in ctx for n in u.needs)):
+            pending[u.name] = Background(lambda u=u: _run_builder(ctx, u))
+            free -= 1
+
+
 def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
     """:func:`build`'s work, run while it holds the lock on ``out``."""
     ctx = _Context()
+    pending: dict[str, Background] = {}
+    try:
+        return _build_tables(ctx, out, wanted, pending, echo)
+    finally:
+        for job in pending.values():
+            job.cancel()
+
+
+def _build_tables(ctx: _Context, out: Path, wanted: set[str], pending: dict[str, Background], echo
+                  ) -> dict[str, Path]:
+    """Build, check and write the ``wanted`` tables in :data:`TABLES` order, then ``datapackage.json``."""
     paths: dict[str, Path] = {}
     resources = []
     for t in TABLES:
         if t.name not in wanted:
             continue
-        ctx.table = t.name
-        with using(ctx.code_tables):  # conversions use the build's state lists (and record them)
-            df = t.builder(ctx)
+        _start_background(ctx, wanted, pending, t.name)
+        if t.name in pending:
+            df, reads = pending.pop(t.name).result()
+            ctx.lineage.setdefault(t.name, set()).update(reads)
+        else:
+            df, _ = _run_builder(ctx, t)
         undeclared = ctx.lineage.get(t.name, set()) - set(t.sources)
         if undeclared:
             raise HarmonizeError(f"table {t.name} read source(s) {sorted(undeclared)} that its declaration in "

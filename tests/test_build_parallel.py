@@ -1,0 +1,119 @@
+"""The build's second process (peacestats._background) and the mission tables checked once per build."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from peacestats import _background
+from peacestats._background import Background
+from peacestats.errors import HarmonizeError, MissionDateError
+
+
+def test_background_returns_the_childs_value():
+    parent = os.getpid()
+    job = Background(lambda: (os.getpid(), pd.DataFrame({"a": pd.array([1, None], dtype="Int64")})))
+    pid, df = job.result()
+    assert pid != parent  # computed in the child
+    assert df["a"].dtype == "Int64" and df["a"].isna().tolist() == [False, True]
+
+
+def test_background_raises_the_childs_error():
+    def fail():
+        raise HarmonizeError("table x: something is wrong at row 3")
+
+    with pytest.raises(HarmonizeError, match="table x: something is wrong at row 3"):
+        Background(fail).result()
+
+
+def test_background_computes_here_when_the_answer_cannot_be_sent():
+    parent = os.getpid()
+    job = Background(lambda: (os.getpid(), lambda: None))  # a lambda cannot be pickled
+    pid, _ = job.result()
+    assert pid == parent
+
+
+def test_background_cancelled_computes_here():
+    parent = os.getpid()
+    job = Background(lambda: (__import__("time").sleep(30), os.getpid())[1])
+    job.cancel()
+    assert job.result() == parent
+
+
+def test_jobs_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "1")
+    assert _background.jobs() == 1
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "3")
+    assert _background.jobs() == 3
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "many")
+    assert _background.jobs() == 1
+
+
+def test_a_build_with_one_or_two_processes_writes_the_same_bytes(tmp_path, mirror, monkeypatch):
+    """spell_rows_location is built in a forked process with two jobs; the files do not change."""
+    from peacestats.build import build
+    from peacestats.fetch import sha256sum
+
+    wanted = ["spell_rows_location", "spell_rows"]
+    hashes = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PEACESTATS_BUILD_JOBS", jobs)
+        out = tmp_path / jobs
+        build(out, tables=wanted, echo=lambda *a: None)
+        hashes[jobs] = {p.name: sha256sum(p) for p in sorted(out.iterdir())}
+    assert hashes["1"] == hashes["2"]
+    assert "spell_rows_location.parquet" in hashes["2"]
+
+
+def test_a_failing_background_table_fails_the_build_as_before(tmp_path, mirror, monkeypatch):
+    """An error in the forked table is the build's error; the tables before it are written."""
+    import peacestats.build as b
+
+    def broken(ctx):
+        raise HarmonizeError("spell_rows_location: broken on purpose")
+
+    tables = [t if t.name != "spell_rows_location" else b.Table(t.name, broken, t.primary_key, t.description,
+                                                                   t.sources, t.sort_by, t.needs, background=True)
+              for t in b.TABLES]
+    monkeypatch.setattr(b, "TABLES", tables)
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "2")
+    with pytest.raises(HarmonizeError, match="broken on purpose"):
+        b.build(tmp_path, tables=["spell_rows_location", "spell_rows"], echo=lambda *a: None)
+    assert (tmp_path / "spell_rows.parquet").is_file()
+    assert not (tmp_path / "spell_rows_location.parquet").exists()
+
+
+def test_mission_tables_are_checked_once_in_a_shared_block(monkeypatch):
+    from peacestats.harmonize import missions as m
+
+    calls = []
+    checked = m._load_checked
+    monkeypatch.setattr(m, "_load_checked", lambda *a: calls.append(a[1]) or checked(*a))
+    gw = m.gw_state_codes()
+    with m.shared_tables({}):
+        first = m.un_missions(gw_codes=gw)
+        first.loc[0, "mission_acronym"] = "changed"
+        first["host_gwcodes"].iat[1].append(999)
+        again = m.un_missions(gw_codes=gw)
+        m.non_un_missions(gw_codes=gw)
+        m.non_un_missions(gw_codes=gw)
+    assert calls == ["un", "non_un"]
+    pd.testing.assert_frame_equal(again, m.un_missions(gw_codes=gw))  # copies: edits do not leak
+    m.un_missions(gw_codes=gw)
+    assert calls == ["un", "non_un", "un", "un"]  # outside the block: read each time
+
+
+def test_a_failing_mission_table_fails_every_read_in_a_shared_block(tmp_path):
+    from peacestats.harmonize import missions as m
+
+    df = pd.read_csv(m.resource_path(m.UN_FILE), dtype=str, keep_default_na=False)
+    i = int((df["end_date"] != "").to_numpy().argmax())
+    df.loc[i, "start_date"] = "2999-01-01"  # after its end date
+    bad = tmp_path / "un_missions.csv"
+    df.to_csv(bad, index=False)
+    with m.shared_tables({}):
+        for _ in range(2):
+            with pytest.raises(MissionDateError, match="un_missions.csv"):
+                m.un_missions(bad)
