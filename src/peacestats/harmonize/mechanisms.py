@@ -247,6 +247,16 @@ def _pax_agreements(pax: pd.DataFrame | None, acd: pd.DataFrame | None) -> pd.Da
     return out
 
 
+def _by_conflict(agr: pd.DataFrame, names: list[str]) -> dict:
+    """Each conflict's agreements, in their order in ``agr``: (dates as datetime64, as Timestamps, the flags)."""
+    agr = agr.sort_values("conflict_id", kind="stable")
+    cid = agr["conflict_id"].to_numpy()
+    d64, dl, flags = agr["date"].to_numpy(), list(agr["date"]), agr[names].to_numpy()
+    cuts = np.flatnonzero(cid[1:] != cid[:-1]) + 1
+    starts, ends = np.append(0, cuts).tolist(), np.append(cuts, len(cid)).tolist()
+    return {cid[a]: (d64[a:b], dl[a:b], flags[a:b]) for a, b in zip(starts, ends) if b > a}
+
+
 def provision_changes(spells: pd.DataFrame, pax: pd.DataFrame | None = None,
                       acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """PA-X provisions signed so far for the spell's conflict, as a step function per spell.
@@ -275,8 +285,7 @@ def provision_changes(spells: pd.DataFrame, pax: pd.DataFrame | None = None,
     names = list(PROVISION_COVARIATES)
     rows = []
     # per conflict: the agreements' dates (as Timestamps and as an array) and their provision flags
-    by_conflict = {k: (g["date"].to_numpy(), list(g["date"]), g[names].to_numpy())
-                   for k, g in agr.groupby("conflict_id")}
+    by_conflict = _by_conflict(agr, names)
     for s in spells.itertuples(index=False):
         g = by_conflict.get(int(s.conflict_id))
         if g is not None:  # signed between the start of the episode before the spell and the spell's end
