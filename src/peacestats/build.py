@@ -354,7 +354,8 @@ def _normalize_for_parquet(df: pd.DataFrame) -> pd.DataFrame:
         if out[c].dtype == object:
             first = out[c].dropna().head(1)
             if len(first) and isinstance(first.iloc[0], tuple):
-                out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
+                out[c] = pd.Series([list(v) if isinstance(v, tuple) else v for v in out[c]], index=out.index,
+                                   dtype=object)
     return out
 
 

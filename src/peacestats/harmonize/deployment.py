@@ -172,7 +172,11 @@ def _alive(gwcodes: pd.Series, months: pd.Series) -> np.ndarray:
 
 
 def _months(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    return pd.date_range(_month_start(start), _month_start(end), freq="MS")
+    """The first days of the months from ``start``'s to ``end``'s (as ``date_range(freq="MS")``, by month arithmetic)."""
+    a, b = _month_start(start), _month_start(end)
+    first = (a.year - 1970) * 12 + a.month - 1
+    last = (b.year - 1970) * 12 + b.month - 1
+    return pd.DatetimeIndex(np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[ns]"))
 
 
 @functools.cache
