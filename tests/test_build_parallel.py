@@ -67,22 +67,34 @@ def test_a_build_with_one_or_two_processes_writes_the_same_bytes(tmp_path, mirro
     assert "spell_rows_location.parquet" in hashes["2"]
 
 
-def test_a_failing_background_table_fails_the_build_as_before(tmp_path, mirror, monkeypatch):
-    """An error in the forked table is the build's error; the tables before it are written."""
+def _broken_build(tmp_path, monkeypatch, broken: str, jobs: str) -> dict[str, str]:
+    """Build stateyears and spells (and episodes) with table ``broken`` failing; the files left, by sha256."""
+    import dataclasses
+
     import peacestats.build as b
+    from peacestats.fetch import sha256sum
 
-    def broken(ctx):
-        raise HarmonizeError("spell_rows_location: broken on purpose")
+    def fail(ctx):
+        raise HarmonizeError(f"{broken}: broken on purpose")
 
-    tables = [t if t.name != "spell_rows_location" else b.Table(t.name, broken, t.primary_key, t.description,
-                                                                   t.sources, t.sort_by, t.needs, background=True)
-              for t in b.TABLES]
-    monkeypatch.setattr(b, "TABLES", tables)
-    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "2")
-    with pytest.raises(HarmonizeError, match="broken on purpose"):
-        b.build(tmp_path, tables=["spell_rows_location", "spell_rows"], echo=lambda *a: None)
-    assert (tmp_path / "spell_rows.parquet").is_file()
-    assert not (tmp_path / "spell_rows_location.parquet").exists()
+    monkeypatch.setattr(b, "TABLES", [dataclasses.replace(t, builder=fail) if t.name == broken else t
+                                      for t in b.TABLES])
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", jobs)
+    out = tmp_path / f"{broken}-{jobs}"
+    with pytest.raises(HarmonizeError, match=f"{broken}: broken on purpose"):
+        b.build(out, tables=["stateyears", "spells"], echo=lambda *a: None)
+    return {p.name: sha256sum(p) for p in sorted(out.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("broken", ["stateyears", "spells"])
+def test_a_failing_table_leaves_the_folder_as_one_process_would(tmp_path, mirror, monkeypatch, broken):
+    """stateyears is forked and spells built meanwhile: whichever fails, the tables before it are written,
+    the failing one and those after it are not, exactly as in a build in one process."""
+    one = _broken_build(tmp_path, monkeypatch, broken, "1")
+    two = _broken_build(tmp_path, monkeypatch, broken, "2")
+    assert one == two
+    assert "episodes.parquet" in two and "spells.parquet" not in two and "datapackage.json" not in two
+    assert ("stateyears.parquet" in two) == (broken == "spells")
 
 
 def test_mission_tables_are_checked_once_in_a_shared_block(monkeypatch):

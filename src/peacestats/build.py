@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, _background, config, io, registry
+from . import __version__, _background, config, io
 from ._background import Background
 from .errors import HarmonizeError
 from .harmonize.codes import CodeTables, using
 from .harmonize.missions import shared_tables
-from .project_data import describe as describe_project_data
-from .project_data import is_project_data
+from ._datapackage import _exclusion_lines, _exclusions, _merge_resources, _normalize_for_parquet, _resource
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,10 @@ class Table:
     sources: tuple[str, ...]
     sort_by: tuple[str, ...] = ()
     needs: tuple[str, ...] = field(default_factory=tuple)  # tables built earlier that this one reads
-    #: may be built in a forked process while the tables before it are built (it reads only ``needs``)
+    #: may be built in a forked process while later tables are built (it reads only ``needs`` and ``reads``)
     background: bool = False
+    reads: tuple[str, ...] = ()  # tables it reads when this build makes them (ctx.get), without needing them
+    preload: tuple[str, ...] = ()  # sources loaded before forking it, shared with the tables built meanwhile
 
 
 # ----------------------------------------------------------------------------- builders
@@ -299,7 +300,8 @@ TABLES: list[Table] = [
     Table("stateyears", _stateyears, ("gwcode", "year"),
           "Gleditsch-Ward state-years 1946-2024 with conflict, peacekeeping and country covariates.",
           ("gw_states", "cow_states", "ucdp_acd", "kathman_pko", "gleditsch_gdp", "polity5", "creg", "rugged"),
-          ("gwcode", "year")),
+          ("gwcode", "year"), background=True, reads=("deployment",),
+          preload=("gleditsch_gdp", "polity5", "creg", "rugged")),
     Table("spells", _spells, ("spell_id",),
           "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31, "
           "with time-constant covariates at the spell's start.",
@@ -324,120 +326,8 @@ TABLES: list[Table] = [
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
            "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
           ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months"),
-          background=True),
+          background=True, preload=("ucdp_peace_agreements", "pax", "cwm")),
 ]
-
-
-# ----------------------------------------------------------------------------- datapackage
-_FRICTIONLESS_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "datetime", "O": "string"}
-
-
-def _field_type(s: pd.Series) -> str:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return "string"
-    kind = getattr(s.dtype, "kind", "O")
-    if str(s.dtype) in ("Int64", "Int32", "Int16", "Int8"):
-        return "integer"
-    if str(s.dtype) == "boolean":
-        return "boolean"
-    if kind == "O":
-        first = s.dropna().head(1)
-        if len(first) and isinstance(first.iloc[0], (list, tuple)):
-            return "array"
-    return _FRICTIONLESS_TYPES.get(kind, "string")
-
-
-def _normalize_for_parquet(df: pd.DataFrame) -> pd.DataFrame:
-    """Tuples become lists (parquet lists); categories keep their order."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object:
-            first = out[c].dropna().head(1)
-            if len(first) and isinstance(first.iloc[0], tuple):
-                out[c] = pd.Series([list(v) if isinstance(v, tuple) else v for v in out[c]], index=out.index,
-                                   dtype=object)
-    return out
-
-
-def _project_source(key: str) -> dict:
-    d = describe_project_data(key)
-    return {"name": key, "title": d["title"], "version": d["version"], "sha256": d["sha256"]}
-
-
-def _resource(t: Table, df: pd.DataFrame, path: Path) -> dict:
-    return {
-        "name": t.name,
-        "path": path.name,
-        "format": "parquet",
-        "description": t.description,
-        "schema": {
-            "fields": [{"name": c, "type": _field_type(df[c])} for c in df.columns],
-            "primaryKey": list(t.primary_key),
-        },
-        "rows": int(len(df)),
-        "sha256": _sha(path),
-        "sources": [
-            _project_source(k) if is_project_data(k) else
-            {"name": k, "title": registry.get(k).title, "version": registry.get(k).version,
-             "sha256": registry.get(k).sha256}
-            for k in t.sources
-        ],
-    }
-
-
-def _exclusions(name: str, df: pd.DataFrame) -> dict:
-    """What a table leaves out or flags, and why, for ``datapackage.json`` and the build's summary."""
-    out: dict = {}
-    if name == "mission_months":
-        out["excluded"] = {
-            "missions_without_start_or_hosts": list(df.attrs.get("undated_missions", [])),
-            "missions_with_unknown_end": list(df.attrs.get("end_unknown_missions", [])),
-        }
-    if name == "missions":
-        counts = df["origin"].value_counts()
-        out["origins"] = {k: int(counts.get(k, 0)) for k in ("dpo_list", "kathman", "non_un_table", "tppm")}
-        out["flagged"] = {
-            "end_not_known_after_last_source_month": sorted(df.loc[~df["end_known"] & df["end_date"].notna(),
-                                                                   "mission_id"]),
-        }
-    if name == "intervention_months":
-        a = df.attrs
-        out["coverage"] = list(a.get("coverage", ()))
-        out["flagged"] = {
-            "interventions_without_a_date_no_rows": [str(r) for r in a.get("undated_rows", [])],
-            "interventions_without_an_end_start_month_only": [str(r) for r in a.get("end_unknown_rows", [])],
-            "targets_without_a_gw_state_kept_with_gwcode_missing": [str(r) for r in a.get("unmatched_targets", [])],
-        }
-    if name == "leader_exits":
-        out["coverage"] = list(df.attrs.get("coverage", ()))
-        out["leaders_in_office_at_the_end_not_exits"] = int(df.attrs.get("in_office", 0))
-    if name == "mission_conflicts":
-        counts = df["link"].value_counts()
-        out["links"] = {k: int(counts.get(k, 0)) for k in ("sent_for", "uncertain", "none")}
-        out["operations"] = int(df["mission_id"].nunique())
-    return out
-
-
-def _exclusion_lines(notes: dict) -> list[str]:
-    lines = []
-    for why, items in notes.get("excluded", {}).items():
-        if items:
-            lines.append(f"{why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
-    for why, items in notes.get("flagged", {}).items():
-        if items:
-            lines.append(f"flagged, {why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
-    if "origins" in notes:
-        lines.append("operations by source: " + ", ".join(f"{k} {v}" for k, v in notes["origins"].items()))
-    if "links" in notes:
-        lines.append(f"{notes['operations']} operations; links: "
-                     + ", ".join(f"{k} {v}" for k, v in notes["links"].items()))
-    return lines
-
-
-def _sha(path: Path) -> str:
-    from .fetch import sha256sum
-
-    return sha256sum(path)
 
 
 def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None, echo=print) -> dict[str, Path]:
@@ -478,97 +368,138 @@ def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
     return df, ctx.lineage.get(t.name, set())
 
 
-def _start_background(ctx: _Context, wanted: set[str], pending: dict[str, Background], nxt: str) -> None:
-    """Fork the ``background`` tables whose ``needs`` are built (up to :func:`~peacestats._background.jobs` - 1).
+class _Run:
+    """One build's tables on their way to ``out``: built here or in a forked process, written in order.
 
-    ``nxt`` is the table about to be built here: a table is forked only if there is other work
-    to do meanwhile. Its result is collected when the loop reaches it, in declaration order.
+    A table is *built* (by its builder, here or in a :class:`~peacestats._background.Background`
+    child), then *finished* (lineage and primary-key checks, sorting; from then on later
+    builders see it in the context) and *written* (parquet, its ``datapackage.json`` entry,
+    the echoed lines) strictly in :data:`TABLES` order. When a table fails, the tables before
+    it are written first, and an earlier table's error wins: the folder ends up as a build
+    in one process would leave it.
     """
-    free = _background.jobs() - 1 - len(pending)
-    for u in TABLES:
-        if free <= 0:
-            return
-        if (u.background and u.name in wanted and u.name != nxt and u.name not in pending and u.name not in ctx
-                and all(n in ctx for n in u.needs)):
-            pending[u.name] = Background(lambda u=u: _run_builder(ctx, u))
-            free -= 1
 
+    def __init__(self, ctx: _Context, out: Path, order: list[Table], echo) -> None:
+        self.ctx, self.out, self.order, self.echo = ctx, out, order, echo
+        self.pending: dict[str, Background] = {}
+        self.notes: dict[str, dict] = {}
+        self.written = 0  # how many tables of `order` are written
+        self.paths: dict[str, Path] = {}
+        self.resources: list[dict] = []
 
-def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
-    """:func:`build`'s work, run while it holds the lock on ``out``."""
-    ctx = _Context()
-    pending: dict[str, Background] = {}
-    try:
-        return _build_tables(ctx, out, wanted, pending, echo)
-    finally:
-        for job in pending.values():
+    def run(self) -> dict[str, Path]:
+        for i, t in enumerate(self.order):
+            try:
+                self._fork_ready(i)
+                for name in (*t.needs, *t.reads):
+                    self._collect(name)
+                if t.name not in self.pending:
+                    self._finish(t, *_run_builder(self.ctx, t))
+                self._write_ready()
+            except BaseException:
+                self._write_before(t.name)
+                raise
+        for t in self.order:
+            try:
+                self._collect(t.name)
+            except BaseException:
+                self._write_before(t.name)
+                raise
+        self._write_ready()
+        return self.paths
+
+    def cancel(self) -> None:
+        """Stop every forked table still running."""
+        for job in self.pending.values():
             job.cancel()
+        self.pending.clear()
 
+    def _fork_ready(self, i: int) -> None:
+        """Fork the ``background`` tables from ``order[i]`` on whose inputs are built, while processes are free.
 
-def _build_tables(ctx: _Context, out: Path, wanted: set[str], pending: dict[str, Background], echo
-                  ) -> dict[str, Path]:
-    """Build, check and write the ``wanted`` tables in :data:`TABLES` order, then ``datapackage.json``."""
-    paths: dict[str, Path] = {}
-    resources = []
-    for t in TABLES:
-        if t.name not in wanted:
-            continue
-        _start_background(ctx, wanted, pending, t.name)
-        if t.name in pending:
-            df, reads = pending.pop(t.name).result()
-            ctx.lineage.setdefault(t.name, set()).update(reads)
-        else:
-            df, _ = _run_builder(ctx, t)
-        undeclared = ctx.lineage.get(t.name, set()) - set(t.sources)
+        A table is forked only if some later table does not wait for it (else nothing runs
+        meanwhile); when every process is busy, the oldest forked table is collected first.
+        """
+        if _background.jobs() < 2:
+            return
+        built = set(self.ctx)
+        for j, u in enumerate(self.order[i:], start=i):
+            if not u.background or u.name in self.pending or u.name in built:
+                continue
+            if not all(n in built for n in u.needs + u.reads if n in {t.name for t in self.order}):
+                continue
+            if all(u.name in (*v.needs, *v.reads) for v in self.order[j + 1:]) and j == i:
+                continue
+            while len(self.pending) >= _background.jobs() - 1:
+                self._collect(next(iter(self.pending)))
+            for key in u.preload:  # loaded once here, shared with the child
+                self.ctx._frame(key)
+            self.pending[u.name] = Background(lambda u=u: _run_builder(self.ctx, u))
+
+    def _collect(self, name: str) -> None:
+        """Wait for the forked table ``name`` (if it is one) and finish it."""
+        job = self.pending.get(name)
+        if job is None:
+            return
+        try:
+            df, reads = job.result()
+        finally:
+            self.pending.pop(name, None)
+        self.ctx.lineage.setdefault(name, set()).update(reads)
+        self._finish(next(t for t in self.order if t.name == name), df, reads)
+
+    def _finish(self, t: Table, df: pd.DataFrame, reads: set[str]) -> None:
+        """Check table ``t`` (sources read, primary key), sort it and make it visible to later builders."""
+        undeclared = self.ctx.lineage.get(t.name, set()) - set(t.sources)
         if undeclared:
             raise HarmonizeError(f"table {t.name} read source(s) {sorted(undeclared)} that its declaration in "
                                  "build.TABLES does not list: add them (datapackage.json names its sources)")
-        notes = _exclusions(t.name, df)
+        self.notes[t.name] = _exclusions(t.name, df)
         dup = df.duplicated(list(t.primary_key))
         if dup.any():
             raise HarmonizeError(f"table {t.name}: primary key {t.primary_key} repeats in {int(dup.sum())} rows")
         if t.sort_by:
             df = df.sort_values(list(t.sort_by), kind="mergesort")
-        df = df.reset_index(drop=True)
-        ctx[t.name] = df
-        path = io.write_parquet(_normalize_for_parquet(df), out / f"{t.name}.parquet")
-        paths[t.name] = path
-        resources.append(_resource(t, df, path) | notes)
-        echo(f"  {t.name:<16} {len(df):>7,} rows -> {path}")
-        for line in _exclusion_lines(notes):
-            echo(f"      {line}")
+        self.ctx[t.name] = df.reset_index(drop=True)
+
+    def _write_ready(self) -> None:
+        """Write the finished tables at the head of ``order`` (stops at one not finished yet)."""
+        while self.written < len(self.order) and self.order[self.written].name in self.ctx:
+            t = self.order[self.written]
+            df = self.ctx[t.name]
+            path = io.write_parquet(_normalize_for_parquet(df), self.out / f"{t.name}.parquet")
+            self.paths[t.name] = path
+            self.resources.append(_resource(t, df, path) | self.notes[t.name])
+            self.echo(f"  {t.name:<16} {len(df):>7,} rows -> {path}")
+            for line in _exclusion_lines(self.notes[t.name]):
+                self.echo(f"      {line}")
+            self.written += 1
+
+    def _write_before(self, name: str) -> None:
+        """After table ``name`` failed: write the tables before it (raising the first error among them)."""
+        for t in self.order:
+            if t.name == name:
+                return
+            self._collect(t.name)
+            self._write_ready()
+
+
+def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
+    """:func:`build`'s work, run while it holds the lock on ``out``."""
+    run = _Run(_Context(), out, [t for t in TABLES if t.name in wanted], echo)
+    try:
+        paths = run.run()
+    finally:
+        run.cancel()
     package = {
         "name": "peacestats-processed",
         "title": "peacestats harmonized tables",
         "profile": "data-package",
         "peacestats_version": __version__,
-        "resources": _merge_resources(out, resources),
+        "resources": _merge_resources(out, run.resources, [t.name for t in TABLES]),
     }
     io.write_json(out / "datapackage.json", package)
     return paths
-
-
-def _merge_resources(out: Path, fresh: list[dict]) -> list[dict]:
-    """The entries just built, plus those of ``datapackage.json`` for tables not rebuilt this time.
-
-    ``peacestats build spells`` thus updates its own entries and keeps the others. An old
-    entry is kept only if its parquet file is still there with the recorded sha256; the
-    result is in :data:`TABLES` order.
-    """
-    import json
-
-    by_name = {r["name"]: r for r in fresh}
-    try:
-        old = json.loads((out / "datapackage.json").read_text(encoding="utf-8")).get("resources", [])
-    except (OSError, ValueError, AttributeError):  # no package yet, or an unreadable one: rebuild it
-        old = []
-    for r in old if isinstance(old, list) else []:
-        if not isinstance(r, dict) or r.get("name") in by_name or r.get("name") not in {t.name for t in TABLES}:
-            continue
-        path = out / f"{r['name']}.parquet"
-        if path.is_file() and r.get("sha256") == _sha(path):
-            by_name[r["name"]] = r
-    return [by_name[t.name] for t in TABLES if t.name in by_name]
 
 
 def read_table(name: str, processed: str | Path | None = None, dtypes: str = "pandas") -> pd.DataFrame:
