@@ -67,8 +67,8 @@ def test_a_build_with_one_or_two_processes_writes_the_same_bytes(tmp_path, mirro
     assert "spell_rows_location.parquet" in hashes["2"]
 
 
-def _broken_build(tmp_path, monkeypatch, broken: str, jobs: str) -> dict[str, str]:
-    """Build stateyears and spells (and episodes) with table ``broken`` failing; the files left, by sha256."""
+def _broken_build(tmp_path, monkeypatch, broken: str, jobs: str, tables: list[str]) -> dict[str, str]:
+    """Build ``tables`` (and what they need) with table ``broken`` failing; the files left, by sha256."""
     import dataclasses
 
     import peacestats.build as b
@@ -80,9 +80,9 @@ def _broken_build(tmp_path, monkeypatch, broken: str, jobs: str) -> dict[str, st
     monkeypatch.setattr(b, "TABLES", [dataclasses.replace(t, builder=fail) if t.name == broken else t
                                       for t in b.TABLES])
     monkeypatch.setenv("PEACESTATS_BUILD_JOBS", jobs)
-    out = tmp_path / f"{broken}-{jobs}"
+    out = tmp_path / f"{broken}-{jobs}-{len(tables)}"
     with pytest.raises(HarmonizeError, match=f"{broken}: broken on purpose"):
-        b.build(out, tables=["stateyears", "spells"], echo=lambda *a: None)
+        b.build(out, tables=tables, echo=lambda *a: None)
     return {p.name: sha256sum(p) for p in sorted(out.iterdir()) if p.is_file()}
 
 
@@ -90,11 +90,23 @@ def _broken_build(tmp_path, monkeypatch, broken: str, jobs: str) -> dict[str, st
 def test_a_failing_table_leaves_the_folder_as_one_process_would(tmp_path, mirror, monkeypatch, broken):
     """stateyears is forked and spells built meanwhile: whichever fails, the tables before it are written,
     the failing one and those after it are not, exactly as in a build in one process."""
-    one = _broken_build(tmp_path, monkeypatch, broken, "1")
-    two = _broken_build(tmp_path, monkeypatch, broken, "2")
+    tables = ["stateyears", "spells"]
+    one = _broken_build(tmp_path, monkeypatch, broken, "1", tables)
+    two = _broken_build(tmp_path, monkeypatch, broken, "2", tables)
     assert one == two
     assert "episodes.parquet" in two and "spells.parquet" not in two and "datapackage.json" not in two
     assert ("stateyears.parquet" in two) == (broken == "spells")
+
+
+@pytest.mark.parametrize("broken", ["missions", "spells"])
+def test_a_table_forked_early_fails_at_its_turn(tmp_path, mirror, monkeypatch, broken):
+    """spells is forked beside missions, long before its turn: its error (or missions') leaves the folder
+    as one process would (missions written when spells fails, nothing after episodes when missions fails)."""
+    tables = ["missions", "mission_months", "spells"]
+    one = _broken_build(tmp_path, monkeypatch, broken, "1", tables)
+    two = _broken_build(tmp_path, monkeypatch, broken, "2", tables)
+    assert one == two
+    assert ("missions.parquet" in two) == ("mission_months.parquet" in two) == (broken == "spells")
 
 
 def test_mission_tables_are_checked_once_in_a_shared_block(monkeypatch):

@@ -92,6 +92,14 @@ class Background:
         os.close(w)
         self._pid, self._fd = pid, r
 
+    def done(self) -> bool:
+        """True when :meth:`result` would not wait: the child has answered or died (or there is no child)."""
+        if self._pid is None or self._fd is None:
+            return True
+        import select
+
+        return bool(select.select([self._fd], [], [], 0)[0])
+
     def result(self) -> Any:
         """The value of ``fn()``: the child's, or computed here if there is no child or it gave no answer.
 

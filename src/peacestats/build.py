@@ -37,6 +37,7 @@ class Table:
     background: bool = False
     reads: tuple[str, ...] = ()  # tables it reads when this build makes them (ctx.get), without needing them
     preload: tuple[str, ...] = ()  # sources loaded before forking it, shared with the tables built meanwhile
+    fork_with: str = ""  # the table beside which it is forked (default: at its own turn)
 
 
 # ----------------------------------------------------------------------------- builders
@@ -300,19 +301,18 @@ TABLES: list[Table] = [
     Table("stateyears", _stateyears, ("gwcode", "year"),
           "Gleditsch-Ward state-years 1946-2024 with conflict, peacekeeping and country covariates.",
           ("gw_states", "cow_states", "ucdp_acd", "kathman_pko", "gleditsch_gdp", "polity5", "creg", "rugged"),
-          ("gwcode", "year"), background=True, reads=("deployment",),
-          preload=("gleditsch_gdp", "polity5", "creg", "rugged")),
+          ("gwcode", "year"), background=True, reads=("deployment",)),
     Table("spells", _spells, ("spell_id",),
           "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31, "
           "with time-constant covariates at the spell's start.",
           ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
           ("spell_id",),
-          ("episodes",)),
+          ("episodes",), background=True, fork_with="missions"),
     Table("spells_location", _spells_location, ("spell_id",),
           "Peace spells with location-level recurrence (any conflict in the same location ends the peace).",
           ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
           ("spell_id",),
-          ("episodes",)),
+          ("episodes",), background=True, fork_with="mission_months"),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
           "Conflict-level peace spells in counting-process form, split where the presence of operations "
           "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence, a peace "
@@ -326,7 +326,7 @@ TABLES: list[Table] = [
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
            "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
           ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months"),
-          background=True, preload=("ucdp_peace_agreements", "pax", "cwm")),
+          background=True, preload=("ucdp_peace_agreements", "pax", "cwm"), fork_with="spell_rows"),
 ]
 
 
@@ -374,14 +374,17 @@ class _Run:
     A table is *built* (by its builder, here or in a :class:`~peacestats._background.Background`
     child), then *finished* (lineage and primary-key checks, sorting; from then on later
     builders see it in the context) and *written* (parquet, its ``datapackage.json`` entry,
-    the echoed lines) strictly in :data:`TABLES` order. When a table fails, the tables before
-    it are written first, and an earlier table's error wins: the folder ends up as a build
-    in one process would leave it.
+    the echoed lines) strictly in :data:`TABLES` order. A forked table's error is raised at
+    its turn (or when a later table needs it); when a table fails, the tables before it are
+    written first and an earlier table's error wins: the folder ends up as a build in one
+    process would leave it.
     """
 
     def __init__(self, ctx: _Context, out: Path, order: list[Table], echo) -> None:
         self.ctx, self.out, self.order, self.echo = ctx, out, order, echo
+        self.names = [t.name for t in order]
         self.pending: dict[str, Background] = {}
+        self.failed: dict[str, BaseException] = {}
         self.notes: dict[str, dict] = {}
         self.written = 0  # how many tables of `order` are written
         self.paths: dict[str, Path] = {}
@@ -390,10 +393,13 @@ class _Run:
     def run(self) -> dict[str, Path]:
         for i, t in enumerate(self.order):
             try:
+                self._poll()
                 self._fork_ready(i)
                 for name in (*t.needs, *t.reads):
-                    self._collect(name)
-                if t.name not in self.pending:
+                    self._ensure(name)
+                if t.name in self.failed:
+                    raise self.failed[t.name]
+                if t.name not in self.pending and t.name not in self.ctx:
                     self._finish(t, *_run_builder(self.ctx, t))
                 self._write_ready()
             except BaseException:
@@ -401,7 +407,7 @@ class _Run:
                 raise
         for t in self.order:
             try:
-                self._collect(t.name)
+                self._ensure(t.name)
             except BaseException:
                 self._write_before(t.name)
                 raise
@@ -415,38 +421,52 @@ class _Run:
         self.pending.clear()
 
     def _fork_ready(self, i: int) -> None:
-        """Fork the ``background`` tables from ``order[i]`` on whose inputs are built, while processes are free.
+        """Fork the ``background`` tables due at ``order[i]``: those to run beside it (``fork_with``), or itself.
 
-        A table is forked only if some later table does not wait for it (else nothing runs
-        meanwhile); when every process is busy, the oldest forked table is collected first.
+        A table is forked once its inputs are built, at the table named by its ``fork_with``
+        (when that is built in this run), else at its own turn if some later table does not
+        wait for it (else nothing would run meanwhile); at most ``jobs`` forked tables at once.
         """
-        if _background.jobs() < 2:
+        jobs = _background.jobs()
+        if jobs < 2:
             return
-        built = set(self.ctx)
-        for j, u in enumerate(self.order[i:], start=i):
-            if not u.background or u.name in self.pending or u.name in built:
+        here = self.order[i].name
+        for j, u in enumerate(self.order):
+            if (not u.background or u.name in self.pending or u.name in self.ctx or u.name in self.failed
+                    or not all(n in self.ctx for n in u.needs + u.reads if n in self.names)):
                 continue
-            if not all(n in built for n in u.needs + u.reads if n in {t.name for t in self.order}):
+            if j != i and u.fork_with != here:
                 continue
-            if all(u.name in (*v.needs, *v.reads) for v in self.order[j + 1:]) and j == i:
+            if j == i and all(u.name in (*v.needs, *v.reads) for v in self.order[j + 1:]):
                 continue
-            while len(self.pending) >= _background.jobs() - 1:
-                self._collect(next(iter(self.pending)))
+            if len(self.pending) >= jobs:
+                return
             for key in u.preload:  # loaded once here, shared with the child
                 self.ctx._frame(key)
             self.pending[u.name] = Background(lambda u=u: _run_builder(self.ctx, u))
 
+    def _poll(self) -> None:
+        """Collect the forked tables that are done, without waiting."""
+        for name in [n for n, job in self.pending.items() if job.done()]:
+            self._collect(name)
+
     def _collect(self, name: str) -> None:
-        """Wait for the forked table ``name`` (if it is one) and finish it."""
-        job = self.pending.get(name)
+        """Wait for the forked table ``name`` (if it is one) and finish it; its error is kept for its turn."""
+        job = self.pending.pop(name, None)
         if job is None:
             return
         try:
             df, reads = job.result()
-        finally:
-            self.pending.pop(name, None)
-        self.ctx.lineage.setdefault(name, set()).update(reads)
-        self._finish(next(t for t in self.order if t.name == name), df, reads)
+            self.ctx.lineage.setdefault(name, set()).update(reads)
+            self._finish(self.order[self.names.index(name)], df, reads)
+        except BaseException as exc:  # noqa: BLE001 - raised at the table's turn (_ensure, run)
+            self.failed[name] = exc
+
+    def _ensure(self, name: str) -> None:
+        """Table ``name`` finished (waiting for it if forked), or its error raised."""
+        self._collect(name)
+        if name in self.failed:
+            raise self.failed[name]
 
     def _finish(self, t: Table, df: pd.DataFrame, reads: set[str]) -> None:
         """Check table ``t`` (sources read, primary key), sort it and make it visible to later builders."""
@@ -477,10 +497,8 @@ class _Run:
 
     def _write_before(self, name: str) -> None:
         """After table ``name`` failed: write the tables before it (raising the first error among them)."""
-        for t in self.order:
-            if t.name == name:
-                return
-            self._collect(t.name)
+        for t in self.order[:self.names.index(name)]:
+            self._ensure(t.name)
             self._write_ready()
 
 

@@ -422,7 +422,9 @@ def intervention_changes(spells: pd.DataFrame, months: pd.DataFrame | None = Non
     months = intervention_months() if months is None else months
     sm = _spell_months(spells)
     loc = _location_codes(spells)
-    mm = months.dropna(subset=["gwcode"]).assign(gwcode=lambda d: d["gwcode"].astype("int64"))
+    motives = ("domestic_dispute", "strategic", "humanitarian", "pursuit_border")
+    mm = months.loc[months["gwcode"].notna(), ["gwcode", "date", "imi_row", "peacekeeping", *motives]]
+    mm = mm.assign(gwcode=mm["gwcode"].astype("int64"))
     where = _month_positions(sm)
     # the interventions targeting a country of the location, in the spell's months
     hits = loc.merge(mm, on="gwcode")
@@ -432,8 +434,7 @@ def intervention_changes(spells: pd.DataFrame, months: pd.DataFrame | None = Non
     other = hits[~pk]
     n = len(sm)
     cols = {"imi_interventions": np.bincount(other["_pos"].to_numpy(), minlength=n).astype("int64")}
-    for motive in ("domestic_dispute", "strategic", "humanitarian", "pursuit_border"):
-        # 1 if any intervention that month has the motive
+    for motive in motives:  # 1 if any intervention that month has the motive
         flag = np.zeros(n, dtype="int64")
         flag[other["_pos"].to_numpy()[(other[motive].fillna(0) > 0).to_numpy()]] = 1
         cols[f"imi_{motive}"] = flag
