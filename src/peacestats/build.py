@@ -10,6 +10,7 @@ their versions and sha256.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -443,7 +444,7 @@ class _Run:
                 return
             for key in u.preload:  # loaded once here, shared with the child
                 self.ctx._frame(key)
-            self.pending[u.name] = Background(lambda u=u: _run_builder(self.ctx, u))
+            self.pending[u.name] = Background(functools.partial(_run_builder, self.ctx, u))
 
     def _poll(self) -> None:
         """Collect the forked tables that are done, without waiting."""

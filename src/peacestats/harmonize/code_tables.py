@@ -146,13 +146,12 @@ def _name_iso3(names: list[str]) -> dict[str, str | None]:
     cc = coco.CountryConverter()
     iso3 = dict(zip(cc.data.index, cc.data["ISO3"]))
     excluder = re.compile("|".join(["excl\\w.*", "without", "w/o"]))  # convert's default exclude_prefix
-    out = {}
+    out: dict[str, str | None] = {}
     for name in names:
         spec = excluder.split(str(name))[0]
         found = [_clean_iso(iso3[i]) for i, rx in enumerate(cc.regexes) if rx.search(spec)]
-        iso = found[0] if len(found) == 1 else (spec if not found else found)
-        ok = isinstance(iso, str) and len(iso) == 3 and iso.isupper() and iso != name
-        out[name] = iso if ok else None
+        iso = found[0] if len(found) == 1 else (spec if not found else None)  # several: None, as convert's list
+        out[name] = iso if isinstance(iso, str) and len(iso) == 3 and iso.isupper() and iso != name else None
     return out
 
 

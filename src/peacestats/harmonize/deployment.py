@@ -172,7 +172,7 @@ def _alive(gwcodes: pd.Series, months: pd.Series) -> np.ndarray:
 
 
 def _months(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    """The first days of the months from ``start``'s to ``end``'s (as ``date_range(freq="MS")``, by month arithmetic)."""
+    """The first days of the months from ``start``'s to ``end``'s: ``date_range(freq="MS")`` by month arithmetic."""
     a, b = _month_start(start), _month_start(end)
     first = (a.year - 1970) * 12 + a.month - 1
     last = (b.year - 1970) * 12 + b.month - 1
