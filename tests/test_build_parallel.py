@@ -141,3 +141,34 @@ def test_a_failing_mission_table_fails_every_read_in_a_shared_block(tmp_path):
         for _ in range(2):
             with pytest.raises(MissionDateError, match="un_missions.csv"):
                 m.un_missions(bad)
+
+
+def test_prefetch_parses_only_what_the_cache_lacks(tmp_path, mirror, monkeypatch):
+    """sources.prefetch (run by the build in a forked process) fills the cache once; nothing with the cache off."""
+    from peacestats.sources import load, prefetch
+
+    monkeypatch.setenv("PEACESTATS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PEACESTATS_NO_CACHE", "1")
+    assert prefetch(["rugged"]) == []
+    monkeypatch.delenv("PEACESTATS_NO_CACHE")
+    assert prefetch(["rugged"]) == ["rugged"]
+    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".json", ".parquet"]
+    assert prefetch(["rugged"]) == []
+    pd.testing.assert_frame_equal(load("rugged"), load("rugged", cache=False))
+
+
+def test_a_cold_build_in_two_processes_fills_the_cache_and_writes_the_same_bytes(tmp_path, mirror, monkeypatch):
+    """With an empty cache the forked prefetch parses the late sources; the tables equal a one-process build's."""
+    from peacestats.build import build
+    from peacestats.fetch import sha256sum
+
+    hashes = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PEACESTATS_CACHE_DIR", str(tmp_path / f"cache{jobs}"))
+        monkeypatch.setenv("PEACESTATS_BUILD_JOBS", jobs)
+        build(tmp_path / jobs, tables=["intervention_months", "leader_exits"], echo=lambda *a: None)
+        hashes[jobs] = {p.name: sha256sum(p) for p in sorted((tmp_path / jobs).iterdir())}
+    assert hashes["1"] == hashes["2"]
+    cached = {p.name.split("-")[0] for p in (tmp_path / "cache2").iterdir()}
+    assert {"imi", "archigos"} <= cached
+    assert not [p for p in (tmp_path / "cache2").iterdir() if p.suffix not in (".json", ".parquet")]

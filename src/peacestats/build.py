@@ -369,6 +369,21 @@ def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
     return df, ctx.lineage.get(t.name, set())
 
 
+#: Sources the tables built in the main process read late: a build parses them into the cache in a
+#: forked process from its start (a no-op when they are cached), beside the first tables.
+_PREFETCH = ("imi", "archigos", "cwm", "ucdp_peace_agreements", "pax")
+
+
+def _prefetch(keys: list[str]) -> None:
+    """:func:`peacestats.sources.prefetch`, any error ignored (the table that reads the source reports it)."""
+    from .sources import prefetch
+
+    try:
+        prefetch(keys)
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
+
+
 class _Run:
     """One build's tables on their way to ``out``: built here or in a forked process, written in order.
 
@@ -390,8 +405,12 @@ class _Run:
         self.written = 0  # how many tables of `order` are written
         self.paths: dict[str, Path] = {}
         self.resources: list[dict] = []
+        self.prefetch: Background | None = None
 
     def run(self) -> dict[str, Path]:
+        if _background.jobs() >= 2 and _PREFETCH:
+            keys = [k for k in _PREFETCH if any(k in t.sources for t in self.order)]
+            self.prefetch = Background(functools.partial(_prefetch, keys)) if keys else None
         for i, t in enumerate(self.order):
             try:
                 self._poll()
@@ -413,13 +432,19 @@ class _Run:
                 self._write_before(t.name)
                 raise
         self._write_ready()
+        if self.prefetch is not None:  # done by now: wait rather than leave a half-written cache entry
+            self.prefetch.result()
+            self.prefetch = None
         return self.paths
 
     def cancel(self) -> None:
-        """Stop every forked table still running."""
+        """Stop every forked table still running (and the prefetching)."""
         for job in self.pending.values():
             job.cancel()
         self.pending.clear()
+        if self.prefetch is not None:
+            self.prefetch.cancel()
+            self.prefetch = None
 
     def _fork_ready(self, i: int) -> None:
         """Fork the ``background`` tables due at ``order[i]``: those to run beside it (``fork_with``), or itself.
