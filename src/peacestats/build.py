@@ -6,6 +6,14 @@ validates primary keys, writes ``data/processed/<name>.parquet`` atomically and
 deterministically, and writes ``datapackage.json`` (Frictionless Data Package)
 describing every table: fields, types, primary key, and the sources with
 their versions and sha256.
+
+With two or more CPUs the tables marked ``background`` (the spell tables, the state-years,
+the location-level spell rows) are built in forked processes beside the others
+(:mod:`peacestats._background`; ``fork_with`` names the table they run beside), and a
+forked process parses the sources read late into the parsed-source cache from the start.
+The files are the same bytes as a build in one process (``PEACESTATS_BUILD_JOBS=1``), they
+are written in declaration order, and a failing table leaves the folder as a build in one
+process would (the tables before it written, none after it).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from . import __version__, _background, config, io
 from ._background import Background
 from .errors import HarmonizeError
 from .harmonize.codes import CodeTables, using
-from .harmonize.missions import shared_tables
+from .harmonize._tables import shared_tables
 from ._datapackage import _exclusion_lines, _exclusions, _merge_resources, _normalize_for_parquet, _resource
 
 

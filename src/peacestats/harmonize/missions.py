@@ -109,8 +109,6 @@ or an NA without a note, including a missing end date of a mission that is not o
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import hashlib
 import re
 from importlib import resources
@@ -132,6 +130,7 @@ from ..errors import (  # noqa: F401 - the mission errors are part of this modul
     UnmatchedCodeError,
 )
 from ._tables import row_label as _row
+from ._tables import shared, shared_tables, sharing  # noqa: F401 - shared_tables: the scope of reuse
 from ._tables import table_error as _fail
 
 __all__ = [
@@ -495,39 +494,14 @@ def _validate(df: pd.DataFrame, kind: str, path: Path, gw: frozenset[int]) -> pd
         raise MissionTableError(f"{path.name}: {err} [{path}]") from None
 
 
-#: The mission tables read and checked in the current :func:`shared_tables` block (``None``: no block).
-_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("peacestats_mission_tables", default=None)
-
-
-@contextlib.contextmanager
-def shared_tables(store: dict):
-    """Within the block, read and check each mission table once: later reads get a copy of the first.
-
-    ``peacestats build`` runs its builders inside one such block, so the tables that read
-    ``un_missions.csv`` or ``non_un_missions.csv`` (the mission universe, the deployment
-    panel, the mission-months, the host-years) share one validation. A read is reused only
-    for the same file bytes and the same set of valid GW codes; a table that fails its
-    checks is never stored, so every read of it raises the same error. ``store`` (a dict,
-    owned by the caller) holds the tables.
-    """
-    token = _SHARED.set(store)
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
 def _load(path, kind: str, gw_codes) -> pd.DataFrame:
     default = UN_FILE if kind == "un" else NON_UN_FILE
     path = resource_path(default) if path is None else Path(path)
-    store = _SHARED.get()
-    if store is None or not path.is_file():
+    if not sharing() or not path.is_file():
         return _load_checked(path, kind, gw_codes)
     gw = frozenset(gw_codes) if gw_codes is not None else gw_state_codes()
     key = (kind, hashlib.sha256(path.read_bytes()).hexdigest(), gw)
-    if key not in store:
-        store[key] = _load_checked(path, kind, gw)
-    out = store[key].copy()
+    out = shared(key, lambda: _load_checked(path, kind, gw)).copy()
     out["host_gwcodes"] = [list(v) if isinstance(v, list) else v for v in out["host_gwcodes"]]
     return out
 
