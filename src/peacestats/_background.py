@@ -88,6 +88,11 @@ class Background:
             except BaseException:  # noqa: BLE001 - never return into the parent's code
                 code = 1
             finally:
+                for stream in (sys.stdout, sys.stderr):  # what the child printed (warnings), then leave
+                    try:
+                        stream.flush()
+                    except Exception:  # noqa: BLE001, S110 - a closed stream: nothing to keep
+                        pass
                 os._exit(code)
         os.close(w)
         self._pid, self._fd = pid, r
