@@ -49,6 +49,12 @@ def test_jobs_follows_the_environment(monkeypatch):
     assert _background.jobs() == 3
     monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "many")
     assert _background.jobs() == 1
+    monkeypatch.delenv("PEACESTATS_BUILD_JOBS")
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.5, 0.5))
+    assert _background.jobs() == 2  # a second CPU is idle
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    assert _background.jobs() == 1  # both busy: forking would only slow the build
 
 
 def test_a_build_with_one_or_two_processes_writes_the_same_bytes(tmp_path, mirror, monkeypatch):

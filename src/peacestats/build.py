@@ -382,6 +382,16 @@ def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
 _PREFETCH = ("imi", "archigos", "cwm", "ucdp_peace_agreements", "pax")
 
 
+def _all_cached(keys: list[str]) -> bool:
+    """True when the cache is off or holds some entry of every source of ``keys`` (no prefetching then)."""
+    from .sources import _cache
+
+    if not _cache.enabled():
+        return True
+    folder = _cache.cache_dir()
+    return all(any(folder.glob(f"{k}-*.json")) for k in keys)
+
+
 def _prefetch(keys: list[str]) -> None:
     """:func:`peacestats.sources.prefetch`, any error ignored (the table that reads the source reports it)."""
     from .sources import prefetch
@@ -414,11 +424,13 @@ class _Run:
         self.paths: dict[str, Path] = {}
         self.resources: list[dict] = []
         self.prefetch: Background | None = None
+        self.jobs = _background.jobs()  # decided once: the load average rises with the build's own processes
 
     def run(self) -> dict[str, Path]:
-        if _background.jobs() >= 2 and _PREFETCH:
+        if self.jobs >= 2:
             keys = [k for k in _PREFETCH if any(k in t.sources for t in self.order)]
-            self.prefetch = Background(functools.partial(_prefetch, keys)) if keys else None
+            if keys and not _all_cached(keys):
+                self.prefetch = Background(functools.partial(_prefetch, keys))
         for i, t in enumerate(self.order):
             try:
                 self._poll()
@@ -461,7 +473,7 @@ class _Run:
         (when that is built in this run), else at its own turn if some later table does not
         wait for it (else nothing would run meanwhile); at most ``jobs`` forked tables at once.
         """
-        jobs = _background.jobs()
+        jobs = self.jobs
         if jobs < 2:
             return
         here = self.order[i].name
