@@ -4,7 +4,10 @@ In one run on this machine, from the fetched raw files:
 
 * the build with an empty parsed-source cache (cold: every source parsed) and again with the
   cache it filled (warm: the rebuild parses nothing), each in a fresh process so that no
-  in-process memo makes the second one look faster; the tables of both must be identical;
+  in-process memo makes the second one look faster; then the warm build again in one process
+  (``PEACESTATS_BUILD_JOBS=1``: no table built in a forked second process) and in two
+  (``PEACESTATS_BUILD_JOBS=2``, whatever the load; by default a build forks only when a CPU is
+  idle), to show what the second core gives; the tables of all four must be identical;
 * the sum of the build's loaders parsing their files (``load(key, cache=False)``), the same
   loaders reading the cache, and the same frames read back from CSV (the parse floor the
   issue on speed names);
@@ -45,9 +48,11 @@ print(f"{t1 - t0:.6f} {t2 - t1:.6f}")
 """
 
 
-def _build_in_fresh_process(out: Path, cache: Path) -> dict:
+def _build_in_fresh_process(out: Path, cache: Path, jobs: int | None = None) -> dict:
     env = dict(os.environ, PEACESTATS_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
     env.pop("PEACESTATS_NO_CACHE", None)
+    if jobs is not None:
+        env["PEACESTATS_BUILD_JOBS"] = str(jobs)
     t0 = time.perf_counter()
     res = subprocess.run([sys.executable, "-c", _CHILD, str(out)], env=env, capture_output=True, text=True,
                          check=True)
@@ -90,12 +95,14 @@ def _loaders(keys: list[str], cache: Path) -> list[dict]:
 
 def main() -> int:
     from peacestats import fetch, registry
+    from peacestats._background import jobs
     from peacestats.build import TABLES
 
     keys = sorted({k for t in TABLES for k in t.sources if k in registry.keys()})
     for k in keys:
         fetch.require(k)
     load_avg = os.getloadavg()
+    default_jobs = jobs()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cache = tmp / "cache"
@@ -105,7 +112,14 @@ def main() -> int:
         print("build, warm cache ...", flush=True)
         warm = _build_in_fresh_process(tmp / "warm", cache)
         print(f"  {warm['build_s']:.2f} s (process {warm['process_s']:.2f} s)")
-        identical = _hashes(tmp / "cold") == _hashes(tmp / "warm")
+        print("build, warm cache, one process ...", flush=True)
+        single = _build_in_fresh_process(tmp / "single", cache, jobs=1)
+        print(f"  {single['build_s']:.2f} s (process {single['process_s']:.2f} s)")
+        print("build, warm cache, two processes ...", flush=True)
+        double = _build_in_fresh_process(tmp / "double", cache, jobs=2)
+        print(f"  {double['build_s']:.2f} s (process {double['process_s']:.2f} s)")
+        identical = (_hashes(tmp / "cold") == _hashes(tmp / "warm") == _hashes(tmp / "single")
+                     == _hashes(tmp / "double"))
         print("loaders ...", flush=True)
         loaders = _loaders(keys, cache)
     parse = sum(r["parse_s"] for r in loaders)
@@ -113,6 +127,7 @@ def main() -> int:
     csv = sum(r["csv_s"] for r in loaders)
     ratios = {
         "cold_over_warm_build": cold["build_s"] / warm["build_s"],
+        "warm_build_one_process_over_two": single["build_s"] / double["build_s"],
         "warm_build_over_sum_of_loaders_parsing": warm["build_s"] / parse,
         "sum_of_loaders_parsing_over_csv": parse / csv,
         "sum_of_loaders_cached_over_csv": cached / csv,
@@ -121,7 +136,9 @@ def main() -> int:
     machine = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
                "pandas": pd.__version__, "load_average_at_start": [round(x, 2) for x in load_avg],
                "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
-    result = {"cold": cold, "warm": warm, "tables_identical": identical, "sources": loaders,
+    result = {"cold": cold, "warm": warm, "warm_one_process": single, "warm_two_processes": double,
+              "default_build_jobs_at_start": default_jobs,
+              "tables_identical": identical, "sources": loaders,
               "sum_parse_s": parse, "sum_cached_s": cached, "sum_csv_s": csv, "ratios": ratios,
               "environment": machine}
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -133,13 +150,16 @@ def main() -> int:
           "| what | seconds |", "|---|---:|",
           f"| build, cold parsed-source cache (fresh process; import {cold['import_s']:.2f} s not included) | "
           f"{cold['build_s']:.2f} |",
-          f"| build, warm cache (fresh process) | {warm['build_s']:.2f} |",
+          f"| build, warm cache (fresh process; default: {default_jobs} process(es) at the start) | "
+          f"{warm['build_s']:.2f} |",
+          f"| build, warm cache, one process (PEACESTATS_BUILD_JOBS=1) | {single['build_s']:.2f} |",
+          f"| build, warm cache, two processes (PEACESTATS_BUILD_JOBS=2) | {double['build_s']:.2f} |",
           f"| sum of the build's {len(keys)} loaders, parsing | {parse:.2f} |",
           f"| the same loaders, reading the cache | {cached:.2f} |",
           f"| the same frames read from CSV | {csv:.2f} |", "",
           "| ratio | |", "|---|---:|"]
     md += [f"| {k.replace('_', ' ')} | {v:.2f} |" for k, v in ratios.items()]
-    md += ["", f"Cold and warm builds wrote identical tables: {identical}.", "",
+    md += ["", f"Cold, warm, one- and two-process builds wrote identical tables: {identical}.", "",
            "| source | rows | parse (s) | cached (s) | CSV (s) |", "|---|---:|---:|---:|---:|"]
     md += [f"| {r['key']} | {r['rows']:,} | {r['parse_s']:.3f} | {r['cached_s']:.3f} | {r['csv_s']:.3f} |"
            for r in loaders]

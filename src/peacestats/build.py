@@ -6,21 +6,31 @@ validates primary keys, writes ``data/processed/<name>.parquet`` atomically and
 deterministically, and writes ``datapackage.json`` (Frictionless Data Package)
 describing every table: fields, types, primary key, and the sources with
 their versions and sha256.
+
+With two or more CPUs the tables marked ``background`` (the spell tables, the state-years,
+the location-level spell rows) are built in forked processes beside the others
+(:mod:`peacestats._background`; ``fork_with`` names the table they run beside), and a
+forked process parses the sources read late into the parsed-source cache from the start.
+The files are the same bytes as a build in one process (``PEACESTATS_BUILD_JOBS=1``), they
+are written in declaration order, and a failing table leaves the folder as a build in one
+process would (the tables before it written, none after it).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, config, io, registry
+from . import __version__, _background, config, io
+from ._background import Background
 from .errors import HarmonizeError
 from .harmonize.codes import CodeTables, using
-from .project_data import describe as describe_project_data
-from .project_data import is_project_data
+from .harmonize._tables import shared_tables
+from ._datapackage import _exclusion_lines, _exclusions, _merge_resources, _normalize_for_parquet, _resource
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,11 @@ class Table:
     sources: tuple[str, ...]
     sort_by: tuple[str, ...] = ()
     needs: tuple[str, ...] = field(default_factory=tuple)  # tables built earlier that this one reads
+    #: may be built in a forked process while later tables are built (it reads only ``needs`` and ``reads``)
+    background: bool = False
+    reads: tuple[str, ...] = ()  # tables it reads when this build makes them (ctx.get), without needing them
+    preload: tuple[str, ...] = ()  # sources loaded before forking it, shared with the tables built meanwhile
+    fork_with: str = ""  # the table beside which it is forked (default: at its own turn)
 
 
 # ----------------------------------------------------------------------------- builders
@@ -45,7 +60,8 @@ class _Context(dict):
     :meth:`code_tables` is the country-code crosswalk of the build's own state lists, made
     once per build; :func:`build` makes it current (:func:`peacestats.harmonize.codes.using`)
     while each builder runs, so a table that converts a code is recorded as reading
-    ``gw_states`` and ``cow_states``.
+    ``gw_states`` and ``cow_states``. :attr:`authored` holds the project's mission tables
+    read and checked once per build (:func:`peacestats.harmonize.missions.shared_tables`).
     """
 
     def __init__(self) -> None:
@@ -56,6 +72,7 @@ class _Context(dict):
         self.derived_reads: dict[str, set[str]] = {}
         self.table: str | None = None
         self._codes: CodeTables | None = None
+        self.authored: dict = {}
 
     def _frame(self, key: str) -> pd.DataFrame:
         from .sources import load
@@ -293,18 +310,18 @@ TABLES: list[Table] = [
     Table("stateyears", _stateyears, ("gwcode", "year"),
           "Gleditsch-Ward state-years 1946-2024 with conflict, peacekeeping and country covariates.",
           ("gw_states", "cow_states", "ucdp_acd", "kathman_pko", "gleditsch_gdp", "polity5", "creg", "rugged"),
-          ("gwcode", "year")),
+          ("gwcode", "year"), background=True, reads=("deployment",)),
     Table("spells", _spells, ("spell_id",),
           "Peace spells after terminated episodes, conflict-level recurrence, censored 2024-12-31, "
           "with time-constant covariates at the spell's start.",
           ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
           ("spell_id",),
-          ("episodes",)),
+          ("episodes",), background=True, fork_with="missions"),
     Table("spells_location", _spells_location, ("spell_id",),
           "Peace spells with location-level recurrence (any conflict in the same location ends the peace).",
           ("ucdp_acd", "ucdp_term_conflict", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged"),
           ("spell_id",),
-          ("episodes",)),
+          ("episodes",), background=True, fork_with="mission_months"),
     Table("spell_rows", _spell_rows, ("spell_id", "start"),
           "Conflict-level peace spells in counting-process form, split where the presence of operations "
           "linked to the spell's conflict (UN, non-UN, personnel, type), country-level presence, a peace "
@@ -317,119 +334,9 @@ TABLES: list[Table] = [
           "Location-level peace spells in counting-process form (as spell_rows).",
           ("ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
            "mullenbach_tppm", "peacestats_missions", "peacestats_mission_links", "pax", "cwm", "imi"),
-          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months")),
+          ("spell_id", "start"), ("spells_location", "mission_months", "mission_conflicts", "intervention_months"),
+          background=True, preload=("ucdp_peace_agreements", "pax", "cwm"), fork_with="spell_rows"),
 ]
-
-
-# ----------------------------------------------------------------------------- datapackage
-_FRICTIONLESS_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean", "M": "datetime", "O": "string"}
-
-
-def _field_type(s: pd.Series) -> str:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return "string"
-    kind = getattr(s.dtype, "kind", "O")
-    if str(s.dtype) in ("Int64", "Int32", "Int16", "Int8"):
-        return "integer"
-    if str(s.dtype) == "boolean":
-        return "boolean"
-    if kind == "O":
-        first = s.dropna().head(1)
-        if len(first) and isinstance(first.iloc[0], (list, tuple)):
-            return "array"
-    return _FRICTIONLESS_TYPES.get(kind, "string")
-
-
-def _normalize_for_parquet(df: pd.DataFrame) -> pd.DataFrame:
-    """Tuples become lists (parquet lists); categories keep their order."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object:
-            first = out[c].dropna().head(1)
-            if len(first) and isinstance(first.iloc[0], tuple):
-                out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
-    return out
-
-
-def _project_source(key: str) -> dict:
-    d = describe_project_data(key)
-    return {"name": key, "title": d["title"], "version": d["version"], "sha256": d["sha256"]}
-
-
-def _resource(t: Table, df: pd.DataFrame, path: Path) -> dict:
-    return {
-        "name": t.name,
-        "path": path.name,
-        "format": "parquet",
-        "description": t.description,
-        "schema": {
-            "fields": [{"name": c, "type": _field_type(df[c])} for c in df.columns],
-            "primaryKey": list(t.primary_key),
-        },
-        "rows": int(len(df)),
-        "sha256": _sha(path),
-        "sources": [
-            _project_source(k) if is_project_data(k) else
-            {"name": k, "title": registry.get(k).title, "version": registry.get(k).version,
-             "sha256": registry.get(k).sha256}
-            for k in t.sources
-        ],
-    }
-
-
-def _exclusions(name: str, df: pd.DataFrame) -> dict:
-    """What a table leaves out or flags, and why, for ``datapackage.json`` and the build's summary."""
-    out: dict = {}
-    if name == "mission_months":
-        out["excluded"] = {
-            "missions_without_start_or_hosts": list(df.attrs.get("undated_missions", [])),
-            "missions_with_unknown_end": list(df.attrs.get("end_unknown_missions", [])),
-        }
-    if name == "missions":
-        counts = df["origin"].value_counts()
-        out["origins"] = {k: int(counts.get(k, 0)) for k in ("dpo_list", "kathman", "non_un_table", "tppm")}
-        out["flagged"] = {
-            "end_not_known_after_last_source_month": sorted(df.loc[~df["end_known"] & df["end_date"].notna(),
-                                                                   "mission_id"]),
-        }
-    if name == "intervention_months":
-        a = df.attrs
-        out["coverage"] = list(a.get("coverage", ()))
-        out["flagged"] = {
-            "interventions_without_a_date_no_rows": [str(r) for r in a.get("undated_rows", [])],
-            "interventions_without_an_end_start_month_only": [str(r) for r in a.get("end_unknown_rows", [])],
-            "targets_without_a_gw_state_kept_with_gwcode_missing": [str(r) for r in a.get("unmatched_targets", [])],
-        }
-    if name == "leader_exits":
-        out["coverage"] = list(df.attrs.get("coverage", ()))
-        out["leaders_in_office_at_the_end_not_exits"] = int(df.attrs.get("in_office", 0))
-    if name == "mission_conflicts":
-        counts = df["link"].value_counts()
-        out["links"] = {k: int(counts.get(k, 0)) for k in ("sent_for", "uncertain", "none")}
-        out["operations"] = int(df["mission_id"].nunique())
-    return out
-
-
-def _exclusion_lines(notes: dict) -> list[str]:
-    lines = []
-    for why, items in notes.get("excluded", {}).items():
-        if items:
-            lines.append(f"{why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
-    for why, items in notes.get("flagged", {}).items():
-        if items:
-            lines.append(f"flagged, {why.replace('_', ' ')} ({len(items)}): " + "; ".join(items))
-    if "origins" in notes:
-        lines.append("operations by source: " + ", ".join(f"{k} {v}" for k, v in notes["origins"].items()))
-    if "links" in notes:
-        lines.append(f"{notes['operations']} operations; links: "
-                     + ", ".join(f"{k} {v}" for k, v in notes["links"].items()))
-    return lines
-
-
-def _sha(path: Path) -> str:
-    from .fetch import sha256sum
-
-    return sha256sum(path)
 
 
 def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None, echo=print) -> dict[str, Path]:
@@ -461,67 +368,202 @@ def build(out_dir: str | Path | None = None, tables: Sequence[str] | None = None
         return _build_locked(out, wanted, echo)
 
 
-def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
-    """:func:`build`'s work, run while it holds the lock on ``out``."""
-    ctx = _Context()
-    paths: dict[str, Path] = {}
-    resources = []
-    for t in TABLES:
-        if t.name not in wanted:
-            continue
-        ctx.table = t.name
-        with using(ctx.code_tables):  # conversions use the build's state lists (and record them)
-            df = t.builder(ctx)
-        undeclared = ctx.lineage.get(t.name, set()) - set(t.sources)
+def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
+    """Table ``t`` built in ``ctx``, and the sources it read."""
+    ctx.table = t.name
+    # conversions use the build's state lists (and record them); mission tables are checked once
+    with using(ctx.code_tables), shared_tables(ctx.authored):
+        df = t.builder(ctx)
+    return df, ctx.lineage.get(t.name, set())
+
+
+#: Sources the tables built in the main process read late: a build parses them into the cache in a
+#: forked process from its start (a no-op when they are cached), beside the first tables.
+_PREFETCH = ("imi", "archigos", "cwm", "ucdp_peace_agreements", "pax")
+
+
+def _all_cached(keys: list[str]) -> bool:
+    """True when the cache is off or holds some entry of every source of ``keys`` (no prefetching then)."""
+    from .sources import _cache
+
+    if not _cache.enabled():
+        return True
+    folder = _cache.cache_dir()
+    return all(any(folder.glob(f"{k}-*.json")) for k in keys)
+
+
+def _prefetch(keys: list[str]) -> None:
+    """:func:`peacestats.sources.prefetch`, any error ignored (the table that reads the source reports it)."""
+    from .sources import prefetch
+
+    try:
+        prefetch(keys)
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
+
+
+class _Run:
+    """One build's tables on their way to ``out``: built here or in a forked process, written in order.
+
+    A table is *built* (by its builder, here or in a :class:`~peacestats._background.Background`
+    child), then *finished* (lineage and primary-key checks, sorting; from then on later
+    builders see it in the context) and *written* (parquet, its ``datapackage.json`` entry,
+    the echoed lines) strictly in :data:`TABLES` order. A forked table's error is raised at
+    its turn (or when a later table needs it); when a table fails, the tables before it are
+    written first and an earlier table's error wins: the folder ends up as a build in one
+    process would leave it.
+    """
+
+    def __init__(self, ctx: _Context, out: Path, order: list[Table], echo) -> None:
+        self.ctx, self.out, self.order, self.echo = ctx, out, order, echo
+        self.names = [t.name for t in order]
+        self.pending: dict[str, Background] = {}
+        self.failed: dict[str, BaseException] = {}
+        self.notes: dict[str, dict] = {}
+        self.written = 0  # how many tables of `order` are written
+        self.paths: dict[str, Path] = {}
+        self.resources: list[dict] = []
+        self.prefetch: Background | None = None
+        self.jobs = _background.jobs()  # decided once: the load average rises with the build's own processes
+
+    def run(self) -> dict[str, Path]:
+        if self.jobs >= 2:
+            keys = [k for k in _PREFETCH if any(k in t.sources for t in self.order)]
+            if keys and not _all_cached(keys):
+                self.prefetch = Background(functools.partial(_prefetch, keys))
+        for i, t in enumerate(self.order):
+            try:
+                self._poll()
+                self._fork_ready(i)
+                for name in (*t.needs, *t.reads):
+                    self._ensure(name)
+                if t.name in self.failed:
+                    raise self.failed[t.name]
+                if t.name not in self.pending and t.name not in self.ctx:
+                    self._finish(t, *_run_builder(self.ctx, t))
+                self._write_ready()
+            except BaseException:
+                self._write_before(t.name)
+                raise
+        for t in self.order:
+            try:
+                self._ensure(t.name)
+            except BaseException:
+                self._write_before(t.name)
+                raise
+        self._write_ready()
+        if self.prefetch is not None:  # done by now: wait rather than leave a half-written cache entry
+            self.prefetch.result()
+            self.prefetch = None
+        return self.paths
+
+    def cancel(self) -> None:
+        """Stop every forked table still running (and the prefetching)."""
+        for job in self.pending.values():
+            job.cancel()
+        self.pending.clear()
+        if self.prefetch is not None:
+            self.prefetch.cancel()
+            self.prefetch = None
+
+    def _fork_ready(self, i: int) -> None:
+        """Fork the ``background`` tables due at ``order[i]``: those to run beside it (``fork_with``), or itself.
+
+        A table is forked once its inputs are built, at the table named by its ``fork_with``
+        (when that is built in this run), else at its own turn if some later table does not
+        wait for it (else nothing would run meanwhile); at most ``jobs`` forked tables at once.
+        """
+        jobs = self.jobs
+        if jobs < 2:
+            return
+        here = self.order[i].name
+        for j, u in enumerate(self.order):
+            if (not u.background or u.name in self.pending or u.name in self.ctx or u.name in self.failed
+                    or not all(n in self.ctx for n in u.needs + u.reads if n in self.names)):
+                continue
+            if j != i and u.fork_with != here:
+                continue
+            if j == i and all(u.name in (*v.needs, *v.reads) for v in self.order[j + 1:]):
+                continue
+            if len(self.pending) >= jobs:
+                return
+            for key in u.preload:  # loaded once here, shared with the child
+                self.ctx._frame(key)
+            self.pending[u.name] = Background(functools.partial(_run_builder, self.ctx, u))
+
+    def _poll(self) -> None:
+        """Collect the forked tables that are done, without waiting."""
+        for name in [n for n, job in self.pending.items() if job.done()]:
+            self._collect(name)
+
+    def _collect(self, name: str) -> None:
+        """Wait for the forked table ``name`` (if it is one) and finish it; its error is kept for its turn."""
+        job = self.pending.pop(name, None)
+        if job is None:
+            return
+        try:
+            df, reads = job.result()
+            self.ctx.lineage.setdefault(name, set()).update(reads)
+            self._finish(self.order[self.names.index(name)], df, reads)
+        except BaseException as exc:  # noqa: BLE001 - raised at the table's turn (_ensure, run)
+            self.failed[name] = exc
+
+    def _ensure(self, name: str) -> None:
+        """Table ``name`` finished (waiting for it if forked), or its error raised."""
+        self._collect(name)
+        if name in self.failed:
+            raise self.failed[name]
+
+    def _finish(self, t: Table, df: pd.DataFrame, reads: set[str]) -> None:
+        """Check table ``t`` (sources read, primary key), sort it and make it visible to later builders."""
+        undeclared = self.ctx.lineage.get(t.name, set()) - set(t.sources)
         if undeclared:
             raise HarmonizeError(f"table {t.name} read source(s) {sorted(undeclared)} that its declaration in "
                                  "build.TABLES does not list: add them (datapackage.json names its sources)")
-        notes = _exclusions(t.name, df)
+        self.notes[t.name] = _exclusions(t.name, df)
         dup = df.duplicated(list(t.primary_key))
         if dup.any():
             raise HarmonizeError(f"table {t.name}: primary key {t.primary_key} repeats in {int(dup.sum())} rows")
         if t.sort_by:
             df = df.sort_values(list(t.sort_by), kind="mergesort")
-        df = df.reset_index(drop=True)
-        ctx[t.name] = df
-        path = io.write_parquet(_normalize_for_parquet(df), out / f"{t.name}.parquet")
-        paths[t.name] = path
-        resources.append(_resource(t, df, path) | notes)
-        echo(f"  {t.name:<16} {len(df):>7,} rows -> {path}")
-        for line in _exclusion_lines(notes):
-            echo(f"      {line}")
+        self.ctx[t.name] = df.reset_index(drop=True)
+
+    def _write_ready(self) -> None:
+        """Write the finished tables at the head of ``order`` (stops at one not finished yet)."""
+        while self.written < len(self.order) and self.order[self.written].name in self.ctx:
+            t = self.order[self.written]
+            df = self.ctx[t.name]
+            path = io.write_parquet(_normalize_for_parquet(df), self.out / f"{t.name}.parquet")
+            self.paths[t.name] = path
+            self.resources.append(_resource(t, df, path) | self.notes[t.name])
+            self.echo(f"  {t.name:<16} {len(df):>7,} rows -> {path}")
+            for line in _exclusion_lines(self.notes[t.name]):
+                self.echo(f"      {line}")
+            self.written += 1
+
+    def _write_before(self, name: str) -> None:
+        """After table ``name`` failed: write the tables before it (raising the first error among them)."""
+        for t in self.order[:self.names.index(name)]:
+            self._ensure(t.name)
+            self._write_ready()
+
+
+def _build_locked(out: Path, wanted: set[str], echo) -> dict[str, Path]:
+    """:func:`build`'s work, run while it holds the lock on ``out``."""
+    run = _Run(_Context(), out, [t for t in TABLES if t.name in wanted], echo)
+    try:
+        paths = run.run()
+    finally:
+        run.cancel()
     package = {
         "name": "peacestats-processed",
         "title": "peacestats harmonized tables",
         "profile": "data-package",
         "peacestats_version": __version__,
-        "resources": _merge_resources(out, resources),
+        "resources": _merge_resources(out, run.resources, [t.name for t in TABLES]),
     }
     io.write_json(out / "datapackage.json", package)
     return paths
-
-
-def _merge_resources(out: Path, fresh: list[dict]) -> list[dict]:
-    """The entries just built, plus those of ``datapackage.json`` for tables not rebuilt this time.
-
-    ``peacestats build spells`` thus updates its own entries and keeps the others. An old
-    entry is kept only if its parquet file is still there with the recorded sha256; the
-    result is in :data:`TABLES` order.
-    """
-    import json
-
-    by_name = {r["name"]: r for r in fresh}
-    try:
-        old = json.loads((out / "datapackage.json").read_text(encoding="utf-8")).get("resources", [])
-    except (OSError, ValueError, AttributeError):  # no package yet, or an unreadable one: rebuild it
-        old = []
-    for r in old if isinstance(old, list) else []:
-        if not isinstance(r, dict) or r.get("name") in by_name or r.get("name") not in {t.name for t in TABLES}:
-            continue
-        path = out / f"{r['name']}.parquet"
-        if path.is_file() and r.get("sha256") == _sha(path):
-            by_name[r["name"]] = r
-    return [by_name[t.name] for t in TABLES if t.name in by_name]
 
 
 def read_table(name: str, processed: str | Path | None = None, dtypes: str = "pandas") -> pd.DataFrame:

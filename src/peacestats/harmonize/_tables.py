@@ -1,12 +1,16 @@
-"""The one error message of the authored tables: file, column, row (with its key) and what is wrong."""
+"""The authored tables' helpers: the one error message (file, column, row with its key, what is wrong),
+and the scope in which a table read and checked once is shared (:func:`shared_tables`)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["row_label", "table_error"]
+__all__ = ["row_label", "shared", "shared_tables", "sharing", "table_error"]
 
 
 def table_error(cls: type[Exception], path: str | Path, column: str, i: int | None, df: pd.DataFrame | None,
@@ -47,3 +51,41 @@ def row_label(i: int, df: pd.DataFrame | None) -> str:
     if isinstance(key, str) and key:
         label += f" ({key})"
     return label
+
+
+#: The tables read and checked in the current :func:`shared_tables` block (``None``: no block).
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("peacestats_authored_tables", default=None)
+
+
+@contextlib.contextmanager
+def shared_tables(store: dict):
+    """Within the block, read and check each authored table once: later reads get a copy of the first.
+
+    ``peacestats build`` runs its builders inside one such block, so the tables that read
+    ``un_missions.csv`` or ``non_un_missions.csv`` (the mission universe, the deployment
+    panel, the mission-months, the host-years) share one validation
+    (:func:`peacestats.harmonize.missions.un_missions`). A read is reused only for the same
+    file bytes and the same set of valid GW codes; a table that fails its checks is never
+    stored, so every read of it raises the same error. ``store`` (a dict, owned by the
+    caller) holds the tables.
+    """
+    token = _SHARED.set(store)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def sharing() -> bool:
+    """True inside a :func:`shared_tables` block."""
+    return _SHARED.get() is not None
+
+
+def shared(key, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The frame stored under ``key`` in the current block, made by ``make`` the first time (not a copy)."""
+    store = _SHARED.get()
+    if store is None:
+        return make()
+    if key not in store:
+        store[key] = make()
+    return store[key]

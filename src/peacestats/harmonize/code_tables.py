@@ -132,17 +132,36 @@ def _subtract(rows: list[dict], start: pd.Timestamp, end: pd.Timestamp) -> list[
 
 
 def _name_iso3(names: list[str]) -> dict[str, str | None]:
-    """ISO3 by country_converter's regex name matching; ``None`` when it finds none or several."""
+    """ISO3 by country_converter's regex name matching; ``None`` when it finds none or several.
+
+    What ``CountryConverter().convert(names, src="regex", to="ISO3", not_found=None)`` gives
+    (its regexes searched in the text before an exclusion word, its ISO3 entries cleaned the
+    same way), without its per-match pandas look-ups.
+    """
+    import re
+
     import country_converter as coco
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     cc = coco.CountryConverter()
-    found = cc.convert(names, src="regex", to="ISO3", not_found=None)
-    out = {}
-    for name, iso in zip(names, found):
-        ok = isinstance(iso, str) and len(iso) == 3 and iso.isupper() and iso != name
-        out[name] = iso if ok else None
+    iso3 = dict(zip(cc.data.index, cc.data["ISO3"]))
+    excluder = re.compile("|".join(["excl\\w.*", "without", "w/o"]))  # convert's default exclude_prefix
+    out: dict[str, str | None] = {}
+    for name in names:
+        spec = excluder.split(str(name))[0]
+        found = [_clean_iso(iso3[i]) for i, rx in enumerate(cc.regexes) if rx.search(spec)]
+        iso = found[0] if len(found) == 1 else (spec if not found else None)  # several: None, as convert's list
+        out[name] = iso if isinstance(iso, str) and len(iso) == 3 and iso.isupper() and iso != name else None
     return out
+
+
+def _clean_iso(entry: str) -> str | int:
+    """An ISO entry of country_converter's table as its ``convert`` returns it (regex characters removed)."""
+    entry = "".join(c for c in entry.split("|")[0] if c.isalnum()).upper()
+    try:
+        return int(entry)
+    except ValueError:
+        return entry
 
 
 @functools.cache
@@ -386,11 +405,11 @@ def _polity_rows(table: pd.DataFrame) -> pd.DataFrame:
         start_date=("start_date", "min"), end_date=("end_date", "max"))
     rows = []
     exc = _polity_exceptions()
-    by_code = {code: g for code, g in exc.groupby("gwcode", sort=False)}  # each code's rows, in file order
+    # each code's rows, in file order
+    by_code = {code: list(g.itertuples()) for code, g in exc.groupby("gwcode", sort=False)}
     for r in base.to_dict("records"):
-        e = by_code.get(r["gwcode"], exc.iloc[:0])
         cuts = [r]
-        for x in e.itertuples():
+        for x in by_code.get(r["gwcode"], []):
             lo, hi = r["start_date"], r["end_date"]
             if pd.notna(x.start_year):
                 lo = max(lo, pd.Timestamp(int(x.start_year), 1, 1))

@@ -172,7 +172,11 @@ def _alive(gwcodes: pd.Series, months: pd.Series) -> np.ndarray:
 
 
 def _months(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    return pd.date_range(_month_start(start), _month_start(end), freq="MS")
+    """The first days of the months from ``start``'s to ``end``'s: ``date_range(freq="MS")`` by month arithmetic."""
+    a, b = _month_start(start), _month_start(end)
+    first = (a.year - 1970) * 12 + a.month - 1
+    last = (b.year - 1970) * 12 + b.month - 1
+    return pd.DatetimeIndex(np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[ns]"))
 
 
 @functools.cache
@@ -289,13 +293,13 @@ def _kathman_rows(table: pd.DataFrame, k: pd.DataFrame) -> pd.DataFrame:
     override = _kathman_hosts_override()
 
     hosts, rule = [], []
-    for i in range(len(k)):
-        if pd.notna(g1.iat[i]):
-            h = [int(g1.iat[i])] + ([int(g2.iat[i])] if pd.notna(g2.iat[i]) else [])
+    has_g1, has_g2 = g1.notna().to_numpy(), g2.notna().to_numpy()
+    v1, v2 = g1.to_numpy(dtype="int64", na_value=0).tolist(), g2.to_numpy(dtype="int64", na_value=0).tolist()
+    for i, (name, tab) in enumerate(zip(k["mission"].tolist(), k["host_gwcodes"].tolist())):
+        if has_g1[i]:
+            h = [v1[i]] + ([v2[i]] if has_g2[i] else [])
             rule.append("kathman_pair" if len(h) > 1 else "kathman")
         else:
-            name = k["mission"].iat[i]
-            tab = k["host_gwcodes"].iat[i]
             if name in override:
                 h, how = list(override[name]), "override"
             elif isinstance(tab, list) and len(tab):

@@ -59,6 +59,86 @@ def _check_rows_kept(before: pd.DataFrame, after: pd.DataFrame, verb: str) -> No
         raise HarmonizeError(f"{verb} changed the number of rows from {len(before)} to {len(after)}")
 
 
+def _episode_groups(d: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of ``d`` (sorted by conflict and year) in episode order, and each episode's first/last position.
+
+    An episode is a (``conflict_id``, ``start_date2``) group, as ``groupby(..., sort=True)``
+    would make it: groups in key order, rows in their order in ``d``, rows with a missing key left out.
+    """
+    keep = d["start_date2"].notna().to_numpy() & d["conflict_id"].notna().to_numpy()
+    pos = np.flatnonzero(keep)
+    cid = d["conflict_id"].to_numpy()[pos]
+    start = d["start_date2"].to_numpy()[pos]
+    order = pos[np.lexsort((pos, start, cid))]  # stable: rows of a group keep their order
+    cid, start = d["conflict_id"].to_numpy()[order], d["start_date2"].to_numpy()[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (cid[1:] != cid[:-1]) | (start[1:] != start[:-1])
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(order)) - 1
+    return order, first, last
+
+
+def _episode_rows(d: pd.DataFrame) -> list[dict]:
+    """One dict per episode of the ACD frame ``d`` (sorted by conflict and year), checked.
+
+    Raises :class:`HarmonizeError` for the first episode (in conflict and start order) whose
+    ``ep_end == 1`` is not its last year only, or which ended with no end date.
+    """
+    order, first, last = _episode_groups(d)
+    ep_end = (d["ep_end"].to_numpy()[order] == 1)
+    years = d["year"].to_numpy()[order]
+    n_ends = np.add.reduceat(ep_end.astype(np.int64), first) if len(order) else np.zeros(0, dtype=np.int64)
+    ended = ep_end[last]
+    end_dates = d["ep_end_date"].to_numpy()[order][last]
+    bad_end = (n_ends > 1) | ((n_ends == 1) & ~ended)
+    no_date = ended & np.isnat(end_dates)
+    bad = np.flatnonzero(bad_end | no_date)
+    if len(bad):
+        i = bad[0]
+        cid, start = d["conflict_id"].iat[order[first[i]]], d["start_date2"].iat[order[first[i]]]
+        if bad_end[i]:
+            g_years = years[first[i]:last[i] + 1]
+            raise HarmonizeError(
+                f"ucdp_acd: conflict {cid}, episode starting {start.date()}: ep_end == 1 in year(s) "
+                f"{g_years[ep_end[first[i]:last[i] + 1]].tolist()} but the episode runs to {g_years[-1]}"
+            )
+        raise HarmonizeError(
+            f"ucdp_acd: conflict {cid}, year {years[last[i]]}: ep_end == 1 but ep_end_date is missing; "
+            "an ended episode needs an end date"
+        )
+    codes = [_codes(v) for v in d["gwno_loc"].to_numpy()[order]]
+    intensity = d["intensity_level"].to_numpy()[order]
+    max_intensity = np.maximum.reduceat(intensity, first) if len(order) else intensity
+    lastrow = d.iloc[order[last]]
+    col = {c: lastrow[c].tolist() for c in ("type_of_conflict", "incompatibility", "location", "region",
+                                             "side_a", "side_b")}
+    rows = []
+    for i, (a, b) in enumerate(zip(first.tolist(), last.tolist())):
+        region = col["region"][i]
+        rows.append(
+            {
+                "conflict_id": int(d["conflict_id"].iat[order[a]]),
+                "start_date": d["start_date2"].iat[order[a]],
+                "end_date": pd.Timestamp(end_dates[i]) if ended[i] else pd.NaT,
+                "ongoing": not bool(ended[i]),
+                "first_year": int(years[a]),
+                "last_year": int(years[b]),
+                "n_active_years": b - a + 1,
+                "max_intensity": int(max_intensity[i]),
+                "type_of_conflict": int(col["type_of_conflict"][i]),
+                "incompatibility": int(col["incompatibility"][i]),
+                "location": str(col["location"][i]),
+                "gwno_loc": tuple(sorted({c for cs in codes[a:b + 1] for c in cs})),
+                "gwno_loc_primary": int(codes[b][0]) if codes[b] else pd.NA,
+                "region": (str(region) if not isinstance(region, (list, tuple))
+                           else ", ".join(map(str, region))),
+                "side_a": str(col["side_a"][i]),
+                "side_b": str(col["side_b"][i]),
+            }
+        )
+    return rows
+
+
 def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per UCDP conflict episode.
 
@@ -108,44 +188,7 @@ def create_episodes(acd: pd.DataFrame | None = None) -> pd.DataFrame:
     d["ep_end_date"] = pd.to_datetime(d["ep_end_date"])
     last_acd_year = int(d["year"].max())
 
-    rows = []
-    for (cid, start), g in d.groupby(["conflict_id", "start_date2"], sort=True):
-        ends = g.index[g["ep_end"] == 1]
-        if len(ends) > 1 or (len(ends) == 1 and ends[0] != g.index[-1]):
-            raise HarmonizeError(
-                f"ucdp_acd: conflict {cid}, episode starting {start.date()}: ep_end == 1 in year(s) "
-                f"{g.loc[ends, 'year'].tolist()} but the episode runs to {g['year'].iloc[-1]}"
-            )
-        last = g.iloc[-1]
-        ended = bool(last["ep_end"] == 1)
-        end_date = last["ep_end_date"] if ended else pd.NaT
-        if ended and pd.isna(end_date):
-            raise HarmonizeError(
-                f"ucdp_acd: conflict {cid}, year {last['year']}: ep_end == 1 but ep_end_date is missing; "
-                "an ended episode needs an end date"
-            )
-        codes = sorted({c for v in g["gwno_loc"] for c in _codes(v)})
-        rows.append(
-            {
-                "conflict_id": int(cid),
-                "start_date": start,
-                "end_date": end_date,
-                "ongoing": not ended,
-                "first_year": int(g["year"].iloc[0]),
-                "last_year": int(last["year"]),
-                "n_active_years": int(len(g)),
-                "max_intensity": int(g["intensity_level"].max()),
-                "type_of_conflict": int(last["type_of_conflict"]),
-                "incompatibility": int(last["incompatibility"]),
-                "location": str(last["location"]),
-                "gwno_loc": tuple(codes),
-                "gwno_loc_primary": int(_codes(last["gwno_loc"])[0]) if _codes(last["gwno_loc"]) else pd.NA,
-                "region": (str(last["region"]) if not isinstance(last["region"], (list, tuple))
-                           else ", ".join(map(str, last["region"]))),
-                "side_a": str(last["side_a"]),
-                "side_b": str(last["side_b"]),
-            }
-        )
+    rows = _episode_rows(d)
     ep = pd.DataFrame(rows).sort_values(["conflict_id", "start_date"]).reset_index(drop=True)
     ep.insert(1, "episode", ep.groupby("conflict_id").cumcount() + 1)
     ep.insert(0, "episode_id", ep["conflict_id"] * 100 + ep["episode"])

@@ -62,7 +62,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import LinkTableError
+from ..errors import HarmonizeError, LinkTableError
 from ._tables import table_error
 from ._grouped import join_sorted
 from .missions import resource_path
@@ -215,14 +215,15 @@ def check_links(links: pd.DataFrame, mission_ids, conflict_ids) -> None:
 
 def _spell_months(spells: pd.DataFrame) -> pd.DataFrame:
     """(spell_id, month) for every month a spell touches."""
-    m0 = spells["start_date"].dt.to_period("M")
-    m1 = spells["stop_date"].dt.to_period("M")
-    n = (m1 - m0).map(lambda d: d.n).to_numpy() + 1
+    m0 = spells["start_date"].to_numpy().astype("datetime64[M]")
+    m1 = spells["stop_date"].to_numpy().astype("datetime64[M]")
+    if np.isnat(m0).any() or np.isnat(m1).any():
+        raise HarmonizeError("spells need start_date and stop_date on every row")
+    n = (m1 - m0).astype(np.int64) + 1
     sid = np.repeat(spells["spell_id"].to_numpy(), n)
-    first = np.repeat(m0.to_numpy(), n)
-    step = np.concatenate([np.arange(k) for k in n]) if len(n) else np.array([], dtype=int)
-    months = pd.PeriodIndex(first, freq="M") + step
-    return pd.DataFrame({"spell_id": sid, "date": months.to_timestamp()})
+    step = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)  # 0, 1, ... within each spell
+    months = np.repeat(m0, n) + step
+    return pd.DataFrame({"spell_id": sid, "date": months.astype("datetime64[ns]")})
 
 
 def _location_codes(spells: pd.DataFrame) -> pd.DataFrame:

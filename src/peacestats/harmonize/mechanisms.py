@@ -247,6 +247,16 @@ def _pax_agreements(pax: pd.DataFrame | None, acd: pd.DataFrame | None) -> pd.Da
     return out
 
 
+def _by_conflict(agr: pd.DataFrame, names: list[str]) -> dict:
+    """Each conflict's agreements, in their order in ``agr``: (dates as datetime64, as Timestamps, the flags)."""
+    agr = agr.sort_values("conflict_id", kind="stable")
+    cid = agr["conflict_id"].to_numpy()
+    d64, dl, flags = agr["date"].to_numpy(), list(agr["date"]), agr[names].to_numpy()
+    cuts = np.flatnonzero(cid[1:] != cid[:-1]) + 1
+    starts, ends = np.append(0, cuts).tolist(), np.append(cuts, len(cid)).tolist()
+    return {cid[a]: (d64[a:b], dl[a:b], flags[a:b]) for a, b in zip(starts, ends) if b > a}
+
+
 def provision_changes(spells: pd.DataFrame, pax: pd.DataFrame | None = None,
                       acd: pd.DataFrame | None = None) -> pd.DataFrame:
     """PA-X provisions signed so far for the spell's conflict, as a step function per spell.
@@ -275,8 +285,7 @@ def provision_changes(spells: pd.DataFrame, pax: pd.DataFrame | None = None,
     names = list(PROVISION_COVARIATES)
     rows = []
     # per conflict: the agreements' dates (as Timestamps and as an array) and their provision flags
-    by_conflict = {k: (g["date"].to_numpy(), list(g["date"]), g[names].to_numpy())
-                   for k, g in agr.groupby("conflict_id")}
+    by_conflict = _by_conflict(agr, names)
     for s in spells.itertuples(index=False):
         g = by_conflict.get(int(s.conflict_id))
         if g is not None:  # signed between the start of the episode before the spell and the spell's end
@@ -408,35 +417,60 @@ def intervention_changes(spells: pd.DataFrame, months: pd.DataFrame | None = Non
         1946.
     """
     from .linkage import _location_codes, _spell_months
+    from .spells import step_function
 
     months = intervention_months() if months is None else months
     sm = _spell_months(spells)
     loc = _location_codes(spells)
-    mm = months.dropna(subset=["gwcode"]).assign(gwcode=lambda d: d["gwcode"].astype("int64"))
-    hits = sm.merge(loc, on="spell_id").merge(mm, on=["gwcode", "date"])
-    hits = hits.drop_duplicates(["spell_id", "date", "imi_row"])
-    other = hits[~hits["peacekeeping"].astype(bool)]
     motives = ("domestic_dispute", "strategic", "humanitarian", "pursuit_border")
-    flags = pd.DataFrame({m: (other[m].fillna(0) > 0).astype("int64") for m in motives}, index=other.index)
-    g = flags.assign(spell_id=other["spell_id"], date=other["date"]).groupby(["spell_id", "date"])
-    agg = pd.DataFrame({"imi_interventions": g.size()})
-    for motive in motives:  # 1 if any intervention that month has the motive (vectorised max of 0/1)
-        agg[f"imi_{motive}"] = g[motive].max()
-    pk = hits[hits["peacekeeping"].astype(bool)].groupby(["spell_id", "date"]).size().rename("imi_peacekeeping")
-    panel = sm.merge(agg.reset_index(), on=["spell_id", "date"], how="left").merge(
-        pk.reset_index(), on=["spell_id", "date"], how="left")
-    panel["imi_interventions"] = panel["imi_interventions"].fillna(0)
-    panel["imi_intervention"] = (panel["imi_interventions"] > 0).astype(int)
-    panel["imi_peacekeeping"] = (panel["imi_peacekeeping"].fillna(0) > 0).astype(int)
-    for motive in ("domestic_dispute", "strategic", "humanitarian", "pursuit_border"):
-        panel[f"imi_{motive}"] = panel[f"imi_{motive}"].fillna(0)
-    inside = (panel["date"] >= IMI_COVERAGE[0]) & (panel["date"] <= IMI_COVERAGE[1])
-    cols = list(INTERVENTION_COVARIATES)
-    for c in cols:
-        panel[c] = panel[c].astype("Int64").where(inside, pd.NA)
-    from .spells import step_function
+    mm = months.loc[months["gwcode"].notna(), ["gwcode", "date", "imi_row", "peacekeeping", *motives]]
+    mm = mm.assign(gwcode=mm["gwcode"].astype("int64"))
+    where = _month_positions(sm)
+    # the interventions targeting a country of the location, in the spell's months
+    hits = loc.merge(mm, on="gwcode")
+    pos = where(hits["spell_id"].to_numpy(), hits["date"].to_numpy())
+    hits = hits.assign(_pos=pos)[pos >= 0].drop_duplicates(["spell_id", "date", "imi_row"])
+    pk = hits["peacekeeping"].astype(bool).to_numpy()
+    other = hits[~pk]
+    n = len(sm)
+    cols = {"imi_interventions": np.bincount(other["_pos"].to_numpy(), minlength=n).astype("int64")}
+    for motive in motives:  # 1 if any intervention that month has the motive
+        flag = np.zeros(n, dtype="int64")
+        flag[other["_pos"].to_numpy()[(other[motive].fillna(0) > 0).to_numpy()]] = 1
+        cols[f"imi_{motive}"] = flag
+    peacekeeping = np.zeros(n, dtype="int64")
+    peacekeeping[hits["_pos"].to_numpy()[pk]] = 1
+    cols["imi_intervention"] = (cols["imi_interventions"] > 0).astype("int64")
+    cols["imi_peacekeeping"] = peacekeeping
+    date = sm["date"].to_numpy()
+    outside = (date < np.datetime64(IMI_COVERAGE[0])) | (date > np.datetime64(IMI_COVERAGE[1]))
+    panel = sm.assign(**{c: pd.arrays.IntegerArray(cols[c], outside.copy()) for c in INTERVENTION_COVARIATES})
+    return step_function(panel, key="spell_id", date="date", covariates=list(INTERVENTION_COVARIATES))
 
-    return step_function(panel, key="spell_id", date="date", covariates=cols)
+
+def _month_positions(sm: pd.DataFrame):
+    """For :func:`~peacestats.harmonize.linkage._spell_months` rows: a function giving the row of
+    (spell_id, month-start date) pairs, -1 where the spell does not have that month."""
+    sid = sm["spell_id"].to_numpy()
+    first = np.ones(len(sm), dtype=bool)
+    first[1:] = sid[1:] != sid[:-1]
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.append(starts, len(sm)))
+    m0 = sm["date"].to_numpy()[starts].astype("datetime64[M]").astype("int64")
+    order = np.argsort(sid[starts], kind="stable")
+    keys = sid[starts][order]
+
+    def where(spell_id: np.ndarray, date: np.ndarray) -> np.ndarray:
+        i = np.clip(np.searchsorted(keys, spell_id), 0, max(len(keys) - 1, 0))
+        if not len(keys):
+            return np.full(len(spell_id), -1, dtype=np.int64)
+        k = order[i]
+        month = date.astype("datetime64[M]").astype("int64") - m0[k]
+        ok = (keys[i] == spell_id) & (month >= 0) & (month < lengths[k])
+        ok &= date == date.astype("datetime64[M]").astype(date.dtype)  # month starts only
+        return np.where(ok, starts[k] + month, -1)
+
+    return where
 
 
 # ----------------------------------------------------------------------------- all together

@@ -109,6 +109,7 @@ or an NA without a note, including a missing end date of a mission that is not o
 
 from __future__ import annotations
 
+import hashlib
 import re
 from importlib import resources
 from pathlib import Path
@@ -129,6 +130,7 @@ from ..errors import (  # noqa: F401 - the mission errors are part of this modul
     UnmatchedCodeError,
 )
 from ._tables import row_label as _row
+from ._tables import shared, shared_tables, sharing  # noqa: F401 - shared_tables: the scope of reuse
 from ._tables import table_error as _fail
 
 __all__ = [
@@ -495,6 +497,17 @@ def _validate(df: pd.DataFrame, kind: str, path: Path, gw: frozenset[int]) -> pd
 def _load(path, kind: str, gw_codes) -> pd.DataFrame:
     default = UN_FILE if kind == "un" else NON_UN_FILE
     path = resource_path(default) if path is None else Path(path)
+    if not sharing() or not path.is_file():
+        return _load_checked(path, kind, gw_codes)
+    gw = frozenset(gw_codes) if gw_codes is not None else gw_state_codes()
+    key = (kind, hashlib.sha256(path.read_bytes()).hexdigest(), gw)
+    out = shared(key, lambda: _load_checked(path, kind, gw)).copy()
+    out["host_gwcodes"] = [list(v) if isinstance(v, list) else v for v in out["host_gwcodes"]]
+    return out
+
+
+def _load_checked(path: Path, kind: str, gw_codes) -> pd.DataFrame:
+    """``path`` read, parsed and validated against its schema (:func:`_validate`), sorted by acronym."""
     columns = UN_COLUMNS if kind == "un" else NON_UN_COLUMNS
     raw = _read_csv(path, columns)
     df = raw.copy()

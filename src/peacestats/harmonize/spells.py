@@ -162,6 +162,12 @@ def create_spells(
     st_eid = starts["episode_id"].to_numpy()
     st_cid = starts["conflict_id"].to_numpy()
     st_codes = [set(c) for c in starts["gwno_loc"]] if recurrence == "location" else []
+    # for each GW code, the episodes whose location has it (one OR per code of an ended episode)
+    by_code: dict = {}
+    for j, cs in enumerate(st_codes):
+        for c in cs:
+            by_code.setdefault(c, np.zeros(len(st_codes), dtype=bool))[j] = True
+    nowhere = np.zeros(len(st_codes), dtype=bool)
     # location rule: episodes of several conflicts in one location that end on the same day
     # start one peace period, not several (one spell, the lowest episode id, names the others)
     same_peace: dict[pd.Timestamp, list[tuple[set, dict]]] = {}
@@ -177,7 +183,9 @@ def create_spells(
         if recurrence in ("conflict", "dyad"):
             cand = (st_unit == e[unit]) & (st_start > end64)
         else:
-            same_loc = np.fromiter((bool(codes & c) for c in st_codes), dtype=bool, count=len(st_codes))
+            same_loc = nowhere.copy()
+            for c in codes:
+                same_loc |= by_code.get(c, nowhere)
             # another conflict still active in the location when this episode ends: no peace yet
             active = same_loc & (st_eid != e["episode_id"]) & (st_start <= end64) & (
                 np.isnat(st_end) | (st_end > end64)

@@ -51,6 +51,27 @@ def load(key: str, *, cache: bool = True, **kwargs) -> pd.DataFrame:
     return cached_load(key, mod, loader, kwargs)
 
 
+def prefetch(keys) -> list[str]:
+    """Parse into the parsed-source cache the sources of ``keys`` it does not hold yet; the keys parsed.
+
+    ``peacestats build`` runs this in a forked process at the start of a build, for the
+    sources it reads late, so that a build with an empty cache parses them beside the first
+    tables. Nothing is parsed when the cache is off (``PEACESTATS_NO_CACHE``).
+    """
+    from .. import registry
+    from ._cache import enabled, has_entry
+
+    done = []
+    for key in keys:
+        registry.get(key)
+        mod = importlib.import_module(f"{__name__}.{LOADERS.get(key, key)}")
+        loader = getattr(mod, "LOAD_BY_KEY", {}).get(key, mod.load)
+        if enabled() and not has_entry(key, mod, loader, {}):
+            load(key)
+            done.append(key)
+    return done
+
+
 def loader_doc(key: str) -> str:
     """The dataset page (module docstring) of ``key``'s loader, or ``""`` if it has none yet."""
     from .. import registry

@@ -114,6 +114,13 @@ def cached_load(key: str, module: ModuleType, loader: Callable[..., pd.DataFrame
     return df
 
 
+def has_entry(key: str, module: ModuleType, loader: Callable[..., pd.DataFrame], kwargs: dict) -> bool:
+    """True when ``cached_load`` would find an entry for this call (its files are there; not checked)."""
+    own = getattr(loader, "__module__", None) == module.__name__
+    desc = entry_key(key, module, kwargs) if enabled() and own else None
+    return desc is not None and all(p.is_file() for p in _paths(desc))
+
+
 def read_entry(parquet: Path, sidecar: Path) -> pd.DataFrame | None:
     """The cached frame, or ``None`` if the entry is missing or damaged (then it is removed)."""
     from ..fetch import sha256sum
