@@ -26,9 +26,10 @@ numbers equal the full estimators' (``tests/test_robustness_fast.py``).
 
 Each fit takes ``init``, the coefficients (by name) to start Newton-Raphson from: the
 bootstrap draws start from the full-sample estimate and iterate to the same convergence
-criteria (``tests/test_robustness_speed.py``). The checks the documented estimators make
-(``check_collinearity``, ``rescale_design``) are called only where a cheaper test on
-``X'X`` cannot already tell that they would find nothing (:func:`_surely_fine`).
+criteria (``tests/test_robustness_speed.py``). The documented estimators' collinearity check
+(``check_collinearity``, which answers well-conditioned designs from ``X'X``) runs on every
+fit; ``rescale_design`` only where ``X'X`` cannot already tell that it would leave the design
+as it is (:func:`_well_conditioned`).
 """
 
 from __future__ import annotations
@@ -79,37 +80,23 @@ def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, 
             "coef": coef}
 
 
-def _surely_fine(X: np.ndarray) -> tuple[bool, bool]:
-    """``(independent, well_conditioned)``: what the documented checks surely answer, from one ``X'X``.
+def _well_conditioned(X: np.ndarray) -> bool:
+    """Whether :func:`~peacestats.models.frame.rescale_design` would surely leave ``X`` as it is.
 
-    *independent*: no column is within 1e-3 (relative) of the span of the earlier ones.
-    The residual norm of column j on columns 0..j-1, relative to its norm, is the j-th
-    diagonal element of the Cholesky factor of the column-normalised ``X'X``; its error
-    from forming ``X'X`` is of order 1e-14 here, far below 1e-3. When True,
-    :func:`peacestats.models.frame.check_collinearity` (tolerance 1e-7 or less) would find
-    nothing; otherwise the lean fits call it to decide and name the columns.
-
-    *well_conditioned*: the column-normalised ``X`` has a condition number below 1e4
-    (from the eigenvalues of the normalised ``X'X``, whose condition is the square of
-    X's), far from :data:`~peacestats.models.frame.RESCALE_CONDITION` (1e6), so
-    :func:`~peacestats.models.frame.rescale_design` would not rescale; otherwise the lean
-    fits ask it.
+    True when the column-normalised ``X`` has a condition number below 1e4 (from the
+    eigenvalues of the normalised ``X'X``, whose condition is the square of X's), far from
+    :data:`~peacestats.models.frame.RESCALE_CONDITION` (1e6); otherwise the lean fits ask
+    the documented check. (Collinearity needs no such pre-check here:
+    :func:`~peacestats.models.frame.check_collinearity` has its own, from the same ``X'X``.)
     """
-    if X.shape[1] == 0:
-        return True, True
+    if X.shape[1] < 2:
+        return True
     G = X.T @ X
     d = np.sqrt(np.diag(G))
     if not np.all(d > 0):
-        return False, False
-    C = G / np.outer(d, d)
-    try:
-        L = np.linalg.cholesky(C)
-    except np.linalg.LinAlgError:
-        return False, False
-    if X.shape[1] < 2:
-        return bool(L[0, 0] > 1e-3), True
-    ev = np.linalg.eigvalsh(C)
-    return bool(np.all(np.diag(L) > 1e-3)), bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
+        return False
+    ev = np.linalg.eigvalsh(G / np.outer(d, d))
+    return bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
 
 
 def _start(names: list[str], init: dict[str, float] | None, default: np.ndarray) -> np.ndarray:
@@ -165,8 +152,7 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     cd = engine.prepare(X, start, stop, event, np.ones(len(X)), np.zeros(len(X), dtype=np.int64), True)
     # the merged rows hold every distinct row of X, so a column is a combination of others here
     # exactly when it is on all rows (coxph checks all rows; same answer, for an exact dependence)
-    if not _surely_fine(cd.X)[0]:  # cd.X: X centred, as check_collinearity(centre=True) does
-        _frame.check_collinearity(X, terms, centre=True)
+    _frame.check_collinearity(X, terms, centre=True)
     try:
         fit = engine.newton(cd, 1e-12, 50, terms, init=_start(terms, init, np.zeros(len(terms))))
     except Exception as exc:  # the full coxph raises it with its own message
@@ -278,10 +264,8 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     X[:, 0] = 1.0
     X[:, 1:] = frame.matrix(terms, mask)
     names = ["(Intercept)", *terms]
-    independent, conditioned = _surely_fine(X)
-    Xs, to_b = (X, None) if conditioned else _frame.rescale_design(X, 0)
-    if not (independent and to_b is None):
-        _frame.check_collinearity(Xs, names)
+    Xs, to_b = (X, None) if _well_conditioned(X) else _frame.rescale_design(X, 0)
+    _frame.check_collinearity(Xs, names)
     k = X.shape[1]
     b0 = np.zeros(k)
     b0[0] = np.log(t.sum() / ev.sum())
@@ -351,10 +335,8 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     X[:, 1:] = frame.matrix([*terms, *extra], mask)
     if not (0 < y.sum() < n):
         raise Fallback("logit: the outcome is constant")
-    independent, conditioned = _surely_fine(X)
-    if not independent:
-        _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
-    if not conditioned and _frame.rescale_terms(X, names)[1] is not None:
+    _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
+    if not _well_conditioned(X) and _frame.rescale_terms(X, names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
     beta, mu, w = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
