@@ -142,7 +142,9 @@ def run_analyses(scripts: Sequence[str | os.PathLike], jobs: int = 1, echo: Call
     if not hasattr(os, "fork"):  # pragma: no cover - not POSIX: plain interpreters, one after another
         return _run_plain(paths, echo)
     preload(preload_modules)
-    pending, running, failed = list(paths), {}, []
+    pending = list(paths)
+    running: dict[int, tuple[Path, float]] = {}
+    failed: list[Path] = []
     try:
         while pending or running:
             while pending and len(running) < jobs and not failed:
@@ -157,7 +159,8 @@ def run_analyses(scripts: Sequence[str | os.PathLike], jobs: int = 1, echo: Call
                 continue
             script, t0 = running.pop(pid)
             code = _status(wait_status)
-            echo(f"  {script.stem:<20} {time.perf_counter() - t0:6.1f} s" + ("" if code == 0 else f"  FAILED (exit {code})"))
+            note = "" if code == 0 else f"  FAILED (exit {code})"
+            echo(f"  {script.stem:<20} {time.perf_counter() - t0:6.1f} s{note}")
             if code != 0:
                 failed.append(script)
     except BaseException:  # interrupted: stop the children we started, then pass the interrupt on
