@@ -52,7 +52,7 @@ data/processed/datapackage.json: $(STAMP) src/peacestats/registry.toml $(wildcar
 ANALYSES := $(sort $(basename $(notdir $(wildcard analyses/*.py))))
 # The longest analyses first (measured by benchmarks/bench_reports.py), so that the short ones fill
 # the other core meanwhile.
-SLOW_FIRST := multiverse ucdp_peace case_studies
+SLOW_FIRST := multiverse ucdp_peace case_studies fortna2008 mechanisms hks2013 doyle_sambanis2000
 ORDERED  := $(foreach a,$(SLOW_FIRST),$(filter $(a),$(ANALYSES))) $(filter-out $(SLOW_FIRST),$(ANALYSES))
 REPORTS  := $(ORDERED:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)

@@ -31,12 +31,15 @@ from ..errors import PeacestatsError
 #: Imported once before forking: what the analyses import (measured with ``-X importtime``).
 #: Importing them draws, reads and seeds nothing.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow.parquet", "scipy.special", "scipy.stats", "scipy.optimize",
+    "numpy", "pandas", "pyarrow.parquet", "pyarrow.dataset", "scipy.special", "scipy.stats", "scipy.optimize",
     "matplotlib", "matplotlib.pyplot", "matplotlib.dates", "matplotlib.collections", "seaborn",
     "pandera.pandas", "markdown_it", "patsy",
     "peacestats.build", "peacestats.report.html", "peacestats.report.tables", "peacestats.report.figures",
-    "peacestats.models.regression", "peacestats.models.cox", "peacestats.models.km",
-    "peacestats.models.causal", "peacestats.models.parametric", "peacestats.models.competing",
+    "peacestats.report.adapters", "peacestats.models.regression", "peacestats.models.cox", "peacestats.models.km",
+    "peacestats.models.zph", "peacestats.models.causal", "peacestats.models.parametric",
+    "peacestats.models.competing", "peacestats.harmonize.episodes", "peacestats.harmonize.spells",
+    "peacestats.harmonize.panels", "peacestats.harmonize.spell_rows", "peacestats.harmonize.mechanisms",
+    "peacestats.harmonize.cwm_links", "peacestats.robustness.ucdp_peace",
 )
 
 
