@@ -58,11 +58,11 @@ REPORTS  := $(ORDERED:%=reports/%.json)
 PKG_SRC  := $(shell find src/peacestats -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.bib' 2>/dev/null | sort)
 
 # `make reports` runs the out-of-date analyses JOBS at a time, longest first (JOBS=1: one after another).
-# make decides which reports are out of date: with REPORT_QUEUE set, a report's recipe only adds its
-# script to that file; then one `peacestats report run` imports pandas, matplotlib, seaborn, scipy and
-# peacestats once and forks a process per script (1.5-3.5 s of imports saved per analysis; the files are
-# the same bytes as from `python analyses/<name>.py`). Each report's files are written under a short lock
-# on reports/. `make reports/<name>.json` runs that one script on its own.
+# make decides which reports are out of date: given REPORT_QUEUE=<file> on its command line, a report's
+# recipe only adds its script to that file; then one `peacestats report run` imports pandas, matplotlib,
+# seaborn, scipy and peacestats once and forks a process per script (1.5-3.5 s of imports saved per
+# analysis; the files are the same bytes as from `python analyses/<name>.py`). Each report's files are
+# written under a short lock on reports/. `make reports/<name>.json` runs that one script on its own.
 # (nproc without the OMP variables, which it would otherwise obey)
 JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 2)
 # One BLAS thread per analysis: JOBS analyses already fill the cores (two BLAS threads per process on
@@ -81,7 +81,7 @@ reports/index.html: $(REPORTS)
 	$(BIN)/peacestats report index
 
 reports/%.json: analyses/%.py data/processed/datapackage.json $(PKG_SRC)
-ifdef REPORT_QUEUE
+ifeq ($(origin REPORT_QUEUE),command line)
 	@echo analyses/$*.py >> $(REPORT_QUEUE)
 else
 	$(ONE_BLAS_THREAD) $(PY) analyses/$*.py
