@@ -135,9 +135,12 @@ def _cmd_report_index(args) -> int:
 
 
 def _cmd_report_run(args) -> int:
+    import functools
+
     from .report.runner import run_analyses
 
-    return run_analyses(args.scripts, jobs=args.jobs)
+    # each analysis's line as it ends, also when make's output goes to a file or a pipe
+    return run_analyses(args.scripts, jobs=args.jobs, echo=functools.partial(print, flush=True))
 
 
 def _cmd_report_cite(args) -> int:
