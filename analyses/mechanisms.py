@@ -174,11 +174,14 @@ first = rows.sort_values(["spell_id", "start"]).groupby("spell_id", sort=True).h
 sp = spells.set_index("spell_id").loc[first.index]
 sp = sp[sp["start_date"] <= ARCHIGOS_END]
 mil = exits[exits["military_removal"]].copy()
+# each spell's first military removal after it began, in any country of its location (one merge for all spells)
+loc = sp[["ep_gwno_loc", "start_date"]].explode("ep_gwno_loc").dropna(subset="ep_gwno_loc")
+loc = loc.assign(gwcode=loc["ep_gwno_loc"].astype(int)).rename_axis("spell_id").reset_index()
+after = loc.merge(mil.assign(gwcode=mil["gwcode"].astype(int))[["gwcode", "exit_date"]], on="gwcode")
+first_removal = after[after["exit_date"] > after["start_date"]].groupby("spell_id")["exit_date"].min()
 recs = []
 for sid, s in sp.iterrows():
-    codes = {int(c) for c in s["ep_gwno_loc"]}
-    m = mil[mil["gwcode"].isin(codes) & (mil["exit_date"] > s["start_date"])]
-    m_date = m["exit_date"].min() if len(m) else pd.NaT
+    m_date = first_removal.get(sid, pd.NaT)
     end = s["stop_date"]
     failed = bool(s["failed"])
     censor = min(end, ARCHIGOS_END)

@@ -1,10 +1,10 @@
-"""``benchmarks/bench_reports.py``: the parallel runner that times ``make -jJOBS reports``-style runs."""
+"""``benchmarks/bench_reports.py``: it reads each analysis's time from what ``peacestats report run`` prints."""
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,24 +21,15 @@ def bench():
     return mod
 
 
-def _job(folder: Path, i: int) -> list[str]:
-    """A command that records how many jobs run beside it (a marker file each) while it runs."""
-    return ["sh", "-c", f"touch {folder}/run{i}; ls {folder} | grep -c run >> {folder}/counts-{i}; sleep 0.2; "
-                        f"rm {folder}/run{i}; touch {folder}/done{i}"]
-
-
-def test_runs_every_command_at_most_jobs_at_a_time(bench, tmp_path):
-    times = bench.run_parallel([(f"job{i}", _job(tmp_path, i)) for i in range(5)], 2, dict(os.environ))
-    assert sorted(times) == [f"job{i}" for i in range(5)] and all(t > 0 for t in times.values())
-    assert all((tmp_path / f"done{i}").is_file() for i in range(5))
-    seen = [int((tmp_path / f"counts-{i}").read_text()) for i in range(5)]
-    assert max(seen) <= 2
-
-
-def test_a_failing_command_raises_with_its_stderr_and_stops_the_queue(bench, tmp_path):
-    cmds = [("bad", ["sh", "-c", "echo boom >&2; exit 3"]), ("slow", ["sleep", "1"]),
-            ("never", ["touch", str(tmp_path / "never")])]
-    with pytest.raises(subprocess.CalledProcessError) as err:
-        bench.run_parallel(cmds, 2, dict(os.environ))
-    assert err.value.returncode == 3 and b"boom" in err.value.stderr
-    assert not (tmp_path / "never").exists()  # not started once a command had failed
+def test_reads_the_times_the_runner_prints(bench, tmp_path):
+    (tmp_path / "quick.py").write_text("pass\n")
+    (tmp_path / "slow_one.py").write_text("import time\ntime.sleep(0.3)\n")
+    (tmp_path / "broken.py").write_text("raise SystemExit(4)\n")
+    code = ("from peacestats.report.runner import run_analyses; "
+            f"raise SystemExit(run_analyses({[str(tmp_path / n) for n in ('slow_one.py', 'quick.py', 'broken.py')]!r}, "
+            "jobs=2, preload_modules=()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1  # broken.py
+    times = bench.runner_times(out.stdout)
+    assert sorted(times) == ["analysis broken", "analysis quick", "analysis slow_one"]
+    assert times["analysis slow_one"] >= 0.3 > times["analysis quick"]

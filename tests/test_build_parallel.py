@@ -51,10 +51,27 @@ def test_jobs_follows_the_environment(monkeypatch):
     assert _background.jobs() == 1
     monkeypatch.delenv("PEACESTATS_BUILD_JOBS")
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.5, 0.5))
+    # how busy the CPUs are now (/proc/stat), not the lagging load average, when it can be measured
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))  # e.g. just after a benchmark
+    monkeypatch.setattr(_background, "idle_cpus", lambda: 1.6)
     assert _background.jobs() == 2  # a second CPU is idle
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    monkeypatch.setattr(_background, "idle_cpus", lambda: 0.3)
     assert _background.jobs() == 1  # both busy: forking would only slow the build
+    monkeypatch.setattr(_background, "idle_cpus", lambda: None)  # not measurable: the load average
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.5, 0.5))
+    assert _background.jobs() == 2
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))
+    assert _background.jobs() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert _background.jobs() == 1
+
+
+def test_idle_cpus_is_measured_from_proc_stat():
+    idle = _background.idle_cpus(0.05)
+    if not os.path.exists("/proc/stat"):
+        assert idle is None
+    else:
+        assert idle is not None and 0.0 <= idle <= (os.cpu_count() or 1) + 1e-9
 
 
 def test_a_build_with_one_or_two_processes_writes_the_same_bytes(tmp_path, mirror, monkeypatch):

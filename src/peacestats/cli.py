@@ -10,6 +10,7 @@
     peacestats build [TABLE ...]         # harmonized tables in data/processed
     peacestats report index              # reports/index.html
     peacestats report cite REPORT        # BibTeX of what a report used
+    peacestats report run [--jobs N] SCRIPT ...   # analyses N at a time, forked after one import
     peacestats multiverse run CONFIG [--workers N | --scheduler ADDR] [--bootstrap B] [--output DIR]
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
@@ -133,6 +134,15 @@ def _cmd_report_index(args) -> int:
     return 0
 
 
+def _cmd_report_run(args) -> int:
+    import functools
+
+    from .report.runner import run_analyses
+
+    # each analysis's line as it ends, also when make's output goes to a file or a pipe
+    return run_analyses(args.scripts, jobs=args.jobs, echo=functools.partial(print, flush=True))
+
+
 def _cmd_report_cite(args) -> int:
     from pathlib import Path
 
@@ -233,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     rc.add_argument("name", metavar="REPORT", help="e.g. fortna2008")
     rc.add_argument("--out", help="reports folder (default reports/)")
     rc.set_defaults(func=_cmd_report_cite)
+    rr = rsub.add_parser("run", help="run analysis scripts N at a time, each forked from one process that has "
+                                     "imported their libraries once (what make reports runs)")
+    rr.add_argument("scripts", nargs="+", metavar="SCRIPT", help="e.g. analyses/fortna2008.py, longest first")
+    rr.add_argument("--jobs", type=int, default=1, help="how many run at once (default 1)")
+    rr.set_defaults(func=_cmd_report_run)
 
     m = sub.add_parser("multiverse", help="robustness: run every specification of a multiverse (on Dask)")
     msub = m.add_subparsers(dest="multiverse_command", required=True)

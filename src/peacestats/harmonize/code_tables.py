@@ -241,14 +241,18 @@ def make_crosswalk(gw: pd.DataFrame, cow: pd.DataFrame) -> pd.DataFrame:
     # row covers, the COW code is paired with the GW state of the same code and abbreviation.
     gw_abb = {int(r.gwcode): r.stateabb for r in gw.itertuples(index=False)}
     one = pd.Timedelta(days=1)
+    # the dates each COW code's rows cover, kept up to date as the loop adds rows (one pass over the
+    # rows, not one per COW state)
+    covered_by: dict[int, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for rs in rows_by_gw.values():
+        for r in rs:
+            if pd.notna(r["cowcode"]):
+                covered_by.setdefault(int(r["cowcode"]), []).append((r["start_date"], r["end_date"]))
     for c in cow.itertuples(index=False):
         code = int(c.ccode)
         if gw_abb.get(code) != c.stateabb:
             continue
-        covered = sorted(
-            (r["start_date"], r["end_date"]) for rs in rows_by_gw.values() for r in rs
-            if pd.notna(r["cowcode"]) and int(r["cowcode"]) == code
-        )
+        covered = sorted(covered_by.get(code, []))
         start, end = c.start_date, (_OPEN if c.end_date == cow_end else c.end_date)
         cur, gaps = start, []
         for s0, s1 in covered:
@@ -260,6 +264,7 @@ def make_crosswalk(gw: pd.DataFrame, cow: pd.DataFrame) -> pd.DataFrame:
         if cur <= end:
             gaps.append((cur, end))
         for g0, g1 in gaps:
+            covered_by.setdefault(code, []).append((g0, g1))
             rows_by_gw.setdefault(code, []).append(
                 {
                     "gwcode": code,

@@ -33,14 +33,16 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .. import __version__, config, io, registry
 from ..citations import cite
 from ..project_data import describe as describe_project_data
 from ..project_data import is_project_data
 from ..safepath import check_name
+
+if TYPE_CHECKING:  # pandas is imported where a table is rendered: the index and `report cite` do without it
+    import pandas as pd
 
 _CSS = """
 body{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#222}
@@ -244,6 +246,8 @@ class Report:
         The tidy CSV goes to ``tables/<report>-<name>.csv``: the DataFrame itself, the
         long table of the models (``tidy_long``), or ``csv`` when given. Returns it.
         """
+        import pandas as pd
+
         from .tables import regtable
 
         check_name(name, f"report {self.name}: table name")
