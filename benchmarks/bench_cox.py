@@ -145,7 +145,7 @@ def overhead_split(df: pd.DataFrame, formula: str, reps: int = 50) -> dict[str, 
         terms = steps._survival_terms(formula, "start", "stop", "event", "cluster", None)
         start, stop, event, rhs, strata, cluster = terms
         inp = steps._cox_inputs(df, rhs, start, stop, event, None, cluster, None, strata)
-        rc = steps._robust_clusters(inp.df, None, cluster, None, start, None, inp.w, inp.event_v)
+        rc = steps._robust_clusters(inp, None, cluster, None, start, None, inp.w, inp.event_v)
         return inp, rc
 
     inp, rc = frame()
