@@ -468,12 +468,39 @@ def _check_regression_formula(formula: str, data: pd.DataFrame) -> None:
         raise SpecificationError(f"formula must be a string like 'y ~ x1 + x2', not {formula!r}")
     if len(data) == 0:
         raise SpecificationError("data has no rows")
+    if _is_plain_formula(formula):  # "y ~ x1 + x2": parses, and has an outcome
+        return
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError as exc:
         raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from None
     if not desc.lhs_termlist:
         raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
+
+
+def _is_plain_formula(formula: str) -> bool:
+    """Whether ``formula`` is ``name ~ name + name ...`` (distinct plain names, no intercept terms)."""
+    lhs, _, rhs = formula.partition("~")
+    names = [lhs.strip(), *(t.strip() for t in _split_top_level(rhs, "+"))]
+    return len(set(names)) == len(names) and all(_NAME.fullmatch(t) for t in names)
+
+
+def _missing_by_column(parts: dict[str, Any], n: int) -> tuple[np.ndarray, dict[str, int]] | None:
+    """Rows with a missing value in any of ``parts`` (Series) and the count per column; ``None`` for other parts."""
+    missing = np.zeros(n, dtype=bool)
+    dropped_by: dict[str, int] = {}
+    for name, s in parts.items():
+        if not isinstance(s, pd.Series):
+            return None
+        kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else None
+        if kind in ("i", "u", "b"):
+            continue
+        m = np.isnan(s.to_numpy()) if kind == "f" else s.isna().to_numpy()
+        k = int(np.count_nonzero(m))
+        if k:
+            dropped_by[name] = k
+            missing |= m
+    return missing, dropped_by
 
 
 def _weights_offset(w_s, o_s, keep, sub) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -531,14 +558,24 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
         parts[w_name or "(weights)"] = w_s
     if o_s is not None:
         parts[o_name or "(offset)"] = o_s
-    frame_all = pd.DataFrame(parts, index=data.index)
-    keep, _ = complete_rows(frame_all, list(frame_all.columns))
-    dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
+    found = _missing_by_column(parts, len(data))
+    if found is None:  # a duplicated column name: pandas' own rules
+        frame_all = pd.DataFrame(parts, index=data.index)
+        keep, _ = complete_rows(frame_all, list(frame_all.columns))
+        dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
+    else:
+        keep, dropped_by = ~found[0], found[1]
     if not keep.any():
         raise SpecificationError(
             f"no row is complete on the model's columns (missing values: {dropped_by})"
         )
-    sub = data.loc[keep]
+    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
+                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
+    if found is not None and _is_plain_formula(formula):
+        sub = data[frame_cols]  # every name in the formula is among these columns
+        sub = sub if not dropped_by else sub.loc[keep]
+    else:  # the formula may name columns in ways the frame does not list (patsy evaluates it on data)
+        sub = data.loc[keep]
     if c_s is not None:
         c_used = c_s[keep]
         if c_used.isna().any():
@@ -552,9 +589,7 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
 
     w, o = _weights_offset(w_s, o_s, keep, sub)
 
-    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
-                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
-    design.frame = sub[frame_cols].copy()
+    design.frame = sub if list(sub.columns) == frame_cols else sub[frame_cols].copy()
     design.variables = variables
     design.n_input = len(data)
     design.dropped_by = dropped_by
