@@ -69,7 +69,22 @@ class Logit(Family):
 
 
 class Probit(Family):
+    """Probit link. ``log Phi(eta)`` and ``log Phi(-eta)`` are computed once per linear predictor
+    and shared by the weights (the same values as computing each where it is used)."""
+
     name, link = "binomial", "probit"
+
+    def __init__(self) -> None:
+        self._cached: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _log_tails(self, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(log_ndtr(eta), log_ndtr(-eta))`` of this very array (kept for the next call with it)."""
+        from scipy.special import log_ndtr
+
+        c = self._cached
+        if c is None or c[0] is not eta:
+            c = self._cached = (eta, log_ndtr(eta), log_ndtr(-eta))
+        return c[1], c[2]
 
     def mu(self, eta):
         from scipy.special import ndtr
@@ -77,25 +92,23 @@ class Probit(Family):
         return ndtr(eta)
 
     def loglik_i(self, y, mu, eta):
-        from scipy.special import log_ndtr
-
-        return y * log_ndtr(eta) + (1 - y) * log_ndtr(-eta)
+        lp, lq = self._log_tails(eta)
+        return y * lp + (1 - y) * lq
 
     def _lam(self, y, eta):
-        from scipy.special import log_ndtr
-
+        lp, lq = self._log_tails(eta)
         q = 2 * y - 1
         # lambda = q phi(q eta) / Phi(q eta), computed on the log scale for large |eta|
-        return q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(q * eta))
+        # (log_ndtr(q * eta) is log_ndtr(eta) where y = 1, log_ndtr(-eta) where y = 0)
+        return q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - np.where(q > 0, lp, lq))
 
     def score_weight(self, y, mu, eta):
         return self._lam(y, eta)
 
     def work_weight(self, mu, eta):
-        from scipy.special import log_ndtr
-
+        lp, lq = self._log_tails(eta)
         # phi^2 / (Phi (1 - Phi)) on the log scale
-        return np.exp(-(eta**2) - np.log(2 * np.pi) - log_ndtr(eta) - log_ndtr(-eta))
+        return np.exp(-(eta**2) - np.log(2 * np.pi) - lp - lq)
 
     def obs_weight(self, y, mu, eta):
         lam = self._lam(y, eta)
@@ -366,10 +379,13 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
 
     # Null model (intercept and offset only), as R's null.deviance.
     X0 = np.ones((n, 1)) if d.has_intercept else np.zeros((n, 0))
-    if X0.shape[1] and d.offset is None and fam.link in ("logit", "log"):
-        # intercept only, canonical link: the fitted mean is the weighted mean of y (closed form)
+    if X0.shape[1] and d.offset is None and fam.link in ("logit", "log", "probit"):
+        # intercept only: the maximum-likelihood mean is the weighted mean of y, whatever the link
+        from scipy.special import ndtri
+
         ybar = float(np.sum(w * y) / np.sum(w))
-        eta0 = np.full(n, np.log(ybar / (1 - ybar)) if fam.link == "logit" else np.log(ybar))
+        eta0 = np.full(n, np.log(ybar / (1 - ybar)) if fam.link == "logit"
+                       else float(ndtri(ybar)) if fam.link == "probit" else np.log(ybar))
     elif X0.shape[1]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             b0, _ = irls(y, X0, fam, w, off)
