@@ -10,7 +10,11 @@
 * the Cox engine's risk-set sums (one sparse product with the rows' entry and exit bins,
   over the rows at risk at some event time) equal the prefix sums over the rows sorted by
   entry and by exit (to rounding), its bins equal binary searches of the sorted (stratum,
-  time) keys, and its lookup tables equal binary search.
+  time) keys, and its lookup tables equal binary search; its score residuals, computed on
+  the rows at risk at some event time only, equal the general formula on every row;
+* plain regression designs (``y ~ x1 + x2``) built without patsy equal patsy's, and the
+  fits, predictions and simulated quantities on them equal the patsy path's;
+* the probit weights computed from shared normal tails equal their formulas.
 """
 
 from __future__ import annotations
@@ -239,3 +243,59 @@ def test_regressions_on_plain_designs_equal_the_patsy_path(estimator, monkeypatc
         a = simulate_qoi(fast, {"x1": {"x1": 1}}, n_sims=50, seed=1)
         b = simulate_qoi(slow, {"x1": {"x1": 1}}, n_sims=50, seed=1)
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def _score_residuals_every_row(cd, ev):
+    """The score residuals computed on every row, column by column (the general formula)."""
+    E, p, dg, dc, dr = cd.E, cd.p, cd.dg, cd.dc, cd.dr
+    mean, h = ev.mean, ev.h
+    A = np.concatenate([[0.0], np.cumsum(ev.temp1)])
+    wgt = A[cd.idx_hi] - A[cd.idx_lo]
+    if cd.efron:
+        wgt[dr] -= (ev.temp1 - ev.temp2)[dg]
+    res = np.empty((cd.n, p))
+    for j in range(p):
+        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+        B = np.concatenate([[0.0], np.cumsum(mh1)])
+        Bd = B[cd.idx_hi] - B[cd.idx_lo]
+        if cd.efron:
+            Bd[dr] -= (mh1 - np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E))[dg]
+        res[:, j] = -np.exp(ev.eta) * (cd.X[:, j] * wgt - Bd)
+        res[dr, j] += cd.Xd[:, j] - mh3[dg]
+    return res, wgt
+
+
+@pytest.mark.parametrize("strata", [1, 3])
+@pytest.mark.parametrize("efron", [True, False])
+def test_score_residuals_of_rows_at_risk_equal_every_row(strata, efron):
+    """Residuals computed on the rows at risk at some event time only (zero elsewhere) equal the general formula."""
+    X, start, stop, event, w, s = _problem(11, strata=strata)
+    cd = engine.prepare(X, start, stop, event, w, s, efron)
+    assert 0 < len(cd.act) < cd.n  # some rows are at risk at no event time
+    ev = engine.evaluate(cd, np.array([0.2, -0.1, 0.3]))
+    want, wgt = _score_residuals_every_row(cd, ev)
+    np.testing.assert_allclose(engine.score_residuals(cd, ev), want, rtol=1e-12, atol=1e-14)
+    assert np.all(want[np.setdiff1d(np.arange(cd.n), cd.act)] == 0)
+    np.testing.assert_array_equal(ev.wgt, wgt)  # the lazily computed hazard over each row's interval
+
+
+def test_probit_weights_share_their_normal_tails():
+    """The probit weights from log Phi computed once per linear predictor equal the formulas with their own."""
+    from scipy.special import log_ndtr
+
+    from peacestats.models.engines.glm import Probit
+
+    rng = np.random.default_rng(5)
+    eta = rng.normal(scale=4, size=500)
+    y = (rng.random(500) < 0.5).astype(float)
+    fam = Probit()
+    q = 2 * y - 1
+    lam = q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(q * eta))
+    np.testing.assert_array_equal(fam.score_weight(y, None, eta), lam)
+    np.testing.assert_array_equal(fam.work_weight(None, eta),
+                                  np.exp(-(eta**2) - np.log(2 * np.pi) - log_ndtr(eta) - log_ndtr(-eta)))
+    np.testing.assert_array_equal(fam.loglik_i(y, None, eta), y * log_ndtr(eta) + (1 - y) * log_ndtr(-eta))
+    eta2 = eta + 1.0  # a new linear predictor: new tails
+    np.testing.assert_array_equal(fam.work_weight(None, eta2),
+                                  np.exp(-(eta2**2) - np.log(2 * np.pi) - log_ndtr(eta2) - log_ndtr(-eta2)))

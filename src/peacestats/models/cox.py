@@ -27,13 +27,14 @@ Conventions (all as R's ``survival`` 3.x):
   ``vce(cluster)``). ``robust=True`` without ``cluster`` clusters on ``id=`` when given,
   else treats each row as its own cluster (right-censored data), as R does.
 
-How it is computed (see ``shared/design/methods.md``): rows are sorted once by
-(stratum, entry) and (stratum, exit); every risk-set sum is a difference of two
-prefix sums looked up by binary search, the information matrix is one weighted
-cross-product ``X' diag(r_i * sum of hazard increments over (start_i, stop_i]) X``,
-and score residuals use running sums of hazard and mean-covariate increments. A
-Newton-Raphson iteration is therefore a handful of O(n) passes over arrays, with no
-loop over risk sets in Python.
+How it is computed (see ``shared/design/methods.md``): each row is binned once
+between the (stratum, event time) groups at its entry and its exit; every risk-set
+sum is a running sum over the groups of the rows entering minus the rows leaving (one
+sparse product for all columns, over the rows at risk at some event time), the
+information matrix is one weighted cross-product ``X' diag(r_i * sum of hazard
+increments over (start_i, stop_i]) X``, and score residuals use running sums of hazard
+and mean-covariate increments. A Newton-Raphson iteration is therefore a handful of
+O(n) passes over arrays, with no sorting and no loop over risk sets in Python.
 
 References
 ----------
