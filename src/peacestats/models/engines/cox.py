@@ -184,19 +184,20 @@ def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
     wd = w[dr]
     wsum = np.bincount(dg, weights=wd, minlength=len(m))
     Xd = Xc[dr]
-    at_risk = lo < hi  # every event row is among them
-    act = np.flatnonzero(at_risk)
+    act = np.flatnonzero(lo < hi)  # every event row is among them
     lo_a, hi_a = lo[act], hi[act]
+    XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
+    for j in range(Xc.shape[1]):
+        np.take(Xc[:, j], act, out=XaT[j])
     Xa1 = np.empty((len(act), Xc.shape[1] + 1))
     Xa1[:, 0] = 1.0
-    Xa1[:, 1:] = Xc[act]
+    Xa1[:, 1:] = XaT.T
     return CoxData(
         X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata, efron=efron,
         idx_lo=lo, idx_hi=hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum, Xd=Xd, wd=wd,
         mw=(wsum / m)[dg], wdXd=wd @ Xd,
-        unweighted=bool(np.all(w == 1.0)), act=act, Xa=Xa1[:, 1:], XaT=np.ascontiguousarray(Xa1[:, 1:].T),
-        Xa1=Xa1, lo_a=lo_a, hi_a=hi_a,
-        dra=(np.cumsum(at_risk) - 1)[dr], M=_entry_exit_matrix(lo_a, hi_a, len(m)),
+        unweighted=bool(np.all(w == 1.0)), act=act, Xa=Xa1[:, 1:], XaT=XaT, Xa1=Xa1, lo_a=lo_a, hi_a=hi_a,
+        dra=np.searchsorted(act, dr), M=_entry_exit_matrix(lo_a, hi_a, len(m)),
     )
 
 
@@ -333,10 +334,13 @@ class Eval:
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    eta = cd.X @ beta
-    shift = float(eta.max()) if eta.size else 0.0
-    eta -= shift  # exp() never overflows; every ratio is unchanged
-    ra = np.exp(eta[cd.act])
+    if beta.any():
+        eta = cd.X @ beta
+        shift = float(eta.max()) if eta.size else 0.0
+        eta -= shift  # exp() never overflows; every ratio is unchanged
+        ra = np.exp(eta[cd.act])
+    else:  # the usual start: eta = 0 and exp(eta) = 1 exactly
+        eta, shift, ra = np.zeros(cd.n), 0.0, np.ones(len(cd.act))
     if not cd.unweighted:
         ra *= cd.w[cd.act]
     # [r, r * X] on the rows at risk somewhere; its sums over each event group's risk set
