@@ -476,7 +476,7 @@ def kaplan_meier(
     return KaplanMeierResult(
         table=table,
         curve=curve,
-        counts=pd.DataFrame(counts),
+        counts=pd.DataFrame({"group": [c["group"] for c in counts], "records": [c["records"] for c in counts]}),
         conf_type=conf_type,
         conf_level=conf_level,
         groups=levels,

@@ -55,19 +55,21 @@ def _survival_data(
     check_time_columns(data, [duration, event, entry], what)
     if len(data) == 0:
         raise SpecificationError(f"{what}: the data have no rows")
-    sub = data[list(dict.fromkeys(cols))]
-    keep, n_dropped = complete_rows(sub, list(sub.columns))
-    if n_dropped:
-        sub = sub.loc[keep]
-    if len(sub) == 0:
+    keep, n_dropped = complete_rows(data, cols)
+    if n_dropped == len(data):
         raise SpecificationError(
             f"{what}: no rows left after dropping rows with missing values in {cols}"
         )
-    index = sub.index
+    index = data.index[keep] if n_dropped else data.index
+
+    def column(c: str):
+        """Column ``c`` on the rows kept (no sub-frame of the data is made)."""
+        return data[c][keep] if n_dropped else data[c]
+
     num: dict[str, Any] = {}  # the columns of the result, made into one frame at the end
     for name, col in (("_stop", duration), ("_event", event)):
         try:
-            num[name] = pd.to_numeric(sub[col]).astype(float).to_numpy()
+            num[name] = pd.to_numeric(column(col)).astype(float).to_numpy()
         except (TypeError, ValueError) as exc:
             raise SurvivalDataError(f"{what}: column {col!r} must be numeric ({exc})") from exc
     stop, ev = num["_stop"], num["_event"]
@@ -88,7 +90,7 @@ def _survival_data(
         )
     if entry is not None:
         try:
-            num["_entry"] = pd.to_numeric(sub[entry]).astype(float).to_numpy()
+            num["_entry"] = pd.to_numeric(column(entry)).astype(float).to_numpy()
         except (TypeError, ValueError) as exc:
             raise SurvivalDataError(f"{what}: column {entry!r} must be numeric ({exc})") from exc
         _check_entry_times(num["_entry"], stop, index, entry, duration, what)
@@ -96,7 +98,7 @@ def _survival_data(
         num["_entry"] = np.full(len(index), -np.inf)
     if weights is not None:
         try:
-            w = pd.to_numeric(sub[weights]).astype(float)
+            w = pd.to_numeric(column(weights)).astype(float)
         except (TypeError, ValueError) as exc:
             raise SpecificationError(f"{what}: weights {weights!r} must be numeric ({exc})") from exc
         if np.any(~np.isfinite(w)) or np.any(w < 0):
@@ -108,7 +110,7 @@ def _survival_data(
     else:
         num["_w"] = np.ones(len(index))
     for c in other:
-        num[c] = sub[c]
+        num[c] = column(c)
     out = pd.DataFrame(num, index=index)
     out.attrs = dict(data.attrs)  # the table's lineage (peacestats.lineage) reaches data_info
     return out, n_dropped
