@@ -307,21 +307,26 @@ def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarr
     params = np.zeros(k) if start is None else np.asarray(start, dtype=float)
     eta = _start_eta(y, w, fam) if start is None else X @ params + off
     first = start is None
+    mu = None  # the mean at eta when the step-halving check has already computed it
     for _ in range(max_iter):
-        mu = fam.mu(eta)
+        if mu is None:
+            mu = fam.mu(eta)
         ww = w * fam.work_weight(mu, eta)
         z = ww * (eta - off) + w * fam.score_weight(y, mu, eta)  # W times the working response
         A = (X * ww[:, None]).T @ X
         new = np.linalg.solve(A, X.T @ z)
+        checked = None
         if not first:
             for _half in range(30):  # R's step halving when the deviance is not finite
                 eta_new = X @ new + off
-                if np.all(np.isfinite(eta_new)) and np.all(np.isfinite(fam.mu(eta_new))):
+                mu_new = fam.mu(eta_new)
+                if np.all(np.isfinite(eta_new)) and np.all(np.isfinite(mu_new)):
+                    checked = (eta_new, mu_new)  # the next iteration's eta and mu (the same numbers)
                     break
                 new = (new + params) / 2
         done = not first and np.allclose(new, params, rtol=rtol, atol=atol)
         params, first = new, False
-        eta = X @ params + off
+        eta, mu = checked if checked is not None else (X @ params + off, None)
         if done:
             return params, bool(np.all(np.isfinite(params)))
     return params, False
