@@ -64,7 +64,7 @@ def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.S
         raise SurvivalDataError(
             f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
         )
-    if id_col is not None:
+    if id_col is not None and id_values is not None:
         s0 = s0 if s0 is not None else np.zeros(len(index))
         ids = pd.factorize(id_values)[0]
         o = np.lexsort((st, s0, ids))

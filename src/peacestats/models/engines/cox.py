@@ -392,11 +392,11 @@ def score_residuals_at_risk(cd: CoxData, ev: Eval) -> np.ndarray:
     (the result is the transpose of a ``p x len(act)`` array): the event rows are sorted
     by event time, so each time's sums are one ``reduceat``.
     """
-    if ev.mean is None or ev.h is None or ev.temp1 is None or ev.temp2 is None:
-        ev.event_pieces()  # raises: no residual pieces at an infinite likelihood
-    mean, h = ev.mean, ev.h
+    mean, h, temp1, temp2 = ev.mean, ev.h, ev.temp1, ev.temp2
+    if mean is None or h is None or temp1 is None or temp2 is None:
+        raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
     dg, dra, gstart = cd.dg, cd.dra, cd.gstart
-    A = np.concatenate([[0.0], np.cumsum(ev.temp1)])
+    A = np.concatenate([[0.0], np.cumsum(temp1)])
     wgt = A[cd.hi_a] - A[cd.lo_a]
     mh = mean * h[:, None]
     mh1 = np.add.reduceat(mh, gstart, axis=0)  # E x p
@@ -405,7 +405,7 @@ def score_residuals_at_risk(cd: CoxData, ev: Eval) -> np.ndarray:
     res = np.take(BT, cd.hi_a, axis=1)
     res -= np.take(BT, cd.lo_a, axis=1)  # B summed over each row's interval
     if cd.efron:
-        wgt[dra] -= (ev.temp1 - ev.temp2)[dg]
+        wgt[dra] -= (temp1 - temp2)[dg]
         res[:, dra] -= (mh1 - np.add.reduceat(mh * (1 - cd.dc)[:, None], gstart, axis=0))[dg].T
     np.subtract(cd.XaT * wgt, res, out=res)
     res *= -np.exp(ev.eta[cd.act])
