@@ -133,10 +133,11 @@ def overhead_split(df: pd.DataFrame, formula: str, reps: int = 50) -> dict[str, 
 
     ``frame``: parsing the survival terms, selecting and checking the rows, building the
     design and the cluster codes (``cox_steps._survival_terms``, ``_cox_inputs``,
-    ``_robust_clusters``); ``engine``: sorting once and the Newton-Raphson iterations
+    ``_robust_clusters``); ``engine``: binning the rows once and the Newton-Raphson iterations
     (``engines.cox.prepare``, ``newton``); ``variance``: the model and Lin-Wei variances
-    with the robust score test (``_cox_variance``); ``total``: ``coxph`` itself (the
-    difference is the result object and the score test at beta = 0).
+    (``_cox_variance``; the robust score test is computed when a result asks for it);
+    ``total``: ``coxph`` itself (the difference is the result object and the score test at
+    beta = 0).
     """
     from peacestats.models import cox_steps as steps
     from peacestats.models.engines import cox as engine
@@ -145,7 +146,7 @@ def overhead_split(df: pd.DataFrame, formula: str, reps: int = 50) -> dict[str, 
         terms = steps._survival_terms(formula, "start", "stop", "event", "cluster", None)
         start, stop, event, rhs, strata, cluster = terms
         inp = steps._cox_inputs(df, rhs, start, stop, event, None, cluster, None, strata)
-        rc = steps._robust_clusters(inp.df, None, cluster, None, start, None, inp.w, inp.event_v)
+        rc = steps._robust_clusters(inp, None, cluster, None, start, None, inp.w, inp.event_v)
         return inp, rc
 
     inp, rc = frame()
@@ -283,8 +284,9 @@ def main() -> None:
         )
     lines += ["", "## Where one fit on the spell rows spends its time", "",
               "Median milliseconds: formula and model frame (survival terms, complete rows, checks, "
-              "design, cluster codes); engine (sort once, Newton-Raphson); variances (model, Lin-Wei, "
-              "robust score test); the whole `coxph` call (the rest is the result object and the score test).",
+              "design, cluster codes); engine (bin the rows once, Newton-Raphson); variances (model, Lin-Wei; "
+              "the robust score test on first use); the whole `coxph` call (the rest is the result object and "
+              "the score test).",
               "", "| frame | engine | variances | coxph |", "|---:|---:|---:|---:|",
               f"| {1e3 * split['frame_s']:.2f} | {1e3 * split['engine_s']:.2f} | {1e3 * split['variance_s']:.2f} | "
               f"{1e3 * split['total_s']:.2f} |"]

@@ -7,8 +7,14 @@
   the same codes and labels as ``pd.factorize(sort=True)``;
 * :func:`~peacestats.models.frame.complete_rows` looks at each column on its own: the
   same rows as ``DataFrame.isna().any(axis=1)``;
-* the Cox engine's risk-set sums from covariates sorted once equal the running sums over
-  rows gathered every iteration, bit for bit, and its lookup tables equal binary search.
+* the Cox engine's risk-set sums (one sparse product with the rows' entry and exit bins,
+  over the rows at risk at some event time) equal the prefix sums over the rows sorted by
+  entry and by exit (to rounding), its bins equal binary searches of the sorted (stratum,
+  time) keys, and its lookup tables equal binary search; its score residuals, computed on
+  the rows at risk at some event time only, equal the general formula on every row;
+* plain regression designs (``y ~ x1 + x2``) built without patsy equal patsy's, and the
+  fits, predictions and simulated quantities on them equal the patsy path's;
+* the probit weights computed from shared normal tails equal their formulas.
 """
 
 from __future__ import annotations
@@ -120,16 +126,25 @@ def _problem(seed: int, n: int = 400, strata: int = 1):
 
 
 @pytest.mark.parametrize("strata", [1, 3])
-def test_risk_set_sums_equal_prefix_sums_bit_for_bit(strata):
-    """The sorted copies of X give the same running sums as gathering the rows of Z = [r, X r]."""
+@pytest.mark.parametrize("right_censored", [False, True])
+def test_risk_set_sums_equal_prefix_sums_over_sorted_rows(strata, right_censored):
+    """The sparse entry/exit product gives the prefix sums of Z = [r, X r] over rows sorted by entry and exit."""
     X, start, stop, event, w, s = _problem(7, strata=strata)
+    if right_censored:
+        start = np.full(len(stop), -np.inf)
     cd = engine.prepare(X, start, stop, event, w, s, True)
     r = w * np.exp(cd.X @ np.array([0.3, -0.2, 0.1]))
     Z = np.column_stack([r, cd.X * r[:, None]])
-    want = engine.prefix(Z, cd.order_start)[cd.pos_start] - engine.prefix(Z, cd.order_stop)[cd.pos_stop]
-    got = (engine._sorted_prefix(r, cd.XsT, cd.order_start, cd.pos_start)
-           - engine._sorted_prefix(r, cd.XeT, cd.order_stop, cd.pos_stop))
-    np.testing.assert_array_equal(got, want)
+    pos_start = np.searchsorted(cd.key_start[cd.order_start], cd.etime_key, side="left")
+    pos_stop = np.searchsorted(cd.key_stop[cd.order_stop], cd.etime_key, side="left")
+    want = engine.prefix(Z, cd.order_start)[pos_start] - engine.prefix(Z, cd.order_stop)[pos_stop]
+    got = engine.risk_sums(cd, Z[cd.act])
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13 * np.abs(want).max())
+    # the bins are binary searches of the event keys; rows left out are at risk at no event time
+    np.testing.assert_array_equal(cd.idx_lo, np.searchsorted(cd.etime_key, cd.key_start, side="right"))
+    np.testing.assert_array_equal(cd.idx_hi, np.searchsorted(cd.etime_key, cd.key_stop, side="right"))
+    np.testing.assert_array_equal(cd.act, np.flatnonzero(cd.idx_lo < cd.idx_hi))
+    np.testing.assert_array_equal(cd.dg, np.searchsorted(cd.etime_key, cd.key_stop[cd.dr]))
 
 
 @pytest.mark.parametrize("t", [
@@ -152,3 +167,135 @@ def test_counts_and_orders_equal_searchsorted_and_argsort(top):
     np.testing.assert_array_equal(engine._count_le(sorted_keys, keys),
                                   np.searchsorted(sorted_keys, keys, side="right"))
     np.testing.assert_array_equal(engine._stable_order(keys), np.argsort(keys, kind="stable"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_time_counts_equal_searchsorted(seed):
+    """Event times at or before each time: the table of running counts equals binary search."""
+    rng = np.random.default_rng(seed)
+    t = rng.integers(-50, 50, 500).astype(float)
+    if seed % 3 == 1:
+        t = t + 0.5  # not whole numbers: binary search
+    if seed % 3 == 2:
+        t[0] = -np.inf  # right-censored entry: binary search
+    etimes = np.unique(rng.integers(-80, 80, 40).astype(float))
+    t2 = rng.integers(-20, 120, 300).astype(float)  # shares the table with t when both are whole numbers
+    got = engine._count_le_times(etimes, t, t2)
+    np.testing.assert_array_equal(got[0], np.searchsorted(etimes, t, side="right"))
+    np.testing.assert_array_equal(got[1], np.searchsorted(etimes, t2, side="right"))
+
+
+def _regression_data(seed: int = 3, n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "y": rng.binomial(1, 0.4, n), "yc": rng.normal(size=n), "x1": rng.binomial(1, 0.5, n),
+        "x2": rng.normal(size=n), "x3": rng.integers(0, 5, n).astype(np.int32), "flag": rng.random(n) < 0.5,
+        "g": rng.integers(0, 30, n),
+    })
+
+
+@pytest.mark.parametrize("formula", ["y ~ x1 + x2 + x3", "yc ~ x2", "x2 ~ x3 + x1"])
+def test_plain_regression_design_equals_patsy(formula):
+    """``y ~ x1 + x2`` without patsy: the same matrix (values and memory order), names, terms and outcome."""
+    d = _regression_data()
+    fast = fr.design_matrix(formula, d, intercept=True)
+    slow = fr.design_matrix(formula, d, intercept=True, plain=False)
+    assert fast.design_info is None and slow.design_info is not None
+    np.testing.assert_array_equal(fast.X, slow.X)
+    assert fast.X.flags["C_CONTIGUOUS"] == slow.X.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(fast.y, slow.y)
+    assert (fast.columns, fast.terms, fast.y_name, fast.intercept) == (slow.columns, slow.terms, slow.y_name, True)
+    assert fast.info().column_names == slow.design_info.column_names  # built on first use
+    new = d.head(7)
+    np.testing.assert_array_equal(fast.transform(new), slow.transform(new))
+
+
+@pytest.mark.parametrize("formula", ["y ~ x1 + flag", "y ~ x1 + C(x3)", "y ~ x1 + x2 - 1", "y ~ x1 + np.log1p(x3)",
+                                     "y ~ x1 + x1", "y ~ x1:x2"])
+def test_other_regression_formulas_go_through_patsy(formula):
+    """bool columns (a factor to patsy), functions, interactions, ``- 1``, repeated terms: patsy decides."""
+    d = _regression_data()
+    design = fr.design_matrix(formula, d, intercept=True)
+    assert design.design_info is not None
+
+
+@pytest.mark.parametrize("estimator", ["ols", "logit", "probit", "poisson"])
+def test_regressions_on_plain_designs_equal_the_patsy_path(estimator, monkeypatch):
+    """The fitted numbers, predictions and simulated quantities are the same with and without the fast path."""
+    from peacestats.models import regression
+    from peacestats.models.qoi import simulate_qoi
+
+    d = _regression_data()
+    d.loc[5, "x2"] = np.nan  # a dropped row
+    outcome = {"ols": "yc", "poisson": "x3"}.get(estimator, "y")
+    fit = getattr(regression, estimator)
+    formula = f"{outcome} ~ x1 + x2"
+    fast = fit(formula, d, cluster="g")
+    monkeypatch.setattr(fr, "_plain_regression", lambda *a, **k: None)
+    slow = fit(formula, d, cluster="g")
+    pd.testing.assert_series_equal(fast.params, slow.params, check_exact=True)
+    pd.testing.assert_frame_equal(fast.vcov, slow.vcov, check_exact=True)
+    pd.testing.assert_frame_equal(fast.glance(), slow.glance(), check_exact=True)
+    new = d.dropna().head(9)
+    pd.testing.assert_series_equal(fast.predict(new), slow.predict(new), check_exact=True)
+    assert fast.design_info.column_names == slow.design_info.column_names
+    if estimator != "ols":
+        a = simulate_qoi(fast, {"x1": {"x1": 1}}, n_sims=50, seed=1)
+        b = simulate_qoi(slow, {"x1": {"x1": 1}}, n_sims=50, seed=1)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def _score_residuals_every_row(cd, ev):
+    """The score residuals computed on every row, column by column (the general formula)."""
+    E, p, dg, dc, dr = cd.E, cd.p, cd.dg, cd.dc, cd.dr
+    mean, h = ev.mean, ev.h
+    A = np.concatenate([[0.0], np.cumsum(ev.temp1)])
+    wgt = A[cd.idx_hi] - A[cd.idx_lo]
+    if cd.efron:
+        wgt[dr] -= (ev.temp1 - ev.temp2)[dg]
+    res = np.empty((cd.n, p))
+    for j in range(p):
+        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
+        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
+        B = np.concatenate([[0.0], np.cumsum(mh1)])
+        Bd = B[cd.idx_hi] - B[cd.idx_lo]
+        if cd.efron:
+            Bd[dr] -= (mh1 - np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E))[dg]
+        res[:, j] = -np.exp(ev.eta) * (cd.X[:, j] * wgt - Bd)
+        res[dr, j] += cd.Xd[:, j] - mh3[dg]
+    return res, wgt
+
+
+@pytest.mark.parametrize("strata", [1, 3])
+@pytest.mark.parametrize("efron", [True, False])
+def test_score_residuals_of_rows_at_risk_equal_every_row(strata, efron):
+    """Residuals computed on the rows at risk at some event time only (zero elsewhere) equal the general formula."""
+    X, start, stop, event, w, s = _problem(11, strata=strata)
+    cd = engine.prepare(X, start, stop, event, w, s, efron)
+    assert 0 < len(cd.act) < cd.n  # some rows are at risk at no event time
+    ev = engine.evaluate(cd, np.array([0.2, -0.1, 0.3]))
+    want, wgt = _score_residuals_every_row(cd, ev)
+    np.testing.assert_allclose(engine.score_residuals(cd, ev), want, rtol=1e-12, atol=1e-14)
+    assert np.all(want[np.setdiff1d(np.arange(cd.n), cd.act)] == 0)
+    np.testing.assert_array_equal(ev.wgt, wgt)  # the lazily computed hazard over each row's interval
+
+
+def test_probit_weights_share_their_normal_tails():
+    """The probit weights from log Phi computed once per linear predictor equal the formulas with their own."""
+    from scipy.special import log_ndtr
+
+    from peacestats.models.engines.glm import Probit
+
+    rng = np.random.default_rng(5)
+    eta = rng.normal(scale=4, size=500)
+    y = (rng.random(500) < 0.5).astype(float)
+    fam = Probit()
+    q = 2 * y - 1
+    lam = q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(q * eta))
+    np.testing.assert_array_equal(fam.score_weight(y, None, eta), lam)
+    np.testing.assert_array_equal(fam.work_weight(None, eta),
+                                  np.exp(-(eta**2) - np.log(2 * np.pi) - log_ndtr(eta) - log_ndtr(-eta)))
+    np.testing.assert_array_equal(fam.loglik_i(y, None, eta), y * log_ndtr(eta) + (1 - y) * log_ndtr(-eta))
+    eta2 = eta + 1.0  # a new linear predictor: new tails
+    np.testing.assert_array_equal(fam.work_weight(None, eta2),
+                                  np.exp(-(eta2**2) - np.log(2 * np.pi) - log_ndtr(eta2) - log_ndtr(-eta2)))

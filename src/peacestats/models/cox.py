@@ -27,13 +27,14 @@ Conventions (all as R's ``survival`` 3.x):
   ``vce(cluster)``). ``robust=True`` without ``cluster`` clusters on ``id=`` when given,
   else treats each row as its own cluster (right-censored data), as R does.
 
-How it is computed (see ``shared/design/methods.md``): rows are sorted once by
-(stratum, entry) and (stratum, exit); every risk-set sum is a difference of two
-prefix sums looked up by binary search, the information matrix is one weighted
-cross-product ``X' diag(r_i * sum of hazard increments over (start_i, stop_i]) X``,
-and score residuals use running sums of hazard and mean-covariate increments. A
-Newton-Raphson iteration is therefore a handful of O(n) passes over arrays, with no
-loop over risk sets in Python.
+How it is computed (see ``shared/design/methods.md``): each row is binned once
+between the (stratum, event time) groups at its entry and its exit; every risk-set
+sum is a running sum over the groups of the rows entering minus the rows leaving (one
+sparse product for all columns, over the rows at risk at some event time), the
+information matrix is one weighted cross-product ``X' diag(r_i * sum of hazard
+increments over (start_i, stop_i]) X``, and score residuals use running sums of hazard
+and mean-covariate increments. A Newton-Raphson iteration is therefore a handful of
+O(n) passes over arrays, with no sorting and no loop over risk sets in Python.
 
 References
 ----------
@@ -63,6 +64,7 @@ from .cox_steps import (
     _cox_variance,
     _infinite_terms,
     _robust_clusters,
+    _robust_score,
     _survival_terms,
 )
 from .engines.concordance import concordance as _concordance
@@ -101,7 +103,6 @@ class CoxResult(ModelResult, CoxCurves):
     vcov_robust: pd.DataFrame | None = None
     loglik_null: float = float("nan")
     score_test: float = float("nan")
-    robust_score_test: float | None = None
     ties: str = "efron"
     strata: list[str] = field(default_factory=list)
     cluster: str | None = None
@@ -136,6 +137,15 @@ class CoxResult(ModelResult, CoxCurves):
         """Score (log-rank) test at beta = 0 with the model information (unpacks as ``(statistic, df, p)``)."""
         return TestResult(self.score_test, self.df_model, float(chi2_sf(self.score_test, self.df_model)),
                           "score (log-rank)")
+
+    @property
+    def robust_score_test(self) -> float | None:
+        """The robust (clustered) score test at the start (R's ``fit$rscore``); ``None`` without a robust variance."""
+        st = self._state
+        if "robust_score" not in st:
+            st["robust_score"] = (_robust_score(st["cd"], st["ev0"], st["cd"].w, st["cluster_codes"], self.n_clusters)
+                                  if self.vcov_robust is not None else None)
+        return st["robust_score"]
 
     def _bic_n(self) -> int:
         """Cox models count events in BIC (as R's ``BIC(coxph)``)."""
@@ -364,10 +374,10 @@ def coxph(
         raise SpecificationError("on_separation must be 'raise' or 'warn'.")
     start, stop, event, rhs, strata_cols, cluster = _survival_terms(formula, start, stop, event, cluster, strata)
     inp = _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols)
-    df, w, event_v, design = inp.df, inp.w, inp.event_v, inp.design
+    w, event_v, design = inp.w, inp.event_v, inp.design
     X, names = design.X, design.columns
     robust, cluster_codes, n_clusters, cluster_desc, n_groups = _robust_clusters(
-        df, robust, cluster, id, start, weights, w, event_v)
+        inp, robust, cluster, id, start, weights, w, event_v)
 
     cd = _prepare(X, inp.start_v, inp.stop_v, event_v, w, inp.strata_codes, ties == "efron")
     fit = _newton(cd, tol, max_iter, names)
@@ -375,12 +385,12 @@ def coxph(
     converged, infinite_terms = _infinite_terms(fit, names, on_separation)
     if not np.all(np.isfinite(beta)) or not np.isfinite(ev.loglik):
         raise ConvergenceError("Cox model: non-finite estimates; check the covariates for extreme values.")
-    V_model, V_robust, rscore, score_resid, vcov_type = _cox_variance(
+    V_model, V_robust, vcov_type = _cox_variance(
         cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction)
     score0 = _quad_test(fit.ev0.information(), fit.ev0.U)
     vcov = V_robust if robust else V_model
     idx = pd.Index(names)
-    n, n_dropped, used = len(df), inp.n_dropped, inp.used
+    n, n_dropped, used = inp.n, inp.n_dropped, inp.used
     methods = ["coxph", ties]
     if robust:
         methods.append("cluster_robust_cox")
@@ -413,7 +423,6 @@ def coxph(
         vcov_robust=pd.DataFrame(V_robust, index=idx, columns=idx) if V_robust is not None else None,
         loglik_null=float(fit.ev0.loglik),
         score_test=score0,
-        robust_score_test=rscore,
         ties=ties,
         strata=strata_cols,
         cluster=cluster,
@@ -421,8 +430,7 @@ def coxph(
         n_dropped=n_dropped,
         iterations=fit.iterations,
     )
-    r_means = np.where(np.all((X == 0.0) | (X == 1.0) | (X == -1.0), axis=0), 0.0, cd.xmean)
-    res._state.update(cd=cd, ev=ev, design=design, r_means=r_means, index=df.index, cluster_codes=cluster_codes,
-                      strata_labels=inp.strata_labels, rhs_columns=inp.rhs_cols, score_resid=score_resid,
+    res._state.update(cd=cd, ev=ev, ev0=fit.ev0, design=design, index=inp.index, cluster_codes=cluster_codes,
+                      strata_labels=inp.strata_labels, rhs_columns=inp.rhs_cols,
                       terms=design.terms, infinite_terms=infinite_terms)
     return res

@@ -109,6 +109,9 @@ class CoxCurves:
         beta = self.params.to_numpy()
         # our risk scores are exp((x - xmean) b - shift); R centres at fit$means, where
         # columns holding only -1/0/1 (dummies) are not centred (agreg.fit's nocenter)
+        if "r_means" not in st:
+            X = st["design"].X
+            st["r_means"] = np.where(np.all((X == 0.0) | (X == 1.0) | (X == -1.0), axis=0), 0.0, cd.xmean)
         at = st["r_means"] if centered else np.zeros(cd.p)
         c = (at - cd.xmean) @ beta - st["ev"].shift
         haz = b["haz"] * np.exp(c)

@@ -21,7 +21,7 @@ from . import frame as _frame
 from . import vcov as _vcov
 from .formula import check_surv_arguments
 from .engines.cox import quad_test as _quad_test
-from .engines.cox import score_residuals as _score_residuals
+from .engines.cox import score_residuals_at_risk as _score_residuals_at_risk
 
 
 # ============================================================================ checks
@@ -31,51 +31,50 @@ def _row_list(index, positions, k: int = 5) -> str:
     return ", ".join(labs) + more
 
 
-def _check_survival(df: pd.DataFrame, start, stop, event, id_col,
-                    arrays: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None) -> None:
+def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.Series | None,
+                    arrays: tuple[np.ndarray, np.ndarray, np.ndarray | None]) -> None:
     """Refuse infinite times, events that are not 0/1, empty intervals, no events, bad splits within ``id``.
 
-    ``arrays``: the ``(stop, event, start)`` columns as float arrays when the caller has them
-    (``start`` None when there is no start column).
+    ``index``: the rows' labels (for the messages); ``id_values``: the ``id`` column on those
+    rows; ``arrays``: the ``(stop, event, start)`` columns as float arrays (``start`` None when
+    there is no start column).
     """
-    st, ev, s0 = arrays if arrays is not None else (
-        df[stop].to_numpy(dtype=float), df[event].to_numpy(dtype=float),
-        df[start].to_numpy(dtype=float) if start is not None else None)
+    st, ev, s0 = arrays
     if not np.all(np.isfinite(st)):
         bad = np.flatnonzero(~np.isfinite(st))
-        raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(df.index, bad)}.")
+        raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(index, bad)}.")
     badev = np.flatnonzero(~np.isin(ev, [0.0, 1.0]))
     if badev.size:
         raise SurvivalDataError(
-            f"column {event!r} must be 0/1 (or True/False); rows {_row_list(df.index, badev)} hold "
+            f"column {event!r} must be 0/1 (or True/False); rows {_row_list(index, badev)} hold "
             f"{sorted(set(ev[badev].tolist()))[:5]}. Recode the event indicator."
         )
     if s0 is not None:
         if not np.all(np.isfinite(s0)):
             bad = np.flatnonzero(~np.isfinite(s0))
-            raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(df.index, bad)}.")
+            raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(index, bad)}.")
         bad = np.flatnonzero(st <= s0)
         if bad.size:
             raise SurvivalDataError(
                 f"{bad.size} row(s) have {stop!r} <= {start!r} (zero or negative length intervals): "
-                f"rows {_row_list(df.index, bad)}. Each (start, stop] interval must have stop > start; "
+                f"rows {_row_list(index, bad)}. Each (start, stop] interval must have stop > start; "
                 "drop or fix these rows (a spell that fails on its first day needs stop > start)."
             )
     if ev.sum() == 0:
         raise SurvivalDataError(
             f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
         )
-    if id_col is not None:
-        s0 = s0 if s0 is not None else np.zeros(len(df))
-        ids = pd.factorize(df[id_col])[0]
+    if id_col is not None and id_values is not None:
+        s0 = s0 if s0 is not None else np.zeros(len(index))
+        ids = pd.factorize(id_values)[0]
         o = np.lexsort((st, s0, ids))
         same = ids[o][1:] == ids[o][:-1]
         overlap = np.flatnonzero(same & (s0[o][1:] < st[o][:-1]))
         if overlap.size:
             rows = o[overlap + 1]
             raise SurvivalDataError(
-                f"overlapping intervals within {id_col!r}: rows {_row_list(df.index, rows)} start before the "
-                f"previous row of the same {id_col!r} ends (e.g. {id_col} = {df[id_col].iloc[rows[0]]}). "
+                f"overlapping intervals within {id_col!r}: rows {_row_list(index, rows)} start before the "
+                f"previous row of the same {id_col!r} ends (e.g. {id_col} = {id_values.iloc[rows[0]]}). "
                 "Each subject may be at risk only once at any time; fix the split."
             )
         ev_o = ev[o]
@@ -83,8 +82,8 @@ def _check_survival(df: pd.DataFrame, start, stop, event, id_col,
         if notlast.size:
             rows = o[notlast]
             raise SurvivalDataError(
-                f"an event on a row that is not the last of its {id_col!r}: rows {_row_list(df.index, rows)} "
-                f"(e.g. {id_col} = {df[id_col].iloc[rows[0]]}). In single-event spells the event belongs "
+                f"an event on a row that is not the last of its {id_col!r}: rows {_row_list(index, rows)} "
+                f"(e.g. {id_col} = {id_values.iloc[rows[0]]}). In single-event spells the event belongs "
                 "on the last interval; check the split or use one id per spell."
             )
 
@@ -116,17 +115,17 @@ def _survival_terms(formula, start, stop, event, cluster, strata):
     return start, stop, event, rhs, strata_cols, cluster
 
 
-def _robust_clusters(df, robust, cluster, id, start, weights, w, event_v):
-    """R's rules for when the variance is robust, and on what clusters.
+def _robust_clusters(inp, robust, cluster, id, start, weights, w, event_v):
+    """R's rules for when the variance is robust, and on what clusters (``inp``: the :class:`_CoxInputs`).
 
     Returns ``(robust, cluster_codes, n_clusters, cluster_desc, n_groups)``.
     """
-    n = len(df)
+    n = inp.n
     has_rwt = weights is not None and np.any(w != np.floor(w))
     n_groups = None
     id_multi = False
     if id is not None:
-        ids = pd.factorize(df[id])[0]
+        ids = pd.factorize(inp.column(id))[0]
         n_groups = int(ids.max()) + 1
         id_multi = bool(pd.Series(ids[event_v]).duplicated().any())
     robust_given = robust is not None
@@ -139,10 +138,10 @@ def _robust_clusters(df, robust, cluster, id, start, weights, w, event_v):
         warnings.warn("cluster given with robust=False: the cluster is ignored (as R does).", stacklevel=3)
     if robust:
         if cluster is not None:
-            cluster_codes, labels = _frame.group_codes(df, cluster)
+            cluster_codes, labels = _frame.group_codes(inp.column(cluster))
             cluster_desc = f"clustered on {cluster!r}"
         elif id is not None:
-            cluster_codes, labels = _frame.group_codes(df, id)
+            cluster_codes, labels = _frame.group_codes(inp.column(id))
             cluster_desc = f"clustered on {id!r}"
         elif start is None or not robust_given:
             cluster_codes, labels = np.arange(n), list(range(n))
@@ -181,9 +180,10 @@ def _infinite_terms(fit, names, on_separation):
 
 
 def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, cluster_df_correction):
-    """Model and Lin-Wei variances and the robust score test.
+    """Model and Lin-Wei variances.
 
-    Returns ``(V_model, V_robust, rscore, score_resid, vcov_type)``.
+    Returns ``(V_model, V_robust, vcov_type)``. The clustered sums use the rows at risk
+    at some event time only: the others' score residuals are zero.
     """
     ev = fit.ev
     try:
@@ -193,30 +193,34 @@ def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, c
     V_model = (V_model + V_model.T) / 2
 
     V_robust = None
-    rscore = None
-    score_resid = None
     vcov_type = "model (inverse information)"
     if robust:
-        score_resid = _score_residuals(cd, ev)
-        V_robust = _vcov.lin_wei(V_model, score_resid * w[:, None], cluster_codes, n_clusters,
-                                 cluster_df_correction)
-        # robust score test at beta = 0 (R's fit$rscore)
-        r0 = _score_residuals(cd, fit.ev0)
-        meat0, U0 = _vcov.cluster_meat(r0 * w[:, None], cluster_codes, n_clusters)
-        rscore = _quad_test(meat0, U0.sum(axis=0))
+        V_robust = _vcov.lin_wei(V_model, _score_residuals_at_risk(cd, ev) * w[cd.act][:, None],
+                                 cluster_codes[cd.act], n_clusters, cluster_df_correction)
         vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
         if cluster_df_correction:
             vcov_type += ", times G/(G-1)"
-    return V_model, V_robust, rscore, score_resid, vcov_type
+    return V_model, V_robust, vcov_type
 
 
+def _robust_score(cd, ev0, w, cluster_codes, n_clusters) -> float:
+    """The robust score test at the start (R's ``fit$rscore``): clustered score sums, their sandwich."""
+    meat0, U0 = _vcov.cluster_meat(_score_residuals_at_risk(cd, ev0) * w[cd.act][:, None],
+                                   cluster_codes[cd.act], n_clusters)
+    return _quad_test(meat0, U0.sum(axis=0))
 
 
 @dataclass
 class _CoxInputs:
-    """The rows and arrays a Cox fit uses, after the complete-case selection and the checks."""
+    """The rows and arrays a Cox fit uses, after the complete-case selection and the checks.
 
-    df: pd.DataFrame
+    ``mask`` selects the rows used from ``data`` (``None`` when every row is complete);
+    :meth:`column` gives a used column on those rows.
+    """
+
+    data: pd.DataFrame
+    mask: np.ndarray | None
+    index: pd.Index
     n_dropped: int
     used: list[Any]
     rhs_cols: list[str]
@@ -227,6 +231,24 @@ class _CoxInputs:
     w: np.ndarray
     strata_codes: np.ndarray
     strata_labels: list[Any]
+
+    @property
+    def n(self) -> int:
+        return len(self.index)
+
+    def column(self, name: str) -> pd.Series:
+        """Column ``name`` of the data on the rows used."""
+        s = self.data[name]
+        return s if self.mask is None else s[self.mask]
+
+    def values(self, name: str) -> np.ndarray:
+        """Column ``name`` on the rows used, as floats (the rows are complete)."""
+        s = self.data[name]
+        if self.mask is None:
+            return s.to_numpy(dtype=float)
+        if isinstance(s.dtype, np.dtype):
+            return s.to_numpy(dtype=float)[self.mask]
+        return s[self.mask].to_numpy(dtype=float)  # extension dtypes: NA only in dropped rows
 
 
 def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols) -> _CoxInputs:
@@ -241,34 +263,41 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
     used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
     used_cols = list(dict.fromkeys(c for c in used if c is not None))
-    sub = data[used_cols]  # only the columns the model uses (no copy of wide frames)
-    mask, n_dropped = _frame.complete_rows(sub, used_cols)
-    df = sub.loc[mask] if n_dropped else sub
-    if len(df) == 0:
+    mask, n_dropped = _frame.complete_rows(data, used_cols)
+    if n_dropped == len(data):
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
-    n = len(df)
-    stop_v = df[stop].to_numpy(dtype=float)
-    event_f = df[event].to_numpy(dtype=float)
-    start_v = df[start].to_numpy(dtype=float) if start is not None else None
-    _check_survival(df, start, stop, event, id, (stop_v, event_f, start_v))
-    design = _frame.design_matrix(rhs, df)
+    inp = _CoxInputs(data=data, mask=mask if n_dropped else None, index=data.index[mask] if n_dropped else data.index,
+                     n_dropped=n_dropped, used=used, rhs_cols=rhs_cols, design=None, start_v=np.empty(0),
+                     stop_v=np.empty(0), event_v=np.empty(0, dtype=bool), w=np.empty(0),
+                     strata_codes=np.empty(0, dtype=np.int64), strata_labels=[])
+    n = inp.n
+    stop_v = inp.values(stop)
+    event_f = inp.values(event)
+    start_v = inp.values(start) if start is not None else None
+    _check_survival(inp.index, start, stop, event, id, inp.column(id) if id is not None else None,
+                    (stop_v, event_f, start_v))
+    design = _frame.plain_design(rhs, data, inp.mask, inp.index)
+    if design is None:  # patsy, on the rows used
+        sub = data[used_cols]
+        design = _frame.design_matrix(rhs, sub.loc[mask] if n_dropped else sub)
     _frame.check_collinearity(design.X, design.columns, centre=True)
     if weights is not None:
-        w = df[weights].to_numpy(dtype=float)
+        w = inp.values(weights)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
             badw = np.flatnonzero(~(np.isfinite(w) & (w > 0)))
             raise SpecificationError(
-                f"weights {weights!r} must be positive and finite; rows {_row_list(df.index, badw)} are not."
+                f"weights {weights!r} must be positive and finite; rows {_row_list(inp.index, badw)} are not."
             )
     else:
         w = np.ones(n)
-    if strata_cols:
-        strata_codes, strata_labels = _frame.group_codes(df, strata_cols)
+    if len(strata_cols) == 1:
+        strata_codes, strata_labels = _frame.group_codes(inp.column(strata_cols[0]))
+    elif strata_cols:
+        strata_codes, strata_labels = _frame.group_codes(pd.DataFrame({c: inp.column(c) for c in strata_cols}),
+                                                         strata_cols)
     else:
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
-    return _CoxInputs(
-        df=df, n_dropped=n_dropped, used=used, rhs_cols=rhs_cols, design=design,
-        start_v=start_v if start_v is not None else np.full(n, -np.inf),
-        stop_v=stop_v, event_v=event_f == 1, w=w,
-        strata_codes=strata_codes, strata_labels=strata_labels,
-    )
+    inp.design, inp.start_v, inp.stop_v, inp.event_v, inp.w = (
+        design, start_v if start_v is not None else np.full(n, -np.inf), stop_v, event_f == 1, w)
+    inp.strata_codes, inp.strata_labels = strata_codes, strata_labels
+    return inp

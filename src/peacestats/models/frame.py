@@ -69,6 +69,8 @@ from .collinearity import (  # noqa: F401 - re-exported: the frame is where esti
     _collinearity_problems,
     check_collinearity,
 )
+from .groups import cluster_sums, group_codes  # noqa: F401 - re-exported: the frame is where estimators look
+from .scaling import RESCALE_CONDITION, rescale_design, rescale_terms  # noqa: F401 - re-exported
 from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
     FORMULA_NAMESPACE,
     SurvFormula,
@@ -93,6 +95,7 @@ __all__ = [
     "did_you_mean",
     "complete_rows",
     "design_matrix",
+    "plain_design",
     "Design",
     "group_codes",
     "cluster_sums",
@@ -148,7 +151,9 @@ class Design:
         Term label -> list of column positions (R's ``assign``).
     design_info : patsy.DesignInfo or None
         To build the same columns for new data (:meth:`transform`); ``None`` when every
-        term is a plain numeric column (built without patsy, which is faster).
+        term is a plain numeric column (built without patsy, which is faster). A
+        regression's plain design (``y ~ x1 + x2``) builds it on first use: read it with
+        :meth:`info`.
     y : numpy.ndarray or None
         The outcome, when the formula has a left-hand side.
     y_name : str or None
@@ -191,6 +196,13 @@ class Design:
     cluster: np.ndarray | None = None
     cluster_name: str | None = None
     fe: pd.DataFrame | None = None
+    info_builder: Any = field(default=None, repr=False)  # builds design_info on first use (plain designs)
+
+    def info(self) -> Any:
+        """``design_info``, built on first use for a design made without patsy (``None`` for a plain rhs)."""
+        if self.design_info is None and self.info_builder is not None:
+            self.design_info = self.info_builder()
+        return self.design_info
 
     @property
     def has_intercept(self) -> bool:
@@ -213,22 +225,24 @@ class Design:
         """The same columns for new data (factor levels as in the fitted data)."""
         import patsy
 
-        if self.design_info is None:
+        info = self.info()
+        if info is None:
             check_columns(new, self.columns, "new data")
             try:
                 return new[self.columns].to_numpy(dtype=float)
             except (TypeError, ValueError) as e:
                 raise SpecificationError(f"new data: the model's columns must be numeric ({e}).") from None
         try:
-            (m,) = patsy.build_design_matrices([self.design_info], new, NA_action="raise")
+            (m,) = patsy.build_design_matrices([info], new, NA_action="raise")
         except patsy.PatsyError as e:
             raise SpecificationError(f"cannot build the model's columns for the new data: {e}") from None
         m = np.asarray(m, dtype=float)
-        keep = [i for i, n in enumerate(self.design_info.column_names) if self.intercept or n != "Intercept"]
+        keep = [i for i, n in enumerate(info.column_names) if self.intercept or n != "Intercept"]
         return m[:, keep]
 
 
-def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, eval_env=None) -> Design:
+def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, eval_env=None,
+                  plain: bool = True) -> Design:
     """Build the design matrix of ``formula`` on ``data`` (complete rows only), R's way.
 
     Parameters
@@ -249,6 +263,10 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
         caller's frame, so that its variables and functions work in the formula). The
         names in :data:`FORMULA_NAMESPACE` (``np``, ``log``, ``log1p``, ...) are always
         available.
+    plain
+        Build designs whose terms are plain numeric columns without patsy (the same
+        matrix; ``design_info`` built on first use, :meth:`Design.info`). ``False``:
+        always through patsy.
 
     Raises
     ------
@@ -260,8 +278,12 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
 
     formula = formula.strip()
     lhs, rhs = (s.strip() for s in formula.split("~", 1)) if "~" in formula else (None, formula)
-    if not intercept and lhs is None:
-        fast = _plain_design(rhs, data)
+    if plain and not intercept and lhs is None:
+        fast = plain_design(rhs, data)
+        if fast is not None:
+            return fast
+    if plain and intercept and lhs is not None:
+        fast = _plain_regression(formula, lhs, rhs, data, eval_env)
         if fast is not None:
             return fast
     try:
@@ -333,16 +355,21 @@ def design_matrix(formula: str, data: pd.DataFrame, *, intercept: bool = False, 
     return Design(X, cols, terms, info, y, y_name, intercept)
 
 
-def _plain_design(rhs: str, data: pd.DataFrame) -> Design | None:
+def plain_design(rhs: str, data: pd.DataFrame, mask: np.ndarray | None = None,
+                 index: pd.Index | None = None) -> Design | None:
     """The design of ``"x1 + x2"`` when every term is a distinct numeric column: no patsy needed.
 
     ``None`` otherwise (and for an intercept or outcome, whose callers keep patsy's
     ``design_info`` to predict). Numeric columns pass :func:`check_covariate_types`, so
-    skipping it here changes no error.
+    skipping it here changes no error. ``mask`` selects the rows (complete in these
+    columns), ``index`` their labels (for the error naming a non-finite value); by
+    default every row. ``X`` is column-major, as pandas' ``to_numpy`` gives it (the
+    fits' rounding depends on the memory order).
     """
     plain = [t.strip() for t in _split_top_level(rhs, "+")]
     if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
         return None
+    cols = []
     for t in plain:
         if t not in data.columns:
             return None
@@ -350,10 +377,51 @@ def _plain_design(rhs: str, data: pd.DataFrame) -> Design | None:
         if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
                 or not pd.api.types.is_numeric_dtype(col.dtype):
             return None
-    # (pandas decides the memory order, C or Fortran; the fits' rounding depends on it, so keep it)
-    X = data[plain].to_numpy(dtype=float)
-    _check_finite(X, plain, data.index)
+        cols.append(col)
+    n = len(data) if mask is None else int(np.count_nonzero(mask))
+    X = np.empty((n, len(plain)), order="F")
+    for j, col in enumerate(cols):
+        v = col.to_numpy(dtype=float) if isinstance(col.dtype, np.dtype) else col.to_numpy(dtype=float, na_value=np.nan)
+        X[:, j] = v if mask is None else v[mask]
+    _check_finite(X, plain, data.index if index is None else index)
     return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+
+
+def _plain_regression(formula: str, lhs: str, rhs: str, data: pd.DataFrame, eval_env) -> Design | None:
+    """``y ~ x1 + x2`` with an intercept, every name a distinct int or float column: patsy's design without patsy.
+
+    The same matrix as patsy's (C order, ``"Intercept"`` first, then the columns as
+    floats; patsy's ``design_info`` is built on first use, from the same formula and rows,
+    for ``predict`` and :func:`~peacestats.models.qoi.simulate_qoi`). ``None`` for anything
+    else: other terms, ``- 1``, bool, categorical or extension dtypes (which patsy codes
+    as factors or converts its own way).
+    """
+    names = [lhs.strip(), *(t.strip() for t in _split_top_level(rhs, "+"))]
+    if len(set(names)) != len(names) or not all(_NAME.fullmatch(t) for t in names) \
+            or any(t in ("Intercept", "I", "C") for t in names):
+        return None
+    cols = []
+    for t in names:
+        if t not in data.columns:
+            return None
+        col = data[t]
+        if not isinstance(col, pd.Series) or not isinstance(col.dtype, np.dtype) or col.dtype.kind not in "iuf":
+            return None
+        cols.append(col.to_numpy(dtype=float))
+    y, X = cols[0], np.empty((len(data), len(names)))
+    X[:, 0] = 1.0
+    for j, v in enumerate(cols[1:], start=1):
+        X[:, j] = v
+    columns = ["Intercept", *names[1:]]
+    _check_finite(X, columns, data.index)
+    bad = ~np.isfinite(y)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise SpecificationError(f"the outcome {names[0]!r} is {y[i]} at row {as_python(data.index[i])!r}")
+    design = Design(X, columns, {c: [j] for j, c in enumerate(columns)}, None, y.copy(), names[0], True)
+    design.info_builder = lambda: design_matrix(formula, data, intercept=True, eval_env=eval_env,
+                                                plain=False).design_info
+    return design
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -369,121 +437,6 @@ def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
             f"term {cols[j]!r} is {X[i, j]} at row {as_python(index[i])!r} (e.g. log of 0); "
             "transform or drop those rows first."
         )
-
-
-# ----------------------------------------------------------------------------- scaling
-#: Above this condition number of the column-normalised design, models fit on centred
-#: and scaled columns (well-conditioned designs are fitted as they are, bit for bit).
-RESCALE_CONDITION = 1e6
-
-
-def rescale_design(X: np.ndarray, intercept: int | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Centred and scaled columns for a badly conditioned design with an intercept.
-
-    When the design has an intercept column and the condition number of ``X`` with
-    unit-norm columns exceeds :data:`RESCALE_CONDITION`, every column that is not 0/1
-    is replaced by ``(x - mean) / sd`` (R's ``survreg.fit`` does this always). A linear
-    predictor is the same in both: ``X @ b == Z @ g`` with ``b = T @ g``, so a model fitted
-    on ``Z`` gives ``b = T @ g`` and ``vcov(b) = T @ vcov(g) @ T.T`` exactly, without
-    forming the ill-conditioned ``X'X``.
-
-    Returns
-    -------
-    Z, T
-        ``(X, None)`` when nothing needs rescaling.
-    """
-    n, k = X.shape
-    if intercept is None or k < 2 or n < 2:
-        return X, None
-    norms = np.sqrt((X**2).sum(axis=0))
-    if np.any(norms == 0):
-        return X, None
-    try:
-        cond = np.linalg.cond(X / norms)
-    except np.linalg.LinAlgError:  # pragma: no cover - SVD failure on non-finite input
-        return X, None
-    if cond <= RESCALE_CONDITION:
-        return X, None
-    binary = np.all((X == 0) | (X == 1), axis=0)
-    center = np.where(binary, 0.0, X.mean(axis=0))
-    sd = np.where(binary, 1.0, X.std(axis=0, ddof=1))
-    center[intercept], sd[intercept] = 0.0, 1.0
-    sd[sd == 0] = 1.0
-    Z = (X - center) / sd
-    T = np.diag(1.0 / sd)
-    T[intercept, :] -= center / sd
-    T[intercept, intercept] = 1.0
-    return Z, T
-
-
-# ----------------------------------------------------------------------------- clusters
-def group_codes(data, columns: str | Sequence[str] | None = None) -> tuple[np.ndarray, list]:
-    """Integer codes ``0..G-1`` of one or several grouping columns, in sorted order of the values.
-
-    Parameters
-    ----------
-    data
-        A DataFrame holding ``columns``; or, with ``columns=None``, the grouping values
-        themselves (an array or Series, one per row).
-    columns
-        One or several column names.
-
-    Returns
-    -------
-    codes, labels
-        ``codes[i]`` is the group of row ``i``; ``labels[g]`` the value (a tuple for
-        several columns).
-    """
-    if columns is None:
-        values = data if isinstance(data, pd.Series) else pd.Series(data)
-    else:
-        cols = as_list(columns)
-        if len(cols) > 1:
-            keys = pd.MultiIndex.from_frame(data[cols])
-            codes, uniques = pd.factorize(keys, sort=True)
-            return codes.astype(np.int64), list(uniques)
-        values = data[cols[0]]
-    fast = _integer_codes(values)
-    if fast is not None:
-        return fast
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), list(uniques)
-
-
-def _integer_codes(values: pd.Series) -> tuple[np.ndarray, list] | None:
-    """:func:`group_codes` of an integer column with a range not much wider than its length, without hashing.
-
-    The codes are ranks in a table of the values present (O(n + range)); the labels are
-    the values present, as Python ints (as ``list`` of ``pd.factorize``'s uniques gives them).
-    ``None`` for anything else.
-    """
-    if not isinstance(values.dtype, np.dtype) or values.dtype.kind not in ("i", "u") or len(values) == 0:
-        return None
-    v = values.to_numpy()
-    vmin = v.min()
-    width = int(v.max()) - int(vmin)
-    if width > 4 * len(v) + 1024:
-        return None
-    if v.dtype != np.uint64:  # widen: int8/int16 differences can overflow their own type
-        v, vmin = v.astype(np.int64), np.int64(vmin)
-    off = (v - vmin).astype(np.intp)  # vmin <= v, and the range is small
-    present = np.zeros(width + 1, dtype=bool)
-    present[off] = True
-    rank = np.cumsum(present, dtype=np.int64) - 1
-    labels = np.flatnonzero(present).astype(v.dtype) + vmin
-    return rank[off], labels.tolist()  # Python ints, as list(pd.Index) gives
-
-
-def cluster_sums(scores: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
-    """Sum the rows of ``scores`` (n x p) within each cluster: a ``G x p`` matrix."""
-    scores = np.asarray(scores, dtype=float)
-    if scores.ndim == 1:
-        scores = scores[:, None]
-    g = int(codes.max()) + 1 if n_groups is None else n_groups
-    out = np.empty((g, scores.shape[1]))
-    for j in range(scores.shape[1]):
-        out[:, j] = np.bincount(codes, weights=scores[:, j], minlength=g)
-    return out
 
 
 # ----------------------------------------------------------------------------- model frame
@@ -515,12 +468,39 @@ def _check_regression_formula(formula: str, data: pd.DataFrame) -> None:
         raise SpecificationError(f"formula must be a string like 'y ~ x1 + x2', not {formula!r}")
     if len(data) == 0:
         raise SpecificationError("data has no rows")
+    if _is_plain_formula(formula):  # "y ~ x1 + x2": parses, and has an outcome
+        return
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError as exc:
         raise SpecificationError(f"cannot parse formula {formula!r}: {exc}") from None
     if not desc.lhs_termlist:
         raise SpecificationError(f"formula {formula!r} has no outcome on the left of '~'")
+
+
+def _is_plain_formula(formula: str) -> bool:
+    """Whether ``formula`` is ``name ~ name + name ...`` (distinct plain names, no intercept terms)."""
+    lhs, _, rhs = formula.partition("~")
+    names = [lhs.strip(), *(t.strip() for t in _split_top_level(rhs, "+"))]
+    return len(set(names)) == len(names) and all(_NAME.fullmatch(t) for t in names)
+
+
+def _missing_by_column(parts: dict[str, Any], n: int) -> tuple[np.ndarray, dict[str, int]] | None:
+    """Rows with a missing value in any of ``parts`` (Series) and the count per column; ``None`` for other parts."""
+    missing = np.zeros(n, dtype=bool)
+    dropped_by: dict[str, int] = {}
+    for name, s in parts.items():
+        if not isinstance(s, pd.Series):
+            return None
+        kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else None
+        if kind in ("i", "u", "b"):
+            continue
+        m = np.isnan(s.to_numpy()) if kind == "f" else s.isna().to_numpy()
+        k = int(np.count_nonzero(m))
+        if k:
+            dropped_by[name] = k
+            missing |= m
+    return missing, dropped_by
 
 
 def _weights_offset(w_s, o_s, keep, sub) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -578,14 +558,24 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
         parts[w_name or "(weights)"] = w_s
     if o_s is not None:
         parts[o_name or "(offset)"] = o_s
-    frame_all = pd.DataFrame(parts, index=data.index)
-    keep, _ = complete_rows(frame_all, list(frame_all.columns))
-    dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
+    found = _missing_by_column(parts, len(data))
+    if found is None:  # a duplicated column name: pandas' own rules
+        frame_all = pd.DataFrame(parts, index=data.index)
+        keep, _ = complete_rows(frame_all, list(frame_all.columns))
+        dropped_by = {c: int(n) for c, n in frame_all.isna().sum().items() if n}
+    else:
+        keep, dropped_by = ~found[0], found[1]
     if not keep.any():
         raise SpecificationError(
             f"no row is complete on the model's columns (missing values: {dropped_by})"
         )
-    sub = data.loc[keep]
+    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
+                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
+    if found is not None and _is_plain_formula(formula):
+        sub = data[frame_cols]  # every name in the formula is among these columns
+        sub = sub if not dropped_by else sub.loc[keep]
+    else:  # the formula may name columns in ways the frame does not list (patsy evaluates it on data)
+        sub = data.loc[keep]
     if c_s is not None:
         c_used = c_s[keep]
         if c_used.isna().any():
@@ -599,9 +589,7 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
 
     w, o = _weights_offset(w_s, o_s, keep, sub)
 
-    frame_cols = [c for c in dict.fromkeys(used + fe_cols + ([c_name] if c_name else [])
-                                           + ([w_name] if w_name else []) + ([o_name] if o_name else []))]
-    design.frame = sub[frame_cols].copy()
+    design.frame = sub if list(sub.columns) == frame_cols else sub[frame_cols].copy()
     design.variables = variables
     design.n_input = len(data)
     design.dropped_by = dropped_by
@@ -611,8 +599,3 @@ def model_frame(formula: str, data: pd.DataFrame, env, *, weights=None, offset=N
     design.cluster_name = c_name or (None if c_s is None else "cluster")
     design.fe = sub[fe_cols].copy() if fe_cols else None
     return design
-
-
-def rescale_terms(X: np.ndarray, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
-    """:func:`rescale_design` with the intercept found among ``terms``."""
-    return rescale_design(X, terms.index("Intercept") if "Intercept" in terms else None)

@@ -459,23 +459,24 @@ def kaplan_meier(
         ccum = np.cumsum(cur["n_censor"])[cur["n_event"] > 0]
         n_censor_since.append(np.diff(np.concatenate([[0.0], ccum])))
     group_col = np.concatenate([np.full(len(p["time"]), g, dtype=object) for g, p in zip(levels, parts)])
-    curve = pd.DataFrame({"group": pd.Series(group_col).infer_objects(),  # as a column made from a list
-                          **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]}})
+    group_s = pd.Series(group_col).infer_objects()  # as a column made from a list
+    arrs = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     with np.errstate(invalid="ignore"):
-        curve["std_err"] = curve["survival"] * curve["se_cumhaz"]  # 0 * inf = NaN, as R
-    lo, hi = _confint(curve["survival"], curve["se_cumhaz"], conf_type, conf_level)
-    curve["conf_low"], curve["conf_high"] = lo, hi
-    ev = (curve["n_event"] > 0).to_numpy()
-    table = curve.loc[ev, ["group", "time", "n_risk", "n_event", "n_censor", "survival", "std_err", "conf_low",
-                           "conf_high"]].reset_index(drop=True)
-    table["n_censor"] = np.concatenate(n_censor_since)
+        arrs["std_err"] = arrs["survival"] * arrs["se_cumhaz"]  # 0 * inf = NaN, as R
+    arrs["conf_low"], arrs["conf_high"] = _confint(arrs["survival"], arrs["se_cumhaz"], conf_type, conf_level)
+    curve = pd.DataFrame({"group": group_s, **arrs})
+    ev = arrs["n_event"] > 0
+    table = pd.DataFrame({"group": group_s[ev].reset_index(drop=True),
+                          **{k: arrs[k][ev] for k in ("time", "n_risk", "n_event")},
+                          "n_censor": np.concatenate(n_censor_since),
+                          **{k: arrs[k][ev] for k in ("survival", "std_err", "conf_low", "conf_high")}})
     options = dict(duration=duration, event=event, entry=entry, group=groups, weights=weights,
                    conf_level=conf_level, conf_type=conf_type)
     info = _data_info(df, n_dropped, event, [entry, duration, event, weights, *groups])
     return KaplanMeierResult(
         table=table,
         curve=curve,
-        counts=pd.DataFrame(counts),
+        counts=pd.DataFrame({"group": [c["group"] for c in counts], "records": [c["records"] for c in counts]}),
         conf_type=conf_type,
         conf_level=conf_level,
         groups=levels,

@@ -58,7 +58,7 @@ class RegressionResult(ModelResult):
     null_deviance: float | None = None
     n_dropped: int = 0
     dropped_by: dict[str, int] = field(default_factory=dict)
-    design_info: Any = None
+    _design_info: Any = None
     model_frame: pd.DataFrame | None = None
     variables: list[str] = field(default_factory=list)
     offset_name: str | None = None
@@ -68,6 +68,14 @@ class RegressionResult(ModelResult):
     cluster_name: str | None = None
     cluster_codes: np.ndarray | None = None
     _pieces: _vcov.VcovPieces | None = None
+    _design: Any = field(default=None, repr=False)  # the model frame's Design: builds design_info on first use
+
+    @property
+    def design_info(self) -> Any:
+        """patsy's ``DesignInfo`` of the formula (for ``predict`` and ``simulate_qoi``), built on first use."""
+        if self._design_info is None and self._design is not None:
+            self._design_info = self._design.info()
+        return self._design_info
 
     @property
     def pseudo_r2(self) -> float | None:
@@ -266,7 +274,8 @@ def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, 
         fitted=pd.Series(mu, index=rows.index, name="fitted"),
         n_dropped=n_dropped,
         dropped_by=dict(d.dropped_by),
-        design_info=d.design_info,
+        _design_info=d.design_info,
+        _design=d,
         model_frame=d.frame,
         variables=d.variables,
         offset_name=d.offset_name,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError, SurvivalDataError
-from .frame import as_list, check_columns, check_time_columns  # noqa: F401
+from .frame import as_list, check_columns, check_time_columns, complete_rows  # noqa: F401
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -55,49 +55,50 @@ def _survival_data(
     check_time_columns(data, [duration, event, entry], what)
     if len(data) == 0:
         raise SpecificationError(f"{what}: the data have no rows")
-    sub = data[list(dict.fromkeys(cols))]
-    keep = sub.notna().all(axis=1)
-    n_dropped = int((~keep).sum())
-    sub = sub.loc[keep]
-    if len(sub) == 0:
+    keep, n_dropped = complete_rows(data, cols)
+    if n_dropped == len(data):
         raise SpecificationError(
             f"{what}: no rows left after dropping rows with missing values in {cols}"
         )
-    out = pd.DataFrame(index=sub.index)
-    out.attrs = dict(data.attrs)  # the table's lineage (peacestats.lineage) reaches data_info
+    index = data.index[keep] if n_dropped else data.index
+
+    def column(c: str):
+        """Column ``c`` on the rows kept (no sub-frame of the data is made)."""
+        return data[c][keep] if n_dropped else data[c]
+
+    num: dict[str, Any] = {}  # the columns of the result, made into one frame at the end
     for name, col in (("_stop", duration), ("_event", event)):
         try:
-            out[name] = pd.to_numeric(sub[col]).astype(float)
+            num[name] = pd.to_numeric(column(col)).astype(float).to_numpy()
         except (TypeError, ValueError) as exc:
             raise SurvivalDataError(f"{what}: column {col!r} must be numeric ({exc})") from exc
-    stop = out["_stop"].to_numpy()
-    ev = out["_event"].to_numpy()
+    stop, ev = num["_stop"], num["_event"]
     if not np.all(np.isfinite(stop)):
-        bad = out.index[~np.isfinite(stop)][0]
+        bad = index[~np.isfinite(stop)][0]
         raise SurvivalDataError(f"{what}: column {duration!r} is not finite at {_row_label(bad)}")
     if np.any(stop < 0):
-        bad = out.index[stop < 0][0]
+        i = int(np.argmax(stop < 0))
         raise SurvivalDataError(
-            f"{what}: column {duration!r} has a negative time ({out.loc[bad, '_stop']}) at "
-            f"{_row_label(bad)}; survival times count from the start of the spell (>= 0)"
+            f"{what}: column {duration!r} has a negative time ({stop[i]}) at "
+            f"{_row_label(index[i])}; survival times count from the start of the spell (>= 0)"
         )
     if not np.all(np.isin(ev, (0.0, 1.0))):
-        bad = out.index[~np.isin(ev, (0.0, 1.0))][0]
+        i = int(np.argmax(~np.isin(ev, (0.0, 1.0))))
         raise SurvivalDataError(
             f"{what}: column {event!r} must be 0 (censored) or 1 (event); it is "
-            f"{out.loc[bad, '_event']} at {_row_label(bad)}"
+            f"{ev[i]} at {_row_label(index[i])}"
         )
     if entry is not None:
         try:
-            out["_entry"] = pd.to_numeric(sub[entry]).astype(float)
+            num["_entry"] = pd.to_numeric(column(entry)).astype(float).to_numpy()
         except (TypeError, ValueError) as exc:
             raise SurvivalDataError(f"{what}: column {entry!r} must be numeric ({exc})") from exc
-        _check_entry(out, entry, duration, what)
+        _check_entry_times(num["_entry"], stop, index, entry, duration, what)
     else:
-        out["_entry"] = -np.inf
+        num["_entry"] = np.full(len(index), -np.inf)
     if weights is not None:
         try:
-            w = pd.to_numeric(sub[weights]).astype(float)
+            w = pd.to_numeric(column(weights)).astype(float)
         except (TypeError, ValueError) as exc:
             raise SpecificationError(f"{what}: weights {weights!r} must be numeric ({exc})") from exc
         if np.any(~np.isfinite(w)) or np.any(w < 0):
@@ -105,11 +106,13 @@ def _survival_data(
             raise SpecificationError(
                 f"{what}: weights {weights!r} must be finite and >= 0; {w.loc[bad]} at {_row_label(bad)}"
             )
-        out["_w"] = w
+        num["_w"] = w.to_numpy()
     else:
-        out["_w"] = 1.0
+        num["_w"] = np.ones(len(index))
     for c in other:
-        out[c] = sub[c]
+        num[c] = column(c)
+    out = pd.DataFrame(num, index=index)
+    out.attrs = dict(data.attrs)  # the table's lineage (peacestats.lineage) reaches data_info
     return out, n_dropped
 
 
@@ -178,16 +181,24 @@ def _check_entry(out: pd.DataFrame, entry: str, stop: str, what: str) -> None:
     ``out`` holds the numeric ``_entry`` and ``_stop`` columns; ``entry`` and ``stop`` name
     the user's columns in the message.
     """
-    e, s = out["_entry"].to_numpy(), out["_stop"].to_numpy()
+    _check_entry_times(out["_entry"].to_numpy(), out["_stop"].to_numpy(), out.index, entry, stop, what)
+
+
+def _check_entry_times(e: np.ndarray, s: np.ndarray, index: pd.Index, entry: str, stop: str, what: str) -> None:
+    """Raise SurvivalDataError for a negative entry time or an entry not before the end of its row.
+
+    ``e`` and ``s`` are the numeric entry and end times of the rows ``index``; ``entry`` and
+    ``stop`` name the user's columns in the message.
+    """
     if np.any(e < 0):
-        bad = out.index[e < 0][0]
+        bad = index[e < 0][0]
         raise SurvivalDataError(
             f"{what}: column {entry!r} has a negative entry time ({e[e < 0][0]:g}) at {_row_label(bad)}"
         )
     if np.any(e >= s):
-        bad = out.index[e >= s][0]
+        i = int(np.argmax(e >= s))
         raise SurvivalDataError(
-            f"{what}: entry ({entry!r} = {out.loc[bad, '_entry']:g}) must be before the end "
-            f"({stop!r} = {out.loc[bad, '_stop']:g}) at {_row_label(bad)}: each row is a "
+            f"{what}: entry ({entry!r} = {e[i]:g}) must be before the end "
+            f"({stop!r} = {s[i]:g}) at {_row_label(index[i])}: each row is a "
             "(start, stop] interval with start < stop. Drop zero-length rows or fix the dates."
         )

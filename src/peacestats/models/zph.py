@@ -270,7 +270,7 @@ def _zph_tests(cd, ev, ttimes, tname, term_map) -> tuple[pd.DataFrame, np.ndarra
     p = cd.p
     dr, dg = cd.dr, cd.dg
     gtime = ttimes - ttimes[dr].mean()
-    E = len(cd.etime_key)
+    E = cd.E
     g = np.zeros(E)
     g[dg] = gtime[dr]
     if not np.all(np.isfinite(g)):
@@ -318,7 +318,7 @@ def _scaled_schoenfeld(cd, ev, I11, beta, names, term_map, terms):
     strata and the per-stratum mean information (whose inverse is R's ``$var``).
     """
     p, dr, dg, mean = cd.p, cd.dr, cd.dg, ev.mean
-    E = len(cd.etime_key)
+    E = cd.E
     # scaled Schoenfeld residuals in R's order: stratum, time, then tied rows in data order
     # for right-censored data (R's zph1) or in reverse data order for (start, stop] data (zph2)
     sch = cd.X[dr] - np.vstack([np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m for j in range(p)]).T[dg]

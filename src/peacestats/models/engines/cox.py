@@ -1,36 +1,47 @@
 """Cox engine: the partial likelihood of R's ``coxph`` and its Newton-Raphson fit.
 
 Counting-process data ``(start, stop]``, strata, case weights, Breslow or Efron ties;
-one pass over the sorted risk sets gives the log partial likelihood, score and
-information (:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step
-halving, ``toler.inf`` check for infinite coefficients). The score and Schoenfeld
-residuals live here too, because the robust variance and ``cox.zph`` need them.
+one pass over the rows gives the log partial likelihood, score and information
+(:func:`evaluate`); :func:`newton` is R's ``coxph.fit`` iteration (step halving,
+``toler.inf`` check for infinite coefficients). The score and Schoenfeld residuals
+live here too, because the robust variance and ``cox.zph`` need them.
 
-The rows are sorted once (:func:`prepare`), by entry and by exit, and the centred
-covariates are kept in both orders (column-major); an iteration then gathers only the
-risk weights ``r`` into each order, and every risk-set sum is a difference of two
-running sums read at the event times. The running sums are the same sequential sums
-as those of :func:`prefix` over the gathered rows, so the results are the same to the
-last bit.
+The risk-set sums need no sorting per iteration. :func:`prepare` bins each row once
+among the sorted (stratum, event time) groups: ``idx_lo`` counts the groups at or
+before its entry, ``idx_hi`` those at or before its exit, so the row is at risk at
+exactly the groups ``idx_lo <= g < idx_hi``. The sum of ``v`` over the risk set of
+group ``g`` is then the running sum over groups of (rows entering) minus (rows
+leaving): one product of a sparse ``E x n`` matrix of +1/-1 entries with all the
+columns ``[r, r * X]`` at once, and a running sum over the ``E`` groups
+(:func:`risk_sums`). Rows at risk at no event time (``idx_lo == idx_hi``) add nothing
+to any sum and are left out of the iterations; the linear predictor is still computed
+for every row, because residuals and curves need it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import linalg
+from scipy import sparse
 
 from ...errors import ConvergenceError
 
-__all__ = ["CoxData", "prepare", "prefix", "Eval", "evaluate", "score_residuals", "schoenfeld",
+__all__ = ["CoxData", "prepare", "prefix", "risk_sums", "Eval", "evaluate", "score_residuals",
+           "score_residuals_at_risk", "schoenfeld",
            "chol_solve", "quad_test", "Fit", "newton"]
 
 
 # ============================================================================ data preparation
-@dataclass
+@dataclass(eq=False)
 class CoxData:
-    """Sorted, beta-independent structure of one Cox problem (rows already complete)."""
+    """The beta-independent structure of one Cox problem (rows already complete, in data order).
+
+    The integer (stratum, time rank) keys and the sort orders that only the survival
+    curves, the concordance and ``cox.zph`` need are computed on first use.
+    """
 
     X: np.ndarray  # n x p, centred by column means
     xmean: np.ndarray
@@ -40,27 +51,27 @@ class CoxData:
     w: np.ndarray
     strata: np.ndarray  # int codes
     efron: bool
-    key_start: np.ndarray
-    key_stop: np.ndarray
-    etime_key: np.ndarray  # unique (stratum, event time) keys, sorted
-    pos_start: np.ndarray  # rows with key_start < event key, per event key
-    pos_stop: np.ndarray  # rows with key_stop < event key
-    order_start: np.ndarray
-    order_stop: np.ndarray
-    idx_lo: np.ndarray  # event keys <= key_start (per row)
-    idx_hi: np.ndarray  # event keys <= key_stop (per row)
+    idx_lo: np.ndarray  # event groups at or before each row's entry (same stratum, or an earlier one)
+    idx_hi: np.ndarray  # event groups at or before each row's exit
     dr: np.ndarray  # event rows, sorted by (stratum, time), ties by row order
     dg: np.ndarray  # event-time index of each event row
     dc: np.ndarray  # Efron down-weight k/m of each event row (0 for Breslow)
     m: np.ndarray  # number of events at each event time
     gstart: np.ndarray  # first position in dr of each event time
     wsum: np.ndarray  # weighted events at each event time
-    time_of_key: np.ndarray  # time value of each key rank (for reporting)
-    ntimes: int
-    XsT: np.ndarray  # p x n: X's columns in order_start (C-contiguous rows)
-    XeT: np.ndarray  # p x n: X's columns in order_stop
     Xd: np.ndarray  # D x p: X[dr]
+    wd: np.ndarray  # D: w[dr]
+    mw: np.ndarray  # D: mean weight of the events tied with each event row
+    wdXd: np.ndarray  # p: the weighted sum of the event rows' covariates
     unweighted: bool  # every weight is 1 (r = exp(eta) then, bit for bit)
+    act: np.ndarray  # rows at risk at some event time (idx_lo < idx_hi), in row order
+    Xa: np.ndarray  # X[act] (a view of Xa1's columns)
+    XaT: np.ndarray  # p x len(act): X[act] column-major (contiguous rows)
+    Xa1: np.ndarray  # [1, X[act]]: r * Xa1 is [r, r * X] on those rows
+    lo_a: np.ndarray  # idx_lo[act]
+    hi_a: np.ndarray  # idx_hi[act]
+    dra: np.ndarray  # position of each event row (dr) among act
+    M: sparse.csc_matrix = field(repr=False)  # E x len(act): +1 at (idx_lo, row), -1 at (idx_hi, row)
 
     @property
     def n(self) -> int:
@@ -70,49 +81,124 @@ class CoxData:
     def p(self) -> int:
         return self.X.shape[1]
 
+    @property
+    def E(self) -> int:
+        """Number of (stratum, event time) groups."""
+        return len(self.m)
+
+    @cached_property
+    def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        times = np.unique(np.concatenate([self.start, self.stop]))
+        T = len(times) + 1
+        return (self.strata * T + _time_rank(times, self.start),
+                self.strata * T + _time_rank(times, self.stop), times, T)
+
+    @property
+    def key_start(self) -> np.ndarray:
+        """Integer ``(stratum, time rank)`` key of each row's entry, so strata never share a risk set."""
+        return self._keys[0]
+
+    @property
+    def key_stop(self) -> np.ndarray:
+        """Integer ``(stratum, time rank)`` key of each row's exit."""
+        return self._keys[1]
+
+    @property
+    def time_of_key(self) -> np.ndarray:
+        """Time value of each key rank (``key % ntimes``)."""
+        return self._keys[2]
+
+    @property
+    def ntimes(self) -> int:
+        """Number of distinct times plus one: ``key // ntimes`` is the stratum."""
+        return self._keys[3]
+
+    @cached_property
+    def etime_key(self) -> np.ndarray:
+        """Key of each event group, sorted (group ``g`` of ``dg``)."""
+        return np.unique(self.key_stop[self.event])
+
+    @cached_property
+    def order_start(self) -> np.ndarray:
+        """Rows sorted by entry key (stable)."""
+        return _stable_order(self.key_start)
+
+    @cached_property
+    def order_stop(self) -> np.ndarray:
+        """Rows sorted by exit key (stable)."""
+        return _stable_order(self.key_stop)
+
+
+def _event_bins(start, stop, event, strata):
+    """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
+    ev_rows = np.flatnonzero(event)
+    if strata.size == 0 or strata.min() == strata.max():
+        etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
+        lo, hi = _count_le_times(etimes, start, stop)
+    else:  # (stratum, time) keys: a row's bins lie between its stratum's event groups
+        times = np.unique(np.concatenate([start, stop]))
+        T = len(times) + 1
+        ks = strata * T + _time_rank(times, start)
+        ke = strata * T + _time_rank(times, stop)
+        ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
+        lo = _count_le(ekeys, ks)
+        hi = _count_le(ekeys, ke)
+    dg_rows = dg_rows.reshape(-1)
+    o = _stable_order(dg_rows)
+    dr, dg = ev_rows[o], dg_rows[o]
+    m = np.bincount(dg, minlength=int(dg.max()) + 1 if dg.size else 0)
+    return lo, hi, dr, dg, m
+
+
+def _entry_exit_matrix(lo_a: np.ndarray, hi_a: np.ndarray, E: int) -> sparse.csc_matrix:
+    """The ``E x len(lo_a)`` matrix with +1 at ``(lo_a[i], i)`` and -1 at ``(hi_a[i], i)`` (where ``hi_a[i] < E``).
+
+    Column ``i`` holds row ``i``'s entry and exit (no sorting: compressed by column); a
+    product with it adds each row's values to its entry group and subtracts them from its
+    exit group, taking the rows in order (so the sums are deterministic).
+    """
+    na = len(lo_a)
+    leave = hi_a < E
+    idx = np.int32 if 2 * na < 2**31 - 1 else np.int64
+    indptr = np.zeros(na + 1, dtype=idx)
+    np.cumsum(1 + leave, out=indptr[1:])
+    first = indptr[:-1]
+    indices = np.empty(indptr[-1], dtype=idx)
+    data = np.empty(indptr[-1])
+    indices[first] = lo_a
+    data[first] = 1.0
+    second = first[leave] + 1
+    indices[second] = hi_a[leave]
+    data[second] = -1.0
+    return sparse.csc_matrix((data, indices, indptr), shape=(E, na))
+
 
 def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
-    """The :class:`CoxData` of complete rows: centred covariates, sort orders, event groups."""
+    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups."""
     xmean = X.mean(axis=0)
     Xc = X - xmean
-    # integer keys: (stratum, time rank) so that strata never share a risk set
-    times = np.unique(np.concatenate([start, stop]))
-    T = len(times) + 1
-    key_start = strata * T + _time_rank(times, start)
-    key_stop = strata * T + _time_rank(times, stop)
-    etime_key = np.unique(key_stop[event])
-    order_start = _stable_order(key_start)
-    order_stop = _stable_order(key_stop)
-    pos_start = np.searchsorted(key_start[order_start], etime_key, side="left")
-    pos_stop = np.searchsorted(key_stop[order_stop], etime_key, side="left")
-    idx_lo = _count_le(etime_key, key_start)
-    idx_hi = _count_le(etime_key, key_stop)
-    ev_rows = np.flatnonzero(event)
-    dr = ev_rows[np.argsort(key_stop[ev_rows], kind="stable")]
-    dg = np.searchsorted(etime_key, key_stop[dr])
-    m = np.bincount(dg, minlength=len(etime_key))
-    gstart = np.concatenate([[0], np.cumsum(m)[:-1]])
+    lo, hi, dr, dg, m = _event_bins(start, stop, event, strata)
+    gstart = np.concatenate([[0], np.cumsum(m)[:-1]]).astype(np.int64)
     k = np.arange(len(dr)) - gstart[dg]
     dc = k / m[dg] if efron else np.zeros(len(dr))
-    wsum = np.bincount(dg, weights=w[dr], minlength=len(etime_key))
-    XT = np.ascontiguousarray(Xc.T)
+    wd = w[dr]
+    wsum = np.bincount(dg, weights=wd, minlength=len(m))
+    Xd = Xc[dr]
+    act = np.flatnonzero(lo < hi)  # every event row is among them
+    lo_a, hi_a = lo[act], hi[act]
+    XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
+    for j in range(Xc.shape[1]):
+        np.take(Xc[:, j], act, out=XaT[j])
+    Xa1 = np.empty((len(act), Xc.shape[1] + 1))
+    Xa1[:, 0] = 1.0
+    Xa1[:, 1:] = XaT.T
     return CoxData(
-        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata,
-        efron=efron, key_start=key_start, key_stop=key_stop, etime_key=etime_key,
-        pos_start=pos_start, pos_stop=pos_stop, order_start=order_start, order_stop=order_stop,
-        idx_lo=idx_lo, idx_hi=idx_hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum,
-        time_of_key=times, ntimes=T,
-        XsT=_columns_in_order(XT, order_start), XeT=_columns_in_order(XT, order_stop),
-        Xd=Xc[dr], unweighted=bool(np.all(w == 1.0)),
+        X=Xc, xmean=xmean, start=start, stop=stop, event=event, w=w, strata=strata, efron=efron,
+        idx_lo=lo, idx_hi=hi, dr=dr, dg=dg, dc=dc, m=m, gstart=gstart, wsum=wsum, Xd=Xd, wd=wd,
+        mw=(wsum / m)[dg], wdXd=wd @ Xd,
+        unweighted=bool(np.all(w == 1.0)), act=act, Xa=Xa1[:, 1:], XaT=XaT, Xa1=Xa1, lo_a=lo_a, hi_a=hi_a,
+        dra=np.searchsorted(act, dr), M=_entry_exit_matrix(lo_a, hi_a, len(m)),
     )
-
-
-def _columns_in_order(XT: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``XT[:, order]``, one contiguous column at a time (much faster than gathering rows of ``X``)."""
-    out = np.empty_like(XT)
-    for j in range(XT.shape[0]):
-        np.take(XT[j], order, out=out[j])
-    return out
 
 
 #: Lookup tables (O(n + range)) replace binary searches when the range is at most this many times n.
@@ -147,6 +233,37 @@ def _count_le(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.searchsorted(sorted_keys, keys, side="right")
 
 
+def _count_le_times(etimes: np.ndarray, *ts: np.ndarray) -> list[np.ndarray]:
+    """``np.searchsorted(etimes, t, side="right")`` for each array ``t`` (``etimes`` sorted, unique, finite).
+
+    Whole-number times in a range not much wider than the data (days, months) are
+    counted by one table of running counts shared by the arrays; anything else (and
+    ``-inf``, a right-censored entry) by binary search. Same integers either way.
+    """
+    whole: dict[int, np.ndarray] = {}
+    if len(etimes):
+        for k, t in enumerate(ts):
+            with np.errstate(invalid="ignore"):  # -inf, inf and huge values do not convert: they fail the test
+                ti = t.astype(np.int64)
+            if len(t) and np.array_equal(ti, t):
+                whole[k] = ti
+    out: list[np.ndarray | None] = [None] * len(ts)
+    if whole:
+        t0 = min(int(ti.min()) for ti in whole.values())
+        t1 = max(int(ti.max()) for ti in whole.values())
+        inside = etimes[(etimes >= t0) & (etimes <= t1)]
+        if t1 - t0 <= _TABLE_FACTOR * sum(map(len, whole.values())) + 1024 \
+                and np.array_equal(inside, np.floor(inside)):
+            # table[x - t0]: event times <= x; those below the range count for every x
+            base = int(np.searchsorted(etimes, t0, side="left"))
+            pos = (inside - t0).astype(np.int64)
+            lengths = np.diff(np.concatenate([[0], pos, [t1 - t0 + 1]]))
+            table = np.repeat(np.arange(base, base + len(pos) + 1), lengths)
+            for k, ti in whole.items():
+                out[k] = table[ti - t0]
+    return [np.searchsorted(etimes, t, side="right") if o is None else o for o, t in zip(out, ts)]
+
+
 def _stable_order(keys: np.ndarray) -> np.ndarray:
     """``np.argsort(keys, kind="stable")`` for non-negative integer keys; numpy's radix sort when they fit 16 bits."""
     if len(keys) and int(keys.max()) < 2**16:
@@ -162,12 +279,21 @@ def prefix(Z: np.ndarray, order: np.ndarray) -> np.ndarray:
     return out
 
 
+def risk_sums(cd: CoxData, Za: np.ndarray) -> np.ndarray:
+    """``E x k``: the sums of the columns of ``Za`` (rows ``cd.act``) over the risk set of each event group.
+
+    Rows entered before the group's time minus rows left before it, accumulated over the
+    groups in order (the risk sets of the general code's prefix sums over sorted rows).
+    """
+    return np.cumsum(cd.M @ Za, axis=0)
+
+
 @dataclass
 class Eval:
     loglik: float
     U: np.ndarray
     imat: np.ndarray | None  # information matrix (None when not asked for or not finite)
-    eta: np.ndarray  # shifted linear predictor (centred X)
+    eta: np.ndarray  # shifted linear predictor (centred X), every row
     shift: float
     # per event row / event time pieces, kept for residuals, zph and survfit
     mean: np.ndarray | None = None  # D x p Efron means
@@ -175,7 +301,19 @@ class Eval:
     h: np.ndarray | None = None  # D: hazard pieces mw / d2
     temp1: np.ndarray | None = None  # E
     temp2: np.ndarray | None = None
-    wgt: np.ndarray | None = None  # n: hazard summed over each row's interval
+    _cd: CoxData | None = field(default=None, repr=False)
+    _wgt: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def wgt(self) -> np.ndarray | None:
+        """n: the hazard summed over each row's interval (computed on first use)."""
+        if self._wgt is None and self._cd is not None and self.temp1 is not None:
+            cd, A = self._cd, np.concatenate([[0.0], np.cumsum(self.temp1)])
+            wgt = A[cd.idx_hi] - A[cd.idx_lo]
+            if cd.efron:
+                wgt[cd.dr] -= (self.temp1 - self.temp2)[cd.dg]
+            self._wgt = wgt
+        return self._wgt
 
     def information(self) -> np.ndarray:
         """The information matrix; raises :class:`ConvergenceError` where it was not finite."""
@@ -188,103 +326,96 @@ class Eval:
 
     def event_pieces(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(mean, h, wgt)``, set by :func:`evaluate` with ``info=True`` on a finite likelihood."""
-        if self.mean is None or self.h is None or self.wgt is None:
+        wgt = self.wgt
+        if self.mean is None or self.h is None or wgt is None:
             raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
-        return self.mean, self.h, self.wgt
-
-
-def _sorted_prefix(r: np.ndarray, XT: np.ndarray, order: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """``prefix(Z, order)[pos]`` for ``Z = [r, X * r]``, from X's columns already in ``order`` (``XT``).
-
-    One gather of ``r`` instead of the rows of ``Z``; each column's running sum is the
-    same sequential sum (one ``cumsum`` along the rows of a ``(p + 1) x n`` array), so
-    the values are identical to :func:`prefix`'s.
-    """
-    p, n = XT.shape
-    rs = r[order]
-    Zs = np.empty((p + 1, n))
-    Zs[0] = rs
-    np.multiply(XT, rs, out=Zs[1:])
-    P = np.empty((p + 1, n + 1))
-    P[:, 0] = 0.0
-    np.cumsum(Zs, axis=1, out=P[:, 1:])
-    return P[:, pos].T
+        return self.mean, self.h, wgt
 
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    eta = cd.X @ beta
-    shift = float(eta.max()) if eta.size else 0.0
-    eta = eta - shift  # exp() never overflows; every ratio is unchanged
-    rr = np.exp(eta)
-    r = rr if cd.unweighted else cd.w * rr
-    # risk-set sums at each event time: rows entered before t minus rows left before t
-    S = (_sorted_prefix(r, cd.XsT, cd.order_start, cd.pos_start)
-         - _sorted_prefix(r, cd.XeT, cd.order_stop, cd.pos_stop))
+    if beta.any():
+        eta = cd.X @ beta
+        shift = float(eta.max()) if eta.size else 0.0
+        eta -= shift  # exp() never overflows; every ratio is unchanged
+        ra = np.exp(eta[cd.act])
+    else:  # the usual start: eta = 0 and exp(eta) = 1 exactly
+        eta, shift, ra = np.zeros(cd.n), 0.0, np.ones(len(cd.act))
+    if not cd.unweighted:
+        ra *= cd.w[cd.act]
+    # [r, r * X] on the rows at risk somewhere; its sums over each event group's risk set
+    Za = cd.Xa1 * ra[:, None]
+    S = risk_sums(cd, Za)
     dr, dg, dc = cd.dr, cd.dg, cd.dc
-    if len(dr):
-        rd = r[dr]
-        Zd = np.empty((len(dr), cd.p + 1))
-        Zd[:, 0] = rd
-        np.multiply(cd.Xd, rd[:, None], out=Zd[:, 1:])
-        Ed = np.add.reduceat(Zd, cd.gstart, axis=0)
-    else:
-        Ed = np.zeros((0, cd.p + 1))
+    Ed = np.add.reduceat(Za[cd.dra], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
     d2 = S[dg, 0] - dc * Ed[dg, 0]
     if np.any(~(d2 > 0)):
         return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
     mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
-    mw = (cd.wsum / cd.m)[dg]
-    wd = cd.w[dr]
-    loglik = float(np.dot(wd, eta[dr]) - np.dot(mw, np.log(d2)))
-    U = wd @ cd.Xd - mw @ mean
-    out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw)
+    mw = cd.mw
+    loglik = float(np.dot(cd.wd, eta[dr]) - np.dot(mw, np.log(d2)))
+    U = cd.wdXd - mw @ mean
+    out = Eval(loglik, U, None, eta, shift, mean=mean, mw=mw, _cd=cd)
     if not info:
         return out
     h = mw / d2
-    E = len(cd.etime_key)
+    E = cd.E
     temp1 = np.bincount(dg, weights=h, minlength=E)
     temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
     A = np.concatenate([[0.0], np.cumsum(temp1)])
-    wgt = A[cd.idx_hi] - A[cd.idx_lo]
+    wgt_a = A[cd.hi_a] - A[cd.lo_a]
     if cd.efron:
-        wgt[dr] -= (temp1 - temp2)[dg]
-    imat = (cd.X * (r * wgt)[:, None]).T @ cd.X - (mean * mw[:, None]).T @ mean
+        wgt_a[cd.dra] -= (temp1 - temp2)[dg]
+    imat = (cd.XaT * (ra * wgt_a)) @ cd.XaT.T - (mean * mw[:, None]).T @ mean
     out.imat = (imat + imat.T) / 2
-    out.h, out.temp1, out.temp2, out.wgt = h, temp1, temp2, wgt
+    out.h, out.temp1, out.temp2 = h, temp1, temp2
     return out
 
 
 def score_residuals(cd: CoxData, ev: Eval) -> np.ndarray:
     """R's ``residuals(fit, type = "score")`` (unweighted), n x p, in row order.
 
-    Column by column (the result is column-major), with the same arithmetic per element
-    as the row-wise ``-exp(eta) * (X * wgt - B) + (X - mean) [event rows]``.
+    Rows at risk at no event time have zero residuals; the others are
+    :func:`score_residuals_at_risk`'s.
     """
-    E, p = len(cd.etime_key), cd.p
-    dg, dc, dr = cd.dg, cd.dc, cd.dr
-    mean, h, wgt = ev.event_pieces()
-    neg_rr = -np.exp(ev.eta)
-    res = np.empty((p, cd.n))
-    for j in range(p):
-        mh1 = np.bincount(dg, weights=mean[:, j] * h, minlength=E)
-        mh3 = np.bincount(dg, weights=mean[:, j], minlength=E) / cd.m
-        B = np.concatenate([[0.0], np.cumsum(mh1)])
-        Bd = B[cd.idx_hi] - B[cd.idx_lo]
-        if cd.efron:
-            mh2 = np.bincount(dg, weights=mean[:, j] * h * (1 - dc), minlength=E)
-            Bd[dr] -= (mh1 - mh2)[dg]
-        rj = res[j]
-        np.multiply(cd.X[:, j], wgt, out=rj)
-        rj -= Bd
-        rj *= neg_rr
-        rj[dr] += cd.Xd[:, j] - mh3[dg]
+    res = np.zeros((cd.n, cd.p))
+    res[cd.act] = score_residuals_at_risk(cd, ev)
+    return res
+
+
+def score_residuals_at_risk(cd: CoxData, ev: Eval) -> np.ndarray:
+    """The score residuals of the rows ``cd.act`` (at risk at some event time), ``len(act) x p``.
+
+    ``-exp(eta) * (X * wgt - B) + (X - mean)`` on the event rows, ``wgt`` the hazard and
+    ``B`` the mean-covariate increments summed over each row's interval (Efron: less the
+    part of a tied event's own time it does not carry). Every column at once, column-major
+    (the result is the transpose of a ``p x len(act)`` array): the event rows are sorted
+    by event time, so each time's sums are one ``reduceat``.
+    """
+    mean, h, temp1, temp2 = ev.mean, ev.h, ev.temp1, ev.temp2
+    if mean is None or h is None or temp1 is None or temp2 is None:
+        raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
+    dg, dra, gstart = cd.dg, cd.dra, cd.gstart
+    A = np.concatenate([[0.0], np.cumsum(temp1)])
+    wgt = A[cd.hi_a] - A[cd.lo_a]
+    mh = mean * h[:, None]
+    mh1 = np.add.reduceat(mh, gstart, axis=0)  # E x p
+    BT = np.zeros((cd.p, cd.E + 1))
+    np.cumsum(mh1.T, axis=1, out=BT[:, 1:])
+    res = np.take(BT, cd.hi_a, axis=1)
+    res -= np.take(BT, cd.lo_a, axis=1)  # B summed over each row's interval
+    if cd.efron:
+        wgt[dra] -= (temp1 - temp2)[dg]
+        res[:, dra] -= (mh1 - np.add.reduceat(mh * (1 - cd.dc)[:, None], gstart, axis=0))[dg].T
+    np.subtract(cd.XaT * wgt, res, out=res)
+    res *= -np.exp(ev.eta[cd.act])
+    res[:, dra] += (cd.Xd - (np.add.reduceat(mean, gstart, axis=0) / cd.m[:, None])[dg]).T
     return res.T
 
 
 def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
     """Schoenfeld residuals of the event rows (in ``cd.dr`` order): x_i minus the (Efron-averaged) mean."""
-    E = len(cd.etime_key)
+    E = cd.E
     mh3 = np.empty((E, cd.p))
     mean = ev.event_pieces()[0]
     for j in range(cd.p):

@@ -69,7 +69,22 @@ class Logit(Family):
 
 
 class Probit(Family):
+    """Probit link. ``log Phi(eta)`` and ``log Phi(-eta)`` are computed once per linear predictor
+    and shared by the weights (the same values as computing each where it is used)."""
+
     name, link = "binomial", "probit"
+
+    def __init__(self) -> None:
+        self._cached: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _log_tails(self, eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(log_ndtr(eta), log_ndtr(-eta))`` of this very array (kept for the next call with it)."""
+        from scipy.special import log_ndtr
+
+        c = self._cached
+        if c is None or c[0] is not eta:
+            c = self._cached = (eta, log_ndtr(eta), log_ndtr(-eta))
+        return c[1], c[2]
 
     def mu(self, eta):
         from scipy.special import ndtr
@@ -77,25 +92,23 @@ class Probit(Family):
         return ndtr(eta)
 
     def loglik_i(self, y, mu, eta):
-        from scipy.special import log_ndtr
-
-        return y * log_ndtr(eta) + (1 - y) * log_ndtr(-eta)
+        lp, lq = self._log_tails(eta)
+        return y * lp + (1 - y) * lq
 
     def _lam(self, y, eta):
-        from scipy.special import log_ndtr
-
+        lp, lq = self._log_tails(eta)
         q = 2 * y - 1
         # lambda = q phi(q eta) / Phi(q eta), computed on the log scale for large |eta|
-        return q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(q * eta))
+        # (log_ndtr(q * eta) is log_ndtr(eta) where y = 1, log_ndtr(-eta) where y = 0)
+        return q * np.exp(-0.5 * eta**2 - 0.5 * np.log(2 * np.pi) - np.where(q > 0, lp, lq))
 
     def score_weight(self, y, mu, eta):
         return self._lam(y, eta)
 
     def work_weight(self, mu, eta):
-        from scipy.special import log_ndtr
-
+        lp, lq = self._log_tails(eta)
         # phi^2 / (Phi (1 - Phi)) on the log scale
-        return np.exp(-(eta**2) - np.log(2 * np.pi) - log_ndtr(eta) - log_ndtr(-eta))
+        return np.exp(-(eta**2) - np.log(2 * np.pi) - lp - lq)
 
     def obs_weight(self, y, mu, eta):
         lam = self._lam(y, eta)
@@ -294,21 +307,26 @@ def irls(y: np.ndarray, X: np.ndarray, fam: Family, w: np.ndarray, off: np.ndarr
     params = np.zeros(k) if start is None else np.asarray(start, dtype=float)
     eta = _start_eta(y, w, fam) if start is None else X @ params + off
     first = start is None
+    mu = None  # the mean at eta when the step-halving check has already computed it
     for _ in range(max_iter):
-        mu = fam.mu(eta)
+        if mu is None:
+            mu = fam.mu(eta)
         ww = w * fam.work_weight(mu, eta)
         z = ww * (eta - off) + w * fam.score_weight(y, mu, eta)  # W times the working response
         A = (X * ww[:, None]).T @ X
         new = np.linalg.solve(A, X.T @ z)
+        checked = None
         if not first:
             for _half in range(30):  # R's step halving when the deviance is not finite
                 eta_new = X @ new + off
-                if np.all(np.isfinite(eta_new)) and np.all(np.isfinite(fam.mu(eta_new))):
+                mu_new = fam.mu(eta_new)
+                if np.all(np.isfinite(eta_new)) and np.all(np.isfinite(mu_new)):
+                    checked = (eta_new, mu_new)  # the next iteration's eta and mu (the same numbers)
                     break
                 new = (new + params) / 2
         done = not first and np.allclose(new, params, rtol=rtol, atol=atol)
         params, first = new, False
-        eta = X @ params + off
+        eta, mu = checked if checked is not None else (X @ params + off, None)
         if done:
             return params, bool(np.all(np.isfinite(params)))
     return params, False
@@ -366,10 +384,13 @@ def fit_glm(formula, data, fam: Family, model: str, env, *, cluster, vcov, weigh
 
     # Null model (intercept and offset only), as R's null.deviance.
     X0 = np.ones((n, 1)) if d.has_intercept else np.zeros((n, 0))
-    if X0.shape[1] and d.offset is None and fam.link in ("logit", "log"):
-        # intercept only, canonical link: the fitted mean is the weighted mean of y (closed form)
+    if X0.shape[1] and d.offset is None and fam.link in ("logit", "log", "probit"):
+        # intercept only: the maximum-likelihood mean is the weighted mean of y, whatever the link
+        from scipy.special import ndtri
+
         ybar = float(np.sum(w * y) / np.sum(w))
-        eta0 = np.full(n, np.log(ybar / (1 - ybar)) if fam.link == "logit" else np.log(ybar))
+        eta0 = np.full(n, np.log(ybar / (1 - ybar)) if fam.link == "logit"
+                       else float(ndtri(ybar)) if fam.link == "probit" else np.log(ybar))
     elif X0.shape[1]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             b0, _ = irls(y, X0, fam, w, off)

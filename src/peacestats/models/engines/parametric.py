@@ -124,16 +124,28 @@ def fit(D: Data, start: np.ndarray, maxiter: int = 200):
     g' H^-1 g is below 1e-10 and -H is positive definite.
     """
 
+    memo: dict[bytes, tuple] = {}
+
+    def parts(t, need):
+        """loglik_parts at ``t``; the optimizer asks for the value, gradient and Hessian at the same
+        point one after another, so the last few points keep all three (the same numbers)."""
+        key = np.asarray(t, dtype=float).tobytes()
+        if key not in memo:
+            if len(memo) >= 4:
+                memo.pop(next(iter(memo)))
+            memo[key] = loglik_parts(t, D, need=2)
+        return memo[key]
+
     def fun(t):
-        ll, _, _ = loglik_parts(t, D, need=0)
+        ll, _, _ = parts(t, 0)
         return -ll if np.isfinite(ll) else np.inf
 
     def jac(t):
-        _, U, _ = loglik_parts(t, D, need=1)
+        _, U, _ = parts(t, 1)
         return -U.sum(axis=0)
 
     def hess(t):
-        return -loglik_parts(t, D, need=2)[2]
+        return -parts(t, 2)[2]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
