@@ -191,6 +191,16 @@ def test_split_by_hand():
     check_counting_process(r)
 
 
+def test_split_rejects_change_dates_that_are_not_dates():
+    """A change date such as inf becomes NaT: a typed error naming the column and row, not a merge error."""
+    sp, panel = _toy()
+    ch = step_function(panel, key="gwcode", date="date", covariates=["troops"], fill={"troops": 0})
+    ch["date"] = ch["date"].astype("datetime64[ns]").astype("int64").astype(float)  # as nanoseconds
+    ch.loc[ch.index[1], "date"] = float("inf")  # pd.to_datetime reads it as NaT
+    with pytest.raises(HarmonizeError, match=rf"'date' at row {ch.index[1]} is not a date \(inf\)"):
+        split_spells(sp, ch, key="gwcode", covariates=["troops"], fill={"troops": 0})
+
+
 def test_check_counting_process_rejects_bad_rows():
     r = pd.DataFrame({"spell_id": [1, 1], "start": [0, 5], "stop": [10, 20], "event": [0, 1]})
     with pytest.raises(HarmonizeError, match="overlapping"):

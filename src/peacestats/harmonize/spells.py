@@ -414,6 +414,10 @@ def split_spells(
     except (TypeError, ValueError) as exc:
         raise HarmonizeError(f"split_spells: changes column {date!r} does not hold dates ({exc}); "
                              f"fix it or convert it with pd.to_datetime first.") from None
+    if ch[date].isna().any():  # values such as inf become NaT, which no merge can match
+        row = ch.index[ch[date].isna()][0]
+        raise HarmonizeError(f"split_spells: changes column {date!r} at row {row} is not a date "
+                             f"({changes.loc[row, date]}); fix or drop that row.")
     if ch[date].dtype != r["start_date"].dtype:  # one resolution (ns, us, s) for the as-of merge
         ch[date] = ch[date].astype(r["start_date"].dtype)
     if len(ch) == 0 or ch[key].dtype != r[spell_key].dtype:
