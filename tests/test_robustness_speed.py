@@ -151,3 +151,52 @@ def test_one_draw_per_process_for_the_chunks_of_a_draw(data, built_tables, monke
     whole = run_null(mv, resamples=2, seed=4, workers=0, processed=built_tables, data=data, progress=False)
     pd.testing.assert_frame_equal(small, whole)
     assert len(whole) == 16 and whole["error_type"].isna().all()
+
+
+def test_weibull_separation_is_found_without_survreg_search(monkeypatch):
+    rng = np.random.default_rng(3)
+    n = 120
+    x = (np.arange(n) % 10 == 0).astype(float)
+    years = rng.weibull(1.3, n) * 5 + 0.1
+    failed = np.where(x == 1, 0.0, (rng.random(n) < 0.7).astype(float))
+    z = rng.normal(size=n)
+    one = np.ones(n)
+    assert lean.weibull_separated(np.column_stack([one, x, z]), failed)  # x = 1 on censored rows only
+    assert not lean.weibull_separated(np.column_stack([one, z]), failed)
+    # two dummies on censored rows only: a two-dimensional null space, found by the linear programme
+    x2 = ((np.arange(n) % 10 == 5) & (failed == 0)).astype(float)
+    assert lean.weibull_separated(np.column_stack([one, x, x2, z]), failed)
+    # zero on every failure, but of both signs on censored rows: no direction raises every term
+    c = np.where(failed == 1, 0.0, np.where(np.arange(n) % 2 == 0, 1.0, -1.0))
+    assert not lean.weibull_separated(np.column_stack([one, c, z]), failed)
+    # the lean fit says so without survreg's search, and no other start is tried
+    from peacestats.models.engines import parametric as engine
+
+    monkeypatch.setattr(engine, "fit", lambda *a, **k: pytest.fail("survreg's search should not run"))
+    f = Frame({"years": years, "failed": failed, "x": x, "z": z, "conflict_id": np.arange(n) % 30})
+    with pytest.raises(lean.Fallback) as exc:
+        lean.weibull(f, np.ones(n, dtype=bool), ["x", "z"], {"conflict": "conflict_id"}, init={"x": 0.0})
+    assert exc.value.final
+    import pickle
+
+    assert pickle.loads(pickle.dumps(exc.value)).final
+
+
+def test_weibull_separated_on_draws_only_where_survreg_fails(data):
+    # every Weibull model on three draws: where a direction separates, the documented survreg fails too
+    seen = 0
+    for seed in (1, 2, 3):
+        drawn = ucdp_peace.resample_clusters(data, seed=seed)
+        for rec in ("conflict", "location"):
+            frame = drawn[rec]["spells"]
+            for smp in ucdp_peace.SAMPLES:
+                for ctl in ucdp_peace.CONTROL_SETS:
+                    o = ucdp_peace._options({"estimator": "weibull", "recurrence": rec, "sample": smp,
+                                             "controls": ctl})
+                    mask, terms, _ = ucdp_peace._sample_and_terms(o, frame)
+                    X = np.column_stack([np.ones(int(mask.sum())), frame.matrix(terms, mask)])
+                    if lean.weibull_separated(X, frame["failed"][mask]):
+                        seen += 1
+                        with pytest.raises(Exception):  # noqa: B017 - whatever survreg raises
+                            lean.full("weibull", frame, mask, terms, {"conflict": "conflict_id"}, [])
+    assert seen > 0

@@ -44,11 +44,22 @@ from ..models import frame as _frame
 from ..models import vcov as _vcov
 from .frames import Frame
 
-__all__ = ["cox", "weibull", "logit", "Fallback"]
+__all__ = ["cox", "weibull", "logit", "Fallback", "weibull_separated"]
 
 
 class Fallback(Exception):
-    """The lean path declines a problem (the message says why): the documented estimator fits it."""
+    """The lean path declines a problem (the message says why): the documented estimator fits it.
+
+    ``final``: the likelihood has no maximum whatever the start (separation), so no other
+    start is worth trying (:func:`weibull_separated`).
+    """
+
+    def __init__(self, message: str, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
+
+    def __reduce__(self):
+        return type(self), (str(self), self.final)
 
 
 def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str, tuple[np.ndarray, int]]:
@@ -243,6 +254,45 @@ def _weibull_newton(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndar
     return theta, U, info
 
 
+def weibull_separated(X: np.ndarray, ev: np.ndarray) -> bool:
+    """Whether the Weibull likelihood has no maximum because a direction of ``b`` separates the rows.
+
+    True when some ``d`` has ``X d = 0`` on every failure and ``X d >= 0`` on every censored
+    row, ``> 0`` on some (e.g. a dummy that is 1 on censored spells only). Along ``b + t d``
+    the failures' terms do not change and the censored rows' terms ``-exp((y - X b) / sigma)``
+    rise towards a limit they never reach: the likelihood has a supremum and no maximum, so
+    survreg's search (:func:`peacestats.models.engines.parametric.fit`) cannot end at a point
+    that passes its convergence checks. ``d`` lies in the null space of the failures' rows
+    (SVD); with one dimension its sign is chosen, with more a linear programme (HiGHS)
+    looks for it; the ``d`` found is checked on the rows (1e-9 relative) before answering True.
+    """
+    from scipy import optimize
+
+    Xe, Xc = X[ev > 0], X[ev == 0]
+    if len(Xe) == 0 or len(Xc) == 0:
+        return False
+    _, s, Vt = np.linalg.svd(Xe, full_matrices=True)
+    rank = int(np.sum(s > s[0] * max(Xe.shape) * np.finfo(float).eps)) if len(s) else 0
+    N = Vt[rank:].T
+    if N.shape[1] == 0:
+        return False
+    P = Xc @ N
+    if N.shape[1] == 1:
+        c = np.array([1.0 if P[:, 0].sum() >= 0 else -1.0])
+    else:  # max sum(P c) subject to 0 <= P c <= 1
+        m = len(P)
+        res = optimize.linprog(-P.sum(axis=0), A_ub=np.vstack([-P, P]), b_ub=np.r_[np.zeros(m), np.ones(m)],
+                               bounds=[(None, None)] * N.shape[1], method="highs")
+        if res.status != 0:
+            return False
+        c = res.x
+    d = N @ c
+    scale = float(np.abs(X).max() * np.linalg.norm(d))
+    on_failures, on_censored = Xe @ d, Xc @ d
+    return bool(scale > 0 and np.all(np.abs(on_failures) <= 1e-9 * scale) and np.all(on_censored >= -1e-9 * scale)
+                and on_censored.max() > 1e-6 * scale)
+
+
 def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
             init: dict[str, float] | None = None) -> dict[str, Any]:
     """Weibull survreg on one row per spell (``years``, ``failed``); PH-metric coefficient of ``terms[0]``.
@@ -252,8 +302,9 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     Hessian (:func:`_weibull_newton`); where Newton cannot go on or ends where it must
     not (a singular information: separation), by survreg's own search
     (:func:`peacestats.models.engines.parametric.fit`) from survreg's start, whose failure
-    is a :class:`Fallback`. ``init``: the coefficients ``(Intercept)``, terms and
-    ``Log(scale)`` of a fit to start Newton from.
+    is a :class:`Fallback`; that search is not run where the likelihood has no maximum
+    (:func:`weibull_separated`, a ``final`` :class:`Fallback`: it could only fail). ``init``: the
+    coefficients ``(Intercept)``, terms and ``Log(scale)`` of a fit to start Newton from.
     """
     t = frame["years"][mask].astype(float)
     ev = frame["failed"][mask].astype(float)
@@ -278,6 +329,10 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
         theta, U, info = _weibull_newton(theta0, Xs, np.log(t), ev)
     except Fallback:  # Newton stuck (a Hessian not negative definite on the way): survreg's own search
         from ..models.engines import parametric as engine
+
+        if weibull_separated(Xs, ev):  # ... which cannot converge where there is no maximum
+            raise Fallback("Weibull: no maximum likelihood (a direction of the coefficients separates the "
+                           "failures from censored spells)", final=True) from None
 
         D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
                         dist="weibull")

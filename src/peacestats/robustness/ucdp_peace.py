@@ -465,8 +465,8 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
         try:
             try:
                 r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
-            except (lean.Fallback, np.linalg.LinAlgError):
-                if init is None:
+            except (lean.Fallback, np.linalg.LinAlgError) as exc:
+                if init is None or getattr(exc, "final", False):  # no maximum: no start can help
                     raise
                 # Newton from the warm start can fail where it succeeds from the default start (a
                 # full-sample coefficient far out, probabilities that round to 0 or 1 on the draw):
