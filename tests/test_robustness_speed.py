@@ -103,6 +103,10 @@ def test_draw_block_masks_and_codes_equal_those_from_the_columns(data, drawn):
         names = ["un_present", "war", "polity2", "conflict_id", "spell_id", "country"]
         want = np.column_stack([f[c] for c in names]).astype(float)
         np.testing.assert_array_equal(f.matrix(names), want)  # renamed ids included
+        m = f["event" if level != "spells" else "failed"] == 1
+        X = f.matrix(names, m, intercept=True)
+        np.testing.assert_array_equal(X, np.column_stack([np.ones(int(m.sum())), want[m]]))
+        assert X.flags.f_contiguous
         for options in ({"controls": "main", "sample": "post1989"}, {"controls": "conflict", "sample": "civil"}):
             o = ucdp_peace._options(options)
             got = ucdp_peace._sample_and_terms(o, f)
@@ -200,3 +204,17 @@ def test_weibull_separated_on_draws_only_where_survreg_fails(data):
                         with pytest.raises(Exception):  # noqa: B017 - whatever survreg raises
                             lean.full("weibull", frame, mask, terms, {"conflict": "conflict_id"}, [])
     assert seen > 0
+
+
+def test_logit_parts_equal_the_textbook_formulas():
+    rng = np.random.default_rng(5)
+    X = np.column_stack([np.ones(300), rng.normal(size=(300, 2))])
+    y = (rng.random(300) < 0.2).astype(float)
+    for beta in (np.array([-2.0, 0.3, -0.1]), np.array([35.0, 1.0, 0.0]), np.array([-40.0, 0.5, 0.5])):
+        ll, mu, w = lean._logit_parts(X, y, beta)
+        eta = X @ beta
+        want_mu = 1.0 / (1.0 + np.exp(-eta))
+        assert ll == pytest.approx(float(np.sum(y * eta - np.logaddexp(0.0, eta))), rel=1e-13)
+        np.testing.assert_allclose(mu, want_mu, rtol=1e-14)
+        e = np.exp(-np.abs(eta))  # mu (1 - mu) without the cancellation of 1 - mu where mu is near 1
+        np.testing.assert_allclose(w, e / (1 + e) ** 2, rtol=1e-13)

@@ -73,15 +73,16 @@ def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str
     return out
 
 
-def _cluster_se(scores: np.ndarray, a: np.ndarray, codes: np.ndarray, G: int) -> float:
+def _cluster_se(scores: np.ndarray, a: np.ndarray | None, codes: np.ndarray, G: int) -> float:
     """``sqrt(a' (sum_g U_g U_g') a)``: the clustered standard error of ``a' theta`` whose bread is in ``a``.
 
     For the sandwich ``V = B M B`` (:func:`peacestats.models.vcov.sandwich`, ``M`` the sum
     over clusters of the outer products of the score sums ``U_g``), ``c' V c = a' M a``
     with ``a = B c`` and ``a' M a = sum_g (U_g' a)^2``; the score sums of ``scores @ a``
     are ``U_g' a``, so one pass over the rows gives the variance of the coefficient.
+    ``a=None``: ``scores`` is already ``scores @ a`` (one value per row).
     """
-    s = np.bincount(codes, weights=scores @ a, minlength=G)
+    s = np.bincount(codes, weights=scores if a is None else scores @ a, minlength=G)
     return float(np.sqrt(s @ s))
 
 
@@ -311,9 +312,7 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     if np.any(t <= 0) or ev.sum() <= 0:
         raise Fallback("Weibull: non-positive times or no events")
     n = len(t)
-    X = np.empty((n, len(terms) + 1))
-    X[:, 0] = 1.0
-    X[:, 1:] = frame.matrix(terms, mask)
+    X = np.ascontiguousarray(frame.matrix(terms, mask, intercept=True))  # row-major, as survreg's engine
     names = ["(Intercept)", *terms]
     Xs, to_b = (X, None) if _well_conditioned(X) else _frame.rescale_design(X, 0)
     _frame.check_collinearity(Xs, names)
@@ -357,6 +356,25 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
 
 
 # ============================================================================ logit
+def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Log-likelihood, ``mu`` and ``w = mu (1 - mu)`` at ``beta``, with one ``exp`` and one ``log`` per row.
+
+    ``log(1 + e^eta)`` is ``log(d)`` with ``d = 1 + e^eta``, ``mu = e^eta / d`` and ``w = mu / d``;
+    where some ``eta`` exceeds 30 (``e^eta`` would swamp the 1), from ``e^-|eta|`` instead.
+    """
+    eta = X @ beta
+    if eta.size and eta.max() <= 30.0:
+        ex = np.exp(eta)
+        d = 1.0 + ex
+        mu = ex / d
+        return float(y @ eta - np.sum(np.log(d))), mu, mu / d
+    e = np.exp(-np.abs(eta))
+    d = 1.0 + e
+    mu = np.where(eta >= 0, 1.0, e) / d
+    ll = float(y @ eta - np.sum(np.maximum(eta, 0.0)) - np.sum(np.log1p(e)))
+    return ll, mu, e / (d * d)
+
+
 def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
 
@@ -364,10 +382,7 @@ def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.nd
     """
     ll_old = -np.inf
     for _ in range(100):
-        eta = X @ beta
-        mu = 1.0 / (1.0 + np.exp(-eta))
-        ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
-        w = mu * (1 - mu)
+        ll, mu, w = _logit_parts(X, y, beta)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
             return beta, mu, w
         ll_old = ll
@@ -385,9 +400,7 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     y = frame["event"][mask].astype(float)
     n = len(y)
     names = ["Intercept", *terms, *extra]
-    X = np.empty((n, len(names)), order="F")
-    X[:, 0] = 1.0
-    X[:, 1:] = frame.matrix([*terms, *extra], mask)
+    X = frame.matrix([*terms, *extra], mask, intercept=True)  # column-major
     if not (0 < y.sum() < n):
         raise Fallback("logit: the outcome is constant")
     _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
@@ -398,10 +411,10 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
         raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)")
     Xw = X * np.sqrt(w)[:, None]
     bread = np.linalg.inv(Xw.T @ Xw)
-    scores = X * (y - mu)[:, None]
+    s = (X @ bread[:, 1]) * (y - mu)  # the scores X (y - mu) times the bread's column
     codes = _codes(frame, mask, clusters)
     k = X.shape[1]
-    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(scores, bread[:, 1], c, G)
+    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(s, None, c, G)
           for lv, (c, G) in codes.items()}  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
     return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()},
                    dict(zip(names, map(float, beta))))
