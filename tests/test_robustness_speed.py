@@ -218,3 +218,25 @@ def test_logit_parts_equal_the_textbook_formulas():
         np.testing.assert_allclose(mu, want_mu, rtol=1e-14)
         e = np.exp(-np.abs(eta))  # mu (1 - mu) without the cancellation of 1 - mu where mu is near 1
         np.testing.assert_allclose(w, e / (1 + e) ** 2, rtol=1e-13)
+
+
+def test_logit_separated_finds_a_covariate_that_separates(monkeypatch):
+    rng = np.random.default_rng(11)
+    n = 400
+    y = (rng.random(n) < 0.2).astype(float)
+    one, z = np.ones(n), rng.normal(size=n)
+    rare = ((rng.random(n) < 0.05) & (y == 0)).astype(float)  # a dummy with no events
+    assert lean.logit_separated(np.column_stack([one, z, rare]), y)
+    assert lean.logit_separated(np.column_stack([one, z, 1 - rare]), y)  # the same, coded the other way
+    high = np.where(y == 1, 5 + rng.random(n), rng.random(n) * 5)  # every event above every other row
+    assert lean.logit_separated(np.column_stack([one, high]), y)
+    assert not lean.logit_separated(np.column_stack([one, z]), y)
+    assert not lean.logit_separated(np.column_stack([one, z, np.full(n, 3.0)]), y)  # constant: no direction
+    # Newton ends as it would have (fitted probabilities at 0), sooner, and no other start is tried
+    f = Frame({"event": y, "z": z, "rare": rare, "g": np.arange(n) % 40})
+    with pytest.raises(lean.Fallback) as exc:
+        lean.logit(f, np.ones(n, dtype=bool), ["z", "rare"], {"g": "g"}, [])
+    assert exc.value.final
+    monkeypatch.setattr(lean, "logit_separated", lambda X, y: False)  # without it: Newton creeps on, declines
+    with pytest.raises(lean.Fallback, match="near 0 or 1"):
+        lean.logit(f, np.ones(n, dtype=bool), ["z", "rare"], {"g": "g"}, [])

@@ -44,7 +44,7 @@ from ..models import frame as _frame
 from ..models import vcov as _vcov
 from .frames import Frame
 
-__all__ = ["cox", "weibull", "logit", "Fallback", "weibull_separated"]
+__all__ = ["cox", "weibull", "logit", "Fallback", "weibull_separated", "logit_separated"]
 
 
 class Fallback(Exception):
@@ -378,17 +378,44 @@ def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float,
 def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
 
-    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``).
+    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``). After 8 steps without
+    convergence, a separating covariate (:func:`logit_separated`) ends it: a ``final``
+    :class:`Fallback`, as Newton would end (fitted probabilities at 0 or 1), only sooner.
     """
     ll_old = -np.inf
-    for _ in range(100):
+    for it in range(100):
         ll, mu, w = _logit_parts(X, y, beta)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
             return beta, mu, w
+        if it == 8 and logit_separated(X, y):  # slow going: is there a maximum at all?
+            raise Fallback("logit: a covariate separates the events from the other rows (no maximum "
+                           "likelihood)", final=True)
         ll_old = ll
         Xw = X * np.sqrt(w)[:, None]
         beta = beta + np.linalg.solve(Xw.T @ Xw, X.T @ (y - mu))
     raise Fallback("logit: no convergence in 100 Newton steps")
+
+
+def logit_separated(X: np.ndarray, y: np.ndarray) -> bool:
+    """Whether one column of ``X`` (after the intercept in column 0) separates the events from the other rows.
+
+    True when a column that is not constant takes on every event row a value at least (or
+    at most) its largest (smallest) value on the other rows: with ``d`` that column minus
+    that value (a direction of the intercept and the column), ``X d >= 0`` on the events and
+    ``<= 0`` elsewhere, not 0 everywhere, so the log-likelihood rises along ``d`` for ever
+    and has no maximum (quasi-complete separation: e.g. a dummy with no events in the rows
+    used). Newton-Raphson could only creep after it until the fitted probabilities of those
+    rows reach 0 or 1, which :func:`logit` declines. Comparisons of the data only: exact.
+    :func:`_logit_newton` asks when it has not converged after 8 steps (a fit from a warm
+    start needs 4 to 6).
+    """
+    ev = y > 0
+    if not ev.any() or ev.all() or X.shape[1] < 2:
+        return False
+    X1, X0 = X[ev, 1:], X[~ev, 1:]
+    lo1, hi1, lo0, hi0 = X1.min(axis=0), X1.max(axis=0), X0.min(axis=0), X0.max(axis=0)
+    varies = np.minimum(lo1, lo0) < np.maximum(hi1, hi0)
+    return bool(np.any(varies & ((lo1 >= hi0) | (hi1 <= lo0))))
 
 
 def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
