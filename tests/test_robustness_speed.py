@@ -240,3 +240,31 @@ def test_logit_separated_finds_a_covariate_that_separates(monkeypatch):
     monkeypatch.setattr(lean, "logit_separated", lambda X, y: False)  # without it: Newton creeps on, declines
     with pytest.raises(lean.Fallback, match="near 0 or 1"):
         lean.logit(f, np.ones(n, dtype=bool), ["z", "rare"], {"g": "g"}, [])
+
+
+def test_cox_separated_finds_a_direction_that_separates():
+    rng = np.random.default_rng(12)
+    n = 300
+    start = np.zeros(n)
+    stop = rng.integers(1, 100, size=n).astype(float)
+    event = rng.random(n) < 0.4
+    z = rng.normal(size=n)
+    dummy = ((rng.random(n) < 0.1) & ~event).astype(float)  # no events among its rows
+    assert lean.cox_separated(np.column_stack([z, dummy]), start, stop, event)
+    assert not lean.cox_separated(np.column_stack([z]), start, stop, event)
+    # two dummies whose difference separates: found along the direction given, not column by column
+    kind = rng.integers(0, 4, size=n)  # other rows: (a, b) = (2, 1), (0, 0), (-1, -1), (1, 1)
+    a = np.where(event, 1.0, np.array([2.0, 0.0, -1.0, 1.0])[kind])
+    b = np.where(event, 0.0, np.array([1.0, 0.0, -1.0, 1.0])[kind])  # a - b is 1 on every event, at most 1
+    X = np.column_stack([z, a, b])
+    assert not lean.cox_separated(X, start, stop, event)
+    assert lean.cox_separated(X, start, stop, event, np.array([[0.0], [1.0], [-1.0]]))
+    # rows of another value never at risk at an event time: no information, not a separation
+    late = np.where(event, 0.0, (stop > stop[event].max()).astype(float))
+    assert not lean.cox_separated(np.column_stack([z, late]), start, stop, event)
+    # the lean fit declines at once, and no other start is tried
+    f = Frame({"start": start, "stop": stop, "event": event.astype(float), "z": z, "dummy": dummy,
+               "spell_id": np.arange(n), "g": np.arange(n) % 30})
+    with pytest.raises(lean.Fallback) as exc:
+        lean.cox(f, np.ones(n, dtype=bool), ["z", "dummy"], {"g": "g"}, init={"z": 0.0, "dummy": 0.0})
+    assert exc.value.final

@@ -44,7 +44,7 @@ from ..models import frame as _frame
 from ..models import vcov as _vcov
 from .frames import Frame
 
-__all__ = ["cox", "weibull", "logit", "Fallback", "weibull_separated", "logit_separated"]
+__all__ = ["cox", "weibull", "logit", "Fallback", "cox_separated", "weibull_separated", "logit_separated"]
 
 
 class Fallback(Exception):
@@ -142,6 +142,32 @@ def collapse(spell: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.n
     return first, last
 
 
+def cox_separated(X: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.ndarray,
+                  directions: np.ndarray | None = None) -> bool:
+    """Whether a direction ``d`` of the Cox coefficients separates the events (monotone likelihood).
+
+    True when ``v = X d`` takes its largest value over all rows on every event row, and a
+    row with a smaller ``v`` is at risk (``start < t <= stop``) at some event time ``t``:
+    at every event time the failing rows then have the largest ``v`` of the risk set, so
+    every term of the partial likelihood rises (some strictly) along ``d``, for ever: there
+    is no maximum (e.g. a dummy with no events in the rows used, ``d`` minus its unit
+    vector). Newton-Raphson would creep along ``d`` until :func:`cox` declines the
+    coefficients running off. ``directions``: the candidates ``d`` as columns (default:
+    each column of ``X`` and its negative); comparisons of ``X d`` only.
+    """
+    if not event.any() or X.shape[1] == 0:
+        return False
+    V = np.hstack([X, -X]) if directions is None else X @ directions
+    hi, lo = V.max(axis=0), V.min(axis=0)
+    times = np.unique(stop[event])
+    for j in np.flatnonzero(np.all(V[event] == hi, axis=0) & (lo < hi)):
+        below = V[:, j] < hi[j]
+        at_risk = np.searchsorted(times, stop[below], side="right") - np.searchsorted(times, start[below], side="right")
+        if np.any(at_risk > 0):
+            return True
+    return False
+
+
 def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
         init: dict[str, float] | None = None) -> dict[str, Any]:
     """Cox PH on (start, stop] rows, Efron ties, presence = ``terms[0]``; Lin-Wei SE per clustering.
@@ -165,12 +191,19 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     # the merged rows hold every distinct row of X, so a column is a combination of others here
     # exactly when it is on all rows (coxph checks all rows; same answer, for an exact dependence)
     _frame.check_collinearity(X, terms, centre=True)
+    if cox_separated(X, start, stop, event):
+        raise Fallback("Cox: a coefficient runs off to infinity (a covariate separates the events: no maximum)",
+                       final=True)
     try:
         fit = engine.newton(cd, 1e-12, 50, terms, init=_start(terms, init, np.zeros(len(terms))))
     except Exception as exc:  # the full coxph raises it with its own message
         raise Fallback(f"Cox: {exc}") from exc
     if fit.infinite or not np.all(np.isfinite(fit.beta)):
-        raise Fallback("Cox: a coefficient runs off to infinity (separation)")
+        # where the coefficients that run off separate the events, no other start can help
+        d = np.zeros((len(terms), 1))
+        d[fit.infinite, 0] = np.sign(fit.beta[fit.infinite])
+        final = bool(fit.infinite) and bool(np.all(np.isfinite(fit.beta))) and cox_separated(X, start, stop, event, d)
+        raise Fallback("Cox: a coefficient runs off to infinity (separation)", final=final)
     V = np.linalg.inv(fit.ev.information())
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
