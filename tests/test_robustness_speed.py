@@ -268,3 +268,32 @@ def test_cox_separated_finds_a_direction_that_separates():
     with pytest.raises(lean.Fallback) as exc:
         lean.cox(f, np.ones(n, dtype=bool), ["z", "dummy"], {"g": "g"}, init={"z": 0.0, "dummy": 0.0})
     assert exc.value.final
+
+
+def test_constant_controls_of_a_draw_from_spell_ranges(data):
+    # the per-spell minima and maxima give the same constant controls as the drawn rows themselves
+    for seed in (3, 4):
+        drawn = ucdp_peace.resample_clusters(data, seed=seed)
+        for level in ("rows", "spells", "years"):
+            f, base = drawn["conflict"][level], data["conflict"][level]
+            idx = f.origin[1]
+            for smp in ucdp_peace.SAMPLES:
+                for ctl in ("conflict", "main"):
+                    o = ucdp_peace._options({"sample": smp, "controls": ctl})
+                    ucdp_peace._sample_and_terms(o, base)
+                    complete_b = base.cache[("sample", smp, o["presence"], ctl)][3]
+                    got = ucdp_peace._constant_drawn(o, f, base, idx, complete_b)
+                    V = f.matrix(ucdp_peace.CONTROL_SETS[ctl], complete_b[idx])
+                    np.testing.assert_array_equal(got, V.min(axis=0) == V.max(axis=0))
+    # a draw of only the spells where a control takes one value: constant there, not in the base
+    n = 12
+    base = Frame({"spell_id": np.repeat(np.arange(4), 3), "conflict_id": np.repeat(np.arange(4), 3),
+                  "country": np.repeat(np.arange(4), 3), "event": np.tile([0, 0, 1], 4).astype(float),
+                  "un_present": np.tile([0.0, 1.0, 1.0], 4), "war": np.repeat([1.0, 0.0, 1.0, 0.0], 3),
+                  **{c: np.arange(n, dtype=float) for c in ucdp_peace.CONFLICT_CONTROLS if c != "war"}})
+    o = ucdp_peace._options({"controls": "conflict"})
+    mask, terms, dropped = ucdp_peace._sample_and_terms(o, base)
+    assert dropped == [] and "war" in terms
+    draw = base.take(np.r_[0:3, 6:9, 0:3])  # spells 0, 2 and 0 again: war is 1 on every row
+    mask, terms, dropped = ucdp_peace._sample_and_terms(o, draw)
+    assert dropped == ["war"] and "war" not in terms

@@ -24,6 +24,13 @@ non-positive times), it hands the specification to the full estimator instead, o
 per clustering, so errors and warnings are those of the documented functions. The
 numbers equal the full estimators' (``tests/test_robustness_fast.py``).
 
+Where a direction of the coefficients separates the rows, the likelihood has no maximum
+and every fit could only end declined, after many Newton steps or survreg's search:
+:func:`cox_separated`, :func:`weibull_separated` and :func:`logit_separated` recognise
+the usual cases (a dummy with no events in the rows used, among others) from the data,
+and the lean fit declines at once with a ``final`` :class:`Fallback` (no other start is
+tried). The same fits are declined as without them, only sooner.
+
 Each fit takes ``init``, the coefficients (by name) to start Newton-Raphson from: the
 bootstrap draws start from the full-sample estimate and iterate to the same convergence
 criteria (``tests/test_robustness_speed.py``). The documented estimators' collinearity check

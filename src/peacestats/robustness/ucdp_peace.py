@@ -390,15 +390,39 @@ def _sample_and_terms_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: n
     mask_b, terms_b, dropped_b, complete_b = base.cache[("sample", o["sample"], o["presence"], o["controls"])]
     complete = complete_b[idx]
     controls = CONTROL_SETS[o["controls"]]
-    if controls:
-        V = frame.matrix(controls, complete)
-        const = (V.min(axis=0) == V.max(axis=0)) if len(V) else np.ones(len(controls), dtype=bool)
-        dropped = [c for c, k in zip(controls, const) if k]
-    else:
-        dropped = []
+    dropped = [c for c, k in zip(controls, _constant_drawn(o, frame, base, idx, complete_b)) if k] if controls else []
     if dropped != dropped_b:  # another control constant in the draw: other terms, other rows
         return _sample_and_terms_direct(o, frame)
     return mask_b[idx], terms_b, dropped, complete
+
+
+def _constant_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: np.ndarray,
+                    complete_b: np.ndarray) -> np.ndarray:
+    """Which controls are constant on the complete rows of ``frame = base.take(idx)``, from per-spell ranges.
+
+    A draw takes whole spells, so the values of a control on its complete rows are those
+    of the drawn spells' complete rows in ``base``: the smallest is the smallest of those
+    spells' minima, the largest the largest of their maxima. The minima and maxima per spell
+    are found once per specification on ``base``, the spells present once per draw: the
+    same answer as the minimum and maximum over the drawn rows, without gathering them.
+    """
+    controls = CONTROL_SETS[o["controls"]]
+    key = ("ranges", o["sample"], o["presence"], o["controls"])
+    if key not in base.cache:
+        spell, S = base.codes("spell_id", np.ones(len(base), dtype=bool))
+        V = base.matrix(controls, complete_b)
+        lo, hi = np.full((S, len(controls)), np.inf), np.full((S, len(controls)), -np.inf)
+        np.minimum.at(lo, spell[complete_b], V)
+        np.maximum.at(hi, spell[complete_b], V)
+        base.cache[key] = (spell, lo, hi, np.bincount(spell[complete_b], minlength=S) > 0)
+    spell, lo, hi, has = base.cache[key]
+    present = frame.cache.get("spells_drawn")
+    if present is None:
+        present = frame.cache["spells_drawn"] = np.bincount(spell[idx], minlength=len(has)) > 0
+    sel = present & has
+    if not sel.any():  # no complete rows: every control is constant
+        return np.ones(len(controls), dtype=bool)
+    return lo[sel].min(axis=0) == hi[sel].max(axis=0)
 
 
 def _sample_and_terms_direct(o: dict[str, Any], frame: Frame):
