@@ -297,3 +297,7 @@ def test_constant_controls_of_a_draw_from_spell_ranges(data):
     draw = base.take(np.r_[0:3, 6:9, 0:3])  # spells 0, 2 and 0 again: war is 1 on every row
     mask, terms, dropped = ucdp_peace._sample_and_terms(o, draw)
     assert dropped == ["war"] and "war" not in terms
+    perm = np.r_[9:12, 0:3, 6:9, 3:6]  # the same rows, spells out of order
+    shuffled = Frame({k: v[perm] for k, v in base.columns.items()})
+    assert ucdp_peace._sample_and_terms(o, shuffled.take(np.r_[6:9, 3:6]))[2] == ["war"]
+    assert ucdp_peace._sample_and_terms(o, shuffled.take(np.r_[0:6]))[2] == []

@@ -410,11 +410,18 @@ def _constant_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: np.ndarra
     key = ("ranges", o["sample"], o["presence"], o["controls"])
     if key not in base.cache:
         spell, S = base.codes("spell_id", np.ones(len(base), dtype=bool))
-        V = base.matrix(controls, complete_b)
+        sub, V = spell[complete_b], base.matrix(controls, complete_b)
+        if np.any(sub[1:] < sub[:-1]):  # the prepared frames are sorted by spell; anything else is sorted here
+            order = np.argsort(sub, kind="stable")
+            sub, V = sub[order], V[order]
         lo, hi = np.full((S, len(controls)), np.inf), np.full((S, len(controls)), -np.inf)
-        np.minimum.at(lo, spell[complete_b], V)
-        np.maximum.at(hi, spell[complete_b], V)
-        base.cache[key] = (spell, lo, hi, np.bincount(spell[complete_b], minlength=S) > 0)
+        has = np.zeros(S, dtype=bool)
+        if len(sub):
+            first = np.flatnonzero(np.r_[True, sub[1:] != sub[:-1]])  # each spell's rows, one segment
+            lo[sub[first]] = np.minimum.reduceat(V, first, axis=0)
+            hi[sub[first]] = np.maximum.reduceat(V, first, axis=0)
+            has[sub[first]] = True
+        base.cache[key] = (spell, lo, hi, has)
     spell, lo, hi, has = base.cache[key]
     present = frame.cache.get("spells_drawn")
     if present is None:
