@@ -99,6 +99,7 @@ class Frame:
         from its own values.
         """
         rows = None if mask is None else np.flatnonzero(mask)
+        at: np.ndarray | None  # rows of the block to read (None: all, in order)
         origin = self.origin
         if origin is not None and list(origin[0].columns) == list(self.columns):
             pos, block = origin[0]._block()
