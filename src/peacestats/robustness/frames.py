@@ -84,28 +84,44 @@ class Frame:
         got = self.cache.get("block")
         if got is None:
             names = list(self.columns)
-            origin = self.origin
-            if origin is not None and list(origin[0].columns) == names:  # a take: one take of the whole block
-                pos, base = origin[0]._block()
-                block = base[:, origin[1]]
-                todo = self.cache.get("replaced", set())
-            else:
-                pos, block, todo = {c: i for i, c in enumerate(names)}, np.empty((len(names), len(self))), names
-            for c in todo:
-                block[pos[c]] = self.columns[c]
-            got = self.cache["block"] = (pos, block)
+            block = np.empty((len(names), len(self)))
+            for i, c in enumerate(names):
+                block[i] = self.columns[c]
+            got = self.cache["block"] = ({c: i for i, c in enumerate(names)}, block)
         return got
 
-    def matrix(self, names: list[str], mask: np.ndarray | None = None) -> np.ndarray:
-        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only; column-major)."""
-        if not names:
-            return np.zeros((len(self) if mask is None else int(np.count_nonzero(mask)), 0))
-        pos, block = self._block()
-        try:
-            sub = block[[pos[c] for c in names]]
-        except KeyError as exc:
-            raise MultiverseError(f"no column {exc.args[0]!r} in the prepared data") from None
-        return (sub if mask is None else sub.compress(mask, axis=1)).T
+    def matrix(self, names: list[str], mask: np.ndarray | None = None, intercept: bool = False) -> np.ndarray:
+        """Columns ``names`` as an n x k float64 matrix (rows ``mask`` only; column-major).
+
+        ``intercept``: a first column of ones (then n x (k + 1)). A :meth:`take` reads its
+        columns from the float block of the frame it was taken from, at the rows taken
+        (one gather per column: no block of its own); a column set since (:meth:`replace`)
+        from its own values.
+        """
+        rows = None if mask is None else np.flatnonzero(mask)
+        at: np.ndarray | None  # rows of the block to read (None: all, in order)
+        origin = self.origin
+        if origin is not None and list(origin[0].columns) == list(self.columns):
+            pos, block = origin[0]._block()
+            at = origin[1] if rows is None else origin[1][rows]
+        else:
+            pos, block = self._block()
+            at = rows
+        replaced = self.cache.get("replaced", set()) if origin is not None else set()
+        out = np.empty((len(self) if rows is None else len(rows), len(names) + int(intercept)), order="F")
+        if intercept:
+            out[:, 0] = 1.0
+        for j, c in enumerate(names, start=int(intercept)):
+            if c in replaced:  # set on this frame: its own values
+                out[:, j] = self.columns[c] if rows is None else self.columns[c][rows]
+                continue
+            if c not in pos:
+                raise MultiverseError(f"no column {c!r} in the prepared data")
+            if at is None:
+                out[:, j] = block[pos[c]]
+            else:
+                np.take(block[pos[c]], at, out=out[:, j], mode="clip")  # indexes are valid: clip avoids a buffer
+        return out
 
     def codes(self, name: str, mask: np.ndarray) -> tuple[np.ndarray, int]:
         """Integer codes ``0..G-1`` of column ``name`` on the rows ``mask``, in sorted order of the values.

@@ -24,6 +24,13 @@ non-positive times), it hands the specification to the full estimator instead, o
 per clustering, so errors and warnings are those of the documented functions. The
 numbers equal the full estimators' (``tests/test_robustness_fast.py``).
 
+Where a direction of the coefficients separates the rows, the likelihood has no maximum
+and every fit could only end declined, after many Newton steps or survreg's search:
+:func:`cox_separated`, :func:`weibull_separated` and :func:`logit_separated` recognise
+the usual cases (a dummy with no events in the rows used, among others) from the data,
+and the lean fit declines at once with a ``final`` :class:`Fallback` (no other start is
+tried). The same fits are declined as without them, only sooner.
+
 Each fit takes ``init``, the coefficients (by name) to start Newton-Raphson from: the
 bootstrap draws start from the full-sample estimate and iterate to the same convergence
 criteria (``tests/test_robustness_speed.py``). The documented estimators' collinearity check
@@ -44,11 +51,22 @@ from ..models import frame as _frame
 from ..models import vcov as _vcov
 from .frames import Frame
 
-__all__ = ["cox", "weibull", "logit", "Fallback"]
+__all__ = ["cox", "weibull", "logit", "Fallback", "cox_separated", "weibull_separated", "logit_separated"]
 
 
 class Fallback(Exception):
-    """The lean path declines a problem (the message says why): the documented estimator fits it."""
+    """The lean path declines a problem (the message says why): the documented estimator fits it.
+
+    ``final``: the likelihood has no maximum whatever the start (separation), so no other
+    start is worth trying (:func:`weibull_separated`).
+    """
+
+    def __init__(self, message: str, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
+
+    def __reduce__(self):
+        return type(self), (str(self), self.final)
 
 
 def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str, tuple[np.ndarray, int]]:
@@ -62,15 +80,16 @@ def _codes(frame: Frame, mask: np.ndarray, clusters: dict[str, str]) -> dict[str
     return out
 
 
-def _cluster_se(scores: np.ndarray, a: np.ndarray, codes: np.ndarray, G: int) -> float:
+def _cluster_se(scores: np.ndarray, a: np.ndarray | None, codes: np.ndarray, G: int) -> float:
     """``sqrt(a' (sum_g U_g U_g') a)``: the clustered standard error of ``a' theta`` whose bread is in ``a``.
 
     For the sandwich ``V = B M B`` (:func:`peacestats.models.vcov.sandwich`, ``M`` the sum
     over clusters of the outer products of the score sums ``U_g``), ``c' V c = a' M a``
     with ``a = B c`` and ``a' M a = sum_g (U_g' a)^2``; the score sums of ``scores @ a``
     are ``U_g' a``, so one pass over the rows gives the variance of the coefficient.
+    ``a=None``: ``scores`` is already ``scores @ a`` (one value per row).
     """
-    s = np.bincount(codes, weights=scores @ a, minlength=G)
+    s = np.bincount(codes, weights=scores if a is None else scores @ a, minlength=G)
     return float(np.sqrt(s @ s))
 
 
@@ -130,6 +149,32 @@ def collapse(spell: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.n
     return first, last
 
 
+def cox_separated(X: np.ndarray, start: np.ndarray, stop: np.ndarray, event: np.ndarray,
+                  directions: np.ndarray | None = None) -> bool:
+    """Whether a direction ``d`` of the Cox coefficients separates the events (monotone likelihood).
+
+    True when ``v = X d`` takes its largest value over all rows on every event row, and a
+    row with a smaller ``v`` is at risk (``start < t <= stop``) at some event time ``t``:
+    at every event time the failing rows then have the largest ``v`` of the risk set, so
+    every term of the partial likelihood rises (some strictly) along ``d``, for ever: there
+    is no maximum (e.g. a dummy with no events in the rows used, ``d`` minus its unit
+    vector). Newton-Raphson would creep along ``d`` until :func:`cox` declines the
+    coefficients running off. ``directions``: the candidates ``d`` as columns (default:
+    each column of ``X`` and its negative); comparisons of ``X d`` only.
+    """
+    if not event.any() or X.shape[1] == 0:
+        return False
+    V = np.hstack([X, -X]) if directions is None else X @ directions
+    hi, lo = V.max(axis=0), V.min(axis=0)
+    times = np.unique(stop[event])
+    for j in np.flatnonzero(np.all(V[event] == hi, axis=0) & (lo < hi)):
+        below = V[:, j] < hi[j]
+        at_risk = np.searchsorted(times, stop[below], side="right") - np.searchsorted(times, start[below], side="right")
+        if np.any(at_risk > 0):
+            return True
+    return False
+
+
 def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
         init: dict[str, float] | None = None) -> dict[str, Any]:
     """Cox PH on (start, stop] rows, Efron ties, presence = ``terms[0]``; Lin-Wei SE per clustering.
@@ -153,12 +198,19 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
     # the merged rows hold every distinct row of X, so a column is a combination of others here
     # exactly when it is on all rows (coxph checks all rows; same answer, for an exact dependence)
     _frame.check_collinearity(X, terms, centre=True)
+    if cox_separated(X, start, stop, event):
+        raise Fallback("Cox: a coefficient runs off to infinity (a covariate separates the events: no maximum)",
+                       final=True)
     try:
         fit = engine.newton(cd, 1e-12, 50, terms, init=_start(terms, init, np.zeros(len(terms))))
     except Exception as exc:  # the full coxph raises it with its own message
         raise Fallback(f"Cox: {exc}") from exc
     if fit.infinite or not np.all(np.isfinite(fit.beta)):
-        raise Fallback("Cox: a coefficient runs off to infinity (separation)")
+        # where the coefficients that run off separate the events, no other start can help
+        d = np.zeros((len(terms), 1))
+        d[fit.infinite, 0] = np.sign(fit.beta[fit.infinite])
+        final = bool(fit.infinite) and bool(np.all(np.isfinite(fit.beta))) and cox_separated(X, start, stop, event, d)
+        raise Fallback("Cox: a coefficient runs off to infinity (separation)", final=final)
     V = np.linalg.inv(fit.ev.information())
     V = (V + V.T) / 2
     scores = engine.score_residuals(cd, fit.ev)
@@ -243,6 +295,45 @@ def _weibull_newton(theta: np.ndarray, X: np.ndarray, y: np.ndarray, ev: np.ndar
     return theta, U, info
 
 
+def weibull_separated(X: np.ndarray, ev: np.ndarray) -> bool:
+    """Whether the Weibull likelihood has no maximum because a direction of ``b`` separates the rows.
+
+    True when some ``d`` has ``X d = 0`` on every failure and ``X d >= 0`` on every censored
+    row, ``> 0`` on some (e.g. a dummy that is 1 on censored spells only). Along ``b + t d``
+    the failures' terms do not change and the censored rows' terms ``-exp((y - X b) / sigma)``
+    rise towards a limit they never reach: the likelihood has a supremum and no maximum, so
+    survreg's search (:func:`peacestats.models.engines.parametric.fit`) cannot end at a point
+    that passes its convergence checks. ``d`` lies in the null space of the failures' rows
+    (SVD); with one dimension its sign is chosen, with more a linear programme (HiGHS)
+    looks for it; the ``d`` found is checked on the rows (1e-9 relative) before answering True.
+    """
+    from scipy import optimize
+
+    Xe, Xc = X[ev > 0], X[ev == 0]
+    if len(Xe) == 0 or len(Xc) == 0:
+        return False
+    _, s, Vt = np.linalg.svd(Xe, full_matrices=True)
+    rank = int(np.sum(s > s[0] * max(Xe.shape) * np.finfo(float).eps)) if len(s) else 0
+    N = Vt[rank:].T
+    if N.shape[1] == 0:
+        return False
+    P = Xc @ N
+    if N.shape[1] == 1:
+        c = np.array([1.0 if P[:, 0].sum() >= 0 else -1.0])
+    else:  # max sum(P c) subject to 0 <= P c <= 1
+        m = len(P)
+        res = optimize.linprog(-P.sum(axis=0), A_ub=np.vstack([-P, P]), b_ub=np.r_[np.zeros(m), np.ones(m)],
+                               bounds=[(None, None)] * N.shape[1], method="highs")
+        if res.status != 0:
+            return False
+        c = res.x
+    d = N @ c
+    scale = float(np.abs(X).max() * np.linalg.norm(d))
+    on_failures, on_censored = Xe @ d, Xc @ d
+    return bool(scale > 0 and np.all(np.abs(on_failures) <= 1e-9 * scale) and np.all(on_censored >= -1e-9 * scale)
+                and on_censored.max() > 1e-6 * scale)
+
+
 def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
             init: dict[str, float] | None = None) -> dict[str, Any]:
     """Weibull survreg on one row per spell (``years``, ``failed``); PH-metric coefficient of ``terms[0]``.
@@ -252,17 +343,16 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     Hessian (:func:`_weibull_newton`); where Newton cannot go on or ends where it must
     not (a singular information: separation), by survreg's own search
     (:func:`peacestats.models.engines.parametric.fit`) from survreg's start, whose failure
-    is a :class:`Fallback`. ``init``: the coefficients ``(Intercept)``, terms and
-    ``Log(scale)`` of a fit to start Newton from.
+    is a :class:`Fallback`; that search is not run where the likelihood has no maximum
+    (:func:`weibull_separated`, a ``final`` :class:`Fallback`: it could only fail). ``init``: the
+    coefficients ``(Intercept)``, terms and ``Log(scale)`` of a fit to start Newton from.
     """
     t = frame["years"][mask].astype(float)
     ev = frame["failed"][mask].astype(float)
     if np.any(t <= 0) or ev.sum() <= 0:
         raise Fallback("Weibull: non-positive times or no events")
     n = len(t)
-    X = np.empty((n, len(terms) + 1))
-    X[:, 0] = 1.0
-    X[:, 1:] = frame.matrix(terms, mask)
+    X = np.ascontiguousarray(frame.matrix(terms, mask, intercept=True))  # row-major, as survreg's engine
     names = ["(Intercept)", *terms]
     Xs, to_b = (X, None) if _well_conditioned(X) else _frame.rescale_design(X, 0)
     _frame.check_collinearity(Xs, names)
@@ -278,6 +368,10 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
         theta, U, info = _weibull_newton(theta0, Xs, np.log(t), ev)
     except Fallback:  # Newton stuck (a Hessian not negative definite on the way): survreg's own search
         from ..models.engines import parametric as engine
+
+        if weibull_separated(Xs, ev):  # ... which cannot converge where there is no maximum
+            raise Fallback("Weibull: no maximum likelihood (a direction of the coefficients separates the "
+                           "failures from censored spells)", final=True) from None
 
         D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
                         dist="weibull")
@@ -302,23 +396,66 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
 
 
 # ============================================================================ logit
+def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Log-likelihood, ``mu`` and ``w = mu (1 - mu)`` at ``beta``, with one ``exp`` and one ``log`` per row.
+
+    ``log(1 + e^eta)`` is ``log(d)`` with ``d = 1 + e^eta``, ``mu = e^eta / d`` and ``w = mu / d``;
+    where some ``eta`` exceeds 30 (``e^eta`` would swamp the 1), from ``e^-|eta|`` instead.
+    """
+    eta = X @ beta
+    if eta.size and eta.max() <= 30.0:
+        ex = np.exp(eta)
+        d = 1.0 + ex
+        mu = ex / d
+        return float(y @ eta - np.sum(np.log(d))), mu, mu / d
+    e = np.exp(-np.abs(eta))
+    d = 1.0 + e
+    mu = np.where(eta >= 0, 1.0, e) / d
+    ll = float(y @ eta - np.sum(np.maximum(eta, 0.0)) - np.sum(np.log1p(e)))
+    return ll, mu, e / (d * d)
+
+
 def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
 
-    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``).
+    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``). After 8 steps without
+    convergence, a separating covariate (:func:`logit_separated`) ends it: a ``final``
+    :class:`Fallback`, as Newton would end (fitted probabilities at 0 or 1), only sooner.
     """
     ll_old = -np.inf
-    for _ in range(100):
-        eta = X @ beta
-        mu = 1.0 / (1.0 + np.exp(-eta))
-        ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
-        w = mu * (1 - mu)
+    for it in range(100):
+        ll, mu, w = _logit_parts(X, y, beta)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
             return beta, mu, w
+        if it == 8 and logit_separated(X, y):  # slow going: is there a maximum at all?
+            raise Fallback("logit: a covariate separates the events from the other rows (no maximum "
+                           "likelihood)", final=True)
         ll_old = ll
         Xw = X * np.sqrt(w)[:, None]
         beta = beta + np.linalg.solve(Xw.T @ Xw, X.T @ (y - mu))
     raise Fallback("logit: no convergence in 100 Newton steps")
+
+
+def logit_separated(X: np.ndarray, y: np.ndarray) -> bool:
+    """Whether one column of ``X`` (after the intercept in column 0) separates the events from the other rows.
+
+    True when a column that is not constant takes on every event row a value at least (or
+    at most) its largest (smallest) value on the other rows: with ``d`` that column minus
+    that value (a direction of the intercept and the column), ``X d >= 0`` on the events and
+    ``<= 0`` elsewhere, not 0 everywhere, so the log-likelihood rises along ``d`` for ever
+    and has no maximum (quasi-complete separation: e.g. a dummy with no events in the rows
+    used). Newton-Raphson could only creep after it until the fitted probabilities of those
+    rows reach 0 or 1, which :func:`logit` declines. Comparisons of the data only: exact.
+    :func:`_logit_newton` asks when it has not converged after 8 steps (a fit from a warm
+    start needs 4 to 6).
+    """
+    ev = y > 0
+    if not ev.any() or ev.all() or X.shape[1] < 2:
+        return False
+    X1, X0 = X[ev, 1:], X[~ev, 1:]
+    lo1, hi1, lo0, hi0 = X1.min(axis=0), X1.max(axis=0), X0.min(axis=0), X0.max(axis=0)
+    varies = np.minimum(lo1, lo0) < np.maximum(hi1, hi0)
+    return bool(np.any(varies & ((lo1 >= hi0) | (hi1 <= lo0))))
 
 
 def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
@@ -330,9 +467,7 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     y = frame["event"][mask].astype(float)
     n = len(y)
     names = ["Intercept", *terms, *extra]
-    X = np.empty((n, len(names)), order="F")
-    X[:, 0] = 1.0
-    X[:, 1:] = frame.matrix([*terms, *extra], mask)
+    X = frame.matrix([*terms, *extra], mask, intercept=True)  # column-major
     if not (0 < y.sum() < n):
         raise Fallback("logit: the outcome is constant")
     _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
@@ -343,10 +478,10 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
         raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)")
     Xw = X * np.sqrt(w)[:, None]
     bread = np.linalg.inv(Xw.T @ Xw)
-    scores = X * (y - mu)[:, None]
+    s = (X @ bread[:, 1]) * (y - mu)  # the scores X (y - mu) times the bread's column
     codes = _codes(frame, mask, clusters)
     k = X.shape[1]
-    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(scores, bread[:, 1], c, G)
+    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(s, None, c, G)
           for lv, (c, G) in codes.items()}  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
     return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()},
                    dict(zip(names, map(float, beta))))

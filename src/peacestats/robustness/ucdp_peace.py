@@ -2,9 +2,10 @@
 
 This module also holds the **data preparation shared with** ``analyses/ucdp_peace.py``:
 :func:`prepare` (the model columns on counting-process rows), :func:`spell_level` (one
-row per spell, values at its start) and :func:`min_gap_spells` (spells rebuilt under the
-minimum-gap rule and split by :func:`peacestats.build.spell_rows_for`). The report and
-the multiverse call the same functions, so a specification here is the report's model.
+row per spell, values at its start) and :func:`min_gap_spells` (the spells and rows under the
+minimum-gap rule: those of rebuilding the spells and splitting them by
+:func:`peacestats.build.spell_rows_for`). The report and the multiverse call the same
+functions, so a specification here is the report's model.
 
 Dimensions and options understood by :func:`fit_group` (a dimension left out of a
 multiverse takes the first option listed):
@@ -61,7 +62,8 @@ from ..errors import MultiverseError
 from . import lean
 from .frames import Frame, draw_clusters
 
-__all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "prepare_data", "fit_group",
+__all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "rebuild_min_gap_spells",
+           "conflict_spell_ends", "prepare_data", "fit_group",
            "fit_specification", "fit_many", "resample_clusters", "spell_years", "check_options",
            "warm_start"]
 
@@ -145,10 +147,32 @@ def min_gap_spells(episodes: pd.DataFrame, min_gap_days: int = MIN_GAP_DAYS,
                    processed: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Spells under the minimum-gap rule and their counting-process rows (before :func:`prepare`).
 
-    The spells are rebuilt from the episodes with the build's own steps
-    (``create_spells(episodes, min_gap_days=...)``, ``add_spell_covariates``) and split by
-    :func:`peacestats.build.spell_rows_for` with the tables of ``processed``.
+    The same frames as rebuilding the spells from the episodes with the build's own steps
+    (``create_spells(episodes, min_gap_days=...)``, ``add_spell_covariates``) and splitting
+    them with :func:`peacestats.build.spell_rows_for` (:func:`rebuild_min_gap_spells`), found
+    without rebuilding when they can be: under the conflict rule a minimum gap only *drops*
+    the spells whose recurrence came sooner (a spell's end, covariates and rows do not depend
+    on the gap), so when the built ``spells`` table of ``processed`` is the conflict-rule
+    spells of these ``episodes`` (the same spells, dates, outcomes and episode columns:
+    :func:`conflict_spell_ends`, checked), the answer is that table and ``spell_rows``
+    restricted to the spells kept. Otherwise the spells are rebuilt.
     """
+    from ..build import read_table
+
+    spells = read_table("spells", processed)
+    if not _built_from(spells, episodes):
+        return rebuild_min_gap_spells(episodes, min_gap_days, processed)
+    keep = (spells["failed"] == 0) | (spells["duration_days"] >= min_gap_days)
+    spells = spells[keep.to_numpy()].reset_index(drop=True)
+    rows = read_table("spell_rows", processed)
+    rows = rows[rows["spell_id"].isin(spells["spell_id"]).to_numpy()].reset_index(drop=True)
+    spells.attrs, rows.attrs = {}, {}  # as rebuilt frames: no table lineage
+    return spells, rows
+
+
+def rebuild_min_gap_spells(episodes: pd.DataFrame, min_gap_days: int = MIN_GAP_DAYS,
+                           processed: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`min_gap_spells` by rebuilding: ``create_spells``, ``add_spell_covariates``, ``spell_rows_for``."""
     from ..build import read_table, spell_rows_for
     from ..harmonize.spells import add_spell_covariates, create_spells
 
@@ -156,6 +180,74 @@ def min_gap_spells(episodes: pd.DataFrame, min_gap_days: int = MIN_GAP_DAYS,
     rows = spell_rows_for(spells, read_table("mission_months", processed), read_table("mission_conflicts", processed),
                           read_table("intervention_months", processed))
     return spells, rows
+
+
+def conflict_spell_ends(episodes: pd.DataFrame, censor_date: str | pd.Timestamp | None = None) -> pd.DataFrame | None:
+    """The conflict-rule spells of ``episodes`` (``create_spells``' rule) in numpy: one row per spell.
+
+    A spell begins when an episode ends before ``censor_date`` (default: the ACD's coverage
+    end) and ends at the start of the earliest later-starting episode of the same conflict
+    (the lowest episode id among equal starts), censored at ``censor_date`` when there is
+    none or it starts after that. Returns ``spell_id``, ``start_date``, ``stop_date``,
+    ``duration_days`` and ``failed``, sorted by ``spell_id``; ``None`` where the dates are
+    not all whole days or an episode has no start or ends before it starts (those go to
+    ``create_spells`` itself, which says what is wrong).
+    """
+    from ..harmonize.spells import ACD_COVERAGE_END
+
+    censor = pd.Timestamp(ACD_COVERAGE_END if censor_date is None else censor_date).to_datetime64()
+    censor = censor.astype("datetime64[ns]")
+    start = episodes["start_date"].to_numpy("datetime64[ns]")
+    end = episodes["end_date"].to_numpy("datetime64[ns]")
+    has_end = ~np.isnat(end)
+    ns_day = 86_400 * 10**9
+    s_ns, e_ns, c_ns = start.view("int64"), end.view("int64"), int(censor.view("int64"))
+    if (np.isnat(start).any() or np.any(end[has_end] < start[has_end]) or np.any(s_ns % ns_day != 0)
+            or np.any(e_ns[has_end] % ns_day != 0) or c_ns % ns_day != 0):
+        return None
+    eid = episodes["episode_id"].to_numpy("int64")
+    _, cid = np.unique(episodes["conflict_id"].to_numpy("int64"), return_inverse=True)
+    cid = cid.reshape(-1).astype("int64")
+    sd, ed = s_ns // ns_day, np.where(has_end, e_ns, s_ns) // ns_day  # days since 1970
+    lo = min(sd.min(), ed.min())
+    width = max(sd.max(), ed.max()) - lo + 1
+    order = np.lexsort((eid, sd, cid))  # by conflict, start, then id
+    key = (cid * width + (sd - lo))[order]
+    ended = np.flatnonzero(has_end & (end < censor))
+    ended = ended[np.argsort(eid[ended], kind="stable")]
+    nxt = np.searchsorted(key, cid[ended] * width + (ed[ended] - lo), side="right")  # first start after the end
+    found = nxt < len(key)
+    found[found] = cid[order[nxt[found]]] == cid[ended[found]]
+    stop = np.full(len(ended), censor)
+    stop[found] = start[order[nxt[found]]]
+    failed = found & (stop <= censor)
+    stop[~failed] = censor
+    return pd.DataFrame({"spell_id": eid[ended], "start_date": end[ended], "stop_date": stop,
+                         "duration_days": (stop - end[ended]).view("int64") // ns_day,
+                         "failed": failed.astype("int64")})
+
+
+def _built_from(spells: pd.DataFrame, episodes: pd.DataFrame) -> bool:
+    """Whether ``spells`` (a built table) holds the conflict-rule spells of ``episodes``, with their columns."""
+    ends = conflict_spell_ends(episodes)
+    if ends is None or len(ends) != len(spells) or not episodes["episode_id"].is_unique:
+        return False
+    sp = spells.sort_values("spell_id", kind="mergesort").reset_index(drop=True)
+    for c in ends.columns:
+        if not np.array_equal(sp[c].to_numpy(ends[c].dtype), ends[c].to_numpy()):
+            return False
+    extra = [c for c in episodes.columns if c not in {"conflict_id", "episode", "dyad_id", "episode_id"}]
+    if {c for c in sp.columns if c.startswith("ep_")} != {f"ep_{c}" for c in extra}:
+        return False
+    ep = episodes.set_index("episode_id").loc[sp["spell_id"].to_numpy()].reset_index()
+    pairs = [(ep[c], sp[f"ep_{c}"]) for c in extra]
+    pairs += [(ep[c], sp[c]) for c in ("episode_id", "conflict_id", "gwno_loc_primary")]
+    try:
+        for a, b in pairs:
+            pd.testing.assert_series_equal(a, b, check_names=False, check_exact=True)
+    except AssertionError:
+        return False
+    return True
 
 
 # ============================================================================ the multiverse's data
@@ -233,8 +325,8 @@ def prepare_data(recurrence: list[str] | None = None, processed: str | Path | No
     Parameters
     ----------
     recurrence
-        Rules to prepare (default all three). ``gap730`` rebuilds spells from the episodes
-        (about half a minute); with ``cache_dir`` and ``fingerprint`` its rows are kept as
+        Rules to prepare (default all three). ``gap730`` takes its spells from the episodes
+        (:func:`min_gap_spells`); with ``cache_dir`` and ``fingerprint`` its rows are kept as
         parquet and reused while the data fingerprint is unchanged.
     processed
         Folder of the built tables (default ``data/processed``).
@@ -298,15 +390,46 @@ def _sample_and_terms_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: n
     mask_b, terms_b, dropped_b, complete_b = base.cache[("sample", o["sample"], o["presence"], o["controls"])]
     complete = complete_b[idx]
     controls = CONTROL_SETS[o["controls"]]
-    if controls:
-        V = frame.matrix(controls, complete)
-        const = (V.min(axis=0) == V.max(axis=0)) if len(V) else np.ones(len(controls), dtype=bool)
-        dropped = [c for c, k in zip(controls, const) if k]
-    else:
-        dropped = []
+    dropped = [c for c, k in zip(controls, _constant_drawn(o, frame, base, idx, complete_b)) if k] if controls else []
     if dropped != dropped_b:  # another control constant in the draw: other terms, other rows
         return _sample_and_terms_direct(o, frame)
     return mask_b[idx], terms_b, dropped, complete
+
+
+def _constant_drawn(o: dict[str, Any], frame: Frame, base: Frame, idx: np.ndarray,
+                    complete_b: np.ndarray) -> np.ndarray:
+    """Which controls are constant on the complete rows of ``frame = base.take(idx)``, from per-spell ranges.
+
+    A draw takes whole spells, so the values of a control on its complete rows are those
+    of the drawn spells' complete rows in ``base``: the smallest is the smallest of those
+    spells' minima, the largest the largest of their maxima. The minima and maxima per spell
+    are found once per specification on ``base``, the spells present once per draw: the
+    same answer as the minimum and maximum over the drawn rows, without gathering them.
+    """
+    controls = CONTROL_SETS[o["controls"]]
+    key = ("ranges", o["sample"], o["presence"], o["controls"])
+    if key not in base.cache:
+        spell, S = base.codes("spell_id", np.ones(len(base), dtype=bool))
+        sub, V = spell[complete_b], base.matrix(controls, complete_b)
+        if np.any(sub[1:] < sub[:-1]):  # the prepared frames are sorted by spell; anything else is sorted here
+            order = np.argsort(sub, kind="stable")
+            sub, V = sub[order], V[order]
+        lo, hi = np.full((S, len(controls)), np.inf), np.full((S, len(controls)), -np.inf)
+        has = np.zeros(S, dtype=bool)
+        if len(sub):
+            first = np.flatnonzero(np.r_[True, sub[1:] != sub[:-1]])  # each spell's rows, one segment
+            lo[sub[first]] = np.minimum.reduceat(V, first, axis=0)
+            hi[sub[first]] = np.maximum.reduceat(V, first, axis=0)
+            has[sub[first]] = True
+        base.cache[key] = (spell, lo, hi, has)
+    spell, lo, hi, has = base.cache[key]
+    present = frame.cache.get("spells_drawn")
+    if present is None:
+        present = frame.cache["spells_drawn"] = np.bincount(spell[idx], minlength=len(has)) > 0
+    sel = present & has
+    if not sel.any():  # no complete rows: every control is constant
+        return np.ones(len(controls), dtype=bool)
+    return lo[sel].min(axis=0) == hi[sel].max(axis=0)
 
 
 def _sample_and_terms_direct(o: dict[str, Any], frame: Frame):
@@ -373,8 +496,8 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
         try:
             try:
                 r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
-            except (lean.Fallback, np.linalg.LinAlgError):
-                if init is None:
+            except (lean.Fallback, np.linalg.LinAlgError) as exc:
+                if init is None or getattr(exc, "final", False):  # no maximum: no start can help
                     raise
                 # Newton from the warm start can fail where it succeeds from the default start (a
                 # full-sample coefficient far out, probabilities that round to 0 or 1 on the draw):
