@@ -155,9 +155,9 @@ resamples the p-value of the median is {inf['p_median']:.3f} and that of the sha
 draws could not be fitted (mostly the main model's rare termination types, separated in a draw) and are
 left out of that draw's median and share. With B = {B} the smallest
 attainable p-value is 1/(B + 1) = {1 / (B + 1):.3f}: this report is built by `make reports` on two cores,
-and B is kept small so that it builds in about a minute (68 s and 78 s measured on two cores at load 3.3-3.8,
-shared with other work, on 2026-12-02, against 103 s for the version before the refits declined separated
-models without iterating and the 730-day spells were read from the built tables, run between them). The
+and B is kept small so that it builds in well under a minute (35 s in `make bench` on two cores at load 1.5-2,
+on 2026-12-02, beside the other analyses; 84 s the day before, when separated models were still iterated
+until they failed and the 730-day spells were rebuilt from the episodes). The
 full run with B = {B_FULL}
 (`peacestats multiverse run analyses/multiverse_ucdp_peace.toml --bootstrap {B_FULL}`, on a cluster with
 `--scheduler`) gives p-values resolved to 1/{B_FULL + 1}; the README gives the measured time.

@@ -29,7 +29,10 @@ def _cox_row(cox: dict | None, label: str) -> dict | None:
 
 
 def _make_reports(reports: dict | None) -> float | None:
-    """Fetch and build (one at a time) plus the analyses and index as ``make -jJOBS`` runs them."""
+    """Fetch and build (one at a time) plus the analyses and index as ``make reports`` runs them.
+
+    The analyses run through ``peacestats report run --jobs JOBS``.
+    """
     if reports is None:
         return None
     par = reports.get("parallel")
