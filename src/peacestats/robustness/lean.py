@@ -303,33 +303,21 @@ def weibull_separated(X: np.ndarray, ev: np.ndarray) -> bool:
     the failures' terms do not change and the censored rows' terms ``-exp((y - X b) / sigma)``
     rise towards a limit they never reach: the likelihood has a supremum and no maximum, so
     survreg's search (:func:`peacestats.models.engines.parametric.fit`) cannot end at a point
-    that passes its convergence checks. ``d`` lies in the null space of the failures' rows
-    (SVD); with one dimension its sign is chosen, with more a linear programme (HiGHS)
-    looks for it; the ``d`` found is checked on the rows (1e-9 relative) before answering True.
+    that passes its convergence checks. This is the linear programme the GLMs use for counts
+    (:func:`peacestats.models.engines.glm.separation_lp` with the failures as the positive
+    outcomes, ``d = -b``); the ``d`` it finds is checked on the rows (1e-9 relative) before
+    answering True, since a declined specification must have no maximum.
     """
-    from scipy import optimize
+    from ..models.engines.glm import separation_lp
 
-    Xe, Xc = X[ev > 0], X[ev == 0]
-    if len(Xe) == 0 or len(Xc) == 0:
+    if not (ev > 0).any() or (ev > 0).all():
         return False
-    _, s, Vt = np.linalg.svd(Xe, full_matrices=True)
-    rank = int(np.sum(s > s[0] * max(Xe.shape) * np.finfo(float).eps)) if len(s) else 0
-    N = Vt[rank:].T
-    if N.shape[1] == 0:
+    b = separation_lp(X, ev, "counts")
+    if b is None:
         return False
-    P = Xc @ N
-    if N.shape[1] == 1:
-        c = np.array([1.0 if P[:, 0].sum() >= 0 else -1.0])
-    else:  # max sum(P c) subject to 0 <= P c <= 1
-        m = len(P)
-        res = optimize.linprog(-P.sum(axis=0), A_ub=np.vstack([-P, P]), b_ub=np.r_[np.zeros(m), np.ones(m)],
-                               bounds=[(None, None)] * N.shape[1], method="highs")
-        if res.status != 0:
-            return False
-        c = res.x
-    d = N @ c
+    d = -b
     scale = float(np.abs(X).max() * np.linalg.norm(d))
-    on_failures, on_censored = Xe @ d, Xc @ d
+    on_failures, on_censored = X[ev > 0] @ d, X[ev == 0] @ d
     return bool(scale > 0 and np.all(np.abs(on_failures) <= 1e-9 * scale) and np.all(on_censored >= -1e-9 * scale)
                 and on_censored.max() > 1e-6 * scale)
 
