@@ -169,7 +169,7 @@ def run_analyses(scripts: Sequence[str | os.PathLike], jobs: int = 1, echo: Call
     except BaseException:  # interrupted: stop the children we started, then pass the interrupt on
         _stop(running)
         raise
-    return _summary(paths, failed, echo)
+    return _summary(failed, echo)
 
 
 def _stop(running: dict) -> None:
@@ -184,7 +184,7 @@ def _stop(running: dict) -> None:
     running.clear()
 
 
-def _summary(paths: list[Path], failed: list[Path], echo: Callable[[str], None]) -> int:
+def _summary(failed: list[Path], echo: Callable[[str], None]) -> int:
     if not failed:
         return 0
     echo(f"peacestats report run: {', '.join(p.stem for p in failed)} failed (the message is above); "
@@ -198,4 +198,4 @@ def _run_plain(paths: list[Path], echo: Callable[[str], None]) -> int:  # pragma
         if subprocess.run([sys.executable, str(script)], check=False).returncode != 0:
             failed.append(script)
             break
-    return _summary(paths, failed, echo)
+    return _summary(failed, echo)
