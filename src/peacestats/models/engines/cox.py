@@ -88,10 +88,7 @@ class CoxData:
 
     @cached_property
     def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        times = np.unique(np.concatenate([self.start, self.stop]))
-        T = len(times) + 1
-        return (self.strata * T + _time_rank(times, self.start),
-                self.strata * T + _time_rank(times, self.stop), times, T)
+        return _stratum_time_keys(self.start, self.stop, self.strata)
 
     @property
     def key_start(self) -> np.ndarray:
@@ -129,6 +126,13 @@ class CoxData:
         return _stable_order(self.key_stop)
 
 
+def _stratum_time_keys(start, stop, strata) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``(key_start, key_stop, times, T)``: integer ``stratum * T + time rank`` keys of each row's entry and exit."""
+    times = np.unique(np.concatenate([start, stop]))
+    T = len(times) + 1
+    return strata * T + _time_rank(times, start), strata * T + _time_rank(times, stop), times, T
+
+
 def _event_bins(start, stop, event, strata):
     """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
     ev_rows = np.flatnonzero(event)
@@ -136,10 +140,7 @@ def _event_bins(start, stop, event, strata):
         etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
         lo, hi = _count_le_times(etimes, start, stop)
     else:  # (stratum, time) keys: a row's bins lie between its stratum's event groups
-        times = np.unique(np.concatenate([start, stop]))
-        T = len(times) + 1
-        ks = strata * T + _time_rank(times, start)
-        ke = strata * T + _time_rank(times, stop)
+        ks, ke, _, _ = _stratum_time_keys(start, stop, strata)
         ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
         lo = _count_le(ekeys, ks)
         hi = _count_le(ekeys, ke)
@@ -308,11 +309,8 @@ class Eval:
     def wgt(self) -> np.ndarray | None:
         """n: the hazard summed over each row's interval (computed on first use)."""
         if self._wgt is None and self._cd is not None and self.temp1 is not None:
-            cd, A = self._cd, np.concatenate([[0.0], np.cumsum(self.temp1)])
-            wgt = A[cd.idx_hi] - A[cd.idx_lo]
-            if cd.efron:
-                wgt[cd.dr] -= (self.temp1 - self.temp2)[cd.dg]
-            self._wgt = wgt
+            cd = self._cd
+            self._wgt = _interval_hazard(cd, self.temp1, self.temp2, cd.idx_lo, cd.idx_hi, cd.dr)
         return self._wgt
 
     def information(self) -> np.ndarray:
@@ -330,6 +328,20 @@ class Eval:
         if self.mean is None or self.h is None or wgt is None:
             raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
         return self.mean, self.h, wgt
+
+
+def _interval_hazard(cd: CoxData, temp1: np.ndarray, temp2: np.ndarray | None, lo: np.ndarray, hi: np.ndarray,
+                     events: np.ndarray) -> np.ndarray:
+    """The hazard summed over the event groups ``lo <= g < hi`` of each row: those in its (entry, exit].
+
+    Efron: less the event rows' own share of their tied group.
+    ``events``: the positions of the event rows ``cd.dr`` among the rows of ``lo`` and ``hi``.
+    """
+    A = np.concatenate([[0.0], np.cumsum(temp1)])
+    wgt = A[hi] - A[lo]
+    if cd.efron:
+        wgt[events] -= (temp1 - temp2)[cd.dg]
+    return wgt
 
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
@@ -362,10 +374,7 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     E = cd.E
     temp1 = np.bincount(dg, weights=h, minlength=E)
     temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
-    A = np.concatenate([[0.0], np.cumsum(temp1)])
-    wgt_a = A[cd.hi_a] - A[cd.lo_a]
-    if cd.efron:
-        wgt_a[cd.dra] -= (temp1 - temp2)[dg]
+    wgt_a = _interval_hazard(cd, temp1, temp2, cd.lo_a, cd.hi_a, cd.dra)
     imat = (cd.XaT * (ra * wgt_a)) @ cd.XaT.T - (mean * mw[:, None]).T @ mean
     out.imat = (imat + imat.T) / 2
     out.h, out.temp1, out.temp2 = h, temp1, temp2
