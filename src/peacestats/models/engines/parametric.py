@@ -126,7 +126,7 @@ def fit(D: Data, start: np.ndarray, maxiter: int = 200):
 
     memo: dict[bytes, tuple] = {}
 
-    def parts(t, need):
+    def parts(t):
         """loglik_parts at ``t``; the optimizer asks for the value, gradient and Hessian at the same
         point one after another, so the last few points keep all three (the same numbers)."""
         key = np.asarray(t, dtype=float).tobytes()
@@ -137,15 +137,15 @@ def fit(D: Data, start: np.ndarray, maxiter: int = 200):
         return memo[key]
 
     def fun(t):
-        ll, _, _ = parts(t, 0)
+        ll, _, _ = parts(t)
         return -ll if np.isfinite(ll) else np.inf
 
     def jac(t):
-        _, U, _ = parts(t, 1)
+        _, U, _ = parts(t)
         return -U.sum(axis=0)
 
     def hess(t):
-        return -parts(t, 2)[2]
+        return -parts(t)[2]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
