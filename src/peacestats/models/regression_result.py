@@ -58,7 +58,6 @@ class RegressionResult(ModelResult):
     null_deviance: float | None = None
     n_dropped: int = 0
     dropped_by: dict[str, int] = field(default_factory=dict)
-    _design_info: Any = None
     model_frame: pd.DataFrame | None = None
     variables: list[str] = field(default_factory=list)
     offset_name: str | None = None
@@ -73,9 +72,7 @@ class RegressionResult(ModelResult):
     @property
     def design_info(self) -> Any:
         """patsy's ``DesignInfo`` of the formula (for ``predict`` and ``simulate_qoi``), built on first use."""
-        if self._design_info is None and self._design is not None:
-            self._design_info = self._design.info()
-        return self._design_info
+        return self._design.info() if self._design is not None else None
 
     @property
     def pseudo_r2(self) -> float | None:
@@ -274,7 +271,6 @@ def make_result(d: _frame.Design, params, V, flavour, codes, G, factor, pieces, 
         fitted=pd.Series(mu, index=rows.index, name="fitted"),
         n_dropped=n_dropped,
         dropped_by=dict(d.dropped_by),
-        _design_info=d.design_info,
         _design=d,
         model_frame=d.frame,
         variables=d.variables,
