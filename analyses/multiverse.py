@@ -20,13 +20,10 @@
 # 2020) shows them all, sorted, with the options of each below; the median estimate and the
 # share of significant specifications are compared with their distribution under the null by a
 # centred cluster bootstrap (whole conflicts resampled). Nothing here depends on the number of
-# Dask workers: the draws are seeded by the resample number and the data, not the worker.
+# workers: the draws are seeded by the resample number and the data, not the worker.
 
 # %%
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -43,6 +40,7 @@ from peacestats.robustness import (  # noqa: E402
     spec_curve_figure,
 )
 from peacestats.robustness import ucdp_peace  # noqa: E402
+from peacestats.robustness.run import uses_dask  # noqa: E402
 
 # PEACESTATS_MULTIVERSE_CONFIG runs the report on another declaration (the tests use a small one)
 CONFIG = Path(os.environ.get("PEACESTATS_MULTIVERSE_CONFIG")
@@ -72,15 +70,14 @@ rep = Report(
 # ## Run every specification and the null curve
 
 # %%
-# The run goes through the command line in a subprocess: Dask's LocalCluster starts its workers with
-# multiprocessing's "spawn", which would re-run this script (a module without a __main__ guard) in each
-# worker; `python -m peacestats` is safe. A fresh folder each time: nothing is reused from another build.
-with tempfile.TemporaryDirectory(prefix="peacestats-multiverse-") as tmp:
-    subprocess.run([sys.executable, "-m", "peacestats", "multiverse", "run", str(CONFIG), "--workers", str(WORKERS),
-                    "--bootstrap", str(B), "--output", tmp, "--quiet"], check=True, stdout=subprocess.DEVNULL)
-    res = run_multiverse(mv, output=tmp, workers=0, progress=False)  # read back: nothing left to fit
-    null = run_null(mv, resamples=B, seed=SEED, unit=UNIT, output=tmp, workers=0, progress=False)
-assert res.attrs["fitted_now"] == 0 and null.attrs["fitted_now"] == 0
+# Fitted in this process and WORKERS processes forked from it (Linux). Where workers would need a Dask
+# LocalCluster instead, whose "spawn" start would re-run this script (a module without a __main__ guard) in
+# each worker, the fits stay in this process. Nothing is written or read back: no result of another build is
+# reused, and the numbers do not depend on the number of workers.
+workers = WORKERS if not uses_dask(workers=WORKERS) else 0
+res = run_multiverse(mv, workers=workers, chunk_size=CHUNK, progress=False)
+null = run_null(mv, resamples=B, seed=SEED, unit=UNIT, workers=workers, progress=False)
+assert res.attrs["fitted_now"] == len(res) and null.attrs["fitted_now"] == len(null)
 inf = curve_inference(res, null)
 dims = list(mv.dimensions)
 ok = res[res["error_type"].isna()]

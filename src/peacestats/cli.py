@@ -173,16 +173,19 @@ def _cmd_multiverse_run(args) -> int:
 
     from . import config
     from .robustness import curve_inference, dask_client, load_config, run_multiverse, run_null, spec_curve_figure
+    from .robustness.run import uses_dask
 
     cfg = load_config(args.config)
     mv, null_cfg = cfg["multiverse"], cfg["null"]
     out = Path(args.output) if args.output else config.reports_dir() / "multiverse" / Path(args.config).stem
     B = int(args.bootstrap if args.bootstrap is not None else null_cfg.get("resamples", 50))
-    on = args.scheduler or f"a LocalCluster with {args.workers or 'one worker per core'} worker(s)"
+    dask = uses_dask(scheduler=args.scheduler, workers=args.workers)
+    n = args.workers if args.workers is not None else "one per core"
+    on = args.scheduler or ("this process" if args.workers == 0 else
+                            f"{'a LocalCluster' if dask else 'forked processes'} ({n} worker(s))")
     print(f"{mv.size} specifications of {mv.analysis} on {on}; results in {out}")
     # one client for the specifications and the null: the cluster starts once, the data go out once
-    local = args.workers == 0 and not args.scheduler
-    with contextlib.nullcontext() if local else dask_client(scheduler=args.scheduler, workers=args.workers) as cl:
+    with dask_client(scheduler=args.scheduler, workers=args.workers) if dask else contextlib.nullcontext() as cl:
         where = dict(client=cl, workers=args.workers, output=out, progress=False if args.quiet else None)
         res = run_multiverse(mv, chunk_size=int(cfg["run"].get("chunk_size", 8)), **where)
         failed = int(res["error_type"].notna().sum())
@@ -254,7 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     mr = msub.add_parser("run", help="fit every specification of CONFIG, the null curve, and the spec-curve figure")
     mr.add_argument("config", metavar="CONFIG", help="multiverse TOML file, e.g. analyses/multiverse_ucdp_peace.toml")
     where = mr.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, help="LocalCluster worker processes (default: cores; 0: no Dask)")
+    where.add_argument("--workers", type=int, help="worker processes, forked on Linux, a Dask LocalCluster elsewhere "
+                       "(default: cores; 0: fit in this process)")
     where.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask scheduler, tcp://host:8786")
     mr.add_argument("--bootstrap", type=int, metavar="B", help="null resamples (default: the config's, else 50)")
     mr.add_argument("--output", metavar="DIR", help="results folder (default reports/multiverse/<CONFIG name>)")

@@ -27,9 +27,10 @@ from typing import Any, Iterator
 import pandas as pd
 
 from ..errors import MultiverseError, OutputError
+from . import forked
 from .specs import Multiverse, Specification, _canonical, data_fingerprint
 
-__all__ = ["run_multiverse", "run_null", "resample_seed", "RESULT_COLUMNS", "NULL_COLUMNS"]
+__all__ = ["run_multiverse", "run_null", "resample_seed", "uses_dask", "RESULT_COLUMNS", "NULL_COLUMNS"]
 
 RESULT_COLUMNS = ["estimate", "std_error", "conf_low", "conf_high", "p_value", "n", "events", "clusters",
                   "dropped", "warning", "error_type", "error"]
@@ -226,13 +227,34 @@ def _plan(multiverse: Multiverse, processed) -> tuple[Any, str, list[Specificati
     return a, fingerprint, multiverse.expand(fingerprint)
 
 
-def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path | None, desc: str,
-             progress: bool | None, client, scheduler: str | None, workers: int | None) -> list[pd.DataFrame]:
-    """Run ``fn(args[0], data, *args[1:])`` for every ``(name, args)`` task, in this process or on Dask.
+def uses_dask(client=None, scheduler: str | None = None, workers: int | None = None) -> bool:
+    """Whether a run with these settings goes to Dask.
 
-    ``data`` (or ``prepare()`` when it is ``None``) goes to every worker once. Each result is
-    written as ``folder/part-<name>.parquet`` as soon as it arrives (``folder=None``: not written).
-    ``workers=0`` without a client or scheduler runs in this process, without Dask.
+    A client or a scheduler address always does. Otherwise ``workers=0`` fits in this
+    process, and ``workers`` >= 1 (default: the number of cores) in processes forked from
+    this one (:mod:`peacestats.robustness.forked`) on Linux, on a Dask LocalCluster elsewhere.
+    """
+    if client is not None or scheduler:
+        return True
+    return workers != 0 and not forked.available()
+
+
+def _local_workers(workers: int | None) -> int:
+    n = int(workers if workers is not None else (os.cpu_count() or 1))
+    if n < 0:
+        raise MultiverseError(f"workers must be at least 0, not {n}")
+    return n
+
+
+def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path | None, desc: str,
+             progress: bool | None, client, scheduler: str | None, workers: int | None,
+             prime: bool = False) -> list[pd.DataFrame]:
+    """Run ``fn(args[0], data, *args[1:])`` for every ``(name, args)`` task: in this process, forked, or on Dask.
+
+    ``data`` (or ``prepare()`` when it is ``None``) goes to every worker once (:func:`uses_dask`
+    says where the tasks run). Each result is written as ``folder/part-<name>.parquet`` as soon
+    as it arrives (``folder=None``: not written). ``prime``: forked workers first fit, between
+    them, the warm starts this process does not have yet (the null curve's refits start there).
     """
     if not tasks:
         return []
@@ -241,17 +263,45 @@ def _execute(tasks: list[tuple[str, tuple]], fn, data, *, prepare, folder: Path 
     total = sum(len(g) for _, args in tasks for g in args[-1])
     out: list[pd.DataFrame] = []
     with _progress(total, desc, progress) as bar:
-        if workers == 0 and client is None and scheduler is None:
-            for name, args in tasks:
-                df = fn(args[0], data, *args[1:])
-                if folder is not None:
-                    _write_part(folder, name, df)
-                out.append(df)
-                bar.update(len(df))
-        else:
+        if uses_dask(client, scheduler, workers):
             with dask_client(client, scheduler, workers) as cl:
                 out += _submit_all(cl, tasks, fn, data, folder, bar)
+            return out
+        n = _local_workers(workers)
+        if n == 0:
+            done: Iterator[tuple[str, pd.DataFrame]] = ((name, fn(args[0], data, *args[1:])) for name, args in tasks)
+        else:
+            if prime:
+                _prime_warm_starts(tasks, data, n)
+            done = forked.run_forked(tasks, fn, data, n)
+        for name, df in done:
+            if folder is not None:
+                _write_part(folder, name, df)
+            out.append(df)
+            bar.update(len(df))
     return out
+
+
+def _no_fit(analysis: str, data, chunk) -> None:
+    """A task that fits nothing itself: its forked worker computes the chunk's warm starts."""
+
+
+def _prime_warm_starts(tasks: list[tuple[str, tuple]], data, workers: int) -> None:
+    """Fit the warm starts of the tasks' groups that this process lacks, on ``workers`` forked processes."""
+    analysis = tasks[0][1][0]
+    a = _analysis(analysis)
+    seen: dict[str, list] = {}
+    for _, args in tasks:
+        for group in args[-1]:
+            seen.setdefault(group[0][0], group)
+    missing = {_canonical(o) for o, _ in a.warm_starts([g[0][2] for g in seen.values()], data, missing_only=True)}
+    groups = [g for g in seen.values() if _canonical(g[0][2]) in missing]
+    if not groups:
+        return
+    size = -(-len(groups) // (4 * workers))  # a few tasks per worker, to balance
+    chunks = [groups[i:i + size] for i in range(0, len(groups), size)]
+    for _ in forked.run_forked([(f"w{i}", (analysis, c)) for i, c in enumerate(chunks)], _no_fit, data, workers):
+        pass
 
 
 #: the data last sent to the workers of a client: ``(client, data, future)``
@@ -418,8 +468,8 @@ def run_null(
     frames = [done] if done is not None else []
     frames += _execute(tasks, null_chunk, data, folder=folder, desc="null resamples x specifications",
                        progress=progress, client=client, scheduler=scheduler, workers=workers,
-                       prepare=lambda: _prepare(a, multiverse, processed, Path(output) if output else None,
-                                                fingerprint))
+                       prime=True, prepare=lambda: _prepare(a, multiverse, processed,
+                                                            Path(output) if output else None, fingerprint))
     if not frames:
         return _typed(pd.DataFrame(columns=NULL_COLUMNS))
     res = pd.concat(frames, ignore_index=True)

@@ -506,6 +506,37 @@ def warm_start(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> di
     return frame.cache[key]
 
 
+def warm_starts(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]],
+                missing_only: bool = False) -> list[tuple[dict[str, Any], dict[str, float] | None]]:
+    """``(options, warm_start(options, data))`` for each model, to hand to another process.
+
+    ``missing_only``: instead, the options whose warm start is not yet known here (nothing
+    is fitted), each with ``None``. :func:`adopt_warm_starts` takes them in another process.
+    """
+    out: list[tuple[dict[str, Any], dict[str, float] | None]] = []
+    for options in options_list:
+        o = _options(options)
+        if o["recurrence"] not in data or o["estimator"] not in LEVELS:
+            continue  # a specification that cannot be fitted (its error is recorded): no start
+        if missing_only:
+            if _start_key(o) not in data[o["recurrence"]][LEVELS[o["estimator"]]].cache:
+                out.append((options, None))
+            continue
+        try:
+            out.append((options, warm_start(o, data)))
+        except MultiverseError:  # unknown options: the fit records the error, and there is no start
+            continue
+    return out
+
+
+def adopt_warm_starts(data: dict[str, dict[str, Frame]],
+                      starts: list[tuple[dict[str, Any], dict[str, float] | None]]) -> None:
+    """Keep warm starts computed in another process on the same ``data`` (from :func:`warm_starts`)."""
+    for options, coef in starts:
+        o = _options(options)
+        data[o["recurrence"]][LEVELS[o["estimator"]]].cache.setdefault(_start_key(o), coef)
+
+
 def fit_specification(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> dict[str, Any]:
     """Fit one specification (its ``cluster`` option included): :func:`fit_group` for one clustering."""
     cluster = _options(options)["cluster"]
