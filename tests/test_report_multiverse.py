@@ -1,8 +1,8 @@
 """The multiverse report (analyses/multiverse.py) on a small declaration: 16 specifications, B = 3.
 
 The full report (1,152 specifications, B = 20) is built by ``make reports``; here the same
-script runs end to end on the built tables, through the command line and a one-worker
-LocalCluster, and its numbers are checked against the multiverse run read back in Python.
+script runs end to end on the built tables, with one forked worker, and its numbers are checked
+against the multiverse run in Python; a second run reads its fits from the results cache.
 """
 
 from __future__ import annotations
@@ -49,8 +49,31 @@ def report(tmp_path_factory, built_tables) -> tuple[Path, Path]:
     cfg = tmp / "small.toml"
     cfg.write_text(SMALL)
     out = tmp / "reports"
-    run_analysis("multiverse", out, processed=built_tables, PEACESTATS_MULTIVERSE_CONFIG=str(cfg))
+    run_analysis("multiverse", out, processed=built_tables, PEACESTATS_MULTIVERSE_CONFIG=str(cfg),
+                 PEACESTATS_CACHE_DIR=str(tmp / "cache"))
     return out, cfg
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_report_from_the_results_cache_is_the_same_bytes(report, built_tables):
+    out, cfg = report
+    cache = cfg.parent / "cache"
+    parts = {p: p.stat().st_mtime_ns for p in cache.rglob("part-*.parquet")}
+    assert len(parts) == 4 + 3  # 16 specifications in chunks of 4 (8 fits); one partition per draw
+    again = cfg.parent / "reports_again"
+    run_analysis("multiverse", again, processed=built_tables, PEACESTATS_MULTIVERSE_CONFIG=str(cfg),
+                 PEACESTATS_CACHE_DIR=str(cache))
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("part-*.parquet")} == parts  # nothing refitted
+    assert _files(again) == _files(out)
+    # without the cache: everything fitted now, the same bytes
+    fresh = cfg.parent / "reports_fresh"
+    run_analysis("multiverse", fresh, processed=built_tables, PEACESTATS_MULTIVERSE_CONFIG=str(cfg),
+                 PEACESTATS_CACHE_DIR=str(cfg.parent / "other_cache"), PEACESTATS_NO_CACHE="1")
+    assert not (cfg.parent / "other_cache").exists()
+    assert _files(fresh) == _files(out)
 
 
 def test_report_states_the_specifications_and_b(report):

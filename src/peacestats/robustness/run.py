@@ -20,12 +20,15 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
 
+from .. import io
 from ..errors import MultiverseError, OutputError
 from . import forked
 from .specs import Multiverse, Specification, _canonical, data_fingerprint
@@ -164,20 +167,32 @@ def dask_client(client=None, scheduler: str | None = None, workers: int | None =
 
 
 def _read_parts(folder: Path) -> pd.DataFrame | None:
+    """The partitions in ``folder``, concatenated; one that cannot be read is left out (its fits are redone)."""
     parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-    if not parts:
-        return None
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    frames = []
+    for p in parts:
+        try:
+            frames.append(pd.read_parquet(p))
+        except Exception as exc:  # noqa: BLE001 - a damaged partition is refitted, not trusted
+            warnings.warn(f"multiverse: cannot read {p} ({type(exc).__name__}: {exc}); its fits are redone",
+                          RuntimeWarning, stacklevel=2)
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _write_part(folder: Path, name: str, df: pd.DataFrame) -> Path:
+    """``folder/part-<name>.parquet``, whole or not at all (a temporary file of this process, then a rename)."""
+    path = folder / f"part-{name}.parquet"
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"part-{name}.parquet"
-        tmp = folder / f".part-{name}.parquet.tmp"
+        fd, tmp = tempfile.mkstemp(prefix=f".part-{name}.", suffix=".tmp", dir=folder)  # unique: runs may share
+        os.close(fd)
         df.to_parquet(tmp, index=False)
-        tmp.replace(path)  # a partition is there whole or not at all
+        os.chmod(tmp, io.default_mode())
+        os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {folder}: {exc}") from exc
     return path
 
@@ -507,8 +522,4 @@ def _prepare(a, multiverse: Multiverse, processed, output: Path | None, fingerpr
 def _write_manifest(out_dir: Path, multiverse: Multiverse, fingerprint: str, specs: list[Specification]) -> None:
     info = {"analysis": multiverse.analysis, "dimensions": multiverse.dimensions, "exclude": multiverse.exclude,
             "data_sha256": fingerprint, "specifications": len(specs)}
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "multiverse.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-    except OSError as exc:
-        raise OutputError(f"cannot write {out_dir}: {exc}") from exc
+    io.write_text(out_dir / "multiverse.json", json.dumps(info, indent=2, sort_keys=True) + "\n")
