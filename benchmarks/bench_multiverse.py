@@ -1,4 +1,4 @@
-"""Benchmark: the ucdp_peace multiverse (1,152 specifications) on 1 and 2 local Dask workers.
+"""Benchmark: the ucdp_peace multiverse (1,152 specifications) on 1 and 2 local workers.
 
 Measures, on the real built tables (``data/processed``):
 
@@ -13,9 +13,10 @@ Measures, on the real built tables (``data/processed``):
   default start (no warm start) on the same draws;
 * specifications per second on a LocalCluster of 1 and of 2 single-threaded worker
   processes (cluster start-up timed apart), and the speed-up ratio;
-* the report's run as ``peacestats multiverse run`` does it (every specification and B
-  resamples on one LocalCluster of 2 workers, data prepared in this process), beside
-  the time measured before this fast path (:data:`BEFORE_REPORT`);
+* the report's run as the report and ``peacestats multiverse run`` do it (every
+  specification and B resamples on 2 processes forked from this one, data prepared
+  here), and the same on a 2-worker LocalCluster, beside the time measured before the
+  fast path (:data:`BEFORE_REPORT`);
 * from those, the time a 1,000-specification x 200-resample null would take on N
   workers, assuming the 2-worker efficiency holds (an optimistic bound for many
   machines: network and scheduler overhead grow with N).
@@ -123,22 +124,36 @@ def _cold_resample(mv, data, fp, groups) -> float:
     return (time.process_time() - c) / n
 
 
-def _report_run(mv, B: int) -> dict:
-    """Every specification and B resamples on one 2-worker LocalCluster, as the report runs them (wall clock)."""
+def _report_run(mv, B: int, dask: bool) -> dict:
+    """Every specification and B resamples on 2 workers (wall and CPU clock, this process and its children).
+
+    ``dask``: on one 2-worker LocalCluster (as ``--scheduler`` runs would, locally); else on 2
+    processes forked from this one, as the report and ``peacestats multiverse run`` run them on Linux.
+    Each run prepares its own data (a fresh process's cost), in an empty output folder.
+    """
+    import contextlib
+    import resource
     import tempfile
 
+    from peacestats.robustness import run as run_module
     from peacestats.robustness import run_multiverse, run_null
     from peacestats.robustness.run import dask_client
 
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, dask_client(workers=2) as client:
+    def cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+    run_module._PREPARED.clear()
+    t0, c0 = time.perf_counter(), cpu()
+    with tempfile.TemporaryDirectory() as tmp, (dask_client(workers=2) if dask else contextlib.nullcontext()) as cl:
         t1 = time.perf_counter()
-        res = run_multiverse(mv, client=client, output=tmp, chunk_size=16, progress=False)
+        res = run_multiverse(mv, client=cl, workers=2, output=tmp, chunk_size=16, progress=False)
         t2 = time.perf_counter()
-        null = run_null(mv, resamples=B, client=client, output=tmp, progress=False)
+        null = run_null(mv, resamples=B, client=cl, workers=2, output=tmp, progress=False)
         t3 = time.perf_counter()
     return {"cluster_start_seconds": t1 - t0, "specifications_seconds": t2 - t1, "null_seconds": t3 - t2,
-            "total_seconds": time.perf_counter() - t0, "fits": len(res) + len(null)}
+            "total_seconds": time.perf_counter() - t0, "cpu_seconds": cpu() - c0, "fits": len(res) + len(null),
+            "workers": "2 Dask LocalCluster workers" if dask else "2 forked processes"}
 
 
 def main() -> None:
@@ -183,8 +198,9 @@ def main() -> None:
     report_B = int(cfg["report"].get("resamples", 20))
     report_cpu = prep_cpu + (1 + report_B) * per_resample * len(specs)
     load_before = os.getloadavg()[0]
-    report = _report_run(mv, report_B)
+    report = _report_run(mv, report_B, dask=False)
     report.update(load_before=load_before, load_after=os.getloadavg()[0], before=BEFORE_REPORT)
+    report_dask = _report_run(mv, report_B, dask=True)
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     out = {"machine": machine, "specifications": len(specs), "fits": len(groups),
@@ -193,7 +209,7 @@ def main() -> None:
            "bootstrap_cpu_seconds_per_spec_resample": per_resample,
            "bootstrap_cpu_seconds_per_draw": per_resample * len(specs),
            "bootstrap_cpu_seconds_per_spec_resample_default_start": per_resample_cold,
-           "cluster_draw_cpu_seconds": draw, "report_run": report,
+           "cluster_draw_cpu_seconds": draw, "report_run": report, "report_run_dask": report_dask,
            "dask": dask_rows, "speedup_2_vs_1": ratio, "projection_1000x200": projection,
            "report_resamples": report_B, "report_cpu_seconds_estimate": report_cpu}
     md = [
@@ -214,12 +230,14 @@ def main() -> None:
         f"{1 / per_resample_cold:.0f} per second, from the default start; the cluster draw itself, one per "
         f"draw: {draw:.3f} s).", "",
         f"The report's run (every specification and B = {report_B} resamples, {report['fits']:,} specification "
-        f"fits, on one LocalCluster of 2 workers, as `peacestats multiverse run` does): "
-        f"{report['total_seconds']:.1f} s wall ({report['cluster_start_seconds']:.1f} s cluster start, "
-        f"{report['specifications_seconds']:.1f} s specifications with data preparation, "
+        f"fits, on 2 processes forked from the one that prepared the data, as the report and `peacestats "
+        f"multiverse run` do on Linux): {report['total_seconds']:.1f} s wall and {report['cpu_seconds']:.1f} CPU "
+        f"seconds ({report['specifications_seconds']:.1f} s specifications with data preparation, "
         f"{report['null_seconds']:.1f} s null), {report['fits'] / report['total_seconds']:.0f} specifications per "
-        f"second; load average {report['load_before']:.1f} before, {report['load_after']:.1f} after. Before this "
-        f"fast path: {BEFORE_REPORT['seconds']:.0f} s ({BEFORE_REPORT['measured']}).", "",
+        f"second; load average {report['load_before']:.1f} before, {report['load_after']:.1f} after. The same on "
+        f"a 2-worker Dask LocalCluster: {report_dask['total_seconds']:.1f} s wall and "
+        f"{report_dask['cpu_seconds']:.1f} CPU seconds ({report_dask['cluster_start_seconds']:.1f} s cluster "
+        f"start). Before the fast path: {BEFORE_REPORT['seconds']:.0f} s ({BEFORE_REPORT['measured']}).", "",
         "| LocalCluster workers | seconds | specifications / second | workers busy | seconds per spec on a worker "
         "| cluster start, s |", "|---|---|---|---|---|---|",
         *[f"| {r['workers']} | {r['seconds']:.1f} | {r['specs_per_second']:.1f} | {100 * r['worker_busy_share']:.0f}% "
