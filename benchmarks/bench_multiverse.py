@@ -124,7 +124,7 @@ def _cold_resample(mv, data, fp, groups) -> float:
     return (time.process_time() - c) / n
 
 
-def _report_run(mv, B: int, dask: bool) -> dict:
+def _report_run(mv, B: int, dask: bool, chunk: int) -> dict:
     """Every specification and B resamples on 2 workers (wall and CPU clock, this process and its children).
 
     ``dask``: on one 2-worker LocalCluster (as ``--scheduler`` runs would, locally); else on 2
@@ -147,7 +147,7 @@ def _report_run(mv, B: int, dask: bool) -> dict:
     t0, c0 = time.perf_counter(), cpu()
     with tempfile.TemporaryDirectory() as tmp, (dask_client(workers=2) if dask else contextlib.nullcontext()) as cl:
         t1 = time.perf_counter()
-        res = run_multiverse(mv, client=cl, workers=2, output=tmp, chunk_size=16, progress=False)
+        res = run_multiverse(mv, client=cl, workers=2, output=tmp, chunk_size=chunk, progress=False)
         t2 = time.perf_counter()
         null = run_null(mv, resamples=B, client=cl, workers=2, output=tmp, progress=False)
         t3 = time.perf_counter()
@@ -198,9 +198,10 @@ def main() -> None:
     report_B = int(cfg["report"].get("resamples", 20))
     report_cpu = prep_cpu + (1 + report_B) * per_resample * len(specs)
     load_before = os.getloadavg()[0]
-    report = _report_run(mv, report_B, dask=False)
+    chunk = int(cfg["run"].get("chunk_size", 16))
+    report = _report_run(mv, report_B, dask=False, chunk=chunk)
     report.update(load_before=load_before, load_after=os.getloadavg()[0], before=BEFORE_REPORT)
-    report_dask = _report_run(mv, report_B, dask=True)
+    report_dask = _report_run(mv, report_B, dask=True, chunk=chunk)
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     out = {"machine": machine, "specifications": len(specs), "fits": len(groups),

@@ -16,6 +16,7 @@ import pytest
 from peacestats.errors import SpecificationError
 from peacestats.models import frame as _frame
 from peacestats.models.engines import cox as cox_engine
+from peacestats.models.engines.glm import separation_lp
 from peacestats.robustness import Multiverse, lean, run_null, ucdp_peace
 from peacestats.robustness import run as run_mod
 from peacestats.robustness.frames import Frame
@@ -186,6 +187,30 @@ def test_weibull_separation_is_found_without_survreg_search(monkeypatch):
     assert pickle.loads(pickle.dumps(exc.value)).final
 
 
+def test_weibull_separation_screen_finds_pairs_and_leaves_the_rest_to_the_linear_programme(monkeypatch):
+    from peacestats.models.engines import glm
+
+    rng = np.random.default_rng(8)
+    n = 200
+    failed = (rng.random(n) < 0.6).astype(float)
+    a = (rng.random(n) < 0.5).astype(float)
+    b = np.where(failed == 1, a, np.where(rng.random(n) < 0.5, 0.0, a))  # = a on failures, <= a on censored
+    z = rng.normal(size=n)
+    X = np.column_stack([np.ones(n), a, b, z])
+    assert a[failed == 0].std() > 0 and not np.all(a[failed == 1] == a[failed == 1][0])  # no single column
+    assert any(lean._separates_weibull(X, failed, d) for d in lean._simple_directions(X, failed))
+    with monkeypatch.context() as m:
+        m.setattr(glm, "separation_lp", lambda *args: pytest.fail("the screen should have decided"))
+        assert lean.weibull_separated(X, failed)
+    # three columns needed: a2 + b2 - 2 c is 0 on every failure and >= 0 on censored rows, but no single
+    # column and no difference of two is constant on the failures; the linear programme finds it
+    a2, b2 = (rng.random(n) < 0.5).astype(float), (rng.random(n) < 0.5).astype(float)
+    c = (a2 + b2) / 2 - np.where(failed == 1, 0.0, 0.25 * (rng.random(n) < 0.5))
+    X3 = np.column_stack([np.ones(n), a2, b2, c, z])
+    assert not any(lean._separates_weibull(X3, failed, d) for d in lean._simple_directions(X3, failed))
+    assert lean.weibull_separated(X3, failed)
+
+
 def test_weibull_separated_on_draws_only_where_survreg_fails(data):
     # every Weibull model on three draws: where a direction separates, the documented survreg fails too
     seen = 0
@@ -199,7 +224,10 @@ def test_weibull_separated_on_draws_only_where_survreg_fails(data):
                                              "controls": ctl})
                     mask, terms, _ = ucdp_peace._sample_and_terms(o, frame)
                     X = np.column_stack([np.ones(int(mask.sum())), frame.matrix(terms, mask)])
-                    if lean.weibull_separated(X, frame["failed"][mask]):
+                    ev = frame["failed"][mask]
+                    b = separation_lp(X, ev, "counts")  # the linear programme alone, without the screen
+                    assert lean.weibull_separated(X, ev) == (b is not None and lean._separates_weibull(X, ev, -b))
+                    if lean.weibull_separated(X, ev):
                         seen += 1
                         with pytest.raises(Exception):  # noqa: B017 - whatever survreg raises
                             lean.full("weibull", frame, mask, terms, {"conflict": "conflict_id"}, [])

@@ -312,14 +312,46 @@ def weibull_separated(X: np.ndarray, ev: np.ndarray) -> bool:
 
     if not (ev > 0).any() or (ev > 0).all():
         return False
+    if any(_separates_weibull(X, ev, d) for d in _simple_directions(X, ev)):  # the usual cases, without the LP
+        return True
     b = separation_lp(X, ev, "counts")
-    if b is None:
-        return False
-    d = -b
+    return b is not None and _separates_weibull(X, ev, -b)
+
+
+def _separates_weibull(X: np.ndarray, ev: np.ndarray, d: np.ndarray) -> bool:
+    """Whether ``X d`` is 0 on every failure and >= 0 on every censored row, > 0 on some (1e-9 relative)."""
     scale = float(np.abs(X).max() * np.linalg.norm(d))
     on_failures, on_censored = X[ev > 0] @ d, X[ev == 0] @ d
     return bool(scale > 0 and np.all(np.abs(on_failures) <= 1e-9 * scale) and np.all(on_censored >= -1e-9 * scale)
                 and on_censored.max() > 1e-6 * scale)
+
+
+def _simple_directions(X: np.ndarray, ev: np.ndarray) -> list[np.ndarray]:
+    """Candidate separating directions from a column or a difference of two (``X`` with an intercept first).
+
+    A column, or the difference of two columns, that is constant (``c``) on the failures
+    gives ``d`` (that combination minus ``c`` times the intercept), ``X d = 0`` on the
+    failures, and ``-d``: a dummy that is 0 on every failure, or two dummies that agree on
+    every failure (most separations in the multiverse's bootstrap draws). Candidates only:
+    :func:`weibull_separated` checks each on the rows.
+    """
+    k = X.shape[1]
+    if k < 2 or not np.all(X[:, 0] == 1.0):
+        return []
+    F = X[ev > 0, 1:]
+    i, j = np.triu_indices(k - 1, 1)
+    combos = np.hstack([F, F[:, i] - F[:, j]])  # each column; each difference of two
+    const = np.flatnonzero(combos.max(axis=0) == combos.min(axis=0))
+    out = []
+    for c in const:
+        d = np.zeros(k)
+        if c < k - 1:
+            d[1 + c] = 1.0
+        else:
+            d[1 + i[c - (k - 1)]], d[1 + j[c - (k - 1)]] = 1.0, -1.0
+        d[0] = -combos[0, c]
+        out += [d, -d]
+    return out
 
 
 def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],

@@ -100,6 +100,10 @@ DIMENSIONS: dict[str, list[str]] = {
 }
 #: dimensions that need no refit: every option comes from the same fit
 SHARED = ("cluster",)
+#: what the fits import when first needed: imported before local workers are forked, so each does not again
+WORKER_IMPORTS = ("scipy.optimize", "scipy.linalg", "peacestats.models.engines.cox",
+                  "peacestats.models.engines.parametric", "peacestats.models.engines.glm", "peacestats.models.cox",
+                  "peacestats.models.parametric", "peacestats.models.regression")
 CLUSTER_COLUMNS = {"conflict": "conflict_id", "country": "country"}
 ID_COLUMNS = ["spell_id", "conflict_id", "country"]
 LEVELS = {"cox": "rows", "weibull": "spells", "logit": "years"}
