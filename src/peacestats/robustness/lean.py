@@ -354,6 +354,10 @@ def _simple_directions(X: np.ndarray, ev: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+_NO_WEIBULL_MAXIMUM = ("Weibull: no maximum likelihood (a direction of the coefficients separates the failures from "
+                       "censored spells)")
+
+
 def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, str],
             init: dict[str, float] | None = None) -> dict[str, Any]:
     """Weibull survreg on one row per spell (``years``, ``failed``); PH-metric coefficient of ``terms[0]``.
@@ -364,7 +368,9 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     not (a singular information: separation), by survreg's own search
     (:func:`peacestats.models.engines.parametric.fit`) from survreg's start, whose failure
     is a :class:`Fallback`; that search is not run where the likelihood has no maximum
-    (:func:`weibull_separated`, a ``final`` :class:`Fallback`: it could only fail). ``init``: the
+    (:func:`weibull_separated`, a ``final`` :class:`Fallback`: it could only fail). The
+    common separations (a column, or a difference of two, that separates: :func:`_simple_directions`)
+    are declined before Newton starts, which could only creep after them. ``init``: the
     coefficients ``(Intercept)``, terms and ``Log(scale)`` of a fit to start Newton from.
     """
     t = frame["years"][mask].astype(float)
@@ -376,6 +382,8 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     names = ["(Intercept)", *terms]
     Xs, to_b = (X, None) if _well_conditioned(X) else _frame.rescale_design(X, 0)
     _frame.check_collinearity(Xs, names)
+    if any(_separates_weibull(Xs, ev, d) for d in _simple_directions(Xs, ev)):  # before Newton creeps after it
+        raise Fallback(_NO_WEIBULL_MAXIMUM, final=True)
     k = X.shape[1]
     b0 = np.zeros(k)
     b0[0] = np.log(t.sum() / ev.sum())
@@ -390,8 +398,7 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
         from ..models.engines import parametric as engine
 
         if weibull_separated(Xs, ev):  # ... which cannot converge where there is no maximum
-            raise Fallback("Weibull: no maximum likelihood (a direction of the coefficients separates the "
-                           "failures from censored spells)", final=True) from None
+            raise Fallback(_NO_WEIBULL_MAXIMUM, final=True) from None
 
         D = engine.Data(X=Xs, y=np.log(t), y0=np.zeros(n), trunc=np.zeros(n, dtype=bool), ev=ev, w=np.ones(n),
                         dist="weibull")
