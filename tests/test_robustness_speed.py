@@ -266,8 +266,23 @@ def test_logit_separated_finds_a_covariate_that_separates(monkeypatch):
         lean.logit(f, np.ones(n, dtype=bool), ["z", "rare"], {"g": "g"}, [])
     assert exc.value.final
     monkeypatch.setattr(lean, "logit_separated", lambda X, y: False)  # without it: Newton creeps on, declines
-    with pytest.raises(lean.Fallback, match="near 0 or 1"):
+    with pytest.raises(lean.Fallback, match="near 0 or 1") as exc:
         lean.logit(f, np.ones(n, dtype=bool), ["z", "rare"], {"g": "g"}, [])
+    assert exc.value.final  # it rose at every step: any start ends there (no retry from another start)
+
+
+def test_logit_declined_after_an_overshoot_is_not_final():
+    # Newton from a poor start overshoots (the log-likelihood falls at a step) and ends at fitted
+    # probabilities of 0 or 1; the default start reaches the maximum, so the decline must not be final
+    rng = np.random.default_rng(11)
+    n = 400
+    y = (rng.random(n) < 0.2).astype(float)
+    f = Frame({"event": y, "z": rng.normal(size=n), "g": np.arange(n) % 40})
+    rows = np.ones(n, dtype=bool)
+    with pytest.raises(lean.Fallback, match="near 0 or 1") as exc:
+        lean.logit(f, rows, ["z"], {"g": "g"}, [], init={"Intercept": 4.0, "z": -1.0})
+    assert not exc.value.final
+    assert np.isfinite(lean.logit(f, rows, ["z"], {"g": "g"}, [])["estimate"])
 
 
 def test_cox_separated_finds_a_direction_that_separates():

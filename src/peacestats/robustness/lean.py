@@ -57,8 +57,9 @@ __all__ = ["cox", "weibull", "logit", "Fallback", "cox_separated", "weibull_sepa
 class Fallback(Exception):
     """The lean path declines a problem (the message says why): the documented estimator fits it.
 
-    ``final``: the likelihood has no maximum whatever the start (separation), so no other
-    start is worth trying (:func:`weibull_separated`).
+    ``final``: no other start is worth trying: the likelihood has no maximum whatever the
+    start (separation: :func:`weibull_separated`), or the fit ended where every start ends
+    (a logit that rose at every Newton step to fitted probabilities at 0 or 1).
     """
 
     def __init__(self, message: str, final: bool = False) -> None:
@@ -442,18 +443,23 @@ def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float,
     return ll, mu, e / (d * d)
 
 
-def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _logit_newton(X: np.ndarray, y: np.ndarray,
+                  beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
 
-    Returns ``(beta, mu, w)`` at the last point (``w = mu (1 - mu)``). After 8 steps without
-    convergence, a separating covariate (:func:`logit_separated`) ends it: a ``final``
+    Returns ``(beta, mu, w, ascended)`` at the last point (``w = mu (1 - mu)``);
+    ``ascended``: the log-likelihood never fell from one step to the next (no overshoot),
+    so the path ended where any start would (the log-likelihood is concave). After 8 steps
+    without convergence, a separating covariate (:func:`logit_separated`) ends it: a ``final``
     :class:`Fallback`, as Newton would end (fitted probabilities at 0 or 1), only sooner.
     """
     ll_old = -np.inf
+    ascended = True
     for it in range(100):
         ll, mu, w = _logit_parts(X, y, beta)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
-            return beta, mu, w
+            return beta, mu, w, ascended
+        ascended = ascended and ll >= ll_old
         if it == 8 and logit_separated(X, y):  # slow going: is there a maximum at all?
             raise Fallback("logit: a covariate separates the events from the other rows (no maximum "
                            "likelihood)", final=True)
@@ -500,9 +506,12 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
     if not _well_conditioned(X) and _frame.rescale_terms(X, names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
-    beta, mu, w = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
+    beta, mu, w, ascended = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
-        raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)")
+        # final when Newton rose at every step: on the concave log-likelihood it ended where every start ends
+        # (the maximum, or creeping along a separating direction); after an overshoot another start may do better
+        raise Fallback("logit: fitted probabilities near 0 or 1 (separation?)",
+                       final=ascended and bool(np.all(np.isfinite(beta))))
     Xw = X * np.sqrt(w)[:, None]
     bread = np.linalg.inv(Xw.T @ Xw)
     s = (X @ bread[:, 1]) * (y - mu)  # the scores X (y - mu) times the bread's column

@@ -448,7 +448,7 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
             try:
                 r = _lean(o["estimator"], frame, mask, terms, cols, extra, init)
             except (lean.Fallback, np.linalg.LinAlgError) as exc:
-                if init is None or getattr(exc, "final", False):  # no maximum: no start can help
+                if init is None or getattr(exc, "final", False):  # no start can help (lean.Fallback.final)
                     raise
                 # Newton from the warm start can fail where it succeeds from the default start (a
                 # full-sample coefficient far out, probabilities that round to 0 or 1 on the draw):
