@@ -40,17 +40,18 @@ def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.S
     there is no start column).
     """
     st, ev, s0 = arrays
-    if not np.all(np.isfinite(st)):
+    if not np.isfinite(st).all():
         bad = np.flatnonzero(~np.isfinite(st))
         raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(index, bad)}.")
-    badev = np.flatnonzero(~np.isin(ev, [0.0, 1.0]))
-    if badev.size:
+    is01 = (ev == 0.0) | (ev == 1.0)
+    if not is01.all():
+        badev = np.flatnonzero(~is01)
         raise SurvivalDataError(
             f"column {event!r} must be 0/1 (or True/False); rows {_row_list(index, badev)} hold "
             f"{sorted(set(ev[badev].tolist()))[:5]}. Recode the event indicator."
         )
     if s0 is not None:
-        if not np.all(np.isfinite(s0)):
+        if not np.isfinite(s0).all():
             bad = np.flatnonzero(~np.isfinite(s0))
             raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(index, bad)}.")
         bad = np.flatnonzero(st <= s0)
@@ -231,6 +232,7 @@ class _CoxInputs:
     w: np.ndarray
     strata_codes: np.ndarray
     strata_labels: list[Any]
+    centred: tuple[np.ndarray, np.ndarray] | None = None  # the design's column means, and the design less them
 
     @property
     def n(self) -> int:
@@ -280,7 +282,9 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
     if design is None:  # patsy, on the rows used
         sub = data[used_cols]
         design = _frame.design_matrix(rhs, sub.loc[mask] if n_dropped else sub)
-    _frame.check_collinearity(design.X, design.columns, centre=True)
+    xmean = design.X.mean(axis=0)
+    centred = (xmean, design.X - xmean)  # the engine's centred covariates too
+    _frame.check_collinearity(centred[1], design.columns, centred=True)
     if weights is not None:
         w = inp.values(weights)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
@@ -299,5 +303,5 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
     inp.design, inp.start_v, inp.stop_v, inp.event_v, inp.w = (
         design, start_v if start_v is not None else np.full(n, -np.inf), stop_v, event_f == 1, w)
-    inp.strata_codes, inp.strata_labels = strata_codes, strata_labels
+    inp.strata_codes, inp.strata_labels, inp.centred = strata_codes, strata_labels, centred
     return inp

@@ -296,6 +296,8 @@ def check_time_columns(data: pd.DataFrame, columns: Iterable[str | None], what: 
     from ..errors import SurvivalDataError
 
     for c, s, kind in _present(data, columns):
+        if kind in "biuf" and isinstance(s.dtype, np.dtype):
+            continue  # plain numbers: neither dates nor text
         if _temporal(s) is not None:
             raise SurvivalDataError(
                 f"{what}: column {c!r} holds {_temporal(s)} ({s.dtype}); survival "

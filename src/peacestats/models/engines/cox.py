@@ -143,14 +143,13 @@ def _event_bins(start, stop, event, strata):
     """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
     ev_rows = np.flatnonzero(event)
     if strata.size == 0 or strata.min() == strata.max():
-        etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
-        lo, hi = _count_le_times(etimes, start, stop)
+        lo, hi = _count_le_times(np.unique(stop[ev_rows]), start, stop)
     else:  # (stratum, time) keys: a row's bins lie between its stratum's event groups
         ks, ke, _, _ = _stratum_time_keys(start, stop, strata)
-        ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
+        ekeys = np.unique(ke[ev_rows])
         lo = _count_le(ekeys, ks)
         hi = _count_le(ekeys, ke)
-    dg_rows = dg_rows.reshape(-1)
+    dg_rows = hi.take(ev_rows) - 1  # an event row exits at its own group: the last one at or before its exit
     o = _stable_order(dg_rows)
     dr, dg = ev_rows[o], dg_rows[o]
     m = np.bincount(dg, minlength=int(dg.max()) + 1 if dg.size else 0)
@@ -178,10 +177,14 @@ def _entry_exit_matrix(lo_a: np.ndarray, hi_a: np.ndarray, E: int) -> sparse.csc
     return sparse.csc_matrix((data, indices, indptr), shape=(E + 1, na))
 
 
-def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
-    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups."""
-    xmean = X.mean(axis=0)
-    Xc = X - xmean
+def prepare(X, start, stop, event, w, strata, efron, *, centred=None) -> CoxData:
+    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups.
+
+    ``centred``: ``(X.mean(axis=0), X - X.mean(axis=0))`` when the caller has them already.
+    """
+    xmean, Xc = centred if centred is not None else (X.mean(axis=0), None)
+    if Xc is None:
+        Xc = X - xmean
     lo, hi, dr, dg, m = _event_bins(start, stop, event, strata)
     gstart = np.concatenate([[0], np.cumsum(m)[:-1]]).astype(np.int64)
     k = np.arange(len(dr)) - gstart[dg]
@@ -190,10 +193,13 @@ def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
     wsum = np.bincount(dg, weights=wd, minlength=len(m))
     Xd = Xc[dr]
     act = np.flatnonzero(lo < hi)  # every event row is among them
-    lo_a, hi_a = lo[act], hi[act]
-    XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
-    for j in range(Xc.shape[1]):
-        np.take(Xc[:, j], act, out=XaT[j])
+    lo_a, hi_a = lo.take(act), hi.take(act)
+    if Xc.flags.f_contiguous:  # contiguous columns: one gather along them
+        XaT = np.take(Xc.T, act, axis=1)
+    else:
+        XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
+        for j in range(Xc.shape[1]):
+            np.take(Xc[:, j], act, out=XaT[j])
     Xa1 = np.empty((len(act), Xc.shape[1] + 1))
     Xa1[:, 0] = 1.0
     Xa1[:, 1:] = XaT.T
@@ -250,12 +256,12 @@ def _count_le_times(etimes: np.ndarray, *ts: np.ndarray) -> list[np.ndarray]:
         for k, t in enumerate(ts):
             with np.errstate(invalid="ignore"):  # -inf, inf and huge values do not convert: they fail the test
                 ti = t.astype(np.int64)
-            if len(t) and np.array_equal(ti, t):
+            if len(t) and (ti == t).all():
                 whole[k] = ti
     out: list[np.ndarray | None] = [None] * len(ts)
     if whole:
-        t0 = min(int(ti.min()) for ti in whole.values())
-        t1 = max(int(ti.max()) for ti in whole.values())
+        t0 = min([int(ti.min()) for ti in whole.values()])
+        t1 = max([int(ti.max()) for ti in whole.values()])
         inside = etimes[(etimes >= t0) & (etimes <= t1)]
         if t1 - t0 <= _TABLE_FACTOR * sum(map(len, whole.values())) + 1024 \
                 and np.array_equal(inside, np.floor(inside)):
@@ -265,7 +271,7 @@ def _count_le_times(etimes: np.ndarray, *ts: np.ndarray) -> list[np.ndarray]:
             lengths = np.diff(np.concatenate([[0], pos, [t1 - t0 + 1]]))
             table = np.repeat(np.arange(base, base + len(pos) + 1), lengths)
             for k, ti in whole.items():
-                out[k] = table[ti - t0]
+                out[k] = table.take(ti if t0 == 0 else ti - t0)
     return [np.searchsorted(etimes, t, side="right") if o is None else o for o, t in zip(out, ts)]
 
 
