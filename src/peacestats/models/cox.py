@@ -405,7 +405,7 @@ def coxph(
         formula=formula,
         exponentiate=True,
         exp_label="HR",
-        n_events=int(event_v.sum()),
+        n_events=len(cd.dr),  # the event rows
         n_clusters=n_clusters,
         n_groups=n_groups,
         converged=converged,

@@ -61,7 +61,7 @@ def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.S
                 f"rows {_row_list(index, bad)}. Each (start, stop] interval must have stop > start; "
                 "drop or fix these rows (a spell that fails on its first day needs stop > start)."
             )
-    if ev.sum() == 0:
+    if not ev.any():
         raise SurvivalDataError(
             f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
         )
@@ -253,6 +253,24 @@ class _CoxInputs:
         return s[self.mask].to_numpy(dtype=float)  # extension dtypes: NA only in dropped rows
 
 
+def _complete_plain(data, rhs, used_cols) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """R's ``na.omit`` on the used columns, and the plain design (``"x1 + x2"``) when no row is dropped.
+
+    ``(X, mask, n_dropped)``. When the right-hand side is plain numeric columns that are all
+    finite, the matrix built on every row also tells that they have no missing value, so
+    only the other columns are checked; ``X`` is that matrix when no row is dropped (what
+    :func:`~peacestats.models.frame.plain_design` gives then), else ``None`` (the design is
+    built on the rows kept, and a non-finite value named, after the survival checks).
+    """
+    cols = _frame.plain_columns(rhs, data)
+    X = _frame.plain_matrix(cols) if cols is not None else None
+    if X is not None and not np.isfinite(X).all():
+        X = None
+    rest = used_cols if X is None else [c for c in used_cols if c not in cols]
+    mask, n_dropped = _frame.complete_rows(data, rest)
+    return (X if not n_dropped else None), mask, n_dropped
+
+
 def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols) -> _CoxInputs:
     """Select the used columns, drop incomplete rows (R's ``na.omit``), check them, build the design."""
     _frame.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
@@ -265,7 +283,7 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
     used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
     used_cols = list(dict.fromkeys(c for c in used if c is not None))
-    mask, n_dropped = _frame.complete_rows(data, used_cols)
+    X_all, mask, n_dropped = _complete_plain(data, rhs, used_cols)
     if n_dropped == len(data):
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
     inp = _CoxInputs(data=data, mask=mask if n_dropped else None, index=data.index[mask] if n_dropped else data.index,
@@ -278,7 +296,10 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
     start_v = inp.values(start) if start is not None else None
     _check_survival(inp.index, start, stop, event, id, inp.column(id) if id is not None else None,
                     (stop_v, event_f, start_v))
-    design = _frame.plain_design(rhs, data, inp.mask, inp.index)
+    if X_all is not None:
+        design = _frame.Design(X_all, rhs_cols, {t: [i] for i, t in enumerate(rhs_cols)}, None)
+    else:
+        design = _frame.plain_design(rhs, data, inp.mask, inp.index)
     if design is None:  # patsy, on the rows used
         sub = data[used_cols]
         design = _frame.design_matrix(rhs, sub.loc[mask] if n_dropped else sub)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,12 @@ class SurvFormula:
 
 def _split_top_level(s: str, sep: str) -> list[str]:
     """Split ``s`` on ``sep`` outside parentheses/brackets."""
+    return list(_split_top_level_cached(s, sep))
+
+
+@functools.lru_cache(maxsize=256)
+def _split_top_level_cached(s: str, sep: str) -> tuple[str, ...]:
+    """:func:`_split_top_level`, remembered: a fit splits the same formula several times."""
     out: list[str] = []
     cur: list[str] = []  # the characters of the current part
     depth = 0
@@ -92,7 +99,7 @@ def _split_top_level(s: str, sep: str) -> list[str]:
         else:
             cur.append(ch)
     out.append("".join(cur))
-    return [p.strip() for p in out]
+    return tuple(p.strip() for p in out)
 
 
 def parse_surv_formula(formula: str) -> SurvFormula | None:

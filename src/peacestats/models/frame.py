@@ -96,6 +96,8 @@ __all__ = [
     "complete_rows",
     "design_matrix",
     "plain_design",
+    "plain_columns",
+    "plain_matrix",
     "Design",
     "group_codes",
     "cluster_sums",
@@ -366,10 +368,24 @@ def plain_design(rhs: str, data: pd.DataFrame, mask: np.ndarray | None = None,
     default every row. ``X`` is column-major, as pandas' ``to_numpy`` gives it (the
     fits' rounding depends on the memory order).
     """
+    cols = plain_columns(rhs, data)
+    if cols is None:
+        return None
+    X = plain_matrix(cols, mask)
+    plain = list(cols)
+    _check_finite(X, plain, data.index if index is None else index)
+    return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+
+
+def plain_columns(rhs: str, data: pd.DataFrame) -> dict[str, pd.Series] | None:
+    """The columns of ``"x1 + x2"`` by name when every term is a distinct numeric column, else ``None``.
+
+    What :func:`plain_design` (and ``coxph``'s frame) builds the design from without patsy.
+    """
     plain = [t.strip() for t in _split_top_level(rhs, "+")]
     if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
         return None
-    cols = []
+    cols = {}
     for t in plain:
         if t not in data.columns:
             return None
@@ -377,14 +393,21 @@ def plain_design(rhs: str, data: pd.DataFrame, mask: np.ndarray | None = None,
         if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
                 or not pd.api.types.is_numeric_dtype(col.dtype):
             return None
-        cols.append(col)
-    n = len(data) if mask is None else int(np.count_nonzero(mask))
-    X = np.empty((n, len(plain)), order="F")
-    for j, col in enumerate(cols):
+        cols[t] = col
+    return cols
+
+
+def plain_matrix(cols: dict[str, pd.Series], mask: np.ndarray | None = None) -> np.ndarray:
+    """The column-major float matrix of :func:`plain_columns`' columns on the rows ``mask`` (all by default).
+
+    Missing values of nullable columns are NaN (rows that ``mask`` drops, in a fit).
+    """
+    n = len(next(iter(cols.values()))) if mask is None else int(np.count_nonzero(mask))
+    X = np.empty((n, len(cols)), order="F")
+    for j, col in enumerate(cols.values()):
         v = col.to_numpy(dtype=float) if isinstance(col.dtype, np.dtype) else col.to_numpy(dtype=float, na_value=np.nan)
         X[:, j] = v if mask is None else v[mask]
-    _check_finite(X, plain, data.index if index is None else index)
-    return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
+    return X
 
 
 def _plain_regression(formula: str, lhs: str, rhs: str, data: pd.DataFrame, eval_env) -> Design | None:
