@@ -196,8 +196,10 @@ def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, c
     V_robust = None
     vcov_type = "model (inverse information)"
     if robust:
-        V_robust = _vcov.lin_wei(V_model, _score_residuals_at_risk(cd, ev) * w[cd.act][:, None],
-                                 cluster_codes[cd.act], n_clusters, cluster_df_correction)
+        scores = _score_residuals_at_risk(cd, ev)
+        if not cd.unweighted:  # (times 1 changes nothing)
+            scores = scores * w[cd.act][:, None]
+        V_robust = _vcov.lin_wei(V_model, scores, cluster_codes.take(cd.act), n_clusters, cluster_df_correction)
         vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
         if cluster_df_correction:
             vcov_type += ", times G/(G-1)"
@@ -206,8 +208,10 @@ def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, c
 
 def _robust_score(cd, ev0, w, cluster_codes, n_clusters) -> float:
     """The robust score test at the start (R's ``fit$rscore``): clustered score sums, their sandwich."""
-    meat0, U0 = _vcov.cluster_meat(_score_residuals_at_risk(cd, ev0) * w[cd.act][:, None],
-                                   cluster_codes[cd.act], n_clusters)
+    scores = _score_residuals_at_risk(cd, ev0)
+    if not cd.unweighted:  # (times 1 changes nothing)
+        scores = scores * w[cd.act][:, None]
+    meat0, U0 = _vcov.cluster_meat(scores, cluster_codes.take(cd.act), n_clusters)
     return _quad_test(meat0, U0.sum(axis=0))
 
 
