@@ -153,10 +153,12 @@ def check_surv_arguments(sf: SurvFormula, what: str, **given: str | None) -> Non
                 f"{what}: {name}={value!r} contradicts the formula, which names {written[name]!r}; give it once"
             )
 
+@functools.lru_cache(maxsize=256)
 def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
     """Take R's ``strata(a, b)`` and ``cluster(g)`` terms out of a right-hand side.
 
-    Returns the remaining right-hand side, the strata columns and the cluster column.
+    Returns the remaining right-hand side, the strata columns and the cluster column
+    (immutable, so remembered per formula: repeated fits parse it once).
     """
     terms = _split_top_level(rhs, "+")
     keep: list[str] = []
