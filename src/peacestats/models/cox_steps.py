@@ -268,10 +268,10 @@ def _complete_plain(data, rhs, used_cols) -> tuple[np.ndarray | None, np.ndarray
     """
     cols = _frame.plain_columns(rhs, data)
     X = _frame.plain_matrix(cols) if cols is not None else None
-    if X is not None and not np.isfinite(X).all():
-        X = None
-    rest = used_cols if X is None else [c for c in used_cols if c not in cols]
-    mask, n_dropped = _frame.complete_rows(data, rest)
+    if cols is None or X is None or not np.isfinite(X).all():
+        mask, n_dropped = _frame.complete_rows(data, used_cols)
+        return None, mask, n_dropped
+    mask, n_dropped = _frame.complete_rows(data, [c for c in used_cols if c not in cols])
     return (X if not n_dropped else None), mask, n_dropped
 
 
@@ -300,6 +300,7 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
     start_v = inp.values(start) if start is not None else None
     _check_survival(inp.index, start, stop, event, id, inp.column(id) if id is not None else None,
                     (stop_v, event_f, start_v))
+    design: _frame.Design | None
     if X_all is not None:
         design = _frame.Design(X_all, rhs_cols, {t: [i] for i, t in enumerate(rhs_cols)}, None)
     else:

@@ -70,6 +70,7 @@ from .collinearity import (  # noqa: F401 - re-exported: the frame is where esti
     check_collinearity,
 )
 from .groups import cluster_sums, group_codes  # noqa: F401 - re-exported: the frame is where estimators look
+from .plain import _NAME, plain_columns, plain_matrix  # noqa: F401 - re-exported: the frame is where estimators look
 from .scaling import RESCALE_CONDITION, rescale_design, rescale_terms  # noqa: F401 - re-exported
 from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
     FORMULA_NAMESPACE,
@@ -377,39 +378,6 @@ def plain_design(rhs: str, data: pd.DataFrame, mask: np.ndarray | None = None,
     return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
 
 
-def plain_columns(rhs: str, data: pd.DataFrame) -> dict[str, pd.Series] | None:
-    """The columns of ``"x1 + x2"`` by name when every term is a distinct numeric column, else ``None``.
-
-    What :func:`plain_design` (and ``coxph``'s frame) builds the design from without patsy.
-    """
-    plain = [t.strip() for t in _split_top_level(rhs, "+")]
-    if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
-        return None
-    cols = {}
-    for t in plain:
-        if t not in data.columns:
-            return None
-        col = data[t]
-        if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
-                or not pd.api.types.is_numeric_dtype(col.dtype):
-            return None
-        cols[t] = col
-    return cols
-
-
-def plain_matrix(cols: dict[str, pd.Series], mask: np.ndarray | None = None) -> np.ndarray:
-    """The column-major float matrix of :func:`plain_columns`' columns on the rows ``mask`` (all by default).
-
-    Missing values of nullable columns are NaN (rows that ``mask`` drops, in a fit).
-    """
-    n = len(next(iter(cols.values()))) if mask is None else int(np.count_nonzero(mask))
-    X = np.empty((n, len(cols)), order="F")
-    for j, col in enumerate(cols.values()):
-        v = col.to_numpy(dtype=float) if isinstance(col.dtype, np.dtype) else col.to_numpy(dtype=float, na_value=np.nan)
-        X[:, j] = v if mask is None else v[mask]
-    return X
-
-
 def _plain_regression(formula: str, lhs: str, rhs: str, data: pd.DataFrame, eval_env) -> Design | None:
     """``y ~ x1 + x2`` with an intercept, every name a distinct int or float column: patsy's design without patsy.
 
@@ -445,9 +413,6 @@ def _plain_regression(formula: str, lhs: str, rhs: str, data: pd.DataFrame, eval
     design.info_builder = lambda: design_matrix(formula, data, intercept=True, eval_env=eval_env,
                                                 plain=False).design_info
     return design
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:
