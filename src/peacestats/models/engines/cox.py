@@ -13,7 +13,9 @@ exactly the groups ``idx_lo <= g < idx_hi``. The sum of ``v`` over the risk set 
 group ``g`` is then the running sum over groups of (rows entering) minus (rows
 leaving): one product of a sparse ``E x n`` matrix of +1/-1 entries with all the
 columns ``[r, r * X]`` at once, and a running sum over the ``E`` groups
-(:func:`risk_sums`). Rows at risk at no event time (``idx_lo == idx_hi``) add nothing
+(:func:`risk_sums`); :func:`evaluate` puts ``r`` into the matrix's entries instead
+(+r/-r times the columns ``[1, X]``: the same products in the same order, so the same
+sums, without forming ``r * X``). Rows at risk at no event time (``idx_lo == idx_hi``) add nothing
 to any sum and are left out of the iterations; the linear predictor is still computed
 for every row, because residuals and curves need it.
 """
