@@ -131,8 +131,8 @@ def time_ours(df, formula, start, stop, event, cluster, reps):
 def overhead_split(df: pd.DataFrame, formula: str, reps: int = 50) -> dict[str, float]:
     """Median seconds of one clustered fit split into its steps: formula and frame, engine, the rest.
 
-    ``frame``: parsing the survival terms, selecting and checking the rows, building the
-    design and the cluster codes (``cox_steps._survival_terms``, ``_cox_inputs``,
+    ``frame``: parsing the survival terms, selecting and checking the rows, building and
+    centring the design and the cluster codes (``cox_steps._survival_terms``, ``_cox_inputs``,
     ``_robust_clusters``); ``engine``: binning the rows once and the Newton-Raphson iterations
     (``engines.cox.prepare``, ``newton``); ``variance``: the model and Lin-Wei variances
     (``_cox_variance``; the robust score test is computed when a result asks for it);
@@ -152,7 +152,8 @@ def overhead_split(df: pd.DataFrame, formula: str, reps: int = 50) -> dict[str, 
     inp, rc = frame()
 
     def fit():
-        cd = engine.prepare(inp.design.X, inp.start_v, inp.stop_v, inp.event_v, inp.w, inp.strata_codes, True)
+        cd = engine.prepare(inp.design.X, inp.start_v, inp.stop_v, inp.event_v, inp.w, inp.strata_codes, True,
+                            centred=inp.centred)
         return cd, engine.newton(cd, 1e-12, 50, inp.design.columns)
 
     cd, f = fit()

@@ -379,7 +379,7 @@ def coxph(
     robust, cluster_codes, n_clusters, cluster_desc, n_groups = _robust_clusters(
         inp, robust, cluster, id, start, weights, w, event_v)
 
-    cd = _prepare(X, inp.start_v, inp.stop_v, event_v, w, inp.strata_codes, ties == "efron")
+    cd = _prepare(X, inp.start_v, inp.stop_v, event_v, w, inp.strata_codes, ties == "efron", centred=inp.centred)
     fit = _newton(cd, tol, max_iter, names)
     beta, ev = fit.beta, fit.ev
     converged, infinite_terms = _infinite_terms(fit, names, on_separation)
@@ -405,7 +405,7 @@ def coxph(
         formula=formula,
         exponentiate=True,
         exp_label="HR",
-        n_events=int(event_v.sum()),
+        n_events=len(cd.dr),  # the event rows
         n_clusters=n_clusters,
         n_groups=n_groups,
         converged=converged,

@@ -40,17 +40,18 @@ def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.S
     there is no start column).
     """
     st, ev, s0 = arrays
-    if not np.all(np.isfinite(st)):
+    if not np.isfinite(st).all():
         bad = np.flatnonzero(~np.isfinite(st))
         raise SurvivalDataError(f"column {stop!r} has infinite values in rows {_row_list(index, bad)}.")
-    badev = np.flatnonzero(~np.isin(ev, [0.0, 1.0]))
-    if badev.size:
+    is01 = (ev == 0.0) | (ev == 1.0)
+    if not is01.all():
+        badev = np.flatnonzero(~is01)
         raise SurvivalDataError(
             f"column {event!r} must be 0/1 (or True/False); rows {_row_list(index, badev)} hold "
             f"{sorted(set(ev[badev].tolist()))[:5]}. Recode the event indicator."
         )
     if s0 is not None:
-        if not np.all(np.isfinite(s0)):
+        if not np.isfinite(s0).all():
             bad = np.flatnonzero(~np.isfinite(s0))
             raise SurvivalDataError(f"column {start!r} has infinite values in rows {_row_list(index, bad)}.")
         bad = np.flatnonzero(st <= s0)
@@ -60,7 +61,7 @@ def _check_survival(index: pd.Index, start, stop, event, id_col, id_values: pd.S
                 f"rows {_row_list(index, bad)}. Each (start, stop] interval must have stop > start; "
                 "drop or fix these rows (a spell that fails on its first day needs stop > start)."
             )
-    if ev.sum() == 0:
+    if not ev.any():
         raise SurvivalDataError(
             f"no events: every row has {event!r} == 0 (all censored); a Cox model needs at least one event."
         )
@@ -195,8 +196,10 @@ def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, c
     V_robust = None
     vcov_type = "model (inverse information)"
     if robust:
-        V_robust = _vcov.lin_wei(V_model, _score_residuals_at_risk(cd, ev) * w[cd.act][:, None],
-                                 cluster_codes[cd.act], n_clusters, cluster_df_correction)
+        scores = _score_residuals_at_risk(cd, ev)
+        if not cd.unweighted:  # (times 1 changes nothing)
+            scores = scores * w[cd.act][:, None]
+        V_robust = _vcov.lin_wei(V_model, scores, cluster_codes.take(cd.act), n_clusters, cluster_df_correction)
         vcov_type = f"robust (Lin-Wei), {cluster_desc}, {n_clusters} clusters"
         if cluster_df_correction:
             vcov_type += ", times G/(G-1)"
@@ -205,8 +208,10 @@ def _cox_variance(cd, fit, w, robust, cluster_codes, n_clusters, cluster_desc, c
 
 def _robust_score(cd, ev0, w, cluster_codes, n_clusters) -> float:
     """The robust score test at the start (R's ``fit$rscore``): clustered score sums, their sandwich."""
-    meat0, U0 = _vcov.cluster_meat(_score_residuals_at_risk(cd, ev0) * w[cd.act][:, None],
-                                   cluster_codes[cd.act], n_clusters)
+    scores = _score_residuals_at_risk(cd, ev0)
+    if not cd.unweighted:  # (times 1 changes nothing)
+        scores = scores * w[cd.act][:, None]
+    meat0, U0 = _vcov.cluster_meat(scores, cluster_codes.take(cd.act), n_clusters)
     return _quad_test(meat0, U0.sum(axis=0))
 
 
@@ -231,6 +236,7 @@ class _CoxInputs:
     w: np.ndarray
     strata_codes: np.ndarray
     strata_labels: list[Any]
+    centred: tuple[np.ndarray, np.ndarray] | None = None  # the design's column means, and the design less them
 
     @property
     def n(self) -> int:
@@ -251,6 +257,24 @@ class _CoxInputs:
         return s[self.mask].to_numpy(dtype=float)  # extension dtypes: NA only in dropped rows
 
 
+def _complete_plain(data, rhs, used_cols) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """R's ``na.omit`` on the used columns, and the plain design (``"x1 + x2"``) when no row is dropped.
+
+    ``(X, mask, n_dropped)``. When the right-hand side is plain numeric columns that are all
+    finite, the matrix built on every row also tells that they have no missing value, so
+    only the other columns are checked; ``X`` is that matrix when no row is dropped (what
+    :func:`~peacestats.models.frame.plain_design` gives then), else ``None`` (the design is
+    built on the rows kept, and a non-finite value named, after the survival checks).
+    """
+    cols = _frame.plain_columns(rhs, data)
+    X = _frame.plain_matrix(cols) if cols is not None else None
+    if cols is None or X is None or not np.isfinite(X).all():
+        mask, n_dropped = _frame.complete_rows(data, used_cols)
+        return None, mask, n_dropped
+    mask, n_dropped = _frame.complete_rows(data, [c for c in used_cols if c not in cols])
+    return (X if not n_dropped else None), mask, n_dropped
+
+
 def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols) -> _CoxInputs:
     """Select the used columns, drop incomplete rows (R's ``na.omit``), check them, build the design."""
     _frame.check_columns(data, [start, stop, event, id, cluster, weights, *strata_cols], "coxph")
@@ -263,7 +287,7 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         _frame.check_columns(data, unknown, f"coxph formula {rhs!r}")
     used = [start, stop, event, id, cluster, weights, *strata_cols, *rhs_cols]
     used_cols = list(dict.fromkeys(c for c in used if c is not None))
-    mask, n_dropped = _frame.complete_rows(data, used_cols)
+    X_all, mask, n_dropped = _complete_plain(data, rhs, used_cols)
     if n_dropped == len(data):
         raise SpecificationError("no complete rows: every row has a missing value in a used column.")
     inp = _CoxInputs(data=data, mask=mask if n_dropped else None, index=data.index[mask] if n_dropped else data.index,
@@ -276,11 +300,17 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
     start_v = inp.values(start) if start is not None else None
     _check_survival(inp.index, start, stop, event, id, inp.column(id) if id is not None else None,
                     (stop_v, event_f, start_v))
-    design = _frame.plain_design(rhs, data, inp.mask, inp.index)
+    design: _frame.Design | None
+    if X_all is not None:
+        design = _frame.Design(X_all, rhs_cols, {t: [i] for i, t in enumerate(rhs_cols)}, None)
+    else:
+        design = _frame.plain_design(rhs, data, inp.mask, inp.index)
     if design is None:  # patsy, on the rows used
         sub = data[used_cols]
         design = _frame.design_matrix(rhs, sub.loc[mask] if n_dropped else sub)
-    _frame.check_collinearity(design.X, design.columns, centre=True)
+    xmean = design.X.mean(axis=0)
+    centred = (xmean, design.X - xmean)  # the engine's centred covariates too
+    _frame.check_collinearity(centred[1], design.columns, centred=True)
     if weights is not None:
         w = inp.values(weights)
         if not np.all(np.isfinite(w)) or np.any(w <= 0):
@@ -299,5 +329,5 @@ def _cox_inputs(data, rhs, start, stop, event, id, cluster, weights, strata_cols
         strata_codes, strata_labels = np.zeros(n, dtype=np.int64), [None]
     inp.design, inp.start_v, inp.stop_v, inp.event_v, inp.w = (
         design, start_v if start_v is not None else np.full(n, -np.inf), stop_v, event_f == 1, w)
-    inp.strata_codes, inp.strata_labels = strata_codes, strata_labels
+    inp.strata_codes, inp.strata_labels, inp.centred = strata_codes, strata_labels, centred
     return inp

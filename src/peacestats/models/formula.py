@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,12 @@ class SurvFormula:
 
 def _split_top_level(s: str, sep: str) -> list[str]:
     """Split ``s`` on ``sep`` outside parentheses/brackets."""
+    return list(_split_top_level_cached(s, sep))
+
+
+@functools.lru_cache(maxsize=256)
+def _split_top_level_cached(s: str, sep: str) -> tuple[str, ...]:
+    """:func:`_split_top_level`, remembered: a fit splits the same formula several times."""
     out: list[str] = []
     cur: list[str] = []  # the characters of the current part
     depth = 0
@@ -92,7 +99,7 @@ def _split_top_level(s: str, sep: str) -> list[str]:
         else:
             cur.append(ch)
     out.append("".join(cur))
-    return [p.strip() for p in out]
+    return tuple(p.strip() for p in out)
 
 
 def parse_surv_formula(formula: str) -> SurvFormula | None:
@@ -146,10 +153,12 @@ def check_surv_arguments(sf: SurvFormula, what: str, **given: str | None) -> Non
                 f"{what}: {name}={value!r} contradicts the formula, which names {written[name]!r}; give it once"
             )
 
+@functools.lru_cache(maxsize=256)
 def extract_specials(rhs: str) -> tuple[str, tuple[str, ...], str | None]:
     """Take R's ``strata(a, b)`` and ``cluster(g)`` terms out of a right-hand side.
 
-    Returns the remaining right-hand side, the strata columns and the cluster column.
+    Returns the remaining right-hand side, the strata columns and the cluster column
+    (immutable, so remembered per formula: repeated fits parse it once).
     """
     terms = _split_top_level(rhs, "+")
     keep: list[str] = []
@@ -296,6 +305,8 @@ def check_time_columns(data: pd.DataFrame, columns: Iterable[str | None], what: 
     from ..errors import SurvivalDataError
 
     for c, s, kind in _present(data, columns):
+        if kind in "biuf" and isinstance(s.dtype, np.dtype):
+            continue  # plain numbers: neither dates nor text
         if _temporal(s) is not None:
             raise SurvivalDataError(
                 f"{what}: column {c!r} holds {_temporal(s)} ({s.dtype}); survival "

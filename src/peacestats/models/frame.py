@@ -70,6 +70,7 @@ from .collinearity import (  # noqa: F401 - re-exported: the frame is where esti
     check_collinearity,
 )
 from .groups import cluster_sums, group_codes  # noqa: F401 - re-exported: the frame is where estimators look
+from .plain import _NAME, plain_columns, plain_matrix  # noqa: F401 - re-exported: the frame is where estimators look
 from .scaling import RESCALE_CONDITION, rescale_design, rescale_terms  # noqa: F401 - re-exported
 from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
     FORMULA_NAMESPACE,
@@ -96,6 +97,8 @@ __all__ = [
     "complete_rows",
     "design_matrix",
     "plain_design",
+    "plain_columns",
+    "plain_matrix",
     "Design",
     "group_codes",
     "cluster_sums",
@@ -366,23 +369,11 @@ def plain_design(rhs: str, data: pd.DataFrame, mask: np.ndarray | None = None,
     default every row. ``X`` is column-major, as pandas' ``to_numpy`` gives it (the
     fits' rounding depends on the memory order).
     """
-    plain = [t.strip() for t in _split_top_level(rhs, "+")]
-    if len(set(plain)) != len(plain) or not all(_NAME.fullmatch(t) for t in plain):
+    cols = plain_columns(rhs, data)
+    if cols is None:
         return None
-    cols = []
-    for t in plain:
-        if t not in data.columns:
-            return None
-        col = data[t]
-        if not isinstance(col, pd.Series) or isinstance(col.dtype, pd.CategoricalDtype) \
-                or not pd.api.types.is_numeric_dtype(col.dtype):
-            return None
-        cols.append(col)
-    n = len(data) if mask is None else int(np.count_nonzero(mask))
-    X = np.empty((n, len(plain)), order="F")
-    for j, col in enumerate(cols):
-        v = col.to_numpy(dtype=float) if isinstance(col.dtype, np.dtype) else col.to_numpy(dtype=float, na_value=np.nan)
-        X[:, j] = v if mask is None else v[mask]
+    X = plain_matrix(cols, mask)
+    plain = list(cols)
     _check_finite(X, plain, data.index if index is None else index)
     return Design(X, plain, {t: [i] for i, t in enumerate(plain)}, None)
 
@@ -422,9 +413,6 @@ def _plain_regression(formula: str, lhs: str, rhs: str, data: pd.DataFrame, eval
     design.info_builder = lambda: design_matrix(formula, data, intercept=True, eval_env=eval_env,
                                                 plain=False).design_info
     return design
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _check_finite(X: np.ndarray, cols: list[str], index: pd.Index) -> None:

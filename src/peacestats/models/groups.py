@@ -64,12 +64,14 @@ def _integer_codes(values: pd.Series) -> tuple[np.ndarray, list] | None:
     if width > 4 * len(v) + 1024:
         return None
     if v.dtype != np.uint64:  # widen: int8/int16 differences can overflow their own type
-        v, vmin = v.astype(np.int64), np.int64(vmin)
-    off = (v - vmin).astype(np.intp)  # vmin <= v, and the range is small
+        v, vmin = v.astype(np.int64, copy=False), np.int64(vmin)
+    off = (v - vmin).astype(np.intp, copy=False)  # vmin <= v, and the range is small
     present = np.zeros(width + 1, dtype=bool)
     present[off] = True
-    rank = np.cumsum(present, dtype=np.int64) - 1
-    labels = np.flatnonzero(present).astype(v.dtype) + vmin
+    found = np.flatnonzero(present)  # the offsets present, sorted
+    rank = np.empty(width + 1, dtype=np.int64)  # read only where present
+    rank[found] = np.arange(len(found), dtype=np.int64)
+    labels = found.astype(v.dtype) + vmin
     return rank[off], labels.tolist()  # Python ints, as list(pd.Index) gives
 
 

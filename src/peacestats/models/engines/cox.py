@@ -13,7 +13,9 @@ exactly the groups ``idx_lo <= g < idx_hi``. The sum of ``v`` over the risk set 
 group ``g`` is then the running sum over groups of (rows entering) minus (rows
 leaving): one product of a sparse ``E x n`` matrix of +1/-1 entries with all the
 columns ``[r, r * X]`` at once, and a running sum over the ``E`` groups
-(:func:`risk_sums`). Rows at risk at no event time (``idx_lo == idx_hi``) add nothing
+(:func:`risk_sums`); :func:`evaluate` puts ``r`` into the matrix's entries instead
+(+r/-r times the columns ``[1, X]``: the same products in the same order, so the same
+sums, without forming ``r * X``). Rows at risk at no event time (``idx_lo == idx_hi``) add nothing
 to any sum and are left out of the iterations; the linear predictor is still computed
 for every row, because residuals and curves need it.
 """
@@ -26,6 +28,12 @@ from functools import cached_property
 import numpy as np
 from scipy import linalg
 from scipy import sparse
+from scipy.linalg.lapack import dpotrf as _dpotrf, dpotrs as _dpotrs
+
+try:  # the kernel of scipy's sparse-times-dense product (scipy.sparse.csc_matrix @ array)
+    from scipy.sparse._sparsetools import csc_matvecs as _csc_matvecs
+except ImportError:  # pragma: no cover - a scipy without it: the same product through a sparse matrix
+    _csc_matvecs = None
 
 from ...errors import ConvergenceError
 
@@ -71,7 +79,7 @@ class CoxData:
     lo_a: np.ndarray  # idx_lo[act]
     hi_a: np.ndarray  # idx_hi[act]
     dra: np.ndarray  # position of each event row (dr) among act
-    M: sparse.csc_matrix = field(repr=False)  # E x len(act): +1 at (idx_lo, row), -1 at (idx_hi, row)
+    M: sparse.csc_matrix = field(repr=False)  # (E + 1) x len(act): +1 at (idx_lo, row), -1 at (idx_hi, row)
 
     @property
     def n(self) -> int:
@@ -85,6 +93,11 @@ class CoxData:
     def E(self) -> int:
         """Number of (stratum, event time) groups."""
         return len(self.m)
+
+    @cached_property
+    def dc1(self) -> np.ndarray:
+        """``1 - dc``: the share of its tied group's hazard an event row carries (Efron)."""
+        return 1.0 - self.dc
 
     @cached_property
     def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -137,14 +150,13 @@ def _event_bins(start, stop, event, strata):
     """``(idx_lo, idx_hi, dr, dg, m)``: each row's bins among the sorted event groups, and the event rows."""
     ev_rows = np.flatnonzero(event)
     if strata.size == 0 or strata.min() == strata.max():
-        etimes, dg_rows = np.unique(stop[ev_rows], return_inverse=True)
-        lo, hi = _count_le_times(etimes, start, stop)
+        lo, hi = _count_le_times(np.unique(stop[ev_rows]), start, stop)
     else:  # (stratum, time) keys: a row's bins lie between its stratum's event groups
         ks, ke, _, _ = _stratum_time_keys(start, stop, strata)
-        ekeys, dg_rows = np.unique(ke[ev_rows], return_inverse=True)
+        ekeys = np.unique(ke[ev_rows])
         lo = _count_le(ekeys, ks)
         hi = _count_le(ekeys, ke)
-    dg_rows = dg_rows.reshape(-1)
+    dg_rows = hi.take(ev_rows) - 1  # an event row exits at its own group: the last one at or before its exit
     o = _stable_order(dg_rows)
     dr, dg = ev_rows[o], dg_rows[o]
     m = np.bincount(dg, minlength=int(dg.max()) + 1 if dg.size else 0)
@@ -152,32 +164,34 @@ def _event_bins(start, stop, event, strata):
 
 
 def _entry_exit_matrix(lo_a: np.ndarray, hi_a: np.ndarray, E: int) -> sparse.csc_matrix:
-    """The ``E x len(lo_a)`` matrix with +1 at ``(lo_a[i], i)`` and -1 at ``(hi_a[i], i)`` (where ``hi_a[i] < E``).
+    """The ``(E + 1) x len(lo_a)`` matrix with +1 at ``(lo_a[i], i)`` and -1 at ``(hi_a[i], i)``.
 
     Column ``i`` holds row ``i``'s entry and exit (no sorting: compressed by column); a
     product with it adds each row's values to its entry group and subtracts them from its
-    exit group, taking the rows in order (so the sums are deterministic).
+    exit group, taking the rows in order (so the sums are deterministic). Rows that leave
+    after the last event group (``hi_a[i] == E``) leave into the extra last row, which no
+    risk set uses: every column has two entries, so the arrays are built without counting.
     """
     na = len(lo_a)
-    leave = hi_a < E
     idx = np.int32 if 2 * na < 2**31 - 1 else np.int64
-    indptr = np.zeros(na + 1, dtype=idx)
-    np.cumsum(1 + leave, out=indptr[1:])
-    first = indptr[:-1]
-    indices = np.empty(indptr[-1], dtype=idx)
-    data = np.empty(indptr[-1])
-    indices[first] = lo_a
-    data[first] = 1.0
-    second = first[leave] + 1
-    indices[second] = hi_a[leave]
-    data[second] = -1.0
-    return sparse.csc_matrix((data, indices, indptr), shape=(E, na))
+    indices = np.empty(2 * na, dtype=idx)
+    indices[0::2] = lo_a
+    indices[1::2] = hi_a
+    data = np.empty(2 * na)
+    data[0::2] = 1.0
+    data[1::2] = -1.0
+    indptr = np.arange(0, 2 * na + 1, 2, dtype=idx)
+    return sparse.csc_matrix((data, indices, indptr), shape=(E + 1, na))
 
 
-def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
-    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups."""
-    xmean = X.mean(axis=0)
-    Xc = X - xmean
+def prepare(X, start, stop, event, w, strata, efron, *, centred=None) -> CoxData:
+    """The :class:`CoxData` of complete rows: centred covariates, event bins, tie groups.
+
+    ``centred``: ``(X.mean(axis=0), X - X.mean(axis=0))`` when the caller has them already.
+    """
+    xmean, Xc = centred if centred is not None else (X.mean(axis=0), None)
+    if Xc is None:
+        Xc = X - xmean
     lo, hi, dr, dg, m = _event_bins(start, stop, event, strata)
     gstart = np.concatenate([[0], np.cumsum(m)[:-1]]).astype(np.int64)
     k = np.arange(len(dr)) - gstart[dg]
@@ -186,10 +200,13 @@ def prepare(X, start, stop, event, w, strata, efron) -> CoxData:
     wsum = np.bincount(dg, weights=wd, minlength=len(m))
     Xd = Xc[dr]
     act = np.flatnonzero(lo < hi)  # every event row is among them
-    lo_a, hi_a = lo[act], hi[act]
-    XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
-    for j in range(Xc.shape[1]):
-        np.take(Xc[:, j], act, out=XaT[j])
+    lo_a, hi_a = lo.take(act), hi.take(act)
+    if Xc.flags.f_contiguous:  # contiguous columns: one gather along them
+        XaT = np.take(Xc.T, act, axis=1)
+    else:
+        XaT = np.empty((Xc.shape[1], len(act)))  # column by column: contiguous gathers
+        for j in range(Xc.shape[1]):
+            np.take(Xc[:, j], act, out=XaT[j])
     Xa1 = np.empty((len(act), Xc.shape[1] + 1))
     Xa1[:, 0] = 1.0
     Xa1[:, 1:] = XaT.T
@@ -246,12 +263,12 @@ def _count_le_times(etimes: np.ndarray, *ts: np.ndarray) -> list[np.ndarray]:
         for k, t in enumerate(ts):
             with np.errstate(invalid="ignore"):  # -inf, inf and huge values do not convert: they fail the test
                 ti = t.astype(np.int64)
-            if len(t) and np.array_equal(ti, t):
+            if len(t) and (ti == t).all():
                 whole[k] = ti
     out: list[np.ndarray | None] = [None] * len(ts)
     if whole:
-        t0 = min(int(ti.min()) for ti in whole.values())
-        t1 = max(int(ti.max()) for ti in whole.values())
+        t0 = min([int(ti.min()) for ti in whole.values()])
+        t1 = max([int(ti.max()) for ti in whole.values()])
         inside = etimes[(etimes >= t0) & (etimes <= t1)]
         if t1 - t0 <= _TABLE_FACTOR * sum(map(len, whole.values())) + 1024 \
                 and np.array_equal(inside, np.floor(inside)):
@@ -261,7 +278,7 @@ def _count_le_times(etimes: np.ndarray, *ts: np.ndarray) -> list[np.ndarray]:
             lengths = np.diff(np.concatenate([[0], pos, [t1 - t0 + 1]]))
             table = np.repeat(np.arange(base, base + len(pos) + 1), lengths)
             for k, ti in whole.items():
-                out[k] = table[ti - t0]
+                out[k] = table.take(ti if t0 == 0 else ti - t0)
     return [np.searchsorted(etimes, t, side="right") if o is None else o for o, t in zip(out, ts)]
 
 
@@ -286,7 +303,29 @@ def risk_sums(cd: CoxData, Za: np.ndarray) -> np.ndarray:
     Rows entered before the group's time minus rows left before it, accumulated over the
     groups in order (the risk sets of the general code's prefix sums over sorted rows).
     """
-    return np.cumsum(cd.M @ Za, axis=0)
+    S = cd.M @ Za
+    return np.cumsum(S[:cd.E], axis=0)
+
+
+def _scaled_risk_sums(cd: CoxData, r: np.ndarray) -> np.ndarray:
+    """``risk_sums(cd, cd.Xa1 * r[:, None])`` without forming that product: the sums of ``[r, r * X]``.
+
+    The entry/exit matrix's +1 and -1 of row ``i`` become ``r[i]`` and ``-r[i]``: the product
+    then forms each ``r[i] * x`` itself, the same (rounded) numbers as ``x * r[i]``, added in
+    the same order, so the sums are the same to the bit; one pass over ``[1, X]`` is saved.
+    """
+    M = cd.M
+    na = len(r)
+    data = np.empty(2 * na)  # column i: (entry, exit), as _entry_exit_matrix builds it
+    data[0::2] = r
+    np.negative(r, out=data[1::2])
+    if _csc_matvecs is None:  # pragma: no cover
+        S = sparse.csc_matrix((data, M.indices, M.indptr), shape=M.shape) @ cd.Xa1
+    else:
+        k = cd.Xa1.shape[1]
+        S = np.zeros((M.shape[0], k))
+        _csc_matvecs(M.shape[0], na, k, M.indptr, M.indices, data, cd.Xa1.reshape(-1), S.reshape(-1))
+    return np.cumsum(S[:cd.E], axis=0)
 
 
 @dataclass
@@ -302,6 +341,8 @@ class Eval:
     h: np.ndarray | None = None  # D: hazard pieces mw / d2
     temp1: np.ndarray | None = None  # E
     temp2: np.ndarray | None = None
+    er: np.ndarray | None = None  # exp(eta) on the rows cd.act (unweighted)
+    wgt_a: np.ndarray | None = None  # the interval hazard of the rows cd.act (wgt[cd.act])
     _cd: CoxData | None = field(default=None, repr=False)
     _wgt: np.ndarray | None = field(default=None, repr=False)
 
@@ -337,8 +378,11 @@ def _interval_hazard(cd: CoxData, temp1: np.ndarray, temp2: np.ndarray | None, l
     Efron: less the event rows' own share of their tied group.
     ``events``: the positions of the event rows ``cd.dr`` among the rows of ``lo`` and ``hi``.
     """
-    A = np.concatenate([[0.0], np.cumsum(temp1)])
-    wgt = A[hi] - A[lo]
+    A = np.empty(len(temp1) + 1)
+    A[0] = 0.0
+    np.cumsum(temp1, out=A[1:])
+    wgt = A.take(hi)
+    wgt -= A.take(lo)
     if cd.efron:
         wgt[events] -= (temp1 - temp2)[cd.dg]
     return wgt
@@ -346,24 +390,29 @@ def _interval_hazard(cd: CoxData, temp1: np.ndarray, temp2: np.ndarray | None, l
 
 def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     """Log partial likelihood, score and information at ``beta`` (Breslow or Efron)."""
-    if beta.any():
+    start = not beta.any()
+    if not start:
         eta = cd.X @ beta
         shift = float(eta.max()) if eta.size else 0.0
         eta -= shift  # exp() never overflows; every ratio is unchanged
-        ra = np.exp(eta[cd.act])
+        er = eta.take(cd.act)
+        np.exp(er, out=er)
     else:  # the usual start: eta = 0 and exp(eta) = 1 exactly
-        eta, shift, ra = np.zeros(cd.n), 0.0, np.ones(len(cd.act))
-    if not cd.unweighted:
-        ra *= cd.w[cd.act]
-    # [r, r * X] on the rows at risk somewhere; its sums over each event group's risk set
-    Za = cd.Xa1 * ra[:, None]
-    S = risk_sums(cd, Za)
+        eta, shift, er = np.zeros(cd.n), 0.0, np.ones(len(cd.act))
+    ra = er if cd.unweighted else er * cd.w.take(cd.act)
+    # the sums of [r, r * X] (rows at risk somewhere) over each event group's risk set, and over its events
     dr, dg, dc = cd.dr, cd.dg, cd.dc
-    Ed = np.add.reduceat(Za[cd.dra], cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
-    d2 = S[dg, 0] - dc * Ed[dg, 0]
-    if np.any(~(d2 > 0)):
+    if start and cd.unweighted:  # r = 1
+        S, Zd = risk_sums(cd, cd.Xa1), cd.Xa1[cd.dra]
+    else:
+        S, Zd = _scaled_risk_sums(cd, ra), cd.Xa1[cd.dra] * ra[cd.dra][:, None]
+    Ed = np.add.reduceat(Zd, cd.gstart, axis=0) if len(dr) else np.zeros((0, cd.p + 1))
+    T = S[dg]  # the (Efron-discounted) risk-set sums at each event row: [d2, d2 * mean]
+    T -= dc[:, None] * Ed[dg]
+    d2 = T[:, 0]
+    if not (d2 > 0).all():
         return Eval(-np.inf, np.full(cd.p, np.nan), None, eta, shift)
-    mean = (S[dg, 1:] - dc[:, None] * Ed[dg, 1:]) / d2[:, None]
+    mean = T[:, 1:] / d2[:, None]
     mw = cd.mw
     loglik = float(np.dot(cd.wd, eta[dr]) - np.dot(mw, np.log(d2)))
     U = cd.wdXd - mw @ mean
@@ -373,11 +422,11 @@ def evaluate(cd: CoxData, beta: np.ndarray, info: bool = True) -> Eval:
     h = mw / d2
     E = cd.E
     temp1 = np.bincount(dg, weights=h, minlength=E)
-    temp2 = np.bincount(dg, weights=(1.0 - dc) * h, minlength=E) if cd.efron else temp1
+    temp2 = np.bincount(dg, weights=cd.dc1 * h, minlength=E) if cd.efron else temp1
     wgt_a = _interval_hazard(cd, temp1, temp2, cd.lo_a, cd.hi_a, cd.dra)
     imat = (cd.XaT * (ra * wgt_a)) @ cd.XaT.T - (mean * mw[:, None]).T @ mean
     out.imat = (imat + imat.T) / 2
-    out.h, out.temp1, out.temp2 = h, temp1, temp2
+    out.h, out.temp1, out.temp2, out.er, out.wgt_a = h, temp1, temp2, er, wgt_a
     return out
 
 
@@ -405,8 +454,8 @@ def score_residuals_at_risk(cd: CoxData, ev: Eval) -> np.ndarray:
     if mean is None or h is None or temp1 is None or temp2 is None:
         raise ConvergenceError("Cox model: no residual pieces at coefficients with an infinite likelihood")
     dg, dra, gstart = cd.dg, cd.dra, cd.gstart
-    A = np.concatenate([[0.0], np.cumsum(temp1)])
-    wgt = A[cd.hi_a] - A[cd.lo_a]
+    wgt = ev.wgt_a if ev.wgt_a is not None else _interval_hazard(cd, temp1, temp2, cd.lo_a, cd.hi_a, dra)
+    er = ev.er if ev.er is not None else np.exp(ev.eta[cd.act])
     mh = mean * h[:, None]
     mh1 = np.add.reduceat(mh, gstart, axis=0)  # E x p
     BT = np.zeros((cd.p, cd.E + 1))
@@ -414,10 +463,9 @@ def score_residuals_at_risk(cd: CoxData, ev: Eval) -> np.ndarray:
     res = np.take(BT, cd.hi_a, axis=1)
     res -= np.take(BT, cd.lo_a, axis=1)  # B summed over each row's interval
     if cd.efron:
-        wgt[dra] -= (temp1 - temp2)[dg]
-        res[:, dra] -= (mh1 - np.add.reduceat(mh * (1 - cd.dc)[:, None], gstart, axis=0))[dg].T
+        res[:, dra] -= (mh1 - np.add.reduceat(mh * cd.dc1[:, None], gstart, axis=0))[dg].T
     np.subtract(cd.XaT * wgt, res, out=res)
-    res *= -np.exp(ev.eta[cd.act])
+    res *= -er
     res[:, dra] += (cd.Xd - (np.add.reduceat(mean, gstart, axis=0) / cd.m[:, None])[dg]).T
     return res.T
 
@@ -433,11 +481,27 @@ def schoenfeld(cd: CoxData, ev: Eval) -> np.ndarray:
 
 
 def chol_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
-    try:
-        c = linalg.cho_factor(A, lower=True, check_finite=True)
-        return linalg.cho_solve(c, b)
-    except (linalg.LinAlgError, ValueError):
+    """``A^-1 b`` by the Cholesky factor of ``A``; ``None`` when ``A`` is not positive definite or not finite.
+
+    LAPACK's ``dpotrf``/``dpotrs`` called directly: the same routines and arguments as
+    scipy's ``cho_factor(A, lower=True)`` and ``cho_solve`` (so the same bits), without
+    their per-call checks. Anything but a non-empty square float64 system goes through
+    ``cho_factor``/``cho_solve`` themselves.
+    """
+    if not (type(A) is np.ndarray and type(b) is np.ndarray and A.dtype == np.float64 and b.dtype == np.float64
+            and A.ndim == 2 and 0 < A.shape[0] == A.shape[1] == b.shape[0] and b.ndim in (1, 2)):
+        try:
+            c = linalg.cho_factor(A, lower=True, check_finite=True)
+            return linalg.cho_solve(c, b)
+        except (linalg.LinAlgError, ValueError):
+            return None
+    if not (np.isfinite(A).all() and np.isfinite(b).all()):
+        return None  # cho_factor's check_finite: ValueError
+    c, info = _dpotrf(A, lower=1, clean=0)
+    if info != 0:  # not positive definite (LinAlgError) or a bad argument (ValueError)
         return None
+    x, info = _dpotrs(c, b, lower=1)
+    return x if info == 0 else None
 
 
 def quad_test(V: np.ndarray, b: np.ndarray) -> float:
