@@ -61,6 +61,8 @@ def test_collinearity_fast_path_refuses_what_the_column_check_refuses():
         fast_ok = fr._clearly_independent(Xc, None, tol)
         assert not (fast_ok and slow is not None), slow
         assert _message(fr.check_collinearity, X, terms, tol=tol, centre=centre) == slow
+        if not centre:  # a caller's X'X (the multiverse's lean fits share theirs): the same answer
+            assert _message(fr.check_collinearity, X, terms, tol=tol, gram=X.T @ X) == slow
         refused += slow is not None
         accepted_fast += fast_ok
     assert refused > 100 and accepted_fast > 500  # both branches are exercised

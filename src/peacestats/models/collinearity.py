@@ -25,7 +25,7 @@ GLM_TOL = 1e-11
 
 def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray | None = None,
                         absorbed_by: str | None = None, tol: float = 1e-7, centre: bool = False,
-                        centred: bool = False) -> None:
+                        centred: bool = False, gram: np.ndarray | None = None) -> None:
     """Raise naming perfectly collinear columns, as R's QR (``tol = 1e-7``) would alias them.
 
     Columns are taken in order; a column whose residual on the earlier kept columns
@@ -35,6 +35,8 @@ def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray
     likelihood ignores constants (``coxph``, no intercept): the columns are centred
     first, so a constant column is refused as such; ``centred=True`` says that ``X`` already
     is (``X - X.mean(axis=0)``, the same matrix ``centre=True`` makes), with the same messages.
+    ``gram``: ``X'X`` of the ``X`` passed (centred when ``centred=True``), when the caller has
+    it already (not used with ``centre=True``, which centres here).
 
     Used by every estimator: the GLMs with ``tol=GLM_TOL``, ``ols`` (with fixed
     effects, ``reference``/``absorbed_by``), ``coxph`` (``centre=True``) and ``survreg``
@@ -44,12 +46,13 @@ def check_collinearity(X: np.ndarray, terms: list[str], *, reference: np.ndarray
     if centre or centred:
         X = X if centred else X - X.mean(axis=0)
         zero = "is constant in every row used"
-    if _clearly_independent(X, reference, tol):
+    if _clearly_independent(X, reference, tol, None if centre and not centred else gram):
         return
     _collinearity_problems(X, terms, X if reference is None else reference, absorbed_by, tol, zero)
 
 
-def _clearly_independent(X: np.ndarray, reference: np.ndarray | None, tol: float) -> bool:
+def _clearly_independent(X: np.ndarray, reference: np.ndarray | None, tol: float,
+                         gram: np.ndarray | None = None) -> bool:
     """Whether no column is anywhere near aliased, from the Cholesky factor of the k x k cross-product.
 
     With unit-norm columns, ``L[j, j]`` of the Cholesky factor of ``X'X`` is the norm of
@@ -65,7 +68,7 @@ def _clearly_independent(X: np.ndarray, reference: np.ndarray | None, tol: float
         return True
     if n < k:
         return False
-    G = _gram(X)
+    G = _gram(X) if gram is None else gram
     norms = np.sqrt(np.diag(G))
     ref_norms = norms if reference is None else np.sqrt(np.einsum("ij,ij->j", reference, reference))
     if not (np.all(np.isfinite(G)) and np.all(norms > 0) and np.all(ref_norms > 0)):

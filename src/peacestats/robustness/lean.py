@@ -100,7 +100,7 @@ def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, 
             "coef": coef}
 
 
-def _well_conditioned(X: np.ndarray) -> bool:
+def _well_conditioned(X: np.ndarray, G: np.ndarray | None = None) -> bool:
     """Whether :func:`~peacestats.models.frame.rescale_design` would surely leave ``X`` as it is.
 
     True when the column-normalised ``X`` has a condition number below 1e4 (from the
@@ -111,7 +111,7 @@ def _well_conditioned(X: np.ndarray) -> bool:
     """
     if X.shape[1] < 2:
         return True
-    G = X.T @ X
+    G = X.T @ X if G is None else G  # G: X'X, when the caller has it
     d = np.sqrt(np.diag(G))
     if not np.all(d > 0):
         return False
@@ -381,8 +381,9 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     n = len(t)
     X = np.ascontiguousarray(frame.matrix(terms, mask, intercept=True))  # row-major, as survreg's engine
     names = ["(Intercept)", *terms]
-    Xs, to_b = (X, None) if _well_conditioned(X) else _frame.rescale_design(X, 0)
-    _frame.check_collinearity(Xs, names)
+    G = X.T @ X  # for both checks
+    Xs, to_b = (X, None) if _well_conditioned(X, G) else _frame.rescale_design(X, 0)
+    _frame.check_collinearity(Xs, names, gram=G if to_b is None else None)
     if any(_separates_weibull(Xs, ev, d) for d in _simple_directions(Xs, ev)):  # before Newton creeps after it
         raise Fallback(_NO_WEIBULL_MAXIMUM, final=True)
     k = X.shape[1]
@@ -503,8 +504,9 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     X = frame.matrix([*terms, *extra], mask, intercept=True)  # column-major
     if not (0 < y.sum() < n):
         raise Fallback("logit: the outcome is constant")
-    _frame.check_collinearity(X, names, tol=_frame.GLM_TOL)
-    if not _well_conditioned(X) and _frame.rescale_terms(X, names)[1] is not None:
+    G = X.T @ X  # for both checks
+    _frame.check_collinearity(X, names, tol=_frame.GLM_TOL, gram=G)
+    if not _well_conditioned(X, G) and _frame.rescale_terms(X, names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
     beta, mu, w, ascended = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
