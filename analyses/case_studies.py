@@ -144,6 +144,18 @@ def month_bars(ax, months: pd.DatetimeIndex, height: np.ndarray, bottom: np.ndar
     ax.add_collection(PolyCollection(verts, facecolors=color, linewidths=0, label=label), autolim=False)
 
 
+def year_ticks(axis, base: int) -> None:
+    """Ticks every ``base`` years (``mdates.YearLocator(base)``), computed once for the axis's final limits.
+
+    A figure is laid out, measured and drawn a few dozen times per file, and a
+    ``YearLocator`` walks a dateutil rule each time; its ticks for these fixed limits,
+    held by a ``FixedLocator``, draw the same figure. Call after the last change to the limits.
+    """
+    locator = mdates.YearLocator(base)
+    axis.set_major_locator(locator)
+    axis.set_major_locator(mticker.FixedLocator(locator()))
+
+
 def timeline(case: dict, d: dict):
     code = case["gwcode"]
     conflicts, years, dep = d["conflicts"], d["years"], d["deployment"]
@@ -212,7 +224,7 @@ def timeline(case: dict, d: dict):
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=8.5)
     ax.set_ylim(y0 - max(len(pres), 1) + 0.4, 0.75)
     ax.set_xlim(x0, x1)
-    ax.xaxis.set_major_locator(mdates.YearLocator(10 if (x1.year - x0.year) > 45 else 5))
+    year_ticks(ax.xaxis, 10 if (x1.year - x0.year) > 45 else 5)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.axvline(acd_end, color="#999999", ls=":", lw=0.8)
     ax.grid(axis="x", alpha=0.3)
@@ -277,7 +289,7 @@ def timeline(case: dict, d: dict):
     axp.set_xlim(*PERSONNEL_WINDOW)
     axp.set_ylim(0, ymax * 1.18)
     axp.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    axp.xaxis.set_major_locator(mdates.YearLocator(4))
+    year_ticks(axp.xaxis, 4)
     axp.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axp.tick_params(axis="x", labelsize=8)
     axp.set_ylabel("UN personnel (persons)")
