@@ -5,7 +5,7 @@ SVG, as ``Report.figure`` does), the other through two plain ``savefig`` calls w
 same arguments; every file must be byte-identical. The figures cover what the layout-only
 first draw could get wrong: constrained and tight layout, no layout engine, seaborn,
 legends placed at draw time (``loc="best"``, outside the axes), annotations, date axes,
-fixed-aspect axes, twin axes, subfigures, a hidden figure.
+fixed-aspect axes, twin axes, subfigures, math text, a rasterized layer, a hidden figure.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def no_engine():
     ax.xaxis.set_major_locator(mdates.YearLocator(5))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylabel("personnel (thousands)")
+    ax.scatter(days[::24], np.cos(np.arange(0, len(days), 24)) + 1, rasterized=True)  # an image inside the SVG
     ax.twinx().set_ylabel("a second axis on the right")
     fig.text(0.5, 0.02, "a note below", ha="center")
     return fig
@@ -109,6 +110,14 @@ def with_subfigures():
     return fig
 
 
+def mathtext():
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([1, 2, 3], [1, 4, 9], label=r"$\hat{\beta}_1 x^2$")
+    ax.set_xlabel(r"time $t$ (years), $\lambda(t) = \lambda_0 e^{\beta x}$")
+    ax.legend(title=r"$\alpha = 0.05$")
+    return fig
+
+
 def hidden():
     fig, ax = plt.subplots(layout="constrained")
     ax.plot([1, 2])
@@ -116,7 +125,7 @@ def hidden():
     return fig
 
 
-BUILDERS = [constrained, tight, no_engine, seaborn_grid, seaborn_axes, fixed_aspect, with_subfigures, hidden]
+BUILDERS = [constrained, tight, no_engine, seaborn_grid, seaborn_axes, fixed_aspect, with_subfigures, mathtext, hidden]
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__ for b in BUILDERS])
@@ -148,6 +157,32 @@ def test_first_draw_only_lays_out(monkeypatch):
         plt.close(fig)
     assert n_plain > 0 and 2 * n_ours == n_plain
     assert "draw" not in vars(fig)  # the figure's own draw is back
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_text_measured_once(monkeypatch, fmt):
+    """The renderer that draws reads the text sizes the renderer that laid out measured."""
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    own = mtext._get_text_metrics_function
+    measured: list[tuple] = []
+    for cls in (RendererAgg, RendererSVG):
+        orig = cls.get_text_width_height_descent
+        monkeypatch.setattr(cls, "get_text_width_height_descent", lambda self, s, prop, ismath, _orig=orig: (
+            measured.append((s, hash(prop), ismath)), _orig(self, s, prop, ismath))[1])
+    fig = constrained()
+    try:
+        plain_bytes(fig, fmt)
+        plain = list(measured)
+        measured.clear()
+        io.figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)
+    assert len(set(plain)) < len(plain)  # savefig alone measures texts twice
+    assert measured and len(set(measured)) == len(measured) and set(measured) == set(plain)
+    assert mtext._get_text_metrics_function is own  # matplotlib's own function is back
 
 
 def test_figure_keeps_its_own_draw_attribute():

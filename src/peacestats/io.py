@@ -210,11 +210,56 @@ def _layout_only_predraw(fig) -> Iterator[None]:
             del fig.draw
 
 
+@contextlib.contextmanager
+def _shared_text_metrics() -> Iterator[None]:
+    """Renderers of one class and dpi share their text sizes (matplotlib keeps them per renderer).
+
+    ``savefig(bbox_inches="tight")`` measures every text with the renderer it lays the
+    figure out with, then draws with a new renderer (of the tight size) that measures
+    them all again: the same font, size and dpi give the same sizes, so the second
+    renderer reads the first one's. Scoped to one ``savefig``, with everything matplotlib
+    keys its own cache on (text, font properties, math mode, figure dpi) plus the
+    renderer's class and the class and dpi of the renderer that measures (for the vector
+    formats, the one a ``MixedModeRenderer`` wraps: its own dpi is that of raster images).
+    """
+    import functools
+
+    import matplotlib.text as mtext
+    from matplotlib.backend_bases import RendererBase
+
+    own = getattr(mtext, "_get_text_metrics_function", None)
+    if own is None:  # another matplotlib: its own caching only
+        yield
+        return
+    shared: dict = {}
+
+    def metrics_function(renderer, *args):
+        inner = getattr(renderer, "_renderer", None)  # what a MixedModeRenderer measures with (vector or raster)
+        measuring = inner if isinstance(inner, RendererBase) else renderer
+        key = (type(renderer), type(measuring), getattr(measuring, "dpi", None))
+        if key not in shared:
+            @functools.lru_cache(4096)
+            def metrics(text, fontprop, ismath, dpi, _renderer=renderer):
+                return _renderer.get_text_width_height_descent(text, fontprop, ismath)
+            shared[key] = metrics
+        return shared[key]
+
+    setattr(mtext, "_get_text_metrics_function", metrics_function)  # noqa: B010 (private: mypy does not know it)
+    try:
+        yield
+    finally:
+        setattr(mtext, "_get_text_metrics_function", own)  # noqa: B010
+
+
+_FIGURE_LOCK = threading.Lock()  # the text-size sharing replaces a matplotlib module function while it saves
+
+
 def figure_bytes(fig, fmt: str) -> bytes:
     """A matplotlib figure rendered as ``fmt`` (png, svg, pdf) without timestamps.
 
     The bytes are those of ``fig.savefig(buf, format=fmt, bbox_inches="tight", dpi=150)``
-    (tests compare), with the layout-only first draw of :func:`_layout_only_predraw`.
+    (tests compare), drawn with less work: the layout-only first draw of
+    :func:`_layout_only_predraw` and the text sizes measured once of :func:`_shared_text_metrics`.
     """
     import io as _io
 
@@ -225,7 +270,7 @@ def figure_bytes(fig, fmt: str) -> bytes:
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "Creator": None}}.get(fmt)
     buf = _io.BytesIO()
-    with _layout_only_predraw(fig):
+    with _FIGURE_LOCK, _layout_only_predraw(fig), _shared_text_metrics():
         fig.savefig(buf, format=fmt, metadata=metadata, bbox_inches="tight", dpi=150)
     return buf.getvalue()
 
