@@ -25,7 +25,8 @@ from matplotlib.text import Text  # noqa: E402
 
 from peacestats import io  # noqa: E402
 
-META = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+META = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "Creator": None}}
 
 
 def plain_bytes(fig, fmt: str) -> bytes:
@@ -139,6 +140,16 @@ def test_figure_bytes_equal_plain_savefig(build):
         plt.close(ref)
     for fmt, a, b in zip(("png", "svg", "png"), ours, theirs):
         assert len(a) > 100 and a == b, fmt
+
+
+@pytest.mark.parametrize("build", [constrained, mathtext], ids=["constrained", "mathtext"])
+def test_pdf_equal_plain_savefig(build):
+    fig, ref = build(), build()
+    try:
+        assert io.figure_bytes(fig, "pdf") == plain_bytes(ref, "pdf")
+    finally:
+        plt.close(fig)
+        plt.close(ref)
 
 
 def test_first_draw_only_lays_out(monkeypatch):
