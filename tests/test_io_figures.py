@@ -11,6 +11,7 @@ fixed-aspect axes, twin axes, subfigures, math text, a rasterized layer, a hidde
 from __future__ import annotations
 
 import io as _io
+import warnings
 
 import matplotlib
 
@@ -78,7 +79,9 @@ def seaborn_grid():
     rng = np.random.default_rng(3)
     df = pd.DataFrame({"duration": rng.exponential(5, 120), "region": np.repeat(["Africa", "Asia", "Europe"], 40),
                        "un": np.tile(["UN present", "no UN"], 60)})
-    g = sns.catplot(data=df, x="region", y="duration", hue="un", kind="box", height=3, aspect=1.4)
+    with warnings.catch_warnings():  # seaborn 0.13 passes matplotlib 3.11 the deprecated vert= of boxplots
+        warnings.simplefilter("ignore", matplotlib.MatplotlibDeprecationWarning)
+        g = sns.catplot(data=df, x="region", y="duration", hue="un", kind="box", height=3, aspect=1.4)
     g.set_axis_labels("", "years at peace")
     return g.figure
 
