@@ -144,6 +144,22 @@ def month_bars(ax, months: pd.DatetimeIndex, height: np.ndarray, bottom: np.ndar
     ax.add_collection(PolyCollection(verts, facecolors=color, linewidths=0, label=label), autolim=False)
 
 
+def year_ticks(axis, base: int) -> None:
+    """Ticks every ``base`` years labelled ``%Y``, computed once for the axis's final limits.
+
+    Draws what ``mdates.YearLocator(base)`` with ``mdates.DateFormatter("%Y")`` draw. A figure
+    is laid out, measured and drawn a few dozen times per file, and those walk a dateutil
+    rule and format every label each time; their ticks and labels for these fixed limits,
+    held by a ``FixedLocator`` and a ``FixedFormatter``, are computed once. Call after the
+    last change to the limits.
+    """
+    locator = mdates.YearLocator(base)
+    axis.set_major_locator(locator)
+    ticks = locator()
+    axis.set_major_locator(mticker.FixedLocator(ticks))
+    axis.set_major_formatter(mticker.FixedFormatter(mdates.DateFormatter("%Y").format_ticks(ticks)))
+
+
 def timeline(case: dict, d: dict):
     code = case["gwcode"]
     conflicts, years, dep = d["conflicts"], d["years"], d["deployment"]
@@ -212,8 +228,7 @@ def timeline(case: dict, d: dict):
     ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=8.5)
     ax.set_ylim(y0 - max(len(pres), 1) + 0.4, 0.75)
     ax.set_xlim(x0, x1)
-    ax.xaxis.set_major_locator(mdates.YearLocator(10 if (x1.year - x0.year) > 45 else 5))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    year_ticks(ax.xaxis, 10 if (x1.year - x0.year) > 45 else 5)
     ax.axvline(acd_end, color="#999999", ls=":", lw=0.8)
     ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"{case['country']} (GW {code}): armed conflicts, peace spells, agreements and peace operations",
@@ -277,8 +292,7 @@ def timeline(case: dict, d: dict):
     axp.set_xlim(*PERSONNEL_WINDOW)
     axp.set_ylim(0, ymax * 1.18)
     axp.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    axp.xaxis.set_major_locator(mdates.YearLocator(4))
-    axp.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    year_ticks(axp.xaxis, 4)
     axp.tick_params(axis="x", labelsize=8)
     axp.set_ylabel("UN personnel (persons)")
     axp.set_title("UN personnel by month (Kathman, 1990-2019; grey background: not covered)", fontsize=10, loc="left")
