@@ -190,6 +190,34 @@ def test_spec_curve_ratio_axis_reads_decimals():
     assert texts_outside(fig) == []
 
 
+@pytest.mark.parametrize("n", [40, 400])
+def test_spec_curve_marks_are_a_bitmap_in_vector_output_only_when_dense(n):
+    """From 300 specifications the marks are rasterized inside the SVG; axes and text stay vector."""
+    from peacestats.io import figure_bytes
+    from peacestats.robustness import spec_curve_figure
+
+    rng = np.random.default_rng(6)
+    est = np.sort(rng.normal(-0.3, 0.2, n))
+    res = pd.DataFrame({"spec": [f"s{i:03d}" for i in range(n)], "index": range(n),
+                        "sample": np.where(np.arange(n) % 2, "all", "post-1989"), "estimate": est,
+                        "std_error": 0.15, "conf_low": est - 0.3, "conf_high": est + 0.3, "p_value": 0.04,
+                        "error_type": None})
+    fig = spec_curve_figure(res)
+    marks = [c for ax in fig.axes for c in ax.collections]
+    assert marks and all(c.get_rasterized() == (n >= 300) for c in marks)
+    svg = figure_bytes(fig, "svg")
+    png = figure_bytes(fig, "png")
+    assert (b"<image" in svg) == (n >= 300)  # the marks as one embedded bitmap
+    for c in marks:
+        c.set_rasterized(False)
+    assert figure_bytes(fig, "png") == png  # the PNG does not depend on it
+    vector = figure_bytes(fig, "svg")
+    if n >= 300:
+        assert len(svg) < len(vector) / 3 and b"<image" not in vector
+    else:
+        assert svg == vector
+
+
 def test_survival_curves_propensity_and_balance_plots_export_cleanly(spells, fits):
     """Predicted survival (labels= per profile), propensity overlap and the Love plot (labels=)."""
     from peacestats.models import causal
