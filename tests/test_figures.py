@@ -213,7 +213,7 @@ def test_spec_curve_marks_are_a_bitmap_in_vector_output_only_when_dense(n):
     assert figure_bytes(fig, "png") == png  # the PNG does not depend on it
     vector = figure_bytes(fig, "svg")
     if n >= 300:
-        assert len(svg) < len(vector) / 3 and b"<image" not in vector
+        assert len(svg) < len(vector) / 2 and b"<image" not in vector
     else:
         assert svg == vector
 
