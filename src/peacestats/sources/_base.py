@@ -78,6 +78,17 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
     return df
 
 
+def warm_up() -> None:
+    """Import what pandera imports at its first validation (its pandas backends, about 0.2 s).
+
+    ``peacestats build`` calls this before it forks a process that parses sources
+    (:mod:`peacestats.sources._prefetch`), so that the two processes do not both do it.
+    """
+    import pandera.pandas as pa
+
+    pa.DataFrameSchema({"x": pa.Column("Int64", pa.Check.ge(0), coerce=True)}).validate(pd.DataFrame({"x": [0]}))
+
+
 def _row_label(index_value) -> str:
     if isinstance(index_value, (int, np.integer)):
         return f"row {int(index_value) + 1}"
