@@ -78,14 +78,22 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
     return df
 
 
-def warm_up() -> None:
-    """Import what pandera imports at its first validation (its pandas backends, about 0.2 s).
+def warm_up(formats=()) -> None:
+    """Import what the first read and validation import: the readers of ``formats``, pandera's backends.
 
+    Registered formats (``"rda"``: pyreadr, about 0.15 s; ``"xlsx"``/``"xls"``: python-calamine);
+    pandera registers its pandas backends at its first validation (about 0.2 s).
     ``peacestats build`` calls this before it forks a process that parses sources
     (:mod:`peacestats.sources._prefetch`), so that the two processes do not both do it.
     """
+    import importlib
+
     import pandera.pandas as pa
 
+    readers = {"rda": ("pyreadr",), "xlsx": ("python_calamine", "pandas.io.excel._calamine"),
+               "xls": ("python_calamine", "pandas.io.excel._calamine")}
+    for module in sorted({m for f in formats for m in readers.get(f, ())}):
+        importlib.import_module(module)
     pa.DataFrameSchema({"x": pa.Column("Int64", pa.Check.ge(0), coerce=True)}).validate(pd.DataFrame({"x": [0]}))
 
 

@@ -13,8 +13,8 @@ byte per source; the kernel releases it if the process dies), and
   its lock without waiting and parses it as usual; if the child holds it, the build waits for
   the child to release it and then reads the entry the child wrote.
 
-The loader modules (pandera, the readers) are imported and pandera's backends registered before
-the fork, once for both processes.
+The loader modules, the file readers (pyreadr, python-calamine) and pandera's backends are
+imported before the fork, once for all processes.
 The tables are the same bytes whatever the child does: it only fills the cache, and a source it
 fails on is parsed (and its error raised) by the table that reads it.
 """
@@ -82,13 +82,14 @@ class Prefetch:
     """
 
     def __init__(self, keys) -> None:
+        from .. import registry
         from . import LOADERS, _base
 
         self.keys = tuple(keys)
         self._slots = {key: i for i, key in enumerate(self.keys)}
         for key in self.keys:  # pandera and the readers imported once, before the fork
             importlib.import_module(f"{__package__}.{LOADERS.get(key, key)}")
-        _base.warm_up()
+        _base.warm_up({registry.get(key).format for key in self.keys})
         self._owner = os.getpid()
         self._locks: IO[bytes] | None = tempfile.TemporaryFile()
         self._job = Background(functools.partial(_run_child, self.keys, self._locks.fileno()))
