@@ -122,3 +122,17 @@ def test_a_cold_build_in_two_processes_parses_each_source_once(tmp_path, mirror,
         hashes[jobs] = {p.name: sha256sum(p) for p in sorted((tmp_path / jobs).iterdir())}
         assert _parses(log) == sorted(keys)
     assert hashes["1"] == hashes["2"]
+
+
+def test_only_current_entries_count_as_cached(tmp_path, mirror, monkeypatch):
+    """An entry left by an earlier loader version (another key) does not stop the prefetching."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PEACESTATS_CACHE_DIR", str(cache))
+    cache.mkdir()
+    for suffix in (".json", ".parquet"):
+        (cache / f"rugged-{'0' * 32}{suffix}").write_text("stale")
+    assert not _prefetch.all_cached(["rugged"])
+    load("rugged")
+    assert _prefetch.all_cached(["rugged"])
+    monkeypatch.setenv("PEACESTATS_NO_CACHE", "1")
+    assert _prefetch.all_cached(["gw_states"])  # the cache is off: nothing to prefetch

@@ -34,13 +34,20 @@ from .._background import Background
 
 
 def all_cached(keys) -> bool:
-    """True when the cache is off or holds some entry of every source of ``keys`` (nothing to prefetch)."""
-    from . import _cache
+    """True when the cache is off or holds the current entry of every source of ``keys`` (nothing to prefetch).
+
+    The entry of this raw file, loader version and code (:func:`peacestats.sources._cache.has_entry`):
+    entries left by an earlier version of a loader do not count.
+    """
+    from . import LOADERS, _cache
 
     if not _cache.enabled():
         return True
-    folder = _cache.cache_dir()
-    return all(any(folder.glob(f"{k}-*.json")) for k in keys)
+    for key in keys:
+        mod = importlib.import_module(f"{__package__}.{LOADERS.get(key, key)}")
+        if not _cache.has_entry(key, mod, getattr(mod, "LOAD_BY_KEY", {}).get(key, mod.load), {}):
+            return False
+    return True
 
 
 def _try_lock(fd: int, slot: int) -> bool:
