@@ -114,8 +114,11 @@ class Prefetch:
             return
         fd = self._locks.fileno()
         if not _try_lock(fd, slot):  # the child is parsing it: wait until it is done (its entry is written)
-            fcntl.lockf(fd, fcntl.LOCK_SH, 1, slot)
-            _unlock(fd, slot)
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_SH, 1, slot)
+                _unlock(fd, slot)
+            except OSError:  # pragma: no cover - e.g. EDEADLK: load it anyway (at worst parsed twice)
+                pass
             yield
             return
         try:
