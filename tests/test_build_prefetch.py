@@ -136,3 +136,37 @@ def test_only_current_entries_count_as_cached(tmp_path, mirror, monkeypatch):
     assert _prefetch.all_cached(["rugged"])
     monkeypatch.setenv("PEACESTATS_NO_CACHE", "1")
     assert _prefetch.all_cached(["gw_states"])  # the cache is off: nothing to prefetch
+
+
+def test_a_frame_shared_by_tables_made_in_a_forked_table_is_handed_back(tmp_path, mirror, monkeypatch):
+    """A ctx.derived frame made by a forked table is made once: a table built after it in the parent reuses it,
+    and still records the sources it was made from."""
+    from peacestats import build as b
+
+    log = tmp_path / "made.log"
+
+    def shared(ctx):
+        def make():
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()}\n")
+            return ctx.source("rugged").head(3)
+
+        return ctx.derived("first_rugged_rows", make)
+
+    def one_row(ctx):
+        return pd.DataFrame({"k": [len(shared(ctx))]})
+
+    forked = b.Table("forked", one_row, ("k",), "uses the shared frame", ("rugged",), background=True)
+    between = b.Table("between", lambda ctx: pd.DataFrame({"k": [0]}), ("k",), "built meanwhile", ())
+    after = b.Table("after", one_row, ("k",), "uses it again", ("rugged",), needs=("forked",))
+    monkeypatch.setenv("PEACESTATS_BUILD_JOBS", "2")
+    monkeypatch.setenv("PEACESTATS_CACHE_DIR", str(tmp_path / "cache"))
+    run = b._Run(b._Context(), tmp_path / "out", [forked, between, after], echo=lambda *a: None)
+    try:
+        run.run()
+    finally:
+        run.cancel()
+    made = log.read_text(encoding="utf-8").split()
+    assert len(made) == 1 and int(made[0]) != os.getpid()  # made once, in the forked process
+    assert run.ctx.lineage["after"] == {"rugged"}
+    assert run.ctx["after"]["k"].tolist() == run.ctx["forked"]["k"].tolist() == [3]

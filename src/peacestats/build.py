@@ -384,6 +384,14 @@ def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
     return df, ctx.lineage.get(t.name, set())
 
 
+def _run_forked(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str], dict, dict]:
+    """:func:`_run_builder` in a forked process, with the shared frames it made (``ctx.derived``) to hand back."""
+    before = set(ctx.shared)
+    df, reads = _run_builder(ctx, t)
+    made = [name for name in ctx.shared if name not in before]
+    return df, reads, {n: ctx.shared[n] for n in made}, {n: ctx.derived_reads[n] for n in made}
+
+
 #: The sources a build of every table parses, in the order it first reads them, but the first
 #: (``ucdp_acd``, which the first table reads at once). With two processes and a cache that lacks
 #: some of them, a forked process parses them into the cache from the start of the build
@@ -480,7 +488,7 @@ class _Run:
                 return
             for key in u.preload:  # loaded once here, shared with the child
                 self.ctx._frame(key)
-            self.pending[u.name] = Background(functools.partial(_run_builder, self.ctx, u))
+            self.pending[u.name] = Background(functools.partial(_run_forked, self.ctx, u))
 
     def _poll(self) -> None:
         """Collect the forked tables that are done, without waiting."""
@@ -493,7 +501,10 @@ class _Run:
         if job is None:
             return
         try:
-            df, reads = job.result()
+            df, reads, shared, shared_reads = job.result()
+            for key, frame in shared.items():  # a table forked later need not make them again
+                if key not in self.ctx.shared:
+                    self.ctx.shared[key], self.ctx.derived_reads[key] = frame, shared_reads[key]
             self.ctx.lineage.setdefault(name, set()).update(reads)
             self._finish(self.order[self.names.index(name)], df, reads)
         except BaseException as exc:  # noqa: BLE001 - raised at the table's turn (_ensure, run)
