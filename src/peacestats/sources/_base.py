@@ -81,10 +81,15 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
 def warm_up(formats=()) -> None:
     """Import what the first read and validation import: the readers of ``formats``, pandera's backends.
 
-    Registered formats (``"rda"``: pyreadr, about 0.15 s; ``"xlsx"``/``"xls"``: python-calamine);
-    pandera registers its pandas backends at its first validation (about 0.2 s).
     ``peacestats build`` calls this before it forks a process that parses sources
-    (:mod:`peacestats.sources._prefetch`), so that the two processes do not both do it.
+    (:mod:`peacestats.sources._prefetch`), so that the processes do not each do it.
+
+    Parameters
+    ----------
+    formats
+        Registered formats (``"rda"``: pyreadr; ``"xlsx"``/``"xls"``: python-calamine); the
+        others need nothing beyond pandas. Pandera registers its pandas backends at its first
+        validation (about 0.2 s); a tiny schema is validated here to do it now.
     """
     import importlib
 

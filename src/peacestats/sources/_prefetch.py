@@ -22,7 +22,6 @@ fails on is parsed (and its error raised) by the table that reads it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import importlib
 import os
@@ -52,6 +51,8 @@ def all_cached(keys) -> bool:
 
 def _try_lock(fd: int, slot: int) -> bool:
     """Lock byte ``slot`` of ``fd`` for this process if no other process holds it; True when locked."""
+    import fcntl  # POSIX only: used only where the build forks (Linux)
+
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, slot)
     except OSError:  # EACCES/EAGAIN: another process holds it
@@ -60,6 +61,8 @@ def _try_lock(fd: int, slot: int) -> bool:
 
 
 def _unlock(fd: int, slot: int) -> None:
+    import fcntl
+
     fcntl.lockf(fd, fcntl.LOCK_UN, 1, slot)
 
 
@@ -112,6 +115,8 @@ class Prefetch:
         if self._locks is None or slot is None:
             yield
             return
+        import fcntl
+
         fd = self._locks.fileno()
         if not _try_lock(fd, slot):  # the child is parsing it: wait until it is done (its entry is written)
             try:
