@@ -128,3 +128,33 @@ def test_a_frame_that_does_not_round_trip_is_not_cached(tmp_path):
     back = _cache.read_entry(parquet, sidecar)
     pd.testing.assert_frame_equal(back, fine, check_dtype=True, check_exact=True)
     assert back["a"].iloc[1] is None and back["b"].iloc[1] == []
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    (["a", None, "b"], {"kind": "text", "na": "None"}),
+    (["a", pd.NA], {"kind": "text", "na": "NA"}),
+    (["a", float("nan")], {"kind": "text", "na": "nan"}),
+    (["a", np.float64("nan")], {"kind": "text", "na": "nan"}),  # a float subclass's NaN is missing too
+    ([float("nan")], {"kind": "text", "na": "nan"}),
+    (["a", "b"], {"kind": "text", "na": None}),
+    ([[1, 2], []], {"kind": "list"}),
+    ([], {"kind": "list"}),
+    (["a", None, pd.NA], None),  # two kinds of missing value
+    (["a", 1.5], None),  # a float that is a value
+    (["a", 3], None),
+    ([[1, 2], None], None),
+    ([[1.0]], None),
+    ([[True]], None),  # bool is not int here
+    ([np.str_("a")], None),
+])
+def test_object_columns_are_stored_by_kind(cells, expected):
+    assert _cache._column_codec(pd.Series(cells, dtype=object)) == expected
+
+
+def test_object_cells_are_compared_with_their_types():
+    codec = {"columns": {"t": {"kind": "text", "na": "None"}, "l": {"kind": "list"}}}
+    a = pd.DataFrame({"t": pd.Series(["a", None, "b"], dtype=object), "l": pd.Series([[1], [2], []], dtype=object)})
+    assert _cache._same_objects(a, a.copy(), codec)
+    assert not _cache._same_objects(a, a.assign(t=pd.Series(["a", float("nan"), "b"], dtype=object)), codec)
+    assert not _cache._same_objects(a, a.assign(t=pd.Series(["a", None, "c"], dtype=object)), codec)
+    assert not _cache._same_objects(a, a.assign(l=pd.Series([[1], [2], [3]], dtype=object)), codec)

@@ -150,6 +150,11 @@ class Background:
         os.close(w)
         self._pid, self._fd = pid, r
 
+    @property
+    def forked(self) -> bool:
+        """True while a child computes ``fn`` (until :meth:`result` or :meth:`cancel`)."""
+        return self._pid is not None
+
     def done(self) -> bool:
         """True when :meth:`result` would not wait: the child has answered or died (or there is no child)."""
         if self._pid is None or self._fd is None:

@@ -10,7 +10,8 @@ their versions and sha256.
 With two or more CPUs the tables marked ``background`` (the spell tables, the state-years,
 the location-level spell rows) are built in forked processes beside the others
 (:mod:`peacestats._background`; ``fork_with`` names the table they run beside), and a
-forked process parses the sources read late into the parsed-source cache from the start.
+forked process parses the sources not cached yet into the parsed-source cache from the start,
+ahead of the tables that read them (:mod:`peacestats.sources._prefetch`).
 The files are the same bytes as a build in one process (``PEACESTATS_BUILD_JOBS=1``), they
 are written in declaration order, and a failing table leaves the folder as a build in one
 process would (the tables before it written, none after it).
@@ -30,6 +31,7 @@ from ._background import Background
 from .errors import HarmonizeError
 from .harmonize.codes import CodeTables, using
 from .harmonize._tables import shared_tables
+from .sources._prefetch import Prefetch, all_cached
 from ._datapackage import _exclusion_lines, _exclusions, _merge_resources, _normalize_for_parquet, _resource
 
 
@@ -73,12 +75,17 @@ class _Context(dict):
         self.table: str | None = None
         self._codes: CodeTables | None = None
         self.authored: dict = {}
+        self.prefetch: Prefetch | None = None  # the forked process parsing sources ahead (build's _Run)
 
     def _frame(self, key: str) -> pd.DataFrame:
         from .sources import load
 
         if key not in self.frames:
-            self.frames[key] = load(key)
+            if self.prefetch is None:
+                self.frames[key] = load(key)
+            else:  # not parsed by this process and the prefetching one at once
+                with self.prefetch.loading(key):
+                    self.frames[key] = load(key)
         return self.frames[key]
 
     def source(self, key: str) -> pd.DataFrame:
@@ -377,29 +384,21 @@ def _run_builder(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str]]:
     return df, ctx.lineage.get(t.name, set())
 
 
-#: Sources the tables built in the main process read late: a build parses them into the cache in a
-#: forked process from its start (a no-op when they are cached), beside the first tables.
-_PREFETCH = ("imi", "archigos", "cwm", "ucdp_peace_agreements", "pax")
+def _run_forked(ctx: _Context, t: Table) -> tuple[pd.DataFrame, set[str], dict, dict]:
+    """:func:`_run_builder` in a forked process, with the shared frames it made (``ctx.derived``) to hand back."""
+    before = set(ctx.shared)
+    df, reads = _run_builder(ctx, t)
+    made = [name for name in ctx.shared if name not in before]
+    return df, reads, {n: ctx.shared[n] for n in made}, {n: ctx.derived_reads[n] for n in made}
 
 
-def _all_cached(keys: list[str]) -> bool:
-    """True when the cache is off or holds some entry of every source of ``keys`` (no prefetching then)."""
-    from .sources import _cache
-
-    if not _cache.enabled():
-        return True
-    folder = _cache.cache_dir()
-    return all(any(folder.glob(f"{k}-*.json")) for k in keys)
-
-
-def _prefetch(keys: list[str]) -> None:
-    """:func:`peacestats.sources.prefetch`, any error ignored (the table that reads the source reports it)."""
-    from .sources import prefetch
-
-    try:
-        prefetch(keys)
-    except Exception:  # noqa: BLE001 - only a speed-up
-        pass
+#: The sources a build of every table parses, in the order it first reads them, but the first
+#: (``ucdp_acd``, which the first table reads at once). With two processes and a cache that lacks
+#: some of them, a forked process parses them into the cache from the start of the build
+#: (:class:`peacestats.sources._prefetch.Prefetch`), ahead of the tables that read them: those of
+#: ``missions``, of ``spells`` (forked beside it), then the late ones of the main process.
+_PREFETCH = ("ucdp_term_conflict", "mullenbach_tppm", "kathman_pko", "gw_states", "cow_states", "gleditsch_gdp",
+             "polity5", "creg", "rugged", "imi", "archigos", "cwm", "ucdp_peace_agreements", "pax")
 
 
 class _Run:
@@ -423,14 +422,14 @@ class _Run:
         self.written = 0  # how many tables of `order` are written
         self.paths: dict[str, Path] = {}
         self.resources: list[dict] = []
-        self.prefetch: Background | None = None
+        self.prefetch: Prefetch | None = None
         self.jobs = _background.jobs()  # decided once: the load average rises with the build's own processes
 
     def run(self) -> dict[str, Path]:
         if self.jobs >= 2:
             keys = [k for k in _PREFETCH if any(k in t.sources for t in self.order)]
-            if keys and not _all_cached(keys):
-                self.prefetch = Background(functools.partial(_prefetch, keys))
+            if keys and not all_cached(keys):
+                self.prefetch = self.ctx.prefetch = Prefetch(keys)
         for i, t in enumerate(self.order):
             try:
                 self._poll()
@@ -453,8 +452,8 @@ class _Run:
                 raise
         self._write_ready()
         if self.prefetch is not None:  # done by now: wait rather than leave a half-written cache entry
-            self.prefetch.result()
-            self.prefetch = None
+            self.prefetch.finish()
+            self.prefetch = self.ctx.prefetch = None
         return self.paths
 
     def cancel(self) -> None:
@@ -464,7 +463,7 @@ class _Run:
         self.pending.clear()
         if self.prefetch is not None:
             self.prefetch.cancel()
-            self.prefetch = None
+            self.prefetch = self.ctx.prefetch = None
 
     def _fork_ready(self, i: int) -> None:
         """Fork the ``background`` tables due at ``order[i]``: those to run beside it (``fork_with``), or itself.
@@ -489,7 +488,7 @@ class _Run:
                 return
             for key in u.preload:  # loaded once here, shared with the child
                 self.ctx._frame(key)
-            self.pending[u.name] = Background(functools.partial(_run_builder, self.ctx, u))
+            self.pending[u.name] = Background(functools.partial(_run_forked, self.ctx, u))
 
     def _poll(self) -> None:
         """Collect the forked tables that are done, without waiting."""
@@ -502,7 +501,10 @@ class _Run:
         if job is None:
             return
         try:
-            df, reads = job.result()
+            df, reads, shared, shared_reads = job.result()
+            for key, frame in shared.items():  # a table forked later need not make them again
+                if key not in self.ctx.shared:
+                    self.ctx.shared[key], self.ctx.derived_reads[key] = frame, shared_reads[key]
             self.ctx.lineage.setdefault(name, set()).update(reads)
             self._finish(self.order[self.names.index(name)], df, reads)
         except BaseException as exc:  # noqa: BLE001 - raised at the table's turn (_ensure, run)

@@ -54,9 +54,10 @@ def load(key: str, *, cache: bool = True, **kwargs) -> pd.DataFrame:
 def prefetch(keys) -> list[str]:
     """Parse into the parsed-source cache the sources of ``keys`` it does not hold yet; the keys parsed.
 
-    ``peacestats build`` runs this in a forked process at the start of a build, for the
-    sources it reads late, so that a build with an empty cache parses them beside the first
-    tables. Nothing is parsed when the cache is off (``PEACESTATS_NO_CACHE``).
+    ``peacestats build`` runs this in a forked process at the start of a build, one source at a
+    time in the order the build reads them (:mod:`peacestats.sources._prefetch`), so that a
+    build with an empty cache parses them beside its first tables. Nothing is parsed when the
+    cache is off (``PEACESTATS_NO_CACHE``).
     """
     from .. import registry
     from ._cache import enabled, has_entry

@@ -78,6 +78,33 @@ def read(key: str, path: Path, **kwargs) -> pd.DataFrame:
     return df
 
 
+def warm_up(formats=()) -> None:
+    """Import what the first read and validation import: the readers of ``formats``, pandera's backends.
+
+    ``peacestats build`` calls this before it forks a process that parses sources
+    (:mod:`peacestats.sources._prefetch`), so that the processes do not each do it.
+
+    Parameters
+    ----------
+    formats
+        Registered formats (``"rda"``: pyreadr; ``"xlsx"``/``"xls"``: python-calamine); the
+        others need nothing beyond pandas. Pandera registers its pandas backends at its first
+        validation (about 0.2 s); a tiny schema is validated here to do it now.
+    """
+    import importlib
+
+    import pandera.pandas as pa
+
+    readers = {"rda": ("pyreadr",), "xlsx": ("python_calamine", "pandas.io.excel._calamine"),
+               "xls": ("python_calamine", "pandas.io.excel._calamine")}
+    for module in sorted({m for f in formats for m in readers.get(f, ())}):
+        try:
+            importlib.import_module(module)
+        except ImportError:  # only a speed-up: the reader reports a missing engine when it reads
+            pass
+    pa.DataFrameSchema({"x": pa.Column("Int64", pa.Check.ge(0), coerce=True)}).validate(pd.DataFrame({"x": [0]}))
+
+
 def _row_label(index_value) -> str:
     if isinstance(index_value, (int, np.integer)):
         return f"row {int(index_value) + 1}"

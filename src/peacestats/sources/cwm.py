@@ -241,14 +241,16 @@ def tidy(raw: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
         df[col] = df[col].map(lambda t: re.sub(r"\s+", " ", t).strip() if isinstance(t, str) else t)
         df[col] = df[col].astype(object).where(df[col].notna(), pd.NA)
     notes: list[list[str]] = [[] for _ in range(len(df))]
+    terminated = df["year_terminated"].tolist()
     for col in DATES:  # episode_start first: it is the context of the others
         values, precisions = [], []
+        starts = df["episode_start"].tolist()  # parsed dates once its turn is over
         for i, text in enumerate(df[col]):
             context = None
-            if col != "episode_start" and pd.notna(df.at[i, "episode_start"]):
-                context = df.at[i, "episode_start"].year
-            elif pd.notna(df.at[i, "year_terminated"]):
-                context = int(df.at[i, "year_terminated"])
+            if col != "episode_start" and pd.notna(starts[i]):
+                context = starts[i].year
+            elif pd.notna(terminated[i]):
+                context = int(terminated[i])
             parsed = parse_date(text, context)
             if parsed is None:
                 raise SchemaError(

@@ -249,7 +249,8 @@ def load(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = fetch.require(KEY) if path is None else Path(path)
     raw = read_csv_text(KEY, path, ENCODING)
-    raw = raw.apply(lambda s: s.mask(s.str.strip() == "") if s.dtype == object else s)
+    for col in [c for c in raw.columns if c in SCHEMA.columns and raw[c].dtype == object]:
+        raw[col] = raw[col].mask(raw[col].str.strip() == "")  # blank is missing (the other ~230 columns unread)
     for col in ("UcdpAgr", "Loc1GWNO", "Loc2GWNO"):  # "NA" is PA-X's missing value there
         if col in raw.columns:
             raw[col] = raw[col].mask(raw[col].str.strip() == "NA")

@@ -139,14 +139,19 @@ def split_code_columns(df: pd.DataFrame, columns, key: str, path) -> pd.DataFram
         if col not in df.columns:
             continue
         out = []
+        parsed: dict = {}  # each distinct cell parsed once (most repeat); every row gets its own list
         for i, v in df[col].items():
             try:
-                out.append(split_codes(v))
-            except ValueError as exc:
-                raise SchemaError(
-                    f"{key}: {path}, column {col!r}, row {int(i) + 1}: {exc}. "
-                    "UCDP code fields hold integers separated by commas."
-                ) from None
+                codes = parsed[v]
+            except KeyError:
+                try:
+                    codes = parsed[v] = split_codes(v)
+                except ValueError as exc:
+                    raise SchemaError(
+                        f"{key}: {path}, column {col!r}, row {int(i) + 1}: {exc}. "
+                        "UCDP code fields hold integers separated by commas."
+                    ) from None
+            out.append(list(codes))
         df[col] = pd.Series(out, index=df.index, dtype=object)
     return df
 
