@@ -29,7 +29,6 @@ and the report's files are the same bytes whether its fits were made now or read
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -50,9 +49,12 @@ KEEP = 2
 _IN_USE_S = 3600
 
 
-@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """sha256 of every file of the installed ``peacestats`` package (path and bytes), bytecode left out."""
+    """sha256 of every file of the installed ``peacestats`` package (path and bytes), bytecode left out.
+
+    Read anew at each call (a few milliseconds): a session that edits the package between
+    two runs of a report gets a new key.
+    """
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
