@@ -121,7 +121,7 @@ docs: $(STAMP) ## Build the documentation site into site/ (mkdocs --strict: a wa
 	env -u MPLBACKEND NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 	@echo "Open site/index.html"
 
-clean: ## Remove derived files (data/processed, reports); keeps data/raw and .venv
+clean: ## Remove derived files (data/processed, reports, the caches in data/interim, benchmarks/results, site); keeps data/raw and .venv
 	rm -rf data/processed data/interim benchmarks/results site
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 

@@ -104,6 +104,11 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
                       inference: dict[str, Any] | None = None, figsize: tuple[float, float] | None = None):
     """The specification curve: estimates sorted, with 95% CIs, and the options of each below.
 
+    From 300 specifications on, the estimates, intervals and option marks are drawn as a
+    bitmap at the figure's resolution inside vector output (``rasterized=True``): the
+    report's SVG of 1,152 specifications is then about 0.15 MB instead of 1.4 MB and
+    renders in a fifth of the time; axes and text stay vector, and the PNG is unchanged.
+
     Parameters
     ----------
     results
@@ -116,11 +121,6 @@ def spec_curve_figure(results: pd.DataFrame, dimensions: list[str] | None = None
         Plot exp(estimate) (hazard or odds ratios) on a log axis.
     inference
         From :func:`curve_inference`: its median, share and p-values go in the title.
-
-    From 300 specifications on, the estimates, intervals and option marks are drawn as a
-    bitmap at the figure's resolution inside vector output (``rasterized=True``): the
-    report's SVG of 1,152 specifications is then about 0.14 MB instead of 1.4 MB and
-    renders in a fifth of the time; axes and text stay vector, and the PNG is unchanged.
 
     Returns
     -------
