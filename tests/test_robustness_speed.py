@@ -126,7 +126,7 @@ def test_prechecks_skip_only_what_would_pass():
 
     rng = np.random.default_rng(1)
     X = np.column_stack([np.ones(200), rng.normal(size=(200, 3))])
-    assert lean._well_conditioned(X) and _clearly_independent(X, None, 1e-7)
+    assert _frame.surely_well_conditioned(X, X.T @ X) and _clearly_independent(X, None, 1e-7)
     _frame.check_collinearity(X, list("abcd"))
     assert _frame.rescale_design(X, 0)[1] is None
     bad = np.column_stack([X, X[:, 1] + 2 * X[:, 2]])  # a combination of others
@@ -135,7 +135,7 @@ def test_prechecks_skip_only_what_would_pass():
         _frame.check_collinearity(bad, list("abcde"))
     wide = X.copy()
     wide[:, 3] = 1e7 + wide[:, 3]  # nearly the intercept: badly conditioned, rescaled by the documented check
-    assert not lean._well_conditioned(wide)
+    assert not _frame.surely_well_conditioned(wide, wide.T @ wide)
     assert _frame.rescale_design(wide, 0)[1] is not None
     f = Frame({"event": np.r_[np.ones(100), np.zeros(100)], "a": X[:, 1], "b": X[:, 2], "c": X[:, 1] + X[:, 2],
                "g": np.arange(200) % 20})

@@ -71,7 +71,12 @@ from .collinearity import (  # noqa: F401 - re-exported: the frame is where esti
 )
 from .groups import cluster_sums, group_codes  # noqa: F401 - re-exported: the frame is where estimators look
 from .plain import _NAME, plain_columns, plain_matrix  # noqa: F401 - re-exported: the frame is where estimators look
-from .scaling import RESCALE_CONDITION, rescale_design, rescale_terms  # noqa: F401 - re-exported
+from .scaling import (  # noqa: F401 - re-exported
+    RESCALE_CONDITION,
+    rescale_design,
+    rescale_terms,
+    surely_well_conditioned,
+)
 from .formula import (  # noqa: F401 - re-exported: the frame is where estimators look
     FORMULA_NAMESPACE,
     SurvFormula,

@@ -16,14 +16,15 @@ __all__ = ["RESCALE_CONDITION", "rescale_design", "rescale_terms"]
 RESCALE_CONDITION = 1e6
 
 
-def _surely_well_conditioned(X: np.ndarray) -> bool:
+def surely_well_conditioned(X: np.ndarray, gram: np.ndarray | None = None) -> bool:
     """Whether the column-normalised ``X`` surely has a condition number below :data:`RESCALE_CONDITION`.
 
     From the eigenvalues of the normalised ``X'X`` (its condition is the square of X's): a
     condition of X below 1e4 leaves a wide margin for the rounding of the cross-product; the
-    SVD decides anything closer.
+    SVD decides anything closer. ``gram``: ``X'X``, when the caller has it (the multiverse's
+    lean fits, which also hand it to :func:`~peacestats.models.collinearity.check_collinearity`).
     """
-    G = X.T @ X
+    G = X.T @ X if gram is None else gram
     d = np.sqrt(np.diag(G))
     if not (np.all(np.isfinite(G)) and np.all(d > 0)):
         return False
@@ -52,7 +53,7 @@ def rescale_design(X: np.ndarray, intercept: int | None) -> tuple[np.ndarray, np
     norms = np.sqrt((X**2).sum(axis=0))
     if np.any(norms == 0):
         return X, None
-    if _surely_well_conditioned(X):
+    if surely_well_conditioned(X):
         return X, None
     try:
         cond = np.linalg.cond(X / norms)

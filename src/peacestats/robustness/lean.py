@@ -36,7 +36,7 @@ bootstrap draws start from the full-sample estimate and iterate to the same conv
 criteria (``tests/test_robustness_speed.py``). The documented estimators' collinearity check
 (``check_collinearity``, which answers well-conditioned designs from ``X'X``) runs on every
 fit; ``rescale_design`` only where ``X'X`` cannot already tell that it would leave the design
-as it is (:func:`_well_conditioned`).
+as it is (:func:`~peacestats.models.scaling.surely_well_conditioned`, given the same ``X'X``).
 """
 
 from __future__ import annotations
@@ -98,25 +98,6 @@ def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, 
             coef: dict[str, float] | None = None) -> dict[str, Any]:
     return {"estimate": float(est), "std_error": se, "n": int(n), "events": int(events), "clusters": G,
             "coef": coef}
-
-
-def _well_conditioned(X: np.ndarray, G: np.ndarray | None = None) -> bool:
-    """Whether :func:`~peacestats.models.frame.rescale_design` would surely leave ``X`` as it is.
-
-    True when the column-normalised ``X`` has a condition number below 1e4 (from the
-    eigenvalues of the normalised ``X'X``, whose condition is the square of X's), far from
-    :data:`~peacestats.models.frame.RESCALE_CONDITION` (1e6); otherwise the lean fits ask
-    the documented check. (Collinearity needs no such pre-check here:
-    :func:`~peacestats.models.frame.check_collinearity` has its own, from the same ``X'X``.)
-    """
-    if X.shape[1] < 2:
-        return True
-    G = X.T @ X if G is None else G  # G: X'X, when the caller has it
-    d = np.sqrt(np.diag(G))
-    if not np.all(d > 0):
-        return False
-    ev = np.linalg.eigvalsh(G / np.outer(d, d))
-    return bool(ev[0] > 0 and ev[-1] / ev[0] < 1e8)
 
 
 def _start(names: list[str], init: dict[str, float] | None, default: np.ndarray) -> np.ndarray:
@@ -313,7 +294,7 @@ def weibull_separated(X: np.ndarray, ev: np.ndarray) -> bool:
 
     if not (ev > 0).any() or (ev > 0).all():
         return False
-    if any(_separates_weibull(X, ev, d) for d in _simple_directions(X, ev)):  # the usual cases, without the LP
+    if _simply_separated(X, ev):  # the usual cases, without the linear programme
         return True
     b = separation_lp(X, ev, "counts")
     return b is not None and _separates_weibull(X, ev, -b)
@@ -325,6 +306,11 @@ def _separates_weibull(X: np.ndarray, ev: np.ndarray, d: np.ndarray) -> bool:
     on_failures, on_censored = X[ev > 0] @ d, X[ev == 0] @ d
     return bool(scale > 0 and np.all(np.abs(on_failures) <= 1e-9 * scale) and np.all(on_censored >= -1e-9 * scale)
                 and on_censored.max() > 1e-6 * scale)
+
+
+def _simply_separated(X: np.ndarray, ev: np.ndarray) -> bool:
+    """Whether a column, or a difference of two, separates the Weibull's failures (:func:`_simple_directions`)."""
+    return any(_separates_weibull(X, ev, d) for d in _simple_directions(X, ev))
 
 
 def _simple_directions(X: np.ndarray, ev: np.ndarray) -> list[np.ndarray]:
@@ -382,9 +368,9 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     X = np.ascontiguousarray(frame.matrix(terms, mask, intercept=True))  # row-major, as survreg's engine
     names = ["(Intercept)", *terms]
     G = X.T @ X  # for both checks
-    Xs, to_b = (X, None) if _well_conditioned(X, G) else _frame.rescale_design(X, 0)
+    Xs, to_b = (X, None) if _frame.surely_well_conditioned(X, G) else _frame.rescale_design(X, 0)
     _frame.check_collinearity(Xs, names, gram=G if to_b is None else None)
-    if any(_separates_weibull(Xs, ev, d) for d in _simple_directions(Xs, ev)):  # before Newton creeps after it
+    if _simply_separated(Xs, ev):  # before Newton creeps after the separating direction
         raise Fallback(_NO_WEIBULL_MAXIMUM, final=True)
     k = X.shape[1]
     b0 = np.zeros(k)
@@ -506,7 +492,7 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
         raise Fallback("logit: the outcome is constant")
     G = X.T @ X  # for both checks
     _frame.check_collinearity(X, names, tol=_frame.GLM_TOL, gram=G)
-    if not _well_conditioned(X, G) and _frame.rescale_terms(X, names)[1] is not None:
+    if not _frame.surely_well_conditioned(X, G) and _frame.rescale_terms(X, names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
     beta, mu, w, ascended = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
