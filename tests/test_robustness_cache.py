@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -12,21 +13,35 @@ from peacestats.robustness import Multiverse, cache, run_multiverse
 from peacestats.robustness import run as run_module
 
 
-def test_key_changes_with_the_declaration_and_the_code(monkeypatch):
+def test_key_changes_with_the_declaration_the_code_and_the_libraries(monkeypatch):
     a = Multiverse({"estimator": ["cox", "weibull"]})
     b = Multiverse({"estimator": ["cox"]})
-    assert cache.cache_key(a) == cache.cache_key(Multiverse({"estimator": ["cox", "weibull"]}))
-    assert cache.cache_key(a) != cache.cache_key(b)
-    before = cache.cache_key(a)
+    key = cache.cache_key(cache.key_info(a))
+    assert key == cache.cache_key(cache.key_info(Multiverse({"estimator": ["cox", "weibull"]})))
+    assert key != cache.cache_key(cache.key_info(b))
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "0" * 64)
-    assert cache.cache_key(a) != before
+    assert cache.cache_key(cache.key_info(a)) != key
+    code_only = cache.cache_key(cache.key_info(a))
     monkeypatch.setattr(cache, "_versions", lambda: {"numpy": "0"})
-    assert cache.cache_key(a) != before
+    assert cache.cache_key(cache.key_info(a)) not in (key, code_only)
 
 
-def test_fingerprint_covers_the_package_files():
-    fp = cache.code_fingerprint()
-    assert len(fp) == 64 and fp == cache.code_fingerprint()
+def test_fingerprint_follows_every_file_but_bytecode(tmp_path):
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "sub" / "table.csv").write_text("a,b\n1,2\n")
+    root = tmp_path / "pkg"
+    first = cache.code_fingerprint(root)
+    assert len(first) == 64 and cache.code_fingerprint(root) == first
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"bytecode")
+    assert cache.code_fingerprint(root) == first  # compiled files do not count
+    (root / "sub" / "table.csv").write_text("a,b\n1,3\n")  # a resource changes: a new key
+    changed = cache.code_fingerprint(root)
+    assert changed != first
+    (root / "sub" / "table.csv").rename(root / "table.csv")  # same bytes, another path: a new key
+    assert cache.code_fingerprint(root) not in (first, changed)
+    assert len(cache.code_fingerprint()) == 64  # the installed package
 
 
 def test_folder_off_and_pruned(tmp_path, monkeypatch):
@@ -47,6 +62,7 @@ def test_folder_off_and_pruned(tmp_path, monkeypatch):
     os.utime(recent, (time.time() - 60,) * 2)
     folder = cache.results_folder(Multiverse({"estimator": ["cox"]}))
     assert folder is not None and folder.parent == root and (folder / "key.json").is_file()
+    assert json.loads((folder / "key.json").read_text())["code"] == cache.code_fingerprint()
     left = {p.name for p in root.iterdir()}
     # the current folder, the KEEP (2) most recent others, and nothing used within the hour removed
     assert left == {folder.name, "recent", "old0"}

@@ -41,7 +41,7 @@ from pathlib import Path
 from .. import io
 from .specs import Multiverse, _canonical
 
-__all__ = ["results_folder", "code_fingerprint", "KEEP"]
+__all__ = ["results_folder", "key_info", "cache_key", "code_fingerprint", "KEEP"]
 
 #: folders of other keys kept beside the current one (the newest first)
 KEEP = 2
@@ -49,13 +49,13 @@ KEEP = 2
 _IN_USE_S = 3600
 
 
-def code_fingerprint() -> str:
-    """sha256 of every file of the installed ``peacestats`` package (path and bytes), bytecode left out.
+def code_fingerprint(root: Path | None = None) -> str:
+    """sha256 of every file under ``root`` (default: the installed ``peacestats`` package), bytecode left out.
 
-    Read anew at each call (a few milliseconds): a session that edits the package between
-    two runs of a report gets a new key.
+    Paths and bytes enter. Read anew at each call (a few milliseconds): a session that edits
+    the package between two runs of a report gets a new key.
     """
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[1] if root is None else root
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
@@ -74,10 +74,14 @@ def _versions() -> dict[str, str]:
             "pandas": pandas.__version__, "pyarrow": pyarrow.__version__, "machine": platform.machine()}
 
 
-def cache_key(multiverse: Multiverse) -> str:
-    """The key of ``multiverse``'s results under this code and these libraries (hex sha256)."""
-    info = {"code": code_fingerprint(), "versions": _versions(), "analysis": multiverse.analysis,
+def key_info(multiverse: Multiverse) -> dict:
+    """What ``multiverse``'s cached results depend on besides the data: code, libraries, declaration."""
+    return {"code": code_fingerprint(), "versions": _versions(), "analysis": multiverse.analysis,
             "dimensions": multiverse.dimensions, "exclude": multiverse.exclude}
+
+
+def cache_key(info: dict) -> str:
+    """The key (hex sha256) of :func:`key_info`'s description."""
     return hashlib.sha256(_canonical(info).encode()).hexdigest()
 
 
@@ -91,13 +95,13 @@ def results_folder(multiverse: Multiverse) -> Path | None:
 
     if not _cache.enabled():
         return None
+    info = key_info(multiverse)
     root = _cache.cache_dir() / "multiverse"
-    folder = root / cache_key(multiverse)[:32]
+    folder = root / cache_key(info)[:32]
     folder.mkdir(parents=True, exist_ok=True)
     os.utime(folder)  # most recently used
     if not (folder / "key.json").exists():  # what the folder holds results of, for a person looking
-        io.write_text(folder / "key.json", json.dumps({"code": code_fingerprint(), "versions": _versions()},
-                                                      indent=2) + "\n")
+        io.write_text(folder / "key.json", json.dumps(info, indent=2, sort_keys=True) + "\n")
     _prune(root, folder)
     return folder
 
