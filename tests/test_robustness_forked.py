@@ -41,8 +41,7 @@ def test_forked_run_and_null_equal_the_in_process_ones(tables, tmp_path):
     pd.testing.assert_frame_equal(two, local)
     assert len(list((tmp_path / "mv" / "specs").glob("part-*.parquet"))) == 8  # 24 fits, 3 per task
     # the workers handed their warm starts back: the null's workers start from them, as in one process
-    starts = ucdp_peace.warm_starts([s.options for s in mv.expand("x")], data, missing_only=True)
-    assert starts == []
+    assert all(ucdp_peace.has_warm_start(s.options, data) for s in mv.expand("x"))
     for options, coef in ucdp_peace.warm_starts([s.options for s in mv.expand("x")], data):
         assert coef == ucdp_peace.warm_start(options, local_data)
     null = run_null(mv, resamples=3, seed=11, workers=2, processed=tables, data=data, progress=False)
@@ -54,12 +53,13 @@ def test_forked_null_alone_fits_the_missing_warm_starts_first(tables, monkeypatc
     mv = Multiverse(SMALL)
     expected = run_null(mv, resamples=2, seed=5, workers=0, processed=tables, data=_fresh(tables), progress=False)
     data = _fresh(tables)  # no specification fitted on it: no warm start yet
+    assert not any(ucdp_peace.has_warm_start(s.options, data) for s in mv.expand("x"))
     primed = []
     real = run_module._prime_warm_starts
 
     def spy(tasks, d, workers):
         real(tasks, d, workers)
-        primed.append(len(ucdp_peace.warm_starts([g[0][2] for _, a in tasks for g in a[-1]], d, missing_only=True)))
+        primed.append(sum(not ucdp_peace.has_warm_start(g[0][2], d) for _, a in tasks for g in a[-1]))
 
     monkeypatch.setattr(run_module, "_prime_warm_starts", spy)
     null = run_null(mv, resamples=2, seed=5, workers=2, processed=tables, data=data, progress=False)

@@ -84,12 +84,14 @@ def output_error(target: str | os.PathLike, exc: OSError, *, folder: bool = Fals
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, suffix: str = "", durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success move it onto ``target``.
 
     On an exception the temporary file is removed and ``target`` is untouched; an
     ``OSError`` (full disk, read-only folder, a file where a folder should be) becomes
-    an :class:`~peacestats.errors.OutputError` that says so.
+    an :class:`~peacestats.errors.OutputError` that says so. ``durable=False`` skips the
+    ``fsync`` before the move, for files that are checked when read and remade when
+    damaged (the multiverse's result partitions: a few dozen per run).
     """
     target = Path(target)
     try:
@@ -102,8 +104,9 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.chmod(tmp_path, default_mode())  # mkstemp makes 0600; outputs get what open() would give
         os.replace(tmp_path, target)
     except OSError as exc:

@@ -62,7 +62,8 @@ def run_forked(tasks: list[tuple[str, tuple]], fn: Callable, data: Any, workers:
         raise RuntimeError("run_forked is not reentrant")
     from .run import _analysis
 
-    for name in getattr(_analysis(tasks[0][1][0]), "WORKER_IMPORTS", ()):  # once here, not in every worker
+    a = _analysis(tasks[0][1][0])
+    for name in getattr(a, "WORKER_IMPORTS", ()):  # once here, not in every worker
         importlib.import_module(name)
     _INHERITED.append(data)
     try:
@@ -75,7 +76,7 @@ def run_forked(tasks: list[tuple[str, tuple]], fn: Callable, data: Any, workers:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in sorted(done, key=lambda f: names[f]):
                         out, starts = fut.result()
-                        _analysis(tasks[0][1][0]).adopt_warm_starts(data, starts)
+                        a.adopt_warm_starts(data, starts)
                         yield names[fut], out
             finally:
                 for fut in pending:

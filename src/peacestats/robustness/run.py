@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any, Iterator
 import pandas as pd
 
 from .. import io
-from ..errors import MultiverseError, OutputError
+from ..errors import MultiverseError
 from . import forked
 from .specs import Multiverse, Specification, _canonical, data_fingerprint
 
@@ -180,20 +179,13 @@ def _read_parts(folder: Path) -> pd.DataFrame | None:
 
 
 def _write_part(folder: Path, name: str, df: pd.DataFrame) -> Path:
-    """``folder/part-<name>.parquet``, whole or not at all (a temporary file of this process, then a rename)."""
+    """``folder/part-<name>.parquet``, whole or not at all (a temporary file of this process, then a rename).
+
+    Not synced to disk: a partition damaged by a crash cannot be read and is refitted (:func:`_read_parts`).
+    """
     path = folder / f"part-{name}.parquet"
-    tmp = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".part-{name}.", suffix=".tmp", dir=folder)  # unique: runs may share
-        os.close(fd)
+    with io.atomic_path(path, suffix=".tmp", durable=False) as tmp:
         df.to_parquet(tmp, index=False)
-        os.chmod(tmp, io.default_mode())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {folder}: {exc}") from exc
     return path
 
 
@@ -305,12 +297,11 @@ def _prime_warm_starts(tasks: list[tuple[str, tuple]], data, workers: int) -> No
     """Fit the warm starts of the tasks' groups that this process lacks, on ``workers`` forked processes."""
     analysis = tasks[0][1][0]
     a = _analysis(analysis)
-    seen: dict[str, list] = {}
+    seen: dict[str, list] = {}  # each group once (a group recurs in every draw), by its first spec's hash
     for _, args in tasks:
         for group in args[-1]:
             seen.setdefault(group[0][0], group)
-    missing = {_canonical(o) for o, _ in a.warm_starts([g[0][2] for g in seen.values()], data, missing_only=True)}
-    groups = [g for g in seen.values() if _canonical(g[0][2]) in missing]
+    groups = [g for g in seen.values() if not a.has_warm_start(g[0][2], data)]
     if not groups:
         return
     size = -(-len(groups) // (4 * workers))  # a few tasks per worker, to balance

@@ -510,27 +510,34 @@ def warm_start(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> di
     return frame.cache[key]
 
 
-def warm_starts(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame]],
-                missing_only: bool = False) -> list[tuple[dict[str, Any], dict[str, float] | None]]:
+def warm_starts(options_list: list[dict[str, Any]],
+                data: dict[str, dict[str, Frame]]) -> list[tuple[dict[str, Any], dict[str, float] | None]]:
     """``(options, warm_start(options, data))`` for each model, to hand to another process.
 
-    ``missing_only``: instead, the options whose warm start is not yet known here (nothing
-    is fitted), each with ``None``. :func:`adopt_warm_starts` takes them in another process.
+    :func:`adopt_warm_starts` takes them there. Options that cannot be fitted (their error
+    is recorded by the fit) give no entry.
     """
     out: list[tuple[dict[str, Any], dict[str, float] | None]] = []
     for options in options_list:
-        o = _options(options)
-        if o["recurrence"] not in data or o["estimator"] not in LEVELS:
-            continue  # a specification that cannot be fitted (its error is recorded): no start
-        if missing_only:
-            if _start_key(o) not in data[o["recurrence"]][LEVELS[o["estimator"]]].cache:
-                out.append((options, None))
-            continue
-        try:
-            out.append((options, warm_start(o, data)))
-        except MultiverseError:  # unknown options: the fit records the error, and there is no start
-            continue
+        if _fittable(options, data):
+            try:
+                out.append((options, warm_start(options, data)))
+            except MultiverseError:  # unknown options: the fit records the error, and there is no start
+                continue
     return out
+
+
+def has_warm_start(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> bool:
+    """Whether the warm start of ``options`` on ``data`` is known here (or none can exist); nothing is fitted."""
+    if not _fittable(options, data):
+        return True
+    o = _options(options)
+    return _start_key(o) in data[o["recurrence"]][LEVELS[o["estimator"]]].cache
+
+
+def _fittable(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> bool:
+    o = _options(options)
+    return o["recurrence"] in data and o["estimator"] in LEVELS
 
 
 def adopt_warm_starts(data: dict[str, dict[str, Frame]],
