@@ -78,3 +78,49 @@ def test_a_missing_script_is_a_usage_error(tmp_path):
     proc = _cli(["report", "run", "analyses/no_such_analysis.py"], tmp_path / "r", tmp_path / "p")
     assert proc.returncode == 2
     assert "no such analysis script(s): analyses/no_such_analysis.py" in proc.stderr
+
+
+def _run_queued(command: list[str], queue: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """``run_queued`` from Python in a fresh interpreter, importing only a small module while ``command`` runs."""
+    code = ("import sys; from peacestats.report.runner import run_queued; "
+            f"raise SystemExit(run_queued({command!r}, {str(queue)!r}, jobs=2, preload_modules=('json',)))")
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_queued_scripts_run_after_the_command_that_lists_them(tmp_path):
+    # make reports: the command (make) builds the tables, then lists the out-of-date reports' scripts
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.py").write_text(
+            f"import pathlib\npathlib.Path({str(tmp_path / f'{name}-ran')!r}).write_text("
+            f"pathlib.Path({str(tmp_path / 'built')!r}).read_text())\n")
+    queue = tmp_path / "queue"
+    queue.write_text("")
+    lister = (f"import pathlib; pathlib.Path({str(tmp_path / 'built')!r}).write_text('tables'); "
+              f"pathlib.Path({str(queue)!r}).write_text('{tmp_path / 'a.py'}\\n{tmp_path / 'b.py'}\\n')")
+    proc = _run_queued([sys.executable, "-c", lister], queue, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "a-ran").read_text() == (tmp_path / "b-ran").read_text() == "tables"
+    assert sorted(line.split()[0] for line in proc.stdout.splitlines()) == ["a", "b"]
+
+
+def test_nothing_queued_runs_nothing_and_a_failed_command_stops_everything(tmp_path):
+    queue = tmp_path / "queue"
+    queue.write_text("")
+    proc = _run_queued([sys.executable, "-c", "pass"], queue, tmp_path)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    (tmp_path / "a.py").write_text(f"open({str(tmp_path / 'a-ran')!r}, 'w').close()\n")
+    queue.write_text(f"{tmp_path / 'a.py'}\n")  # queued before the command failed (make stopping half-way)
+    proc = _run_queued([sys.executable, "-c", "import sys; sys.exit(2)"], queue, tmp_path)
+    assert proc.returncode == 2
+    assert "failed (exit 2); no analysis was run" in proc.stdout
+    assert not (tmp_path / "a-ran").exists()
+
+
+def test_a_queue_the_command_did_not_leave_is_an_error(tmp_path):
+    proc = _cli(["report", "run", "--queue", str(tmp_path / "absent"), "--", sys.executable, "-c", "pass"],
+                tmp_path / "r", tmp_path / "p")
+    assert proc.returncode == 2
+    assert "left no queue file" in proc.stderr and "absent" in proc.stderr
+    proc = _cli(["report", "run", "--queue", str(tmp_path / "q"), "--", str(tmp_path / "no-such-command")],
+                tmp_path / "r", tmp_path / "p")
+    assert proc.returncode == 2 and "cannot start" in proc.stderr

@@ -11,6 +11,7 @@
     peacestats report index              # reports/index.html
     peacestats report cite REPORT        # BibTeX of what a report used
     peacestats report run [--jobs N] SCRIPT ...   # analyses N at a time, forked after one import
+    peacestats report run [--jobs N] --queue FILE -- COMMAND ...   # the scripts COMMAND queues in FILE
     peacestats multiverse run CONFIG [--workers N | --scheduler ADDR] [--bootstrap B] [--output DIR]
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
@@ -137,10 +138,13 @@ def _cmd_report_index(args) -> int:
 def _cmd_report_run(args) -> int:
     import functools
 
-    from .report.runner import run_analyses
+    from .report.runner import run_analyses, run_queued
 
     # each analysis's line as it ends, also when make's output goes to a file or a pipe
-    return run_analyses(args.scripts, jobs=args.jobs, echo=functools.partial(print, flush=True))
+    echo = functools.partial(print, flush=True)
+    if args.queue is not None:
+        return run_queued(args.scripts, args.queue, jobs=args.jobs, echo=echo)
+    return run_analyses(args.scripts, jobs=args.jobs, echo=echo)
 
 
 def _cmd_report_cite(args) -> int:
@@ -248,8 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     rc.set_defaults(func=_cmd_report_cite)
     rr = rsub.add_parser("run", help="run analysis scripts N at a time, each forked from one process that has "
                                      "imported their libraries once (what make reports runs)")
-    rr.add_argument("scripts", nargs="+", metavar="SCRIPT", help="e.g. analyses/fortna2008.py, longest first")
+    rr.add_argument("scripts", nargs="+", metavar="SCRIPT", help="e.g. analyses/fortna2008.py, longest first; with "
+                    "--queue, a command (after --) that writes the scripts to run into FILE")
     rr.add_argument("--jobs", type=int, default=1, help="how many run at once (default 1)")
+    rr.add_argument("--queue", metavar="FILE", help="run the command given instead of scripts, importing the "
+                    "libraries meanwhile, then the scripts it listed in FILE (make reports: the make that builds "
+                    "the tables and queues the out-of-date reports)")
     rr.set_defaults(func=_cmd_report_run)
 
     m = sub.add_parser("multiverse", help="robustness: run every specification of a multiverse (on Dask)")

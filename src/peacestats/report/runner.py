@@ -10,6 +10,11 @@ in the child as ``python analyses/<name>.py`` would (``runpy``, ``__name__ == "_
 starts in the state of a fresh interpreter that has imported these modules: the reports are
 the same bytes (``tests/test_report_runner.py`` compares them with plain runs).
 
+:func:`run_queued` starts with a command that decides which scripts to run (``make reports``:
+the make that builds the tables and queues the out-of-date reports) and imports the libraries
+while it runs: the 2-2.5 s of imports then overlap the build, which leaves a core idle much of
+the time, instead of following it.
+
 Where ``os.fork`` does not exist (not POSIX), each script runs in its own interpreter, one
 after another. A script that fails (non-zero exit or an exception) is reported by name with
 its exit status; no further script is started after it (as ``make`` without ``-k``), the
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -43,15 +49,71 @@ PRELOAD = (
 )
 
 
-def preload(modules: Sequence[str] = PRELOAD) -> list[str]:
-    """Import ``modules``; the names that could not be imported (a child importing one reports the error)."""
+def preload(modules: Sequence[str] = PRELOAD, until: Callable[[], bool] | None = None) -> list[str]:
+    """Import ``modules``; the names that could not be imported (a child importing one reports the error).
+
+    ``until``: asked before each module; when it answers True the rest are not imported.
+    """
     missing = []
     for name in modules:
+        if until is not None and until():
+            break
         try:
             importlib.import_module(name)
         except ImportError:
             missing.append(name)
     return missing
+
+
+def run_queued(command: Sequence[str], queue: str | os.PathLike, jobs: int = 1, echo: Callable[[str], None] = print,
+               preload_modules: Sequence[str] = PRELOAD) -> int:
+    """Run ``command``, which writes the scripts to run into the file ``queue``; then :func:`run_analyses` on them.
+
+    The libraries (``preload_modules``) are imported while ``command`` runs. ``make reports``
+    passes the make that builds the tables and adds each out-of-date report's script to
+    ``queue`` (whitespace-separated paths, in the order to run them). Should ``command`` end
+    with nothing queued before the imports are done (every report up to date), the rest of
+    them is not imported.
+
+    Returns
+    -------
+    int
+        ``command``'s exit status when it failed (no script is run), else :func:`run_analyses`'s
+        (0 when nothing was queued).
+
+    Raises
+    ------
+    PeacestatsError
+        ``command`` cannot be started, or left no file ``queue``.
+    """
+    queue = Path(queue)
+    try:
+        proc = subprocess.Popen(list(command))
+    except OSError as exc:
+        raise PeacestatsError(f"peacestats report run: cannot start {shlex.join(command)}: {exc}") from None
+    try:
+        if hasattr(os, "fork"):  # imported only to fork from
+            preload(preload_modules, until=lambda: proc.poll() is not None and not _queued(queue))
+        code = proc.wait()
+    except BaseException:  # interrupted: stop the command too
+        proc.terminate()
+        proc.wait()
+        raise
+    if code != 0:
+        echo(f"peacestats report run: {shlex.join(command)} failed (exit {code}); no analysis was run")
+        return code
+    if not queue.is_file():
+        raise PeacestatsError(f"peacestats report run: {shlex.join(command)} left no queue file {queue}")
+    scripts = _queued(queue)
+    return run_analyses(scripts, jobs, echo, preload_modules) if scripts else 0
+
+
+def _queued(queue: Path) -> list[str]:
+    """The script paths listed in ``queue`` so far (none when it does not exist)."""
+    try:
+        return queue.read_text().split()
+    except FileNotFoundError:
+        return []
 
 
 def _child(script: Path) -> int:
