@@ -48,8 +48,8 @@ CONFIG = Path(os.environ.get("PEACESTATS_MULTIVERSE_CONFIG")
               or config.project_root() / "analyses" / "multiverse_ucdp_peace.toml")
 cfg = load_config(CONFIG)
 mv = cfg["multiverse"]
-B = int(cfg["report"].get("resamples", cfg["null"].get("resamples", 50)))
-B_FULL = int(cfg["null"].get("resamples", 200))
+B = int(cfg["report"].get("resamples", cfg["null"].get("resamples", 99)))
+B_FULL = int(cfg["null"].get("resamples", 199))
 SEED = int(cfg["null"].get("seed", 20201))
 UNIT = cfg["null"].get("unit", "conflict_id")
 WORKERS = int(cfg["report"].get("workers", 2))
@@ -64,7 +64,8 @@ rep = Report(
     datasets=["ucdp_acd", "ucdp_term_conflict", "ucdp_peace_agreements", "kathman_pko", "un_dpo_missions",
               "mullenbach_tppm", "gw_states", "cow_states", "gleditsch_gdp", "polity5", "creg", "rugged",
               "peacestats_missions", "peacestats_mission_links"],
-    methods=["multiverse", "specification_curve", "coxph", "efron", "cluster_robust_cox", "cluster_robust"],
+    methods=["multiverse", "specification_curve", "bootstrap_test", "coxph", "efron", "cluster_robust_cox",
+             "cluster_robust"],
 )
 
 # %% [markdown]
@@ -154,11 +155,10 @@ resamples the p-value of the median is {inf['p_median']:.3f} and that of the sha
 (the 95th percentile of the null share is {inf['null_share_95']:.0%}). {null_failed:.1%} of the refits on the
 draws could not be fitted (mostly the main model's rare termination types, separated in a draw) and are
 left out of that draw's median and share. With B = {B} the smallest
-attainable p-value is 1/(B + 1) = {1 / (B + 1):.3f}: this report is built by `make reports` on two cores,
-and B is kept small so that it builds in well under a minute (35 s in `make bench` on two cores at load 1.5-2,
-on 2026-12-02, beside the other analyses; 84 s the day before, when separated models were still iterated
-until they failed and the 730-day spells were rebuilt from the episodes). The
-full run with B = {B_FULL}
+attainable p-value is 1/(B + 1) = {1 / (B + 1):.3f}: this report is built by `make reports` on two cores, so B
+is the smallest number of draws that allows a test at the 5% level, and 0.05 (B + 1) is a whole number, so
+that test has size exactly 5%: p = 0.05 means that the observed summary is more extreme than every draw
+(Davidson & MacKinnon 2000). The full run with B = {B_FULL}
 (`peacestats multiverse run analyses/multiverse_ucdp_peace.toml --bootstrap {B_FULL}`, on a cluster with
 `--scheduler`) gives p-values resolved to 1/{B_FULL + 1}; the README gives the measured time.
 """)

@@ -1,6 +1,6 @@
 """The multiverse report (analyses/multiverse.py) on a small declaration: 16 specifications, B = 3.
 
-The full report (1,152 specifications, B = 20) is built by ``make reports``; here the same
+The full report (1,152 specifications, B = 19) is built by ``make reports``; here the same
 script runs end to end on the built tables, with one forked worker, and its numbers are checked
 against the multiverse run in Python; a second run reads its fits from the results cache.
 """

@@ -100,7 +100,7 @@ def test_example_config():
     ucdp_peace.check_options(mv.dimensions)
     assert mv.size == 4 * 3 * 4 * 4 * 3 * 2 == 1152 >= 1000
     assert mv.dimensions == ucdp_peace.DIMENSIONS  # every option the analysis knows, in its order
-    assert cfg["null"]["resamples"] == 200 and cfg["run"]["chunk_size"] == 48
+    assert cfg["null"]["resamples"] == 199 and cfg["run"]["chunk_size"] == 48
     assert 19 <= cfg["report"]["resamples"] <= cfg["null"]["resamples"]  # B >= 19: p < 0.05 is attainable
 
 

@@ -48,6 +48,7 @@ METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
     "e_value": ("vanderweele2017sensitivity",),
     "multiverse": ("steegen2016increasing",),
     "specification_curve": ("simonsohn2020specification",),
+    "bootstrap_test": ("hall1991two", "davidson2000bootstrap"),
     "peacestats": ("peacestats2026software",),
 }
 

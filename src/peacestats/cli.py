@@ -182,7 +182,7 @@ def _cmd_multiverse_run(args) -> int:
     cfg = load_config(args.config)
     mv, null_cfg = cfg["multiverse"], cfg["null"]
     out = Path(args.output) if args.output else config.reports_dir() / "multiverse" / Path(args.config).stem
-    B = int(args.bootstrap if args.bootstrap is not None else null_cfg.get("resamples", 50))
+    B = int(args.bootstrap if args.bootstrap is not None else null_cfg.get("resamples", 99))
     dask = uses_dask(scheduler=args.scheduler, workers=args.workers)
     n = args.workers if args.workers is not None else "one per core"
     on = args.scheduler or ("this process" if args.workers == 0 else
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--workers", type=int, help="worker processes, forked on Linux, a Dask LocalCluster elsewhere "
                        "(default: cores; 0: fit in this process)")
     where.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask scheduler, tcp://host:8786")
-    mr.add_argument("--bootstrap", type=int, metavar="B", help="null resamples (default: the config's, else 50)")
+    mr.add_argument("--bootstrap", type=int, metavar="B", help="null resamples (default: the config's, else 99)")
     mr.add_argument("--output", metavar="DIR", help="results folder (default reports/multiverse/<CONFIG name>)")
     mr.add_argument("--quiet", action="store_true", help="no progress bar")
     mr.set_defaults(func=_cmd_multiverse_run)

@@ -7,7 +7,7 @@ than chance (Steegen et al. 2016; Simonsohn, Simmons & Nelson 2020)::
     from peacestats.robustness import Multiverse, run_multiverse, run_null, curve_inference
     mv = Multiverse({"recurrence": ["conflict", "location"], "estimator": ["cox", "weibull"]})
     res = run_multiverse(mv, output="out/multiverse", workers=2)   # LocalCluster, 2 processes
-    null = run_null(mv, resamples=50, output="out/multiverse", workers=2)
+    null = run_null(mv, resamples=99, output="out/multiverse", workers=2)
     curve_inference(res, null)
 
 ``client=`` (a ``dask.distributed.Client``) or ``scheduler="tcp://host:8786"`` run the

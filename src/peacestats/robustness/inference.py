@@ -22,7 +22,10 @@ move by chance. With ``unit="country"`` countries are resampled instead, for the
 country-clustered specifications' stricter notion of independence.
 
 The p-value of each summary is the share of draws at least as extreme in the observed
-direction, (1 + #{draws as extreme}) / (B + 1).
+direction, (1 + #{draws as extreme}) / (B + 1). Choose B so that alpha (B + 1) is a whole
+number (19, 99, 199, 999 for alpha = 0.05; Davidson & MacKinnon 2000): the test that
+rejects when p <= alpha then has size exactly alpha (with B = 19 it rejects when the
+observed summary is more extreme than every draw), where B = 20 would give 1/21.
 """
 
 from __future__ import annotations

@@ -426,7 +426,7 @@ def run_multiverse(
 def run_null(
     multiverse: Multiverse,
     *,
-    resamples: int = 50,
+    resamples: int = 99,
     seed: int = 20201,
     unit: str = "conflict_id",
     output: str | Path | None = None,

@@ -151,7 +151,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
         [run]                # optional
         chunk_size = 8       # specifications per Dask task
         [null]               # optional
-        resamples = 50       # B, resamples of the null distribution
+        resamples = 99       # B, resamples of the null distribution (0.05 x (B + 1) a whole number)
         seed = 20201
         unit = "conflict_id" # resampling unit
         [report]             # optional: settings of a report that runs the multiverse
