@@ -19,7 +19,7 @@ import pytest
 from peacestats.errors import MultiverseError
 from peacestats.robustness import Multiverse, run_multiverse, run_null, ucdp_peace
 from peacestats.robustness import lean
-from peacestats.robustness.frames import Frame, cumcount, draw_clusters
+from peacestats.robustness.frames import Frame, cumcount, draw_clusters, expand_copies
 
 REL = 1e-8
 
@@ -169,11 +169,75 @@ def test_null_draw_is_the_same_in_every_frame(data):
     units = np.unique(np.concatenate([b["spells"]["conflict_id"] for b in data.values()]))
     picks = np.random.default_rng(seed).choice(units, size=len(units), replace=True)
     copies = set((picks * 1000 + cumcount(picks)).tolist())
+    times = pd.Series(picks).value_counts()
     for rule in drawn:
         have = set(np.unique(data[rule]["spells"]["conflict_id"]).tolist())
         want = {c for c in copies if c // 1000 in have}
         for level, f in drawn[rule].items():
+            if level == "years":  # drawn weighted: each conflict once, with its number of copies
+                assert "copies" in f.cache and set(np.unique(f["conflict_id"]).tolist()) == {c // 1000 for c in want}
+                np.testing.assert_array_equal(f.cache["copies"][0], times.loc[f["conflict_id"]].to_numpy())
+                f = expand_copies(f)
             assert set(np.unique(f["conflict_id"]).tolist()) == want, (rule, level)
+
+
+def _rows(frame: Frame) -> pd.DataFrame:
+    return frame.to_pandas().sort_values(["spell_id", "year"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("unit", ["conflict_id", "country"])
+def test_weighted_logit_draws_give_the_replicated_rows_numbers(data, unit):
+    # the spell-years drawn weighted (each unit once, m copies): expanded, the replicated draw's rows; every
+    # logit of the multiverse on them gives the replicated rows' estimate, both clustered SEs (copies counted
+    # as clusters where their ids differ), n, events and cluster counts to 1e-10, and declines the same ones
+    weighted = ucdp_peace.resample_clusters(data, seed=7, unit=unit)
+    replicated = ucdp_peace.resample_clusters(data, seed=7, unit=unit, weighted=False)
+    assert "copies" not in replicated["conflict"]["years"].cache
+    for rule in data:
+        w, r = weighted[rule]["years"], replicated[rule]["years"]
+        assert len(w) < len(r)
+        pd.testing.assert_frame_equal(_rows(expand_copies(w)), _rows(r))
+    fitted = declined = 0
+    for rule in data:
+        for smp in ucdp_peace.SAMPLES:
+            for ctl in ucdp_peace.CONTROL_SETS:
+                for presence in ("un_present", "any_pk_present"):
+                    o = ucdp_peace._options({"estimator": "logit", "recurrence": rule, "sample": smp,
+                                             "controls": ctl, "presence": presence})
+                    got = []
+                    for drawn in (weighted, replicated):
+                        frame = drawn[rule]["years"]
+                        mask, terms, _ = ucdp_peace._sample_and_terms(o, frame)
+                        try:
+                            got.append(lean.logit(frame, mask, terms, ucdp_peace.CLUSTER_COLUMNS,
+                                                  ucdp_peace.TIME_TERMS, ucdp_peace.warm_start(o, data)))
+                        except lean.Fallback as exc:
+                            got.append((str(exc), exc.final))
+                    a, b = got
+                    if isinstance(b, tuple):
+                        assert a == b, o
+                        declined += 1
+                        continue
+                    fitted += 1
+                    assert (a["n"], a["events"], a["clusters"]) == (b["n"], b["events"], b["clusters"]), o
+                    assert a["estimate"] == pytest.approx(b["estimate"], rel=1e-10, abs=1e-12), o
+                    for lv in ucdp_peace.CLUSTER_COLUMNS:
+                        assert a["std_error"][lv] == pytest.approx(b["std_error"][lv], rel=1e-10), (o, lv)
+    assert fitted > 50
+
+
+def test_documented_estimators_fit_a_weighted_draw_as_its_copies(data):
+    weighted = ucdp_peace.resample_clusters(data, seed=7)
+    replicated = ucdp_peace.resample_clusters(data, seed=7, weighted=False)
+    o = ucdp_peace._options({"estimator": "logit", "controls": "conflict"})
+    out = []
+    for drawn in (weighted, replicated):
+        frame = drawn["conflict"]["years"]
+        mask, terms, _ = ucdp_peace._sample_and_terms(o, frame)
+        out.append(lean.full("logit", frame, mask, terms, {"conflict": "conflict_id"}, ucdp_peace.TIME_TERMS))
+    assert out[0]["estimate"] == pytest.approx(out[1]["estimate"], rel=1e-8)
+    assert out[0]["std_error"]["conflict"] == pytest.approx(out[1]["std_error"]["conflict"], rel=1e-8)
+    assert out[0]["clusters"] == out[1]["clusters"] and out[0]["n"] == out[1]["n"]
 
 
 def test_null_draws_record_what_the_fast_path_declines(data, built_tables, monkeypatch):

@@ -12,6 +12,13 @@ copies of an event are a tie of two and a weight-2 row an event alone; R's ``cox
 gives different estimates, and so does :mod:`peacestats.models.engines.cox`; see
 ``tests/test_robustness_fast.py``), and the clustered variances would also differ
 (one cluster of weight 2 contributes ``4 U U'`` to the meat, two copies ``2 U U'``).
+Where weights are exact, a level can be drawn **weighted** instead (``weighted=``): each
+drawn unit's rows once, with the number of copies of each row kept beside the frame
+(``cache["copies"]``); a model that reads them (the logit of
+:func:`peacestats.robustness.lean.logit`, whose likelihood with frequency weights is that
+of the copies, and whose clustered variance it computes as the copies' would be) gives
+the estimates of the replicated rows on fewer rows. :func:`expand_copies` turns such a
+frame back into the replicated one.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import pandas as pd
 
 from ..errors import MultiverseError
 
-__all__ = ["Frame", "draw_clusters", "cumcount"]
+__all__ = ["Frame", "draw_clusters", "expand_copies", "cumcount"]
 
 
 @dataclass(eq=False)
@@ -186,7 +193,7 @@ def _rows_of(frame: Frame, unit: str, drawn: np.ndarray, copy: np.ndarray) -> tu
 
 
 def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, rename: list[str],
-                  universe_level: str = "spells") -> dict[str, dict[str, Frame]]:
+                  universe_level: str = "spells", weighted: tuple[str, ...] = ()) -> dict[str, dict[str, Frame]]:
     """One cluster-bootstrap draw, the same units in every frame of ``data``.
 
     Parameters
@@ -202,6 +209,11 @@ def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, renam
         Id columns made distinct per copy: a unit drawn m times appears m times, copy c
         with ``id * 1000 + c`` in each of these columns, so copies are distinct spells
         and distinct clusters.
+    weighted
+        Levels drawn weighted instead: the rows of each drawn unit once, in the order of
+        the sorted units, with their ids unchanged, and ``cache["copies"] = (m, per_copy)``:
+        for each row, how many times its unit was drawn (float64), and the columns of
+        ``rename`` (whose ids the copies would not share). Only for models that read them.
     """
     units = np.unique(np.concatenate([b[universe_level][unit] for b in data.values()]))
     if len(units) == 0:
@@ -209,14 +221,43 @@ def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, renam
     rng = np.random.default_rng(seed)
     drawn = rng.choice(units, size=len(units), replace=True)
     copy = cumcount(drawn)
+    once, times = np.unique(drawn, return_counts=True)
     out: dict[str, dict[str, Frame]] = {}
     for variant, bundle in data.items():
         nb = {}
         for level, frame in bundle.items():
-            idx, cp = _rows_of(frame, unit, drawn, copy)
-            f = frame.take(idx)
-            for c in rename:
-                f.replace(c, f[c].astype("int64") * 1000 + cp)
+            if level in weighted:
+                idx, _ = _rows_of(frame, unit, once, np.zeros(len(once), dtype="int64"))
+                f = frame.take(idx)
+                f.cache["copies"] = (times[np.searchsorted(once, frame[unit][idx])].astype(float), frozenset(rename))
+            else:
+                idx, cp = _rows_of(frame, unit, drawn, copy)
+                f = frame.take(idx)
+                for c in rename:
+                    f.replace(c, f[c].astype("int64") * 1000 + cp)
             nb[level] = f
         out[variant] = nb
+    return out
+
+
+def expand_copies(frame: Frame) -> Frame:
+    """A weighted draw (:func:`draw_clusters` with ``weighted=``) as replicated rows; other frames as they are.
+
+    Row ``i`` is repeated ``m_i`` times, copy ``c`` with ``id * 1000 + c`` in the columns
+    that are distinct per copy: the rows of the replicated draw (in another order).
+    """
+    got = frame.cache.get("copies")
+    if got is None:
+        return frame
+    m, per_copy = got
+    reps = m.astype("int64")
+    rows = np.repeat(np.arange(len(frame)), reps)
+    copy = np.arange(len(rows)) - np.repeat(np.cumsum(reps) - reps, reps)
+    origin = frame.origin
+    if origin is not None and not frame.cache.get("replaced"):  # read from the frame it was drawn from
+        out = origin[0].take(origin[1][rows])
+    else:
+        out = frame.take(rows)
+    for c in sorted(per_copy):
+        out.replace(c, out[c].astype("int64") * 1000 + copy)
     return out

@@ -49,6 +49,7 @@ import pandas as pd
 from ..errors import MultiverseError
 from ..models import frame as _frame
 from ..models import vcov as _vcov
+from . import frames as _frames
 from .frames import Frame
 
 __all__ = ["cox", "weibull", "logit", "Fallback", "cox_separated", "weibull_separated", "logit_separated"]
@@ -411,39 +412,45 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
 
 
 # ============================================================================ logit
-def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Log-likelihood, ``mu`` and ``w = mu (1 - mu)`` at ``beta``, with one ``exp`` and one ``log`` per row.
+def _logit_parts(X: np.ndarray, y: np.ndarray, beta: np.ndarray,
+                 m: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """Log-likelihood, ``mu`` and ``w = m mu (1 - mu)`` at ``beta``, with one ``exp`` and one ``log`` per row.
 
     ``log(1 + e^eta)`` is ``log(d)`` with ``d = 1 + e^eta``, ``mu = e^eta / d`` and ``w = mu / d``;
     where some ``eta`` exceeds 30 (``e^eta`` would swamp the 1), from ``e^-|eta|`` instead.
+    ``m``: frequency weights (copies of each row; ``None``: one each).
     """
     eta = X @ beta
     if eta.size and eta.max() <= 30.0:
         ex = np.exp(eta)
         d = 1.0 + ex
         mu = ex / d
-        return float(y @ eta - np.sum(np.log(d))), mu, mu / d
-    e = np.exp(-np.abs(eta))
-    d = 1.0 + e
-    mu = np.where(eta >= 0, 1.0, e) / d
-    ll = float(y @ eta - np.sum(np.maximum(eta, 0.0)) - np.sum(np.log1p(e)))
-    return ll, mu, e / (d * d)
+        w, log_d = mu / d, np.log(d)
+    else:
+        e = np.exp(-np.abs(eta))
+        d = 1.0 + e
+        mu = np.where(eta >= 0, 1.0, e) / d
+        w, log_d = e / (d * d), np.maximum(eta, 0.0) + np.log1p(e)
+    if m is None:
+        return float(y @ eta - np.sum(log_d)), mu, w
+    return float((m * y) @ eta - m @ log_d), mu, m * w
 
 
-def _logit_newton(X: np.ndarray, y: np.ndarray,
-                  beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _logit_newton(X: np.ndarray, y: np.ndarray, beta: np.ndarray,
+                  m: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Newton-Raphson on the logit log-likelihood until it changes by at most 1e-13 (relative).
 
-    Returns ``(beta, mu, w, ascended)`` at the last point (``w = mu (1 - mu)``);
-    ``ascended``: the log-likelihood never fell from one step to the next (no overshoot),
-    so the path ended where any start would (the log-likelihood is concave). After 8 steps
-    without convergence, a separating covariate (:func:`logit_separated`) ends it: a ``final``
-    :class:`Fallback`, as Newton would end (fitted probabilities at 0 or 1), only sooner.
+    Returns ``(beta, mu, w, ascended)`` at the last point (``w = m mu (1 - mu)``, ``m`` the
+    frequency weights or 1); ``ascended``: the log-likelihood never fell from one step to the
+    next (no overshoot), so the path ended where any start would (the log-likelihood is
+    concave). After 8 steps without convergence, a separating covariate
+    (:func:`logit_separated`) ends it: a ``final`` :class:`Fallback`, as Newton would end
+    (fitted probabilities at 0 or 1), only sooner.
     """
     ll_old = -np.inf
     ascended = True
     for it in range(100):
-        ll, mu, w = _logit_parts(X, y, beta)
+        ll, mu, w = _logit_parts(X, y, beta, m)
         if abs(ll - ll_old) <= 1e-13 * (abs(ll) + 0.1):
             return beta, mu, w, ascended
         ascended = ascended and ll >= ll_old
@@ -452,7 +459,8 @@ def _logit_newton(X: np.ndarray, y: np.ndarray,
                            "likelihood)", final=True)
         ll_old = ll
         Xw = X * np.sqrt(w)[:, None]
-        beta = beta + np.linalg.solve(Xw.T @ Xw, X.T @ (y - mu))
+        r = y - mu if m is None else m * (y - mu)
+        beta = beta + np.linalg.solve(Xw.T @ Xw, X.T @ r)
     raise Fallback("logit: no convergence in 100 Newton steps")
 
 
@@ -483,18 +491,29 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
     """Logit of ``event`` on an intercept, ``terms`` and ``extra`` (time terms); CR1 SE of ``terms[0]``.
 
     ``init``: coefficients by name to start Newton-Raphson from (a warm start; default 0).
+    On a weighted draw (:func:`~peacestats.robustness.frames.draw_clusters` with ``weighted=``:
+    each drawn unit's rows once, ``m`` copies of each), the same numbers as on the replicated
+    rows, from fewer: the log-likelihood, score and information are the copies' sums (frequency
+    weights), the checks see ``sqrt(m) X`` (whose cross-product is the copies'), ``n`` and the
+    events count copies, and a clustering whose ids differ per copy counts ``m`` clusters and
+    adds ``m`` times each copy's squared score sum, where one that the copies share (the
+    country, when conflicts are drawn) adds the square of the summed copies.
     """
     y = frame["event"][mask].astype(float)
-    n = len(y)
+    copies = frame.cache.get("copies")
+    m, per_copy = (None, frozenset()) if copies is None else (copies[0][mask], copies[1])
     names = ["Intercept", *terms, *extra]
     X = frame.matrix([*terms, *extra], mask, intercept=True)  # column-major
-    if not (0 < y.sum() < n):
+    n, events = (len(y), y.sum()) if m is None else (m.sum(), m @ y)
+    if not (0 < events < n):
         raise Fallback("logit: the outcome is constant")
-    G = X.T @ X  # for both checks
-    _frame.check_collinearity(X, names, tol=_frame.GLM_TOL, gram=G)
-    if not _frame.surely_well_conditioned(X, G) and _frame.rescale_terms(X, names)[1] is not None:
+    Xs = X if m is None else X * np.sqrt(m)[:, None]  # Xs' Xs: the cross-product of the copies
+    G = Xs.T @ Xs  # for both checks
+    _frame.check_collinearity(Xs, names, tol=_frame.GLM_TOL, gram=G)
+    if not _frame.surely_well_conditioned(Xs, G) and _frame.rescale_terms(
+            X if m is None else np.repeat(X, m.astype("int64"), axis=0), names)[1] is not None:
         raise Fallback("logit: badly conditioned design (rescaling needed)")
-    beta, mu, w, ascended = _logit_newton(X, y, _start(names, init, np.zeros(len(names))))
+    beta, mu, w, ascended = _logit_newton(X, y, _start(names, init, np.zeros(len(names))), m)
     if np.any((mu < 1e-8) | (mu > 1 - 1e-8)) or not np.all(np.isfinite(beta)):
         # final when Newton rose at every step: on the concave log-likelihood it ended where every start ends
         # (the maximum, or creeping along a separating direction); after an overshoot another start may do better
@@ -502,13 +521,24 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
                        final=ascended and bool(np.all(np.isfinite(beta))))
     Xw = X * np.sqrt(w)[:, None]
     bread = np.linalg.inv(Xw.T @ Xw)
-    s = (X @ bread[:, 1]) * (y - mu)  # the scores X (y - mu) times the bread's column
-    codes = _codes(frame, mask, clusters)
+    s = (X @ bread[:, 1]) * (y - mu)  # the scores X (y - mu) times the bread's column (one copy of each row)
     k = X.shape[1]
-    se = {lv: float(np.sqrt(G / (G - 1) * (n - 1) / (n - k))) * _cluster_se(s, None, c, G)
-          for lv, (c, G) in codes.items()}  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
-    return _result(beta[1], se, n, y.sum(), {lv: G for lv, (_, G) in codes.items()},
-                   dict(zip(names, map(float, beta))))
+    se, n_clusters = {}, {}
+    for lv, col in clusters.items():
+        codes, G_rows = frame.codes(col, mask)
+        if m is None:
+            sw, G_lv = s, G_rows
+        elif col in per_copy:  # each copy its own cluster: m clusters, m (U_g' a)^2
+            sw, per = s * np.sqrt(m), np.zeros(G_rows)
+            per[codes] = m  # the copies of a cluster's unit (the same on all its rows)
+            G_lv = int(per.sum())
+        else:  # the copies share the cluster: (sum of the copies' U_g' a)^2
+            sw, G_lv = s * m, G_rows
+        if G_lv < 2:  # the documented check and its message
+            _vcov.cluster_codes(frame[col][mask], col)
+        se[lv] = float(np.sqrt(G_lv / (G_lv - 1) * (n - 1) / (n - k))) * _cluster_se(sw, None, codes, G_rows)
+        n_clusters[lv] = G_lv  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
+    return _result(beta[1], se, n, events, n_clusters, dict(zip(names, map(float, beta))))
 
 
 # ============================================================================ the full estimators
@@ -520,6 +550,10 @@ def full(estimator: str, frame: Frame, mask: np.ndarray, terms: list[str], clust
     from ..models.regression import logit as logit_full
     from ..models.results import ModelResult
 
+    copies = frame.cache.get("copies")
+    if copies is not None:  # a weighted draw: the documented estimators fit the replicated rows
+        mask = np.repeat(mask, copies[0].astype("int64"))
+        frame = _frames.expand_copies(frame)
     cols = dict.fromkeys([*terms, *extra, *clusters.values(), "spell_id", "start", "stop", "event", "years",
                           "failed"])
     d = pd.DataFrame({c: frame[c][mask] for c in cols if c in frame})

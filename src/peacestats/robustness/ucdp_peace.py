@@ -566,7 +566,8 @@ def fit_many(options_list: list[dict[str, Any]], data: dict[str, dict[str, Frame
     return [dict(res[o["cluster"]]) for o in opts]
 
 
-def resample_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str = "conflict_id") -> dict[str, dict]:
+def resample_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str = "conflict_id",
+                      weighted: bool = True) -> dict[str, dict]:
     """A cluster bootstrap draw: the same units (drawn with replacement) in every prepared frame.
 
     Units are drawn from the sorted union of ``unit`` values across the prepared spells
@@ -576,8 +577,12 @@ def resample_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str = 
     for the unit and every finer id (spell, conflict), so copies are distinct spells and
     distinct clusters. Resampling conflicts keeps the country of each copy (copies of a
     conflict stay in one country cluster); resampling countries renames conflicts too.
+    ``weighted=True``: the logit's spell-years are drawn weighted instead (each drawn
+    unit's rows once with their number of copies, which :func:`~peacestats.robustness.lean.logit`
+    reads: the same estimates and clustered variances as the replicated rows, from about
+    two thirds of the rows); ``False``: every level replicated.
     """
     if unit not in ID_COLUMNS:
         raise MultiverseError(f"resampling unit must be one of {ID_COLUMNS}, not {unit!r}")
     rename = ID_COLUMNS[: ID_COLUMNS.index(unit) + 1] if unit != "country" else ID_COLUMNS
-    return draw_clusters(data, seed, unit, rename)
+    return draw_clusters(data, seed, unit, rename, weighted=(LEVELS["logit"],) if weighted else ())
