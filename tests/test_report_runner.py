@@ -124,3 +124,19 @@ def test_a_queue_the_command_did_not_leave_is_an_error(tmp_path):
     proc = _cli(["report", "run", "--queue", str(tmp_path / "q"), "--", str(tmp_path / "no-such-command")],
                 tmp_path / "r", tmp_path / "p")
     assert proc.returncode == 2 and "cannot start" in proc.stderr
+
+
+def test_the_command_gets_the_build_jobs_decided_before_the_imports(tmp_path):
+    # measured while the runner imports, the build would see a busy CPU and stay in one process
+    queue = tmp_path / "queue"
+    queue.write_text("")
+    probe = (f"import os, pathlib; pathlib.Path({str(tmp_path / 'jobs')!r}).write_text("
+             "os.environ.get('PEACESTATS_BUILD_JOBS', 'unset'))")
+    env = {k: v for k, v in os.environ.items() if k != "PEACESTATS_BUILD_JOBS"}
+    code = ("import sys; from peacestats.report.runner import run_queued; "
+            f"raise SystemExit(run_queued({[sys.executable, '-c', probe]!r}, {str(queue)!r}, preload_modules=()))")
+    assert subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, timeout=120).returncode == 0
+    assert (tmp_path / "jobs").read_text() in ("1", "2")
+    env["PEACESTATS_BUILD_JOBS"] = "1"  # the user's setting is kept
+    assert subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, timeout=120).returncode == 0
+    assert (tmp_path / "jobs").read_text() == "1"

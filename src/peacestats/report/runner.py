@@ -69,7 +69,9 @@ def run_queued(command: Sequence[str], queue: str | os.PathLike, jobs: int = 1, 
                preload_modules: Sequence[str] = PRELOAD) -> int:
     """Run ``command``, which writes the scripts to run into the file ``queue``; then :func:`run_analyses` on them.
 
-    The libraries (``preload_modules``) are imported while ``command`` runs. ``make reports``
+    The libraries (``preload_modules``) are imported while ``command`` runs; how many processes
+    a build run by ``command`` may use (``PEACESTATS_BUILD_JOBS``, unless set) is decided from
+    the idle CPUs before they start, not by the build while they are imported. ``make reports``
     passes the make that builds the tables and adds each out-of-date report's script to
     ``queue`` (whitespace-separated paths, in the order to run them). Should ``command`` end
     with nothing queued before the imports are done (every report up to date), the rest of
@@ -87,8 +89,15 @@ def run_queued(command: Sequence[str], queue: str | os.PathLike, jobs: int = 1, 
         ``command`` cannot be started, or left no file ``queue``.
     """
     queue = Path(queue)
+    env = None
+    if "PEACESTATS_BUILD_JOBS" not in os.environ:
+        # a build started by the command decides from the idle CPUs whether to use a second process; measured
+        # once it runs, it would count the imports below as a busy CPU and stay in one (7 s instead of 4.5 s)
+        from .._background import jobs as build_jobs
+
+        env = dict(os.environ, PEACESTATS_BUILD_JOBS=str(build_jobs()))
     try:
-        proc = subprocess.Popen(list(command))
+        proc = subprocess.Popen(list(command), env=env)
     except OSError as exc:
         raise PeacestatsError(f"peacestats report run: cannot start {shlex.join(command)}: {exc}") from None
     try:
