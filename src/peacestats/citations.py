@@ -49,6 +49,7 @@ METHOD_CITATIONS: dict[str, tuple[str, ...]] = {
     "multiverse": ("steegen2016increasing",),
     "specification_curve": ("simonsohn2020specification",),
     "bootstrap_test": ("hall1991two", "davidson2000bootstrap"),
+    "score_bootstrap": ("hu2000estimating", "kline2012score"),
     "peacestats": ("peacestats2026software",),
 }
 

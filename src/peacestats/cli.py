@@ -12,7 +12,7 @@
     peacestats report cite REPORT        # BibTeX of what a report used
     peacestats report run [--jobs N] SCRIPT ...   # analyses N at a time, forked after one import
     peacestats report run [--jobs N] --queue FILE -- COMMAND ...   # the scripts COMMAND queues in FILE
-    peacestats multiverse run CONFIG [--workers N | --scheduler ADDR] [--bootstrap B] [--output DIR]
+    peacestats multiverse run CONFIG [--workers N | --scheduler ADDR] [--bootstrap B] [--null-method M] [--output DIR]
 
 Also ``python -m peacestats``. Exit status: 0 on success, 1 when a check
 fails, 2 on a usage or data error (the message says what to do).
@@ -183,6 +183,7 @@ def _cmd_multiverse_run(args) -> int:
     mv, null_cfg = cfg["multiverse"], cfg["null"]
     out = Path(args.output) if args.output else config.reports_dir() / "multiverse" / Path(args.config).stem
     B = int(args.bootstrap if args.bootstrap is not None else null_cfg.get("resamples", 99))
+    method = args.null_method or null_cfg.get("method", "refit")
     dask = uses_dask(scheduler=args.scheduler, workers=args.workers)
     n = args.workers if args.workers is not None else "one per core"
     on = args.scheduler or ("this process" if args.workers == 0 else
@@ -197,17 +198,21 @@ def _cmd_multiverse_run(args) -> int:
         null = None
         if B > 0:
             null = run_null(mv, resamples=B, seed=int(null_cfg.get("seed", 20201)),
-                            unit=null_cfg.get("unit", "conflict_id"), **where)
+                            unit=null_cfg.get("unit", "conflict_id"), method=method, **where)
     res.to_parquet(out / "results.parquet", index=False)
     inf = curve_inference(res, null)
     summary = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in inf.items()}
+    if null is not None:
+        summary["null_method"] = method
     (out / "inference.json").write_text(json.dumps(summary, indent=2) + "\n")
     fig = spec_curve_figure(res, inference=inf)
     fig.savefig(out / "spec_curve.png", dpi=150)
     print(f"  median estimate {inf['median_estimate']:.3f}; {100 * inf['share_significant']:.1f}% significant "
           f"(p < 0.05) with its sign")
     if null is not None:
-        print(f"  null (B = {inf['resamples']}, centred cluster bootstrap by {null_cfg.get('unit', 'conflict_id')}): "
+        how = "refitted" if method == "refit" else "estimating-function (score), not refitted"
+        print(f"  null (B = {inf['resamples']}, centred cluster bootstrap by {null_cfg.get('unit', 'conflict_id')}, "
+              f"{how}): "
               f"p = {inf['p_median']:.3f} for the median, p = {inf['p_share']:.3f} for the share")
     print(f"  wrote {out / 'results.parquet'}, {out / 'inference.json'}, {out / 'spec_curve.png'}")
     return 0
@@ -269,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: cores; 0: fit in this process)")
     where.add_argument("--scheduler", metavar="ADDR", help="address of a running Dask scheduler, tcp://host:8786")
     mr.add_argument("--bootstrap", type=int, metavar="B", help="null resamples (default: the config's, else 99)")
+    mr.add_argument("--null-method", choices=["refit", "score"], help="refit every specification on each draw "
+                    "(default: the config's [null] method, else refit), or move each by its influence (score)")
     mr.add_argument("--output", metavar="DIR", help="results folder (default reports/multiverse/<CONFIG name>)")
     mr.add_argument("--quiet", action="store_true", help="no progress bar")
     mr.set_defaults(func=_cmd_multiverse_run)

@@ -15,7 +15,8 @@ same on an existing cluster. The flagship analysis and its options are described
 :mod:`peacestats.robustness.ucdp_peace` (which also holds the data preparation that
 ``analyses/ucdp_peace.py`` uses); the null scheme in :mod:`peacestats.robustness.inference`;
 the model frames built once and the cluster draws in :mod:`peacestats.robustness.frames`;
-the lean fits (one fit for every clustering) in :mod:`peacestats.robustness.lean`.
+the lean fits (one fit for every clustering) in :mod:`peacestats.robustness.lean`; the null
+without refitting (``run_null(method="score")``) in :mod:`peacestats.robustness.score`.
 """
 
 from .inference import curve_inference, spec_curve_figure

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import MultiverseError
 
-__all__ = ["Frame", "draw_clusters", "expand_copies", "cumcount"]
+__all__ = ["Frame", "draw_clusters", "draw_units", "expand_copies", "cumcount"]
 
 
 @dataclass(eq=False)
@@ -215,11 +215,7 @@ def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, renam
         for each row, how many times its unit was drawn (float64), and the columns of
         ``rename`` (whose ids the copies would not share). Only for models that read them.
     """
-    units = np.unique(np.concatenate([b[universe_level][unit] for b in data.values()]))
-    if len(units) == 0:
-        raise MultiverseError(f"no {unit} values to resample")
-    rng = np.random.default_rng(seed)
-    drawn = rng.choice(units, size=len(units), replace=True)
+    drawn = draw_units(data, seed, unit, universe_level)[1]
     copy = cumcount(drawn)
     once, times = np.unique(drawn, return_counts=True)
     out: dict[str, dict[str, Frame]] = {}
@@ -238,6 +234,16 @@ def draw_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str, renam
             nb[level] = f
         out[variant] = nb
     return out
+
+
+def draw_units(data: dict[str, dict[str, Frame]], seed: int, unit: str,
+               universe_level: str = "spells") -> tuple[np.ndarray, np.ndarray]:
+    """``(units, drawn)``: the sorted units of :func:`draw_clusters` and the ones it draws (with replacement)."""
+    units = np.unique(np.concatenate([b[universe_level][unit] for b in data.values()]))
+    if len(units) == 0:
+        raise MultiverseError(f"no {unit} values to resample")
+    rng = np.random.default_rng(seed)
+    return units, rng.choice(units, size=len(units), replace=True)
 
 
 def expand_copies(frame: Frame) -> Frame:

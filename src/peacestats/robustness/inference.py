@@ -21,6 +21,12 @@ correlation between specifications, which decides how much the median and the sh
 move by chance. With ``unit="country"`` countries are resampled instead, for the
 country-clustered specifications' stricter notion of independence.
 
+The draws can also be taken without refitting (``run_null(method="score")``,
+:mod:`peacestats.robustness.score`): each specification moves by its rows' influence in the
+full-sample fit, the estimating-function bootstrap (Hu & Kalbfleisch 2000), first-order
+equivalent to refitting and thousands of times cheaper, so B = 999 takes seconds; the refits
+remain the default and the report's method.
+
 The p-value of each summary is the share of draws at least as extreme in the observed
 direction, (1 + #{draws as extreme}) / (B + 1). Choose B so that alpha (B + 1) is a whole
 number (19, 99, 199, 999 for alpha = 0.05; Davidson & MacKinnon 2000): the test that

@@ -41,6 +41,7 @@ as it is (:func:`~peacestats.models.scaling.surely_well_conditioned`, given the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -95,10 +96,28 @@ def _cluster_se(scores: np.ndarray, a: np.ndarray | None, codes: np.ndarray, G: 
     return float(np.sqrt(s @ s))
 
 
+@dataclass(frozen=True)
+class Influence:
+    """Each row's influence on the presence coefficient: what its clustered variance is made of.
+
+    ``values[i]`` belongs to row ``rows[i]`` of the frame. The clustered standard error is
+    ``sqrt(f * sum_g (sum of values in cluster g)^2)``, with ``f = G / (G - 1) (n - 1) / (n - k)``
+    where ``cr1`` (the logit's CR1) and 1 otherwise (Lin-Wei, survreg's robust variance); and a
+    sample that takes each row ``w_i`` times moves the coefficient by about
+    ``sum_i (w_i - 1) values[i]`` (the one-step, estimating-function approximation:
+    :mod:`peacestats.robustness.score`).
+    """
+
+    rows: np.ndarray
+    values: np.ndarray
+    k: int
+    cr1: bool
+
+
 def _result(est: float, se: dict[str, float], n: int, events: int, G: dict[str, int],
-            coef: dict[str, float] | None = None) -> dict[str, Any]:
+            coef: dict[str, float] | None = None, influence: Influence | None = None) -> dict[str, Any]:
     return {"estimate": float(est), "std_error": se, "n": int(n), "events": int(events), "clusters": G,
-            "coef": coef}
+            "coef": coef, "influence": influence}
 
 
 def _start(names: list[str], init: dict[str, float] | None, default: np.ndarray) -> np.ndarray:
@@ -196,11 +215,11 @@ def cox(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, st
         raise Fallback("Cox: a coefficient runs off to infinity (separation)", final=final)
     V = np.linalg.inv(fit.ev.information())
     V = (V + V.T) / 2
-    scores = engine.score_residuals(cd, fit.ev)
+    v = engine.score_residuals(cd, fit.ev) @ V[:, 0]
     codes = _codes(frame, mask, clusters)
-    se = {lv: _cluster_se(scores, V[:, 0], c, G) for lv, (c, G) in codes.items()}  # lin_wei(V, scores, c, G)[0, 0]
+    se = {lv: _cluster_se(v, None, c, G) for lv, (c, G) in codes.items()}  # lin_wei(V, scores, c, G)[0, 0]
     return _result(fit.beta[0], se, n, event.sum(), {lv: G for lv, (_, G) in codes.items()},
-                   dict(zip(terms, map(float, fit.beta))))
+                   dict(zip(terms, map(float, fit.beta))), Influence(mask, v, len(terms), False))
 
 
 # ============================================================================ Weibull
@@ -405,10 +424,11 @@ def weibull(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str
     J = np.zeros(k + 1)  # d(-b_1 / sigma) / d(b, log sigma)
     J[1], J[k] = -1.0 / sig, theta[1] / sig
     codes = _codes(frame, mask, clusters)
-    a = V @ (back.T @ J)  # J' back lin_wei(V, U, c, G) back' J
-    se = {lv: _cluster_se(U, a, c, G) for lv, (c, G) in codes.items()}
+    v = U @ (V @ (back.T @ J))  # J' back lin_wei(V, U, c, G) back' J
+    se = {lv: _cluster_se(v, None, c, G) for lv, (c, G) in codes.items()}
     return _result(-theta[1] / sig, se, n, ev.sum(), {lv: G for lv, (_, G) in codes.items()},
-                   dict(zip([*names, "Log(scale)"], map(float, theta))))
+                   dict(zip([*names, "Log(scale)"], map(float, theta))),
+                   Influence(np.flatnonzero(mask), v, k + 1, False))
 
 
 # ============================================================================ logit
@@ -538,7 +558,8 @@ def logit(frame: Frame, mask: np.ndarray, terms: list[str], clusters: dict[str, 
             _vcov.cluster_codes(frame[col][mask], col)
         se[lv] = float(np.sqrt(G_lv / (G_lv - 1) * (n - 1) / (n - k))) * _cluster_se(sw, None, codes, G_rows)
         n_clusters[lv] = G_lv  # CR1: [G / (G-1) (n-1) / (n-k) sandwich(bread, scores, c, G)][1, 1]
-    return _result(beta[1], se, n, events, n_clusters, dict(zip(names, map(float, beta))))
+    return _result(beta[1], se, n, events, n_clusters, dict(zip(names, map(float, beta))),
+                   Influence(np.flatnonzero(mask), s, k, True) if m is None else None)
 
 
 # ============================================================================ the full estimators

@@ -437,6 +437,7 @@ def run_null(
     processed: str | Path | None = None,
     data=None,
     progress: bool | None = None,
+    method: str = "refit",
 ) -> pd.DataFrame:
     """Refit every specification on ``resamples`` cluster-bootstrap draws (for the null curve).
 
@@ -452,6 +453,12 @@ def run_null(
     specification's full-sample estimate and is iterated to full convergence. Parameters as
     :func:`run_multiverse`, except ``chunk_size``: by default (``None``) one task fits a whole draw.
 
+    ``method="score"``: the same draws, without refitting: each specification is fitted once
+    and moved on each draw by its rows' influence (the estimating-function bootstrap of
+    :mod:`peacestats.robustness.score`; first-order equivalent, milliseconds per draw, in
+    this process). Specifications the lean path declines on the full sample get
+    ``error_type`` ``"NoInfluence"``. Stored under ``OUTPUT/null/<seed>-<unit>-score/``.
+
     Returns
     -------
     pandas.DataFrame
@@ -460,7 +467,11 @@ def run_null(
     """
     if int(resamples) < 0:
         raise MultiverseError(f"resamples must be >= 0, not {resamples}")
+    if method not in ("refit", "score"):
+        raise MultiverseError(f"null method must be 'refit' or 'score', not {method!r}")
     a, fingerprint, specs = _plan(multiverse, processed)
+    if method == "score":
+        return _score_null(a, multiverse, specs, fingerprint, int(resamples), int(seed), unit, output, processed, data)
     folder = Path(output) / "null" / f"{int(seed)}-{unit}" if output is not None else None
     done = _read_parts(folder) if folder is not None else None
     done_keys = set(zip(done["spec"], done["resample"].astype(int))) if done is not None else set()
@@ -483,6 +494,22 @@ def run_null(
     res = res[res["spec"].isin(keep) & (res["resample"] < int(resamples))].drop_duplicates(["spec", "resample"])
     res = _typed(res.sort_values(["spec", "resample"], kind="mergesort").reset_index(drop=True))
     res.attrs["fitted_now"] = sum(len(g) for _, args in tasks for g in args[-1])
+    return res
+
+
+def _score_null(a, multiverse: Multiverse, specs: list[Specification], fingerprint: str, resamples: int, seed: int,
+                unit: str, output: str | Path | None, processed, data) -> pd.DataFrame:
+    """:func:`run_null` with ``method="score"``: one fit per group of specifications, in this process."""
+    if not hasattr(a, "score_null"):
+        raise MultiverseError(f"analysis {multiverse.analysis!r} has no score null (method='refit' only)")
+    if data is None:
+        data = _prepare(a, multiverse, processed, Path(output) if output else None, fingerprint)
+    seeds = [resample_seed(seed, fingerprint, b) for b in range(resamples)]
+    res = a.score_null(_groups(specs, a.SHARED), data, seeds, unit)[NULL_COLUMNS]
+    res = _typed(res.sort_values(["spec", "resample"], kind="mergesort").reset_index(drop=True))
+    if output is not None and resamples:
+        _write_part(Path(output) / "null" / f"{seed}-{unit}-score", f"b{resamples:04d}", res)
+    res.attrs["fitted_now"] = 0
     return res
 
 

@@ -154,6 +154,7 @@ def load_config(path: str | Path) -> dict[str, Any]:
         resamples = 99       # B, resamples of the null distribution (0.05 x (B + 1) a whole number)
         seed = 20201
         unit = "conflict_id" # resampling unit
+        method = "refit"     # or "score": the draws without refitting (peacestats.robustness.score)
         [report]             # optional: settings of a report that runs the multiverse
         resamples = 12
 

@@ -60,11 +60,11 @@ from scipy import special
 
 from ..errors import MultiverseError
 from . import lean
-from .frames import Frame, draw_clusters
+from .frames import Frame, draw_clusters, draw_units
 
 __all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "rebuild_min_gap_spells",
            "prepare_data", "fit_group",
-           "fit_specification", "fit_many", "resample_clusters", "spell_years", "check_options",
+           "fit_specification", "fit_many", "resample_clusters", "score_null", "spell_years", "check_options",
            "warm_start"]
 
 MIN_GAP_DAYS = 730
@@ -582,7 +582,76 @@ def resample_clusters(data: dict[str, dict[str, Frame]], seed: int, unit: str = 
     reads: the same estimates and clustered variances as the replicated rows, from about
     two thirds of the rows); ``False``: every level replicated.
     """
+    return draw_clusters(data, seed, unit, _renamed(unit), weighted=(LEVELS["logit"],) if weighted else ())
+
+
+def _renamed(unit: str) -> list[str]:
+    """The id columns a draw of ``unit`` renames per copy (the unit and every finer id)."""
     if unit not in ID_COLUMNS:
         raise MultiverseError(f"resampling unit must be one of {ID_COLUMNS}, not {unit!r}")
-    rename = ID_COLUMNS[: ID_COLUMNS.index(unit) + 1] if unit != "country" else ID_COLUMNS
-    return draw_clusters(data, seed, unit, rename, weighted=(LEVELS["logit"],) if weighted else ())
+    return ID_COLUMNS[: ID_COLUMNS.index(unit) + 1] if unit != "country" else ID_COLUMNS
+
+
+def score_null(groups: list[list[tuple[str, int, dict[str, Any]]]], data: dict[str, dict[str, Frame]],
+               seeds: list[int], unit: str = "conflict_id") -> pd.DataFrame:
+    """The null draws of every specification without refitting (:mod:`peacestats.robustness.score`).
+
+    ``groups``: specifications ``(hash, index, options)`` that share a fit (they differ in
+    ``cluster`` only); ``seeds``: one per draw, the draws of :func:`resample_clusters` with those
+    seeds. Each group is fitted once on ``data`` by the lean path; a group the lean path
+    declines there (the main run fitted it with the documented estimator) gets
+    ``error_type`` ``"NoInfluence"`` in every draw. Returns the columns of
+    :func:`~peacestats.robustness.run_null` (``spec``, ``resample``, ``estimate``,
+    ``std_error``, ``error_type``).
+    """
+    from . import score
+
+    rename = _renamed(unit)
+    drawn = [draw_units(data, seed, unit) for seed in seeds]
+    units = drawn[0][0] if drawn else np.zeros(0)
+    W = score.draw_counts(units, [d for _, d in drawn])
+    B = len(seeds)
+    out: dict[str, list] = {"spec": [], "resample": [], "estimate": [], "std_error": [], "error_type": []}
+    for group in groups:
+        clusters = list(dict.fromkeys(_options(opts)["cluster"] for _, _, opts in group))
+        error: str | None = None
+        try:
+            est, se = _score_group(group[0][2], clusters, data, units, unit, rename, W)
+        except (lean.Fallback, np.linalg.LinAlgError):  # the main run fitted it with the documented estimator
+            error = "NoInfluence"
+        except Exception as exc:  # noqa: BLE001 - recorded, as the runner records a failed fit
+            error = type(exc).__name__
+        if error is not None:
+            est, se = np.full(B, np.nan), {c: np.full(B, np.nan) for c in clusters}
+        for h, _index, opts in group:
+            c = _options(opts)["cluster"]
+            out["spec"] += [h] * B
+            out["resample"] += list(range(B))
+            out["estimate"] += est.tolist()
+            out["std_error"] += se[c].tolist()
+            out["error_type"] += [error] * B
+    return pd.DataFrame(out)
+
+
+def _score_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]], units: np.ndarray,
+                 unit: str, rename: list[str], W: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One group's score draws (:func:`score_null`): the lean fit on ``data``, then its influence on each draw."""
+    from . import score
+
+    o = _options(options)
+    if o["recurrence"] not in data:
+        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
+    level = LEVELS.get(o["estimator"])
+    if level is None:
+        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
+    frame = data[o["recurrence"]][level]
+    mask, terms, _ = _sample_and_terms(o, frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = _lean(o["estimator"], frame, mask, terms, {}, TIME_TERMS if o["estimator"] == "logit" else [], None)
+    infl = r["influence"]
+    if infl is None:
+        raise lean.Fallback("no influence")
+    levels = {c: (np.unique(frame[CLUSTER_COLUMNS[c]][infl.rows], return_inverse=True)[1].reshape(-1),
+                  CLUSTER_COLUMNS[c] in rename) for c in clusters}
+    return score.score_draws(infl, r["estimate"], np.searchsorted(units, frame[unit][infl.rows]), levels, W)
