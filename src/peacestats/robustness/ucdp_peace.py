@@ -429,15 +429,7 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
         warned, if anything). Errors propagate (the runner records them).
     """
     o = _options(options)
-    if o["recurrence"] not in data:
-        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
-    level = LEVELS.get(o["estimator"])
-    if level is None:
-        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
-    bad = [c for c in clusters if c not in CLUSTER_COLUMNS]
-    if bad:
-        raise MultiverseError(f"unknown cluster level(s) {bad}; known: {list(CLUSTER_COLUMNS)}")
-    frame = data[o["recurrence"]][level]
+    frame = _model_frame(o, clusters, data)
     mask, terms, dropped = _sample_and_terms(o, frame)
     cols = {c: CLUSTER_COLUMNS[c] for c in clusters}
     extra = TIME_TERMS if o["estimator"] == "logit" else []
@@ -467,6 +459,19 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
                   "p_value": float(2 * special.ndtr(-abs(est / se))), "n": r["n"], "events": r["events"],
                   "clusters": r["clusters"][c], "dropped": ",".join(dropped), "warning": warn}
     return out
+
+
+def _model_frame(o: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]]) -> Frame:
+    """The prepared frame a specification's model is fitted on, its options and clusterings checked."""
+    if o["recurrence"] not in data:
+        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
+    level = LEVELS.get(o["estimator"])
+    if level is None:
+        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
+    bad = [c for c in clusters if c not in CLUSTER_COLUMNS]
+    if bad:
+        raise MultiverseError(f"unknown cluster level(s) {bad}; known: {list(CLUSTER_COLUMNS)}")
+    return data[o["recurrence"]][level]
 
 
 _Q975 = float(special.ndtri(0.975))  # scipy.stats.norm.ppf(0.975), which computes the same ndtri
@@ -639,12 +644,7 @@ def _score_group(options: dict[str, Any], clusters: list[str], data: dict[str, d
     from . import score
 
     o = _options(options)
-    if o["recurrence"] not in data:
-        raise MultiverseError(f"recurrence rule {o['recurrence']!r} was not prepared")
-    level = LEVELS.get(o["estimator"])
-    if level is None:
-        raise MultiverseError(f"unknown estimator {o['estimator']!r}")
-    frame = data[o["recurrence"]][level]
+    frame = _model_frame(o, clusters, data)
     mask, terms, _ = _sample_and_terms(o, frame)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
