@@ -163,6 +163,7 @@ def test_cli_runs_the_score_null(built_tables, tmp_path, capsys, monkeypatch):
     inf = json.loads((out / "inference.json").read_text())
     assert inf["resamples"] == 199 and len(inf["null_median"]) == 199 and inf["null_method"] == "score"
     assert len(list((out / "null" / "3-conflict_id-score").glob("part-*.parquet"))) == 1
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # written atomically: no temporary left
     # the command line's flag overrides the config: the refits, here of 2 draws
     assert main(["multiverse", "run", str(cfg), "--workers", "0", "--output", str(out), "--quiet",
                  "--null-method", "refit", "--bootstrap", "2"]) == 0

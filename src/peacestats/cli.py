@@ -175,7 +175,9 @@ def _cmd_multiverse_run(args) -> int:
     import json
     from pathlib import Path
 
-    from . import config
+    import matplotlib.pyplot as plt
+
+    from . import config, io
     from .robustness import curve_inference, dask_client, load_config, run_multiverse, run_null, spec_curve_figure
     from .robustness.run import uses_dask
 
@@ -199,14 +201,16 @@ def _cmd_multiverse_run(args) -> int:
         if B > 0:
             null = run_null(mv, resamples=B, seed=int(null_cfg.get("seed", 20201)),
                             unit=null_cfg.get("unit", "conflict_id"), method=method, **where)
-    res.to_parquet(out / "results.parquet", index=False)
+    # each file whole or not at all (a temporary file, then a rename): a killed run leaves the previous ones
+    io.write_parquet(res, out / "results.parquet")
     inf = curve_inference(res, null)
     summary = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in inf.items()}
     if null is not None:
         summary["null_method"] = method
-    (out / "inference.json").write_text(json.dumps(summary, indent=2) + "\n")
+    io.write_text(out / "inference.json", json.dumps(summary, indent=2) + "\n")
     fig = spec_curve_figure(res, inference=inf)
-    fig.savefig(out / "spec_curve.png", dpi=150)
+    io.write_figure(fig, out / "spec_curve.png")
+    plt.close(fig)
     print(f"  median estimate {inf['median_estimate']:.3f}; {100 * inf['share_significant']:.1f}% significant "
           f"(p < 0.05) with its sign")
     if null is not None:
