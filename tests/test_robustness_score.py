@@ -95,6 +95,7 @@ def test_the_draw_of_every_unit_once_gives_the_full_sample_standard_errors(data,
                 for c in levels:
                     assert se[c][0] == pytest.approx(r["std_error"][c], rel=1e-12), (o, c)
                     checked += 1
+    # 3 estimators x 2 rules x 2 control sets, each with both clusterings (the country only, countries drawn)
     assert checked == (24 if unit == "conflict_id" else 12)
 
 
@@ -142,7 +143,7 @@ def test_score_null_marks_what_the_lean_path_declines_and_refuses_unknown_method
     assert (errors.loc[none] == "NoInfluence").all() and errors.loc[[h for h, _, _ in broken[0]]].eq(
         "MultiverseError").all()
     fitted = out[out["error_type"].isna()]
-    assert len(fitted) == 4 and fitted["std_error"].gt(0).all()
+    assert len(fitted) == 4 and fitted["std_error"].gt(0).all()  # the one fitted group: 2 clusterings x 2 draws
     assert out[out["error_type"].notna()]["estimate"].isna().all()
     with pytest.raises(MultiverseError, match="null method"):
         run_null(Multiverse({"estimator": ["cox"]}), resamples=2, method="wild", processed=built_tables,

@@ -59,7 +59,7 @@ import pandas as pd
 from scipy import special
 
 from ..errors import MultiverseError
-from . import lean
+from . import lean, score
 from .frames import Frame, draw_clusters, draw_units
 
 __all__ = ["DIMENSIONS", "SHARED", "prepare", "spell_level", "min_gap_spells", "rebuild_min_gap_spells",
@@ -432,7 +432,7 @@ def fit_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict
     frame = _model_frame(o, clusters, data)
     mask, terms, dropped = _sample_and_terms(o, frame)
     cols = {c: CLUSTER_COLUMNS[c] for c in clusters}
-    extra = TIME_TERMS if o["estimator"] == "logit" else []
+    extra = _extra(o)
     init = warm_start(o, start_from) if start_from is not None else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -486,6 +486,23 @@ def _lean(estimator: str, frame: Frame, mask: np.ndarray, terms: list[str], cols
     return lean.logit(frame, mask, terms, cols, extra, init)
 
 
+def _extra(o: dict[str, Any]) -> list[str]:
+    """Terms the estimator adds to every model: the logit's cubic in time at peace."""
+    return TIME_TERMS if o["estimator"] == "logit" else []
+
+
+def _full_sample_fit(o: dict[str, Any], frame: Frame) -> dict[str, Any]:
+    """The lean fit of the model ``o`` on ``frame`` from the default start, without clustered variances or warnings.
+
+    What a warm start (:func:`warm_start`) and the score draws (:func:`score_null`) start from;
+    a :class:`~peacestats.robustness.lean.Fallback` where the lean path declines.
+    """
+    mask, terms, _ = _sample_and_terms(o, frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _lean(o["estimator"], frame, mask, terms, {}, _extra(o), None)
+
+
 def _start_key(o: dict[str, Any]) -> tuple:
     return ("start", o["estimator"], o["sample"], o["presence"], o["controls"])
 
@@ -503,14 +520,11 @@ def warm_start(options: dict[str, Any], data: dict[str, dict[str, Frame]]) -> di
     frame = data[o["recurrence"]][LEVELS[o["estimator"]]]
     key = _start_key(o)
     if key not in frame.cache:
-        mask, terms, _ = _sample_and_terms(o, frame)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                coef = _lean(o["estimator"], frame, mask, terms, {}, TIME_TERMS if o["estimator"] == "logit" else [],
-                             None)["coef"]
-            except Exception:  # noqa: BLE001 - no start from a model that cannot be fitted: the default start
-                coef = None
+        _sample_and_terms(o, frame)  # unknown options raise (memoised: the fit reads it back)
+        try:
+            coef = _full_sample_fit(o, frame)["coef"]
+        except Exception:  # noqa: BLE001 - no start from a model that cannot be fitted: the default start
+            coef = None
         frame.cache[key] = coef
     return frame.cache[key]
 
@@ -609,8 +623,6 @@ def score_null(groups: list[list[tuple[str, int, dict[str, Any]]]], data: dict[s
     :func:`~peacestats.robustness.run_null` (``spec``, ``resample``, ``estimate``,
     ``std_error``, ``error_type``).
     """
-    from . import score
-
     rename = _renamed(unit)
     drawn = [draw_units(data, seed, unit) for seed in seeds]
     units = drawn[0][0] if drawn else np.zeros(0)
@@ -641,14 +653,9 @@ def score_null(groups: list[list[tuple[str, int, dict[str, Any]]]], data: dict[s
 def _score_group(options: dict[str, Any], clusters: list[str], data: dict[str, dict[str, Frame]], units: np.ndarray,
                  unit: str, rename: list[str], W: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """One group's score draws (:func:`score_null`): the lean fit on ``data``, then its influence on each draw."""
-    from . import score
-
     o = _options(options)
     frame = _model_frame(o, clusters, data)
-    mask, terms, _ = _sample_and_terms(o, frame)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = _lean(o["estimator"], frame, mask, terms, {}, TIME_TERMS if o["estimator"] == "logit" else [], None)
+    r = _full_sample_fit(o, frame)
     infl = r["influence"]
     if infl is None:
         raise lean.Fallback("no influence")
