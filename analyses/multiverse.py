@@ -159,9 +159,10 @@ attainable p-value is 1/(B + 1) = {1 / (B + 1):.3f}: this report is built by `ma
 is the smallest number of draws that allows a test at the 5% level, and 0.05 (B + 1) is a whole number, so
 that test has size exactly 5%: p = 0.05 means that the observed summary is more extreme than every draw
 (Davidson & MacKinnon 2000). The same draws can be taken without refitting (`--null-method score`: each
-specification moved by its rows' influence in the full-sample fit, a first-order approximation whose curve
-medians and shares per draw correlated 0.99 with the refits' here), which makes B = 999 a matter of seconds.
-The full run with B = {B_FULL}
+specification moved by its rows' influence in the full-sample fit), which makes B = 999 a matter of seconds;
+but that first-order approximation is less dispersed than the refits, most for the main model with its rare
+termination types, so its p-values tend to be too small (`benchmarks/bench_null.py` compares both on the
+same draws): this report refits. The full run with B = {B_FULL}
 (`peacestats multiverse run analyses/multiverse_ucdp_peace.toml --bootstrap {B_FULL}`, on a cluster with
 `--scheduler`) gives p-values resolved to 1/{B_FULL + 1}; the README gives the measured time.
 """)

@@ -40,7 +40,8 @@ def _make_reports_warm(reports: dict | None) -> float | None:
 
 def rows() -> list[tuple[str, str, float | None, float | None, str]]:
     """(target, unit, measured, limit, source) for every target of the issue (limit None: reported only)."""
-    build, cox, reports, mv, est = (_load(n) for n in ("build", "cox", "reports", "multiverse", "estimators"))
+    build, cox, reports, mv, est, null = (_load(n) for n in ("build", "cox", "reports", "multiverse", "estimators",
+                                                             "null"))
     spell = _cox_row(cox, "spell rows")
     k100, m1 = _cox_row(cox, "synthetic 100k"), _cox_row(cox, "synthetic 1M")
     out: list[tuple[str, str, float | None, float | None, str]] = [
@@ -65,6 +66,12 @@ def rows() -> list[tuple[str, str, float | None, float | None, str]]:
     if mv:
         rate = max((r["specs_per_second"] for r in mv.get("dask", [])), default=None)
         out.append(("multiverse specifications per second (best LocalCluster)", "/s", rate, None, "multiverse.json"))
+    if null:
+        t = null["timing"]
+        out.append(("multiverse null, same draws: refit CPU over score CPU", "x",
+                    t["refit"]["cpu"] / t["score"]["cpu"], None, "null.json"))
+        out.append(("multiverse null, same draws: per-draw null medians, score vs refit (correlation)", "",
+                    null["correlation"]["null_median"], None, "null.json"))
     return out
 
 

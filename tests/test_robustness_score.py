@@ -5,7 +5,8 @@ draw that takes every unit once against the full-sample clustered standard error
 fit (real data, to 1e-12); and the method against refitting on the same draws (real data: the
 centred estimates, their z statistics and the curve's per-draw null median and share must agree
 closely, since the score draws are the refits' first-order approximation; on the report's 1,152
-specifications and 19 draws the per-draw medians and shares correlated 0.99).
+specifications and 199 draws the per-draw medians and shares correlated 0.97, though the score
+draws were less dispersed: ``benchmarks/bench_null.py``).
 """
 
 from __future__ import annotations

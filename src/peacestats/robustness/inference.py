@@ -24,8 +24,9 @@ country-clustered specifications' stricter notion of independence.
 The draws can also be taken without refitting (``run_null(method="score")``,
 :mod:`peacestats.robustness.score`): each specification moves by its rows' influence in the
 full-sample fit, the estimating-function bootstrap (Hu & Kalbfleisch 2000), first-order
-equivalent to refitting and thousands of times cheaper, so B = 999 takes seconds; the refits
-remain the default and the report's method.
+equivalent to refitting and thousands of times cheaper, so B = 999 takes seconds. Its draws are
+less dispersed than the refits' in finite samples (measured in ``benchmarks/bench_null.py``),
+so its p-values tend to be too small: the refits remain the default and the report's method.
 
 The p-value of each summary is the share of draws at least as extreme in the observed
 direction, (1 + #{draws as extreme}) / (B + 1). Choose B so that alpha (B + 1) is a whole

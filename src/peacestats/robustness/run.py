@@ -456,7 +456,8 @@ def run_null(
     ``method="score"``: the same draws, without refitting: each specification is fitted once
     and moved on each draw by its rows' influence (the estimating-function bootstrap of
     :mod:`peacestats.robustness.score`; first-order equivalent, milliseconds per draw, in
-    this process). Specifications the lean path declines on the full sample get
+    this process; less dispersed than the refits in finite samples, so for exploring, not for
+    reported p-values). Specifications the lean path declines on the full sample get
     ``error_type`` ``"NoInfluence"``. Stored under ``OUTPUT/null/<seed>-<unit>-score/``.
 
     Returns

@@ -18,11 +18,15 @@ factor of the draw's clusters and rows where the model has one (the logit). The 
 takes every unit once gives back the full-sample standard error exactly.
 
 This is first-order equivalent to refitting, and a draw costs a few small matrix products
-instead of a fit. On the ucdp_peace multiverse (every specification, 19 draws of conflicts,
-2026-12-02), the per-draw null median and null share of the curve correlated 0.99 with those
-of the refits (``tests/test_robustness_score.py`` checks this on a smaller multiverse).
-It never fails where a refit would (separation in a draw), so it keeps specifications
-that the refits leave out of a draw.
+instead of a fit. It never fails where a refit would (separation in a draw), so it keeps
+specifications that the refits leave out of a draw. In finite samples it is **less dispersed
+than the refits**: the linear approximation misses how far a refit moves on a draw that thins
+out a rare covariate. ``benchmarks/bench_null.py`` compares both on the same 199 draws of the
+ucdp_peace multiverse (2026-12-02): the curve's per-draw null median and share correlate 0.97,
+but the centred estimates' spread is 5% smaller for models without controls and 14-17% smaller
+for the main model (rare termination types), the null median's 95th percentile 0.244 against
+0.297, and the median's p-value 0.22 against 0.26. Use it to explore (B = 999 in seconds);
+report p-values from the refits.
 """
 
 from __future__ import annotations
