@@ -35,11 +35,10 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+from _common import RESULTS, ROOT, use_mirror
+
 sys.path.insert(0, str(ROOT / "src"))
-if not os.environ.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-    os.environ["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+use_mirror()
 
 _CHILD = r"""
 import resource, sys, time

@@ -37,14 +37,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import RESULTS, ROOT, use_mirror
+
 sys.path.insert(0, str(ROOT / "src"))
-if not os.environ.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-    os.environ["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+use_mirror()
 
 from peacestats.models.cox import coxph  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
 FORMULA_FORTNA = "pk_dum + victory + treaty + wardur + logdead + wartype"
 FORMULA_SPELLS = "un_present + non_un_present + pa_signed + log_gdppc + polity2"
 

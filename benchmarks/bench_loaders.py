@@ -15,12 +15,10 @@ import json
 import os
 import platform
 import time
-from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+from _common import RESULTS, use_mirror
 
 
 def _time(fn, repeat: int = 1):
@@ -34,8 +32,7 @@ def _time(fn, repeat: int = 1):
 
 
 def main() -> int:
-    if not os.environ.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-        os.environ["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+    use_mirror()
     from peacestats import fetch, registry
     from peacestats.sources import _base, load
 

@@ -33,16 +33,14 @@ import os
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # as on a Dask worker
     os.environ.setdefault(_v, "1")
 
-import json  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, use_mirror, write_results  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "src"))
-RESULTS = ROOT / "benchmarks" / "results"
 
 B_SAMPLE = 2  # resamples timed for the cost per resample
 #: analyses/multiverse.py (B = 20, 2 workers) before the warm starts and the lean Weibull Newton:
@@ -267,13 +265,9 @@ def main() -> None:
         f"(data preparation, {len(specs):,} specifications and {report_B} resamples): about "
         f"{report_cpu / 2:.0f} s on 2 free cores, plus Dask start-up.",
     ]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "multiverse.md").write_text("\n".join(md) + "\n")
-    (RESULTS / "multiverse.json").write_text(json.dumps(out, indent=2) + "\n")
-    print("\n".join(md))
+    write_results("multiverse", md, out)
 
 
 if __name__ == "__main__":
-    if not os.environ.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-        os.environ["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+    use_mirror()
     main()

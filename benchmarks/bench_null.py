@@ -30,17 +30,15 @@ import os
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # as the report runs
     os.environ.setdefault(_v, "1")
 
-import json  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, use_mirror, write_results  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "src"))
-RESULTS = ROOT / "benchmarks" / "results"
 
 B_REFIT = 199  # the full run's B; the same draws for both methods
 B_SCORE = 999
@@ -130,13 +128,9 @@ def main() -> None:
         f"{timing['refit']['cpu']:.1f} s for ({timing['refit']['cpu'] / timing['score']['cpu']:.0f}x), and "
         f"{timing['score_999']['cpu']:.1f} s for B = {B_SCORE}.",
     ]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "null.md").write_text("\n".join(md) + "\n")
-    (RESULTS / "null.json").write_text(json.dumps(out, indent=2) + "\n")
-    print("\n".join(md))
+    write_results("null", md, out)
 
 
 if __name__ == "__main__":
-    if not os.environ.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-        os.environ["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+    use_mirror()
     main()

@@ -39,8 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+from _common import RESULTS, ROOT, use_mirror
 BIN = Path(sys.executable).parent
 
 
@@ -90,8 +89,7 @@ def _as_make(env: dict[str, str], ordered: list[str], jobs: int, index: list[str
 
 def main() -> int:
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    if not env.get("PEACESTATS_DATA_MIRROR") and (ROOT.parent / "shared" / "data" / "MANIFEST.md").is_file():
-        env["PEACESTATS_DATA_MIRROR"] = str(ROOT.parent / "shared" / "data")
+    use_mirror(env)
     jobs = int(env.get("JOBS") or os.cpu_count() or 2)
     index = [str(BIN / "peacestats"), "report", "index"]
     analyses = [(f"analysis {s.stem}", [sys.executable, str(s)]) for s in sorted((ROOT / "analyses").glob("*.py"))]
