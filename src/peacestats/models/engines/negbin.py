@@ -73,13 +73,18 @@ def _fit_nb2(y, X, w, off, beta0, tau0, model):
             return np.inf
         return -float(np.sum(w * nb_loglik_i(y, eta, t)))
 
+    last: list = [None, None]  # the point and its derivatives: the optimiser asks for jac and hess at one point
+
+    def derivatives(p):
+        if last[0] is None or not np.array_equal(last[0], p):
+            last[0], last[1] = np.array(p, copy=True), _nb_derivatives(y, Xs, w, off, *unpack(p))
+        return last[1]
+
     def jac(p):
-        b, t = unpack(p)
-        return -_nb_derivatives(y, Xs, w, off, b, t)[1]
+        return -derivatives(p)[1]
 
     def hess(p):
-        b, t = unpack(p)
-        return -_nb_derivatives(y, Xs, w, off, b, t)[2]
+        return -derivatives(p)[2]
 
     p = np.concatenate([beta0 * scale, [tau0]])
     with warnings.catch_warnings():
@@ -183,11 +188,55 @@ def _nb_accept(beta, tau, ll, g, H, res, X, y, d, model) -> float:
     return theta
 
 
+def _nb_null_loglik(y, w, tau0) -> float | None:
+    """The log-likelihood of the intercept-only NB2 model without an offset, theta re-estimated.
+
+    Whatever theta, the intercept's score sum_i w_i theta (y_i - mu) / (theta + mu) is 0 at
+    mu = the weighted mean of y, so only log theta is left to maximise: Newton-Raphson in
+    tau = log theta from ``tau0`` (the full model's), with step halving, to a step below
+    1e-12. ``None`` where it does not converge within 100 steps or leaves the range the joint
+    fit searches (|tau| <= 50: theta running off to 0 or infinity). With mu the same on every
+    row, a row's terms depend on its count only: they are summed once per distinct count,
+    weighted by the count's total weight.
+    """
+    ybar = float(np.average(y, weights=w))
+    if not ybar > 0:
+        return None
+    counts, rows = np.unique(y, return_inverse=True)
+    wc = np.bincount(rows.reshape(-1), weights=w, minlength=len(counts))
+    ones, b = np.ones((len(counts), 1)), np.array([np.log(ybar)])
+
+    def at(tau):
+        ll, g, H, _ = _nb_derivatives(counts, ones, wc, 0.0, b, tau)
+        return ll, g[1], H[1, 1]
+
+    tau = float(tau0)
+    ll, g, h = at(tau)
+    for _ in range(100):
+        step = -g / h if h < 0 else np.sign(g)  # a Newton step, or uphill where the curvature is not negative
+        t = 1.0
+        while t > 1e-10:
+            cand = tau + t * step
+            if abs(cand) <= 50:
+                ll_c, g_c, h_c = at(cand)
+                if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll):
+                    break
+            t /= 2
+        else:
+            return None
+        tau, ll, g, h = cand, ll_c, g_c, h_c
+        if abs(t * step) < 1e-12 * max(1.0, abs(tau)):
+            return float(ll) if np.isfinite(ll) else None
+    return None
+
+
 def _nb_null_and_deviance(y, w, off, d, tau, theta, mu, model):
     """``(loglik_null, deviance, null_deviance)`` at the fitted theta, as R's ``glm.nb`` reports them."""
     n = len(y)
     # Null model: intercept (+ offset), theta re-estimated (as statsmodels' llnull).
-    if d.has_intercept:
+    if d.has_intercept and d.offset is None:
+        ll0 = _nb_null_loglik(y, w, tau)
+    elif d.has_intercept:
         X0 = np.ones((n, 1))
         mean_off = np.average(off, weights=w) if d.offset is not None else 0.0
         b0 = np.array([np.log(np.average(y, weights=w) + 1e-10) - mean_off])
