@@ -14,11 +14,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def bench():
+    """The script as a module; its folder on ``sys.path`` (for ``_common``), as when ``make bench`` runs it."""
     spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "benchmarks" / "bench_reports.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(ROOT / "benchmarks"))
+        spec.loader.exec_module(mod)
     return mod
+
+
+def test_steal_seconds_reads_proc_stat(bench):
+    """The CPU time stolen by the hypervisor, in seconds: a number that never falls, or ``None`` off Linux."""
+    first = bench.steal_seconds()
+    if not Path("/proc/stat").is_file():
+        assert first is None
+        return
+    assert first is not None and first >= 0 and bench.steal_seconds() >= first
 
 
 def test_reads_the_times_the_runner_prints(bench, tmp_path):
