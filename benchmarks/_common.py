@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 from pathlib import Path
 from typing import Any, MutableMapping
 
@@ -24,6 +25,12 @@ def use_mirror(env: MutableMapping[str, str] | None = None) -> None:
     env = os.environ if env is None else env
     if not env.get("PEACESTATS_DATA_MIRROR") and (MIRROR / "MANIFEST.md").is_file():
         env["PEACESTATS_DATA_MIRROR"] = str(MIRROR)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and of its finished children so far."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def write_results(name: str, md: list[str], data: Any) -> None:

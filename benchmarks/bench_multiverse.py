@@ -38,7 +38,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
-from _common import ROOT, use_mirror, write_results  # noqa: E402
+from _common import ROOT, cpu_seconds, use_mirror, write_results  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -130,19 +130,14 @@ def _report_run(mv, B: int, dask: bool, chunk: int) -> dict:
     Each run prepares its own data (a fresh process's cost), in an empty output folder.
     """
     import contextlib
-    import resource
     import tempfile
 
     from peacestats.robustness import run as run_module
     from peacestats.robustness import run_multiverse, run_null
     from peacestats.robustness.run import dask_client
 
-    def cpu() -> float:
-        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
-
     run_module._PREPARED.clear()
-    t0, c0 = time.perf_counter(), cpu()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     with tempfile.TemporaryDirectory() as tmp, (dask_client(workers=2) if dask else contextlib.nullcontext()) as cl:
         t1 = time.perf_counter()
         res = run_multiverse(mv, client=cl, workers=2, output=tmp, chunk_size=chunk, progress=False)
@@ -150,7 +145,7 @@ def _report_run(mv, B: int, dask: bool, chunk: int) -> dict:
         null = run_null(mv, resamples=B, client=cl, workers=2, output=tmp, progress=False)
         t3 = time.perf_counter()
     return {"cluster_start_seconds": t1 - t0, "specifications_seconds": t2 - t1, "null_seconds": t3 - t2,
-            "total_seconds": time.perf_counter() - t0, "cpu_seconds": cpu() - c0, "fits": len(res) + len(null),
+            "total_seconds": time.perf_counter() - t0, "cpu_seconds": cpu_seconds() - c0, "fits": len(res) + len(null),
             "workers": "2 Dask LocalCluster workers" if dask else "2 forked processes"}
 
 

@@ -31,12 +31,11 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # as 
     os.environ.setdefault(_v, "1")
 
 import platform  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from _common import ROOT, use_mirror, write_results  # noqa: E402
+from _common import ROOT, cpu_seconds, use_mirror, write_results  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -44,15 +43,10 @@ B_REFIT = 199  # the full run's B; the same draws for both methods
 B_SCORE = 999
 
 
-def _cpu() -> float:
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
-
-
 def _timed(fn):
-    t, c = time.perf_counter(), _cpu()
+    t, c = time.perf_counter(), cpu_seconds()
     out = fn()
-    return out, time.perf_counter() - t, _cpu() - c
+    return out, time.perf_counter() - t, cpu_seconds() - c
 
 
 def _mc_se(p: float, B: int) -> float:

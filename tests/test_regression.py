@@ -571,8 +571,8 @@ def test_negbin_null_loglik_equals_the_joint_fit_of_the_null_model(hks):
 
     The intercept's MLE is log(mean y) for any theta (``engines.negbin._nb_null_loglik``), so
     maximising over log theta alone must reach the joint (intercept, log theta) maximum that
-    ``_fit_nb2`` finds: on the HKS counts (theta 0.06, heavy overdispersion) and on Poisson-like
-    synthetic counts (theta large), to 1e-12.
+    ``_fit_nb2`` finds: on the HKS counts (theta 0.06, heavy overdispersion) and on mildly
+    overdispersed synthetic counts (drawn with theta 8), to 1e-12.
     """
     from peacestats.models.engines import negbin as nbm
 

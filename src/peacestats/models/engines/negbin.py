@@ -238,8 +238,7 @@ def _nb_null_and_deviance(y, w, off, d, tau, theta, mu, model):
         ll0 = _nb_null_loglik(y, w, tau)
     elif d.has_intercept:
         X0 = np.ones((n, 1))
-        mean_off = np.average(off, weights=w) if d.offset is not None else 0.0
-        b0 = np.array([np.log(np.average(y, weights=w) + 1e-10) - mean_off])
+        b0 = np.array([np.log(np.average(y, weights=w) + 1e-10) - np.average(off, weights=w)])
         try:
             _, _, ll0, *_ = _fit_nb2(y, X0, w, off, b0, tau, model)
             ll0 = float(ll0) if np.isfinite(ll0) else None
